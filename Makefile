@@ -1,0 +1,43 @@
+# One command means green: `make check` (set-up, format, lint, types, tests).
+# `make serve` sets everything up and starts the portal.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system serve check fmt lint types test bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system:
+	bash scripts/system-deps.sh
+
+serve: setup
+	$(BIN)/oppvekst serve
+
+fmt: setup
+	$(BIN)/ruff format src tests bench
+
+lint: setup
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+
+types: setup
+	$(BIN)/mypy
+
+test: setup system
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+check: lint types test
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Oppvekststatus: statistics on children and young people in Norwegian municipalities."""
+
+__version__ = "0.1.0"
