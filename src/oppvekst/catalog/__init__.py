@@ -1,0 +1,122 @@
+"""The indicator catalogue: YAML records beside this file, validated by ``schema``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from oppvekst.catalog.schema import Indicator, Package, Topic
+from oppvekst.errors import CatalogError, UnknownIndicator
+
+CATALOG_DIR = Path(__file__).parent
+T = TypeVar("T", Indicator, Topic, Package)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    topics: tuple[Topic, ...]
+    indicators: tuple[Indicator, ...]
+    packages: tuple[Package, ...]
+    _by_id: dict[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({ind.id: ind for ind in self.indicators})
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return self._by_id[indicator_id]
+        except KeyError:
+            raise UnknownIndicator(
+                f"Indikatoren «{indicator_id}» finnes ikke.",
+                hint="Se /api/v1/indicators for alle indikatorer.",
+            ) from None
+
+    def has(self, indicator_id: str) -> bool:
+        return indicator_id in self._by_id
+
+    def topic(self, topic_id: str) -> Topic:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise CatalogError(f"Unknown topic {topic_id!r}")
+
+    def in_topic(self, topic_id: str) -> list[Indicator]:
+        return [ind for ind in self.indicators if ind.topic == topic_id]
+
+    def package(self, package_id: str) -> Package:
+        for package in self.packages:
+            if package.id == package_id:
+                return package
+        raise CatalogError(f"Pakken «{package_id}» finnes ikke.")
+
+    def key_indicators(self) -> list[Indicator]:
+        return [ind for ind in self.indicators if ind.key_indicator]
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def _validate(model: type[T], raw: object, where: str) -> T:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+
+
+def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+    """Read and validate every record, then check the references between them."""
+    topics_raw = _read_yaml(directory / "topics.yml")
+    packages_raw = _read_yaml(directory / "packages.yml")
+    if not isinstance(topics_raw, list) or not isinstance(packages_raw, list):
+        raise CatalogError("topics.yml and packages.yml must each hold a list of records")
+    topics = tuple(_validate(Topic, t, f"topics.yml[{i}]") for i, t in enumerate(topics_raw))
+    packages = tuple(
+        _validate(Package, p, f"packages.yml[{i}]") for i, p in enumerate(packages_raw)
+    )
+    indicators = tuple(
+        _validate(Indicator, _read_yaml(path), path.name)
+        for path in sorted((directory / "indicators").glob("*.yml"))
+    )
+    _check_references(topics, indicators, packages)
+    return Catalog(topics, indicators, packages)
+
+
+def _check_references(
+    topics: tuple[Topic, ...], indicators: tuple[Indicator, ...], packages: tuple[Package, ...]
+) -> None:
+    ids = [ind.id for ind in indicators]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise CatalogError(f"duplicate indicator ids: {sorted(duplicates)}")
+    topic_ids = {t.id for t in topics}
+    known = set(ids)
+    for ind in indicators:
+        if ind.topic not in topic_ids:
+            raise CatalogError(f"{ind.id}: unknown topic {ind.topic!r}")
+        derive = ind.source.derive
+        if derive is not None:
+            for ref in (derive.numerator, derive.denominator, derive.of):
+                if ref is not None and ref not in known:
+                    raise CatalogError(f"{ind.id}: derives from unknown indicator {ref!r}")
+    for package in packages:
+        missing = [i for i in package.indicators if i not in known]
+        if missing:
+            raise CatalogError(f"package {package.id}: unknown indicators {missing}")
+
+
+@cache
+def default_catalog() -> Catalog:
+    return load_catalog()

@@ -1,0 +1,257 @@
+"""The schema every catalogue record is validated against.
+
+Metadata is declared, not coded (OWID etl style): each indicator, topic and package is a YAML record
+beside this file; the pipeline, the pages, the API and the docs are generated from it. Adding an
+indicator is adding a YAML record. Field names follow what Fingertips keeps per indicator.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Record(BaseModel):
+    """Frozen, strict base: unknown keys in a YAML record are an error, not silently ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Measure(StrEnum):
+    PROPORTION = "proportion"  # numerator ≤ denominator, shown × multiplier (100 = percent)
+    RATE = "rate"  # events per N of a population (multiplier 1 000, 10 000 …)
+    COUNT = "count"
+    MEAN = "mean"  # mean of a quantity, e.g. days of absence
+    SCORE = "score"  # a scale score or index (national tests, Ungdata means)
+    CHANGE = "change"  # percent change between two periods
+
+
+class Polarity(StrEnum):
+    HIGHER_BETTER = "higher_better"
+    LOWER_BETTER = "lower_better"
+    NONE = "none"  # no judgement: lower / similar / higher
+
+
+class IntervalMethod(StrEnum):
+    WILSON = "wilson"
+    BYAR = "byar"  # exact Poisson below 10 events
+    T = "t"
+    NONE = "none"
+
+
+class Periodicity(StrEnum):
+    ANNUAL = "annual"
+    SCHOOL_YEAR = "school_year"
+    THREE_YEAR = "three_year"
+    IRREGULAR = "irregular"
+
+
+class Level(StrEnum):
+    LAND = "land"
+    FYLKE = "fylke"
+    KOMMUNE = "kommune"
+    BYDEL = "bydel"
+
+
+class Breakdown(StrEnum):
+    SEX = "sex"
+    AGE = "age"
+    BACKGROUND = "background"
+    GRADE = "grade"
+
+
+class Disclosure(Record):
+    """When a value may not be published. Suppression also hides its interval and counts."""
+
+    min_numerator: int | None = Field(
+        None, description="Suppress when 0 < numerator < this (e.g. 5 hides 1–4)."
+    )
+    min_denominator: int | None = Field(None, description="Suppress when denominator < this.")
+    min_respondents: int | None = None
+    note: str = ""
+
+
+# --- How a tidy observation is read out of a decoded source table -----------------------------------
+
+
+class BreakdownMap(Record):
+    """A source column that becomes one of our breakdowns, with its category codes translated."""
+
+    name: Breakdown
+    categories: dict[str, str] = Field(
+        default_factory=dict,
+        description="source code → our category; the source's total maps to 'total'.",
+    )
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="our category → source codes summed into it (counts only), e.g. age 0-5.",
+    )
+
+
+class TableMapping(Record):
+    """Turns a decoded source table (one column per dimension) into tidy observations."""
+
+    region: str = Field(description="Column holding the region code.")
+    region_prefix: str = Field("", description="Prefix stripped from codes, e.g. 'K-' (SSB agg_).")
+    region_codes: dict[str, str] = Field(
+        default_factory=dict, description="Source region code → our code, e.g. EAK → 0."
+    )
+    period: str | None = Field(None, description="Column holding the period; None: `period_value`.")
+    period_value: str | None = None
+    period_format: Literal["year", "span", "school_year_tid", "fhi_span", "as_is"] = "as_is"
+    measure_column: str | None = Field(
+        None, description="Column whose categories say what each cell measures (ContentsCode)."
+    )
+    value: str | None = Field(None, description="Measure category (or column) with the value.")
+    numerator: str | None = None
+    denominator: str | None = None
+    sd: str | None = None
+    n: str | None = None
+    where: dict[str, list[str]] = Field(
+        default_factory=dict, description="Keep only rows whose column has one of these codes."
+    )
+    sum_over: list[str] = Field(
+        default_factory=list, description="Columns summed away (counts only)."
+    )
+    breakdowns: list[BreakdownMap] = Field(default_factory=list)
+    value_scale: float = Field(1.0, description="Multiply source values, e.g. 100 for fractions.")
+
+
+class PxWebFetch(Record):
+    connector: Literal["ssb_pxweb"]
+    table: str
+    selection: dict[str, list[str]] = Field(description="valueCodes per variable, never default.")
+    codelists: dict[str, str] = Field(default_factory=dict)
+    output_values: dict[str, Literal["aggregated", "single"]] = Field(default_factory=dict)
+    mapping: TableMapping
+
+
+class FhiFetch(Record):
+    connector: Literal["fhi"]
+    source: str = "nokkel"
+    table_id: int | None = Field(None, description="None: discover by `title_match`.")
+    title_match: str | None = None
+    dimensions: dict[str, list[str]] = Field(
+        description="code → values; ['*'] means filter all, ['bottom:N'] the newest N."
+    )
+    mapping: TableMapping
+
+
+class UdirFetch(Record):
+    connector: Literal["udir"]
+    rapportside: str = Field(description="Report page code, e.g. GSK_Elev_Skol; gives rapportNr.")
+    skjema: str
+    tabell: str
+    filter: str = Field(description="Filter template; {period} is replaced by each period id.")
+    periods: list[str] = Field(description="Source period ids to fetch, e.g. TidID 202510.")
+    rad_sti: str = "-12.*.*"
+    mapping: TableMapping
+
+
+class FileFetch(Record):
+    connector: Literal["file"]
+    path: str = Field(description="Relative to the mirror / configured file root.")
+    format: Literal["csv", "xlsx", "tsv_utf16"] = "csv"
+    encoding: str = "utf-8"
+    separator: str = ","
+    decimal: str = "."
+    sheet: str | None = None
+    missing: list[str] = Field(default_factory=lambda: ["..", ":", ".", "NULL", ""])
+    geography_year: int | None = Field(
+        None, description="Year whose region codes the file uses; None: current borders."
+    )
+    mapping: TableMapping
+
+
+FetchSpec = Annotated[
+    PxWebFetch | FhiFetch | UdirFetch | FileFetch, Field(discriminator="connector")
+]
+
+
+class Derivation(Record):
+    """An indicator computed from other indicators in the same build."""
+
+    kind: Literal["ratio", "change"]
+    numerator: str | None = Field(None, description="Indicator id (ratio).")
+    denominator: str | None = Field(None, description="Indicator id (ratio).")
+    of: str | None = Field(None, description="Indicator id (change).")
+    years: int | None = Field(None, description="Change over this many years.")
+
+
+class Source(Record):
+    publisher: str
+    table: str | None = None
+    title: str
+    url: str
+    verified: bool = Field(description="Table id and codes seen in an official doc or response.")
+    verification_note: str = ""
+    fetch: list[FetchSpec] = Field(default_factory=list, description="Live requests.")
+    offline: list[FileFetch | UdirFetch] = Field(
+        default_factory=list,
+        description="Files (or recorded responses) in the offline mirror with the same figures.",
+    )
+    derive: Derivation | None = None
+    geography: Literal["current", "historical"] = Field(
+        "current", description="Whether the source publishes on current borders."
+    )
+
+    @model_validator(mode="after")
+    def _has_a_way_in(self) -> Source:
+        if not (self.fetch or self.offline or self.derive):
+            raise ValueError("a source needs `fetch`, `offline` or `derive`")
+        return self
+
+
+class Indicator(Record):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    short_title: str
+    topic: str
+    definition: str
+    rationale: str
+    measure: Measure
+    multiplier: float = 1.0
+    unit: str
+    decimals: int = Field(ge=0, le=4)
+    numerator: str | None = None
+    denominator: str | None = None
+    polarity: Polarity
+    interval: IntervalMethod
+    disclosure: Disclosure = Disclosure()
+    comparability: str = ""
+    caveats: list[str] = Field(default_factory=list)
+    source: Source
+    periodicity: Periodicity
+    levels: list[Level]
+    breakdowns: list[Breakdown] = Field(default_factory=list)
+    licence: str
+    attribution: str
+    key_indicator: bool = False
+    additive: bool = Field(
+        False, description="Counts that may be summed across regions (harmonise, aggregate up)."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        if self.measure in (Measure.PROPORTION, Measure.RATE) and self.interval is IntervalMethod.T:
+            raise ValueError("proportions and rates take wilson/byar intervals, not t")
+        if self.interval is IntervalMethod.WILSON and self.measure is not Measure.PROPORTION:
+            raise ValueError("the Wilson interval is for proportions only")
+        return self
+
+
+class Topic(Record):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    description: str
+    rank: int = Field(description="Order of importance from the 2017 survey; 0 = basics.")
+
+
+class Package(Record):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    description: str
+    purpose: str
+    indicators: list[str]
