@@ -80,6 +80,7 @@ class BreakdownMap(Record):
     """A source column that becomes one of our breakdowns, with its category codes translated."""
 
     name: Breakdown
+    column: str | None = Field(None, description="Source column; default: the breakdown's name.")
     categories: dict[str, str] = Field(
         default_factory=dict,
         description="source code → our category; the source's total maps to 'total'.",

@@ -1,0 +1,109 @@
+"""Harmonise step: figures published on old municipal codes → today's borders.
+
+Counts (and numerators/denominators) of merged municipalities are summed into the current one and
+rates recomputed from the sums; a split spreads counts by the declared weight. A ratio without
+numerator and denominator cannot be summed: it is carried over only where the old unit maps 1:1 onto
+a current one (a renumbering); otherwise the row is dropped and counted as a *break*, which the
+indicator page explains. Every harmonised row carries the flag ``harmonised``.
+
+Codes that are not regions (``9999`` unknown, ``21xx`` Svalbard, ``XX99`` county unknown, KOSTRA
+groups, abroad) are set aside and counted, never guessed into a region.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from oppvekst.catalog.schema import Indicator, Measure
+from oppvekst.errors import MalformedResponse
+
+KEYS = ("period", "sex", "age", "background", "grade")
+NOT_A_REGION = re.compile(r"^(9999|\d\d99|21\d\d|Rest|EKG\d+|EKA\d+|Utlandet|99|K-Rest)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class HarmonisationReport:
+    set_aside: int  # rows with codes that are not regions (unknown, Svalbard, abroad)
+    breaks: int  # ratio rows that could not be carried to current borders
+    harmonised: int  # rows that were moved or summed onto current codes
+
+
+def check_current_codes(frame: pd.DataFrame, known: set[str]) -> tuple[pd.DataFrame, int]:
+    """A source on current borders: drop non-regions; an unknown code is an error, not a guess."""
+    aside = frame["region"].map(lambda c: bool(NOT_A_REGION.match(c)))
+    kept = frame[~aside]
+    unknown = sorted(set(kept["region"]) - known)
+    if unknown:
+        raise MalformedResponse(
+            f"Kilden bruker regionkoder som ikke finnes i regionregisteret: {unknown[:10]}"
+            + (f" (+{len(unknown) - 10} til)" if len(unknown) > 10 else ""),
+            hint="Kilden kan publisere på gamle grenser: sett geography_year i katalogposten.",
+        )
+    return kept, int(aside.sum())
+
+
+def to_current_borders(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    crosswalk: Mapping[str, Sequence[tuple[str, float]]],
+) -> tuple[pd.DataFrame, HarmonisationReport]:
+    """Map ``frame`` (codes of one historical year) onto current codes via ``crosswalk``."""
+    aside = frame["region"].map(lambda c: bool(NOT_A_REGION.match(c)) or c not in crosswalk)
+    rows = frame[~aside]
+    targets = [(i, cur, w) for i, code in zip(rows.index, rows["region"], strict=True) for cur, w in crosswalk[code]]
+    if not targets:
+        return frame.iloc[0:0], HarmonisationReport(int(aside.sum()), 0, 0)
+    idx, current, weight = zip(*targets, strict=True)
+    expanded = rows.loc[list(idx)].reset_index(drop=True)
+    expanded["origin"] = expanded["region"]
+    expanded["region"] = list(current)
+    expanded["weight"] = np.asarray(weight, dtype=float)
+    moved = (expanded["origin"] != expanded["region"]) | (expanded["weight"] != 1.0)
+    sources_per_target = expanded.groupby(["region", *KEYS])["origin"].transform("nunique")
+    summable = indicator.additive or (
+        indicator.measure in (Measure.PROPORTION, Measure.RATE)
+        and expanded["numerator"].notna().all()
+        and expanded["denominator"].notna().all()
+    )
+    if summable:
+        for column in ("numerator", "denominator"):
+            expanded[column] = expanded[column] * expanded["weight"]
+        if indicator.additive:
+            expanded["value"] = expanded["value"] * expanded["weight"]
+        out = _sum_onto_targets(expanded, indicator)
+        breaks = 0
+    else:
+        one_to_one = (expanded["weight"] == 1.0) & (sources_per_target == 1)
+        breaks = int((~one_to_one).sum())
+        out = expanded[one_to_one].drop(columns=["origin", "weight"])
+        out["flags"] = np.where(moved[one_to_one], "harmonised", None)
+    report = HarmonisationReport(int(aside.sum()), breaks, int(moved.sum()))
+    return out.reset_index(drop=True), report
+
+
+def _sum_onto_targets(expanded: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    keys = ["region", *KEYS]
+    grouped = expanded.groupby(keys, sort=False)
+    out = grouped.agg(
+        value=("value", lambda s: s.sum(min_count=len(s))),
+        numerator=("numerator", lambda s: s.sum(min_count=len(s))),
+        denominator=("denominator", lambda s: s.sum(min_count=len(s))),
+        status=("status", "first"),
+    ).reset_index()
+    if not indicator.additive:
+        ok = out["denominator"] > 0
+        out["value"] = np.where(ok, out["numerator"] / out["denominator"] * indicator.multiplier, np.nan)
+    # Rounded weights make fractional people: keep counts whole.
+    for column in ("numerator", "denominator"):
+        out[column] = out[column].round()
+    if indicator.additive:
+        out["value"] = out["value"].round()
+    out.loc[out["value"].notna(), "status"] = None
+    out["sd"], out["n"] = np.nan, np.nan
+    out["flags"] = "harmonised"
+    return out
