@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -24,6 +24,7 @@ import orjson
 from oppvekst.errors import BadQuery, QueryTooLarge, RateLimited, SourceUnavailable
 
 Method = Literal["GET", "POST"]
+T = TypeVar("T")
 
 # Only these headers are kept for provenance; the rest is noise (cookies, tracing ids).
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "date", "retry-after", "content-encoding")
@@ -99,6 +100,14 @@ class Response:
             "received_at": self.received_at.isoformat(),
             "sha256": self.sha256,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched(Generic[T]):
+    """A parsed value together with the response it came from (provenance)."""
+
+    value: T
+    response: Response
 
 
 class Fetcher(Protocol):

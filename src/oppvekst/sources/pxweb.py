@@ -13,14 +13,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import quote
 
 import orjson
 import pandas as pd
 
 from oppvekst.errors import BadQuery, MalformedResponse, QueryTooLarge
-from oppvekst.sources.http import Fetcher, Request, Response
+from oppvekst.sources.http import Fetched, Fetcher, Request, Response
 from oppvekst.sources.jsonstat import Dataset, decode
 
 BASE = "https://data.ssb.no/api/pxwebapi/v2"
@@ -29,7 +29,6 @@ MAX_GET_URL = 2_100
 
 Lang = Literal["no", "en"]
 OutputValues = Literal["aggregated", "single"]
-T = TypeVar("T")
 
 _EXPRESSION = re.compile(r"^(top|bottom|from|to|range)\((.*)\)$", re.IGNORECASE)
 
@@ -60,12 +59,6 @@ class TableQuery:
             if sel.variable == variable:
                 return sel
         raise KeyError(variable)
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched(Generic[T]):
-    value: T
-    response: Response
 
 
 @dataclass(frozen=True, slots=True)

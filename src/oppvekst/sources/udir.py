@@ -1,0 +1,254 @@
+"""Udir: the statistikkportalen report API and the statistikkbanken export API.
+
+The report API (``statistikkportalen.udir.no/api/rapportering``) is "not meant for external use
+and will change without notice", so report numbers and versions are always read from
+``Rapportside/{kode}`` at run time. Its data rows carry Norwegian-formatted strings: decimal comma,
+space thousands, ``"*"`` for suppressed and ``""`` for no value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from oppvekst.errors import MalformedResponse
+from oppvekst.sources.http import Fetched, Fetcher, Request
+
+PORTAL_BASE = "https://statistikkportalen.udir.no/api/rapportering"
+EXPORT_BASE = "https://api.statistikkbanken.udir.no/api/rest/v2/Eksport"
+ALL = -10  # Udir's "alle" in filters
+SUPPRESSED = "*"
+REPORT_COLUMNS = (
+    "region", "code", "name", "row_id", "level", "level_name",
+    "period", "header", "measure", "value", "status",
+)  # fmt: skip
+
+_ENDPOINT = re.compile(
+    r"rest/v1/Statistikk/(?P<skjema>[^/]+)/(?P<tabell>[^/]+)/(?P<nr>\d+)/(?P<ver>\d+)/"
+)
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _fail(what: str, detail: str) -> MalformedResponse:
+    return MalformedResponse(
+        f"Udir {what}: {detail}", hint="Re-fetch it; the Udir API may have changed."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEndpoint:
+    skjema: str
+    tabell: str
+    rapport_nr: int
+    versjon: int
+
+    @classmethod
+    def parse(cls, endpoint: str) -> ReportEndpoint:
+        match = _ENDPOINT.search(endpoint)
+        if match is None:
+            raise _fail(
+                "Rapportside", f"cannot read skjema/tabell/rapportNr/versjon from {endpoint!r}"
+            )
+        return cls(match["skjema"], match["tabell"], int(match["nr"]), int(match["ver"]))
+
+    def path(self) -> str:
+        return f"/rest/v1/Statistikk/{self.skjema}/{self.tabell}/{self.rapport_nr}/{self.versjon}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    code: str
+    name: str
+    endpoint: ReportEndpoint
+    valid_filters: tuple[str, ...]
+    default_filters: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    default_row_path: str = "*.*"
+    suppressed: bool = True  # Rapportside "erPrikket"
+
+
+def parse_rapportside(content: bytes) -> ReportPage:
+    doc = _json(content, "Rapportside")
+    page = doc.get("rappside") if isinstance(doc, dict) else None
+    if not isinstance(page, dict) or not page.get("rapportElementer"):
+        raise _fail("Rapportside", "no 'rappside.rapportElementer' in the response")
+    element = page["rapportElementer"][0]
+    defaults = {
+        str(k): tuple(int(x) for x in (v if isinstance(v, list) else [v]))
+        for k, v in (page.get("filterDefaultVerdier") or {}).items()
+    }
+    return ReportPage(
+        code=str(page.get("kode", "")),
+        name=str(page.get("navn", "")),
+        endpoint=ReportEndpoint.parse(str(element["dataEndepunkt"])),
+        valid_filters=tuple(
+            str(f) for f in element.get("gyldigeFiltre") or page.get("gyldigeFiltre") or ()
+        ),
+        default_filters=defaults,
+        default_row_path=str(element.get("defaultRadsti") or "*.*"),
+        suppressed=bool(page.get("erPrikket", True)),
+    )
+
+
+def udir_filter(filters: Mapping[str, Sequence[str | int] | str | int]) -> str:
+    """``{"TidID": [202510], "TrinnID": [-10]}`` → ``TidID(202510)_TrinnID(-10)``."""
+    parts = []
+    for name, values in filters.items():
+        items = [values] if isinstance(values, str | int) else list(values)
+        if not items:
+            raise ValueError(f"filter {name} has no values")
+        parts.append(f"{name}({'_'.join(str(v) for v in items)})")
+    return "_".join(parts)
+
+
+def _q(value: str) -> str:
+    # Udir's own client sends ( ) encoded and keeps * and - as they are.
+    return quote(value, safe="*-_.")
+
+
+def report_data_url(
+    endpoint: ReportEndpoint, filters: Mapping[str, Any], row_path: str, base: str = PORTAL_BASE
+) -> str:
+    query = f"filter={_q(udir_filter(filters))}&radSti={_q(row_path)}&inkluderKoder=true"
+    return f"{base}{endpoint.path()}/data?{query}"
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """``"4 277"`` → 4277.0; ``"9,0"`` → 9.0; ``"*"`` → (None, "*"); ``""`` → (None, None)."""
+    cleaned = _SPACES.sub("", text)
+    if cleaned == "":
+        return None, None
+    if cleaned == SUPPRESSED:
+        return None, SUPPRESSED
+    try:
+        return float(cleaned.replace(",", ".")), None
+    except ValueError:
+        return None, cleaned  # an unknown symbol: keep it as status, never guess a number
+
+
+def parse_report(content: bytes) -> pd.DataFrame:
+    """The report ``data`` shape into one row per (row, measure column); empty → no rows."""
+    doc = _json(content, "report data")
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    rows = doc.get("rows") if isinstance(doc, dict) else None
+    if not isinstance(meta, dict) or not isinstance(rows, list):
+        raise _fail("report data", "expected {'metadata': {...}, 'rows': [...]}")
+    levels = meta.get("columns") or []
+    hierarchy = [str(h) for h in meta.get("rowHierarchy") or []]
+    if not levels or not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in REPORT_COLUMNS})
+    paths = _column_paths(levels)
+    geographic = bool(hierarchy) and hierarchy[0] == "Nasjonalt"
+    records: dict[str, list[Any]] = {c: [] for c in REPORT_COLUMNS}
+    for row in rows:
+        data = row.get("data") or []
+        if len(data) != len(paths):
+            raise _fail(
+                "report data", f"row {row.get('kode')} has {len(data)} cells, {len(paths)} columns"
+            )
+        row_id = str(row.get("id", ""))
+        depth = row_id.count(".") + 1 if row_id else 0
+        for cell, path in zip(data, paths, strict=True):
+            value, status = parse_number(str(cell))
+            records["region"].append(str(row.get("kode")) if geographic else None)
+            records["code"].append(str(row.get("kode", "")))
+            records["name"].append(str(row.get("navn", "")))
+            records["row_id"].append(row_id)
+            records["level"].append(depth)
+            records["level_name"].append(
+                hierarchy[depth - 1] if 0 < depth <= len(hierarchy) else None
+            )
+            # Every Udir report seen puts the school year outermost in the column header.
+            records["period"].append(path[0])
+            records["header"].append(" / ".join(path[:-1]))
+            records["measure"].append(path[-1])
+            records["value"].append(np.nan if value is None else value)
+            records["status"].append(status)
+    frame = pd.DataFrame(records)
+    frame["value"] = frame["value"].astype("float64")
+    frame["status"] = pd.Series(records["status"], dtype=object)
+    frame["region"] = pd.Series(records["region"], dtype=object)
+    return frame
+
+
+def _column_paths(levels: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[str, ...]]:
+    expanded: list[list[str]] = []
+    for level in levels:
+        names: list[str] = []
+        for entry in level:
+            names.extend([str(entry["name"])] * int(entry.get("columnCount", 1)))
+        expanded.append(names)
+    widths = {len(names) for names in expanded}
+    if len(widths) != 1:
+        raise _fail("report data", f"column header levels have different widths {sorted(widths)}")
+    return [tuple(names[i] for names in expanded) for i in range(widths.pop())]
+
+
+def _json(content: bytes, what: str) -> Any:
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError as exc:
+        raise _fail(what, f"invalid JSON ({exc})") from exc
+
+
+class UdirClient:
+    def __init__(
+        self, fetcher: Fetcher, *, portal: str = PORTAL_BASE, export: str = EXPORT_BASE
+    ) -> None:
+        self.fetcher = fetcher
+        self.portal = portal
+        self.export = export
+
+    def rapportside(self, code: str) -> Fetched[ReportPage]:
+        response = self.fetcher.fetch(Request.get(f"{self.portal}/rest/v1/Rapportside/{code}"))
+        return Fetched(parse_rapportside(response.content), response)
+
+    def report(
+        self, page: ReportPage, filters: Mapping[str, Any], row_path: str
+    ) -> Fetched[pd.DataFrame]:
+        url = report_data_url(page.endpoint, filters, row_path, self.portal)
+        response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
+        return Fetched(parse_report(response.content), response)
+
+    def filter_values(self, page: ReportPage, filters: Mapping[str, Any]) -> Fetched[Any]:
+        url = f"{self.portal}{page.endpoint.path()}/filterVerdier?filter={_q(udir_filter(filters))}"
+        response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
+        return Fetched(_json(response.content, "filterVerdier"), response)
+
+    # --- statistikkbanken export API --------------------------------------------------------------
+
+    def export_tables(self) -> Fetched[Any]:
+        response = self.fetcher.fetch(Request.get(self.export))
+        return Fetched(_json(response.content, "Eksport"), response)
+
+    def export_page_count(self, export_id: int, filters: Mapping[str, Any]) -> Fetched[int]:
+        url = f"{self.export}/{export_id}/sideData?filter={_q(udir_filter(filters))}&format=0"
+        response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
+        doc = _json(response.content, "sideData")
+        if not isinstance(doc, dict) or "JSONSider" not in doc:
+            raise _fail("sideData", "no 'JSONSider' (page count) in the response")
+        return Fetched(int(doc["JSONSider"]), response)
+
+    def export_rows(self, export_id: int, filters: Mapping[str, Any]) -> list[Fetched[list[Any]]]:
+        """All pages of an export table (``sideNummer`` 1..N from ``sideData``)."""
+        pages = self.export_page_count(export_id, filters).value
+        out: list[Fetched[list[Any]]] = []
+        for number in range(1, pages + 1):
+            url = (
+                f"{self.export}/{export_id}/data?filter={_q(udir_filter(filters))}"
+                f"&format=0&sideNummer={number}"
+            )
+            response = self.fetcher.fetch(
+                Request("GET", url, None, (("Accept", "application/json"),))
+            )
+            rows = _json(response.content, "Eksport data")
+            if not isinstance(rows, list):
+                raise _fail("Eksport data", f"page {number} is not a list of rows")
+            out.append(Fetched(rows, response))
+        return out
