@@ -1,0 +1,300 @@
+"""The region registry: the country, its fylker and kommuner and Oslo's bydeler, with their history.
+
+Codes are SSB's string codes (``0``, ``03``, ``0301``, ``030101``); names are the official ones SSB
+uses, including Sámi and Kven forms. Build a ``Registry`` with ``oppvekst.region_sources``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from oppvekst.errors import UnknownRegion
+from oppvekst.region_history import NUMBER_LABEL, Level, RegistryHistory
+
+__all__ = [
+    "KostraGroup",
+    "Level",
+    "Region",
+    "Registry",
+    "Resolution",
+    "search_key",
+]
+
+COUNTRY_CODE = "0"
+OSLO = "0301"
+
+# Letters NFKD does not decompose into a base letter plus accents. ø/æ/å get their usual Norwegian
+# transliterations; å is listed because NFKD would turn it into a plain "a" silently.
+_FOLD = str.maketrans(
+    {"æ": "ae", "ø": "o", "å": "a", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss", "ł": "l"}
+)
+# Other spellings a user may type for the same name: "Tromsoe", "Aasnes", "Barum".
+_VARIANT_FOLDS = (
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+    str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
+    str.maketrans({"æ": "e", "ø": "o", "å": "a"}),
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_LEVEL_RANK = {Level.KOMMUNE: 0, Level.FYLKE: 1, Level.BYDEL: 2, Level.LAND: 3}
+
+
+def search_key(text: str, table: dict[int, str] = _FOLD) -> str:
+    """Lower-case ASCII form of a name: ``Kárášjohka - Karasjok`` -> ``karasjohka karasjok``."""
+    folded = text.lower().translate(table).translate(_FOLD)
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
+    )
+    return _NOT_ALNUM.sub(" ", stripped).strip()
+
+
+def _query_variants(text: str) -> set[str]:
+    key = search_key(text)
+    # A query typed without æøå may spell them "oe"/"aa"; names are keyed with "o"/"a".
+    return {
+        key,
+        key.replace("oe", "o"),
+        key.replace("aa", "a"),
+        key.replace("aa", "a").replace("oe", "o"),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class KostraGroup:
+    """One of SSB's KOSTRA comparison groups (EKG01-EKG17) as described for the 2024 grouping."""
+
+    code: str
+    name: str
+    population_band: str
+    bound_costs: str
+    free_income: str
+    kommuner_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    level: Level
+    parent: str | None
+    valid_from: date | None
+    valid_to: date | None  # exclusive; None while the code is in use
+    kostra_group: str | None
+    kostra_name: str | None
+    centrality: int | None  # SSB sentralitetsindeks class, 1 = most central .. 6 = least
+    sort_order: int
+    search_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a requested code means today: the current region(s) with weights, and a note why."""
+
+    requested: str
+    current: tuple[tuple[Region, float], ...]
+    note: str  # empty when the code is current
+
+    @property
+    def is_former(self) -> bool:
+        return bool(self.note)
+
+
+class Registry:
+    def __init__(
+        self,
+        regions: Iterable[Region],
+        history: RegistryHistory,
+        kostra_groups: Iterable[KostraGroup] = (),
+    ) -> None:
+        ordered = sorted(regions, key=lambda r: r.sort_order)
+        self._regions = {r.code: r for r in ordered}
+        self.history = history
+        self._kostra = {g.code: g for g in kostra_groups}
+        self._variant_keys = {
+            r.code: {r.search_key, *(search_key(r.name, t) for t in _VARIANT_FOLDS)}
+            for r in ordered
+        }
+
+    # --- Lookup ----------------------------------------------------------------------------------
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and normalise_code(code) in self._regions
+
+    def __iter__(self) -> Iterable[Region]:
+        return iter(self._regions.values())
+
+    def __len__(self) -> int:
+        return len(self._regions)
+
+    def get(self, code: str) -> Region:
+        found = self._regions.get(normalise_code(code))
+        if found is None:
+            raise self._unknown(code)
+        return found
+
+    def regions(self, level: Level | str | None = None) -> list[Region]:
+        if level is None:
+            return list(self._regions.values())
+        return [r for r in self._regions.values() if r.level == Level(level)]
+
+    def country(self) -> Region:
+        return self._regions[COUNTRY_CODE]
+
+    def fylker(self) -> list[Region]:
+        return self.regions(Level.FYLKE)
+
+    def kommuner(self) -> list[Region]:
+        return self.regions(Level.KOMMUNE)
+
+    def bydeler(self) -> list[Region]:
+        return self.regions(Level.BYDEL)
+
+    def children(self, code: str) -> list[Region]:
+        parent = self.get(code).code
+        return [r for r in self._regions.values() if r.parent == parent]
+
+    def county_of(self, code: str) -> Region | None:
+        """The fylke a region lies in (a fylke is its own county); ``None`` for the country."""
+        region = self.get(code)
+        while region.level not in (Level.FYLKE, Level.LAND) and region.parent is not None:
+            region = self._regions[region.parent]
+        return region if region.level is Level.FYLKE else None
+
+    def kostra_groups(self) -> list[KostraGroup]:
+        return sorted(self._kostra.values(), key=lambda g: g.code)
+
+    def kostra_group(self, group: str) -> KostraGroup:
+        code = _kostra_code(group)
+        if code not in self._kostra:
+            raise UnknownRegion(
+                f"Fant ingen KOSTRA-gruppe «{group}».",
+                hint="Bruk EKG01–EKG17, for eksempel «EKG13» (Oslo).",
+            )
+        return self._kostra[code]
+
+    def members_of_kostra_group(self, group: str) -> list[Region]:
+        code = _kostra_code(group)
+        return [r for r in self.kommuner() if r.kostra_group == code]
+
+    # --- History ---------------------------------------------------------------------------------
+    def resolve(self, code: str) -> Resolution:
+        """Current region(s) for a current or former code; former codes get a Norwegian note."""
+        wanted = normalise_code(code)
+        if wanted in self._regions:
+            return Resolution(wanted, ((self._regions[wanted], 1.0),), "")
+        note = self._former_note(wanted)
+        if note is None:
+            raise self._unknown(code)
+        current = tuple(
+            (self._regions[c], w)
+            for c, w in self.history.current_codes(wanted)
+            if c in self._regions
+        )
+        return Resolution(wanted, current, note)
+
+    def _former_note(self, code: str) -> str | None:
+        targets = [c for c, _ in self.history.current_codes(code) if c in self._regions]
+        if not targets or not self.history.is_known(code):
+            return None
+        version = self.history.version(code)
+        level = version.level if version else self._regions[targets[0]].level
+        old_name = self.history.name_on(code, date.min) or self._regions[targets[0]].name
+        listed = [f"{c} ({self._regions[c].name})" for c in targets]
+        if len(listed) == 1:
+            now = f"gjeldende nummer er {listed[0]}"
+        else:
+            now = "gjeldende numre er " + ", ".join(listed[:-1]) + " og " + listed[-1]
+        return f"{code} er et tidligere {NUMBER_LABEL[level]} for {old_name}; {now}."
+
+    def _unknown(self, code: str) -> UnknownRegion:
+        wanted = normalise_code(code)
+        note = self._former_note(wanted)
+        if note is not None:
+            targets = " eller ".join(c for c, _ in self.history.current_codes(wanted))
+            return UnknownRegion(note, hint=f"Bruk {targets}.")
+        suggestions = self.suggestions(code)
+        hint = (
+            "Mente du " + ", ".join(f"{r.code} {r.name}" for r in suggestions) + "?"
+            if suggestions
+            else "Bruk et kommunenummer med fire sifre (f.eks. 0301) eller søk etter navnet."
+        )
+        return UnknownRegion(f"Fant ingen region med koden «{code}».", hint=hint)
+
+    # --- Search ----------------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 10) -> list[Region]:
+        """Regions whose name or code matches ``text``, best first.
+
+        Tolerates case, missing æ/ø/å (``baerum``, ``tromso``, ``tromsoe``), Sámi letters
+        (``karasjok``), prefixes and substrings; falls back to close spellings.
+        """
+        query = text.strip()
+        if not query:
+            return []
+        variants = _query_variants(query)
+        scored: list[tuple[int, int, int, Region]] = []
+        for region in self._regions.values():
+            score = _match_score(query, variants, region, self._variant_keys[region.code])
+            if score is not None:
+                scored.append((score, _LEVEL_RANK[region.level], region.sort_order, region))
+        if not scored:
+            return self._close_spellings(query, limit)
+        scored.sort(key=lambda item: item[:3])
+        return [item[3] for item in scored[:limit]]
+
+    def suggestions(self, text: str, limit: int = 3) -> list[Region]:
+        """Close names or codes for an error message."""
+        found = self.search(text, limit)
+        if found:
+            return found
+        codes = difflib.get_close_matches(text.strip(), list(self._regions), n=limit, cutoff=0.6)
+        return [self._regions[c] for c in codes]
+
+    def _close_spellings(self, query: str, limit: int) -> list[Region]:
+        key = search_key(query)
+        by_key: dict[str, list[Region]] = {}
+        for region in self._regions.values():
+            for variant in self._variant_keys[region.code]:
+                by_key.setdefault(variant, []).append(region)
+        close = difflib.get_close_matches(key, list(by_key), n=limit * 2, cutoff=0.75)
+        found: list[Region] = []
+        for match in close:
+            found.extend(r for r in by_key[match] if r not in found)
+        return found[:limit]
+
+
+def _match_score(query: str, variants: set[str], region: Region, keys: set[str]) -> int | None:
+    if query == region.code:
+        return 0
+    if query.isdigit():
+        return 2 if region.code.startswith(query) else None
+    best: int | None = None
+    for variant in variants:
+        for key in keys:
+            if key == variant:
+                score = 1
+            elif key.startswith(variant):
+                score = 2
+            elif f" {variant}" in f" {key}":
+                score = 3
+            elif variant in key:
+                score = 4
+            else:
+                continue
+            best = score if best is None else min(best, score)
+    return best
+
+
+def normalise_code(code: str) -> str:
+    """Restore leading zeros that spreadsheets drop (``301`` -> ``0301``, ``3`` -> ``03``)."""
+    cleaned = code.strip()
+    if cleaned.isdigit() and len(cleaned) in (1, 3, 5) and cleaned != COUNTRY_CODE:
+        return cleaned.zfill(len(cleaned) + 1)
+    return cleaned
+
+
+def _kostra_code(group: str) -> str:
+    digits = "".join(ch for ch in group if ch.isdigit())
+    return f"EKG{int(digits):02d}" if digits else group.strip().upper()
