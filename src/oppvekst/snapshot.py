@@ -38,7 +38,7 @@ CREATE TABLE regions (
   sort_key INTEGER, search_key VARCHAR);
 CREATE TABLE region_changes (
   old_code VARCHAR, old_name VARCHAR, new_code VARCHAR, new_name VARCHAR, changed_on DATE,
-  kind VARCHAR, weight DOUBLE);
+  kind VARCHAR, weight DOUBLE, level VARCHAR, note VARCHAR);
 CREATE TABLE topics (id VARCHAR PRIMARY KEY, title VARCHAR, description VARCHAR, rank INTEGER);
 CREATE TABLE indicators (
   id VARCHAR PRIMARY KEY, topic VARCHAR, title VARCHAR, short_title VARCHAR, measure VARCHAR,

@@ -72,10 +72,13 @@ def aggregate_up(
     agg = agg.reset_index().rename(columns={"parent": "region"})
     complete = (agg["members"] == agg["region"].map(expected_members)) & (agg["valued"] == agg["members"])
     agg = agg[complete & agg["value"].notna()]
-    keep = [
-        (r, *rest) not in present
-        for r, *rest in zip(agg["region"], *(agg[k] for k in KEYS), strict=True)
-    ]
+    keep = np.array(
+        [
+            (r, *rest) not in present
+            for r, *rest in zip(agg["region"], *(agg[k] for k in KEYS), strict=True)
+        ],
+        dtype=bool,
+    )
     agg = agg[keep].drop(columns=["members", "valued"])
     agg["status"] = None
     agg["flags"] = "aggregated"

@@ -22,6 +22,8 @@ from oppvekst.catalog.schema import Indicator, Level, Measure, Periodicity
 
 DEMO_SOURCE = "Syntetiske demotall"
 DEMO_PROVENANCE_PREFIX = "demo:"
+# The real indicator whose latest figures are the base of every synthetic count.
+POPULATION_INDICATOR = "barn-0-17"
 YEARS = tuple(range(2015, 2026))
 
 

@@ -1,0 +1,153 @@
+"""The ``oppvekst`` command: update the data, serve the portal, build reports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from oppvekst.catalog import default_catalog
+from oppvekst.errors import OppvekstError
+from oppvekst.pipeline import build
+from oppvekst.pipeline.setup import (
+    DEFAULT_DATA_DIR,
+    SourceChoice,
+    choose_sources,
+    default_mirror,
+    load_regions,
+)
+from oppvekst.snapshot import DataDir
+
+app = typer.Typer(add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene.")
+console = Console(stderr=True)
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where snapshots live (default: $OPPVEKST_DATA_DIR or ./data)."),
+]
+MirrorOption = Annotated[
+    Path | None,
+    typer.Option("--mirror", help="Replay recorded responses and offline files from this directory."),
+]
+
+
+def _data_dir(path: Path | None) -> DataDir:
+    return DataDir((path or Path(os.environ.get("OPPVEKST_DATA_DIR", DEFAULT_DATA_DIR))).resolve())
+
+
+def _run_update(
+    data_dir: DataDir, choice: SourceChoice, *, demo: bool, only: frozenset[str]
+) -> build.UpdateSummary:
+    catalog = default_catalog()
+    unknown = sorted(i for i in only if not catalog.has(i))
+    if unknown:
+        raise OppvekstError(f"Ukjente indikatorer: {unknown}", hint="Se «oppvekst list».")
+    console.print(f"[bold]Kilder:[/] {choice.description}")
+    regions = load_regions(choice)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("Indikatorer", total=None)
+        progress = build.Progress(
+            start=lambda total: bar.update(task, total=total),
+            step=lambda label: bar.update(task, advance=1, description=f"Indikatorer: {label}"),
+        )
+        summary = build.run_update(
+            catalog, regions, choice.context, data_dir, fill_with_demo=demo, only=only,
+            progress=progress,
+        )
+    _print_summary(summary)
+    return summary
+
+
+def _print_summary(summary: build.UpdateSummary) -> None:
+    table = Table(title=f"Oppdatering {summary.snapshot_id} ({summary.data_mode})")
+    for column in ("Indikator", "Resultat", "Rader", "Kilde", "Melding"):
+        table.add_column(column)
+    for result in summary.results:
+        style = {"feilet": "red", "demotall": "yellow"}.get(result.outcome.value, "")
+        table.add_row(
+            result.indicator_id, f"[{style}]{result.outcome.value}[/]" if style else result.outcome.value,
+            str(result.rows), result.source, result.message[:160],
+        )
+    console.print(table)
+    console.print(
+        f"[bold]{summary.count(build.Outcome.UPDATED)}[/] indikatorer oppdatert, "
+        f"[bold]{summary.count(build.Outcome.DEMO)}[/] med syntetiske demotall, "
+        f"[bold red]{summary.count(build.Outcome.FAILED)}[/] feilet. Publisert: {summary.path}"
+    )
+    if summary.count(build.Outcome.DEMO):
+        console.print(
+            "[yellow bold]Merk:[/] noen indikatorer viser SYNTETISKE DEMOTALL, ikke statistikk. "
+            "Portalen sier det på hver side."
+        )
+
+
+@app.command()
+def update(
+    mirror: MirrorOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Fill indicators without data with labelled synthetic values.")] = False,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Update only these indicator ids.")] = None,
+    data_dir: DataDirOption = None,
+    record: Annotated[bool, typer.Option("--record", help="Fetch live and write every response to --mirror.")] = False,
+) -> None:
+    """Fetch, harmonise, derive and publish a new snapshot (the old one serves until it is done)."""
+    try:
+        choice = choose_sources(mirror, record_into_mirror=record, probe=False)
+        _run_update(_data_dir(data_dir), choice, demo=demo, only=frozenset(only or ()))
+    except OppvekstError as exc:
+        console.print(f"[red bold]Feil:[/] {exc.message}\n{exc.hint}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def serve(
+    data_dir: DataDirOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    mirror: MirrorOption = None,
+) -> None:
+    """Serve the portal and the API; builds a snapshot first when there is none."""
+    import uvicorn
+
+    from oppvekst.web.app import create_app
+
+    directory = _data_dir(data_dir)
+    if directory.current_id() is None:
+        console.print("[bold]Ingen datasamling ennå: bygger en først.[/]")
+        try:
+            choice = choose_sources(mirror or default_mirror(), record_into_mirror=False, probe=True)
+            if choice.offline_reason:
+                console.print(f"[yellow bold]{choice.offline_reason}[/]")
+            _run_update(directory, choice, demo=choice.fill_with_demo, only=frozenset())
+        except OppvekstError as exc:
+            console.print(f"[red bold]Feil:[/] {exc.message}\n{exc.hint}")
+            raise typer.Exit(2) from exc
+    console.print(f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)")
+    uvicorn.run(create_app(directory), host=host, port=port, log_level="warning")
+
+
+@app.command("list")
+def list_indicators() -> None:
+    """List the indicators in the catalogue."""
+    table = Table()
+    for column in ("id", "Tittel", "Tema", "Kilde", "Verifisert"):
+        table.add_column(column)
+    for ind in default_catalog():
+        table.add_row(ind.id, ind.short_title, ind.topic, ind.source.publisher, "ja" if ind.source.verified else "nei")
+    Console().print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

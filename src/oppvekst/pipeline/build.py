@@ -1,0 +1,279 @@
+"""The update: fetch → parse → harmonise → aggregate → derive → write → validate → publish.
+
+Each indicator goes through the same small steps; one indicator failing (bad response, rate limit,
+unknown code) is reported and does not stop the others. The snapshot is written to a new file and
+published only after validation, so an interrupted or failed update leaves the previous one serving.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+
+from oppvekst.catalog import Catalog
+from oppvekst.catalog.schema import Indicator
+from oppvekst.errors import OppvekstError
+from oppvekst.pipeline import demo
+from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
+from oppvekst.pipeline.aggregate import aggregate_up
+from oppvekst.pipeline.derive import derive_indicator, finalise
+from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
+from oppvekst.pipeline.regions_step import RegionTables
+from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
+
+
+class Outcome(StrEnum):
+    UPDATED = "oppdatert"
+    DEMO = "demotall"
+    FAILED = "feilet"
+    EMPTY = "ingen data"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    indicator_id: str
+    outcome: Outcome
+    rows: int
+    source: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSummary:
+    snapshot_id: str
+    path: Path
+    data_mode: str
+    results: tuple[IndicatorResult, ...]
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+
+@dataclass
+class Progress:
+    """Callbacks for the CLI's progress bar; the default does nothing (tests, library use)."""
+
+    start: Callable[[int], None] = lambda total: None
+    step: Callable[[str], None] = lambda label: None
+
+
+@dataclass
+class _State:
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    provenance: list[dict[str, object]] = field(default_factory=list)
+    results: list[IndicatorResult] = field(default_factory=list)
+
+
+def run_update(
+    catalog: Catalog,
+    regions: RegionTables,
+    context: SourceContext,
+    data_dir: DataDir,
+    *,
+    fill_with_demo: bool,
+    only: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+) -> UpdateSummary:
+    progress = progress or Progress()
+    chosen = [ind for ind in catalog if not only or ind.id in only]
+    with data_dir.update_lock():
+        writer = SnapshotWriter(data_dir)
+        try:
+            state = _State()
+            plain = [i for i in chosen if i.source.derive is None]
+            derived = [i for i in chosen if i.source.derive is not None]
+            progress.start(len(chosen))
+            for indicator in plain:
+                progress.step(indicator.id)
+                _one_indicator(indicator, regions, context, state)
+            for indicator in derived:
+                progress.step(indicator.id)
+                _one_derived(indicator, regions, state)
+            if fill_with_demo:
+                _fill_demo(chosen, regions, state)
+            _write(writer, catalog, regions, state, context, fill_with_demo)
+            path = writer.publish()
+        except BaseException:
+            writer.abandon()
+            raise
+    mode = context.mode_label + (" + demo" if fill_with_demo else "")
+    return UpdateSummary(writer.snapshot_id, path, mode, tuple(state.results))
+
+
+def _one_indicator(
+    indicator: Indicator, regions: RegionTables, context: SourceContext, state: _State
+) -> None:
+    try:
+        acquired = acquire(indicator, context)
+        frame = _harmonised(indicator, acquired, regions)
+    except OppvekstError as exc:
+        state.results.append(
+            IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, str(exc))
+        )
+        return
+    if frame.empty:
+        state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, acquired.label))
+        return
+    state.frames[indicator.id] = frame
+    state.provenance.extend(acquired.provenance)
+    state.results.append(IndicatorResult(indicator.id, Outcome.UPDATED, len(frame), acquired.label))
+
+
+def _harmonised(indicator: Indicator, acquired: Acquired, regions: RegionTables) -> pd.DataFrame:
+    parts = []
+    for part in acquired.parts:
+        frame = part.frame
+        if part.geography_year is None:
+            frame, _ = check_current_codes(frame, regions.codes)
+        else:
+            frame, _ = to_current_borders(frame, indicator, regions.crosswalk(part.geography_year))
+        frame = frame.assign(provenance_id=part.provenance_id, synthetic=False)
+        parts.append(frame)
+    if not parts:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    combined = pd.concat(parts, ignore_index=True)
+    return _with_parents(combined, indicator, regions)
+
+
+def _with_parents(frame: pd.DataFrame, indicator: Indicator, regions: RegionTables) -> pd.DataFrame:
+    """Add fylke and land rows the source does not give (two passes: kommune→fylke→land)."""
+    if "flags" not in frame.columns:
+        frame["flags"] = None
+    for parent_of in (regions.kommune_to_fylke, regions.fylke_to_land):
+        extra = aggregate_up(frame, indicator, parent_of, regions.expected_members(parent_of))
+        if not extra.empty:
+            provenance = frame["provenance_id"].iloc[0]
+            extra = extra.assign(provenance_id=provenance, synthetic=bool(frame["synthetic"].any()))
+            frame = pd.concat([frame, extra], ignore_index=True)
+    return frame
+
+
+def _one_derived(indicator: Indicator, regions: RegionTables, state: _State) -> None:
+    try:
+        frame = derive_indicator(indicator, state.frames)
+    except OppvekstError as exc:
+        state.results.append(IndicatorResult(indicator.id, Outcome.FAILED, 0, "beregnet", str(exc)))
+        return
+    if frame.empty:
+        state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, "beregnet"))
+        return
+    state.frames[indicator.id] = frame
+    state.results.append(IndicatorResult(indicator.id, Outcome.UPDATED, len(frame), "beregnet"))
+
+
+def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:
+    population = regions.demo_population(state.frames.get(demo.POPULATION_INDICATOR))
+    done = {r.indicator_id for r in state.results if r.outcome is Outcome.UPDATED}
+    why = {r.indicator_id: r.message for r in state.results if r.outcome is not Outcome.UPDATED}
+    state.results = [r for r in state.results if r.outcome is Outcome.UPDATED]
+    for indicator in chosen:
+        if indicator.id in done:
+            continue
+        provenance_id = f"{demo.DEMO_PROVENANCE_PREFIX}{indicator.id}"
+        frame = demo.demo_rows(indicator, population).assign(provenance_id=provenance_id, flags=None)
+        frame = _with_parents(frame, indicator, regions)
+        state.frames[indicator.id] = frame
+        state.provenance.append(
+            {
+                "id": provenance_id,
+                "indicator_id": indicator.id,
+                "source": demo.DEMO_SOURCE,
+                "publisher": demo.DEMO_SOURCE,
+                "table_id": None,
+                "request": "deterministisk generator (oppvekst.pipeline.demo)",
+                "source_updated": None,
+                "fetched_at": datetime.now(UTC).replace(tzinfo=None),
+                "checksum": None,
+                "synthetic": True,
+            }
+        )
+        reason = why.get(indicator.id, "")
+        state.results.append(
+            IndicatorResult(
+                indicator.id, Outcome.DEMO, len(frame), demo.DEMO_SOURCE,
+                f"ingen ekte tall: {reason}" if reason else "ingen ekte tall",
+            )
+        )
+
+
+def _write(
+    writer: SnapshotWriter,
+    catalog: Catalog,
+    regions: RegionTables,
+    state: _State,
+    context: SourceContext,
+    fill_with_demo: bool,
+) -> None:
+    writer.write_frame("regions", regions.regions)
+    writer.write_frame("region_changes", regions.changes)
+    writer.write_frame("topics", pd.DataFrame([t.model_dump() for t in catalog.topics]))
+    writer.write_frame("indicators", _indicator_rows(catalog))
+    writer.write_frame(
+        "packages",
+        pd.DataFrame(
+            [{"id": p.id, "title": p.title, "record": p.model_dump_json()} for p in catalog.packages]
+        ),
+    )
+    frames = []
+    for indicator_id, frame in state.frames.items():
+        frames.append(finalise(catalog.indicator(indicator_id), frame, regions))
+    observations = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    )
+    writer.write_frame("observations", observations[OBSERVATION_COLUMNS])
+    provenance = pd.DataFrame(state.provenance).drop_duplicates(subset="id")
+    writer.write_frame("provenance", provenance)
+    writer.write_frame(
+        "source_status",
+        pd.DataFrame(
+            [
+                {
+                    "indicator_id": r.indicator_id,
+                    "outcome": r.outcome.value,
+                    "rows": r.rows,
+                    "source": r.source,
+                    "message": r.message,
+                }
+                for r in state.results
+            ]
+        ),
+    )
+    synthetic_rows = int(observations["synthetic"].sum()) if len(observations) else 0
+    writer.set_meta(
+        snapshot_id=writer.snapshot_id,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        data_mode=context.mode_label + (" + demo" if fill_with_demo else ""),
+        mirror=str(context.mirror_dir or ""),
+        synthetic_rows=str(synthetic_rows),
+        total_rows=str(len(observations)),
+        catalog_indicators=json.dumps([i.id for i in catalog.indicators]),
+    )
+
+
+def _indicator_rows(catalog: Catalog) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": i.id,
+                "topic": i.topic,
+                "title": i.title,
+                "short_title": i.short_title,
+                "measure": i.measure.value,
+                "multiplier": i.multiplier,
+                "unit": i.unit,
+                "decimals": i.decimals,
+                "polarity": i.polarity.value,
+                "interval": i.interval.value,
+                "key_indicator": i.key_indicator,
+                "additive": i.additive,
+                "record": i.model_dump_json(),
+            }
+            for i in catalog.indicators
+        ]
+    )

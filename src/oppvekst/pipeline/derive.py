@@ -1,0 +1,167 @@
+"""Derive step: indicators computed from other indicators, intervals and disclosure control.
+
+``derive_indicator`` builds ratio and change indicators from frames already in the build.
+``finalise`` is the last step before writing: periods parsed for sorting, intervals at 95 % and
+99.8 % by the indicator's method, primary and secondary suppression by its disclosure rule, and the
+columns of the snapshot's ``observations`` table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from oppvekst.catalog.schema import Indicator, IntervalMethod
+from oppvekst.errors import CatalogError
+from oppvekst.pipeline.regions_step import RegionTables
+from oppvekst.snapshot import OBSERVATION_COLUMNS
+from oppvekst.stats import intervals, suppression
+
+SUPPRESSED = ":"
+_YEAR = re.compile(r"(\d{4})")
+TOTAL = {"sex": "total", "age": "total", "background": "total", "grade": "total"}
+
+
+def _totals(frame: pd.DataFrame) -> pd.DataFrame:
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in TOTAL.items():
+        mask &= (frame[column] == value).to_numpy()
+    return frame[mask]
+
+
+def derive_indicator(indicator: Indicator, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    derivation = indicator.source.derive
+    if derivation is None:
+        raise CatalogError(f"{indicator.id} is not a derived indicator")
+    inputs = [derivation.numerator, derivation.denominator, derivation.of]
+    missing = [i for i in inputs if i is not None and i not in frames]
+    if missing:
+        raise CatalogError(
+            f"{indicator.id} beregnes fra {missing}, som ikke har data i denne oppdateringen.",
+            hint="Oppdater dem sammen (uten --only), eller kjør med --demo.",
+        )
+    if derivation.kind == "ratio":
+        assert derivation.numerator and derivation.denominator
+        num = _totals(frames[derivation.numerator])
+        den = _totals(frames[derivation.denominator])
+        merged = num.merge(
+            den[["region", "period", "value", "provenance_id", "synthetic"]],
+            on=["region", "period"],
+            suffixes=("", "_den"),
+        )
+        out = merged.assign(
+            numerator=merged["value"],
+            denominator=merged["value_den"],
+            value=np.where(
+                merged["value_den"] > 0,
+                merged["value"] / merged["value_den"] * indicator.multiplier,
+                np.nan,
+            ),
+            synthetic=merged["synthetic"] | merged["synthetic_den"],
+        )
+        return out.drop(columns=["value_den", "provenance_id_den", "synthetic_den"])
+    assert derivation.of and derivation.years
+    base = _totals(frames[derivation.of])
+    base = base[base["period"].str.fullmatch(r"\d{4}")]
+    earlier = base.assign(period=(base["period"].astype(int) + derivation.years).astype(str))
+    merged = base.merge(
+        earlier[["region", "period", "value", "synthetic"]], on=["region", "period"], suffixes=("", "_then")
+    )
+    ok = merged["value_then"] > 0
+    return merged.assign(
+        value=np.where(ok, (merged["value"] / merged["value_then"] - 1) * 100, np.nan),
+        numerator=np.nan,
+        denominator=np.nan,
+        synthetic=merged["synthetic"] | merged["synthetic_then"],
+    ).drop(columns=["value_then", "synthetic_then"])
+
+
+def _period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    years = period.str.findall(r"\d{4}|(?<=-)\d{2}$")
+
+    def bounds(found: list[str]) -> tuple[float, float]:
+        if not found:
+            return np.nan, np.nan
+        start = int(found[0])
+        if len(found) == 1:
+            return start, start
+        end = found[-1]
+        return start, int(end) if len(end) == 4 else start - start % 100 + int(end)
+
+    pairs = years.map(bounds)
+    return pairs.map(lambda p: p[0]), pairs.map(lambda p: p[1])
+
+
+def finalise(indicator: Indicator, frame: pd.DataFrame, regions: RegionTables) -> pd.DataFrame:
+    out = frame.copy()
+    for column in ("numerator", "denominator", "sd", "n", "value"):
+        if column not in out.columns:
+            out[column] = np.nan
+        out[column] = out[column].astype(float)
+    for column, default in (("status", None), ("flags", None)):
+        if column not in out.columns:
+            out[column] = default
+    start, end = _period_bounds(out["period"].astype(str))
+    out["period_start"], out["period_end"] = start.astype("Int64"), end.astype("Int64")
+    _add_intervals(indicator, out)
+    _suppress(indicator, out, regions)
+    out["indicator_id"] = indicator.id
+    out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
+    return out[OBSERVATION_COLUMNS]
+
+
+def _add_intervals(indicator: Indicator, out: pd.DataFrame) -> None:
+    method = IntervalMethod(indicator.interval)
+    numerator = out["numerator"].to_numpy()
+    denominator = out["denominator"].to_numpy()
+    usable = np.isfinite(out["value"].to_numpy())
+    if method in (IntervalMethod.WILSON, IntervalMethod.BYAR):
+        usable &= np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+        usable &= numerator >= 0
+        if method is IntervalMethod.WILSON:
+            usable &= numerator <= denominator
+    elif method is IntervalMethod.T:
+        usable &= np.isfinite(out["sd"].to_numpy()) & (out["n"].to_numpy() > 1)
+    for level, suffix in ((intervals.LEVEL_95, "95"), (intervals.LEVEL_998, "998")):
+        lower = np.full(len(out), np.nan)
+        upper = np.full(len(out), np.nan)
+        if method is not IntervalMethod.NONE and usable.any():
+            result = intervals.interval(
+                method.value,
+                value=out["value"].to_numpy()[usable],
+                numerator=numerator[usable],
+                denominator=denominator[usable],
+                sd=out["sd"].to_numpy()[usable],
+                n=out["n"].to_numpy()[usable],
+                multiplier=indicator.multiplier,
+                level=level,
+            )
+            lower[usable], upper[usable] = result.lower, result.upper
+        out[f"lower{suffix}"], out[f"upper{suffix}"] = lower, upper
+
+
+def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) -> None:
+    rule = indicator.disclosure
+    if rule.min_numerator is None and rule.min_denominator is None and rule.min_respondents is None:
+        return
+    disclosure = suppression.DisclosureRule(
+        min_numerator=rule.min_numerator,
+        min_denominator=rule.min_denominator,
+        min_respondents=rule.min_respondents,
+    )
+    primary = suppression.primary(
+        out["numerator"].to_numpy(), out["denominator"].to_numpy(), disclosure, respondents=out["n"].to_numpy()
+    )
+    hidden = primary
+    if indicator.additive or indicator.denominator:
+        constraints = regions.hierarchy_constraints(out)
+        hidden = suppression.secondary(
+            out["numerator"].to_numpy(), primary, constraints
+        )
+    columns = ["value", "numerator", "denominator", "lower95", "upper95", "lower998", "upper998"]
+    out.loc[hidden, columns] = np.nan
+    out.loc[hidden, "status"] = SUPPRESSED
+    out.loc[hidden & ~primary, "flags"] = "secondary_suppression"

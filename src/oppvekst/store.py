@@ -1,0 +1,231 @@
+"""Read-only queries on the published snapshot.
+
+A ``Store`` wraps one snapshot file opened read-only; it never changes, so whatever it computes can be
+cached on it. ``StoreManager`` hands out the store of the snapshot ``CURRENT`` points to and switches
+when a new one is published: a request takes one store at its start and uses only that, so each
+response comes wholly from one snapshot (old or new, never a mix). No state lives in the process
+that a second replica reading the same file could not rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from oppvekst.catalog.schema import Indicator
+from oppvekst.errors import NoSnapshot, UnknownIndicator
+from oppvekst.snapshot import DataDir
+
+TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    kostra_group: str | None
+    kostra_name: str | None
+    centrality: int | None
+    search_key: str
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = duckdb.connect(str(path), read_only=True)
+        self._lock = threading.Lock()
+        self.meta: dict[str, str] = dict(self._fetch("SELECT key, value FROM meta"))
+        self.snapshot_id = self.meta.get("snapshot_id", path.stem)
+        self.regions: dict[str, RegionRow] = {
+            row[0]: RegionRow(*row)
+            for row in self._fetch(
+                "SELECT code, name, level, parent, kostra_group, kostra_name, centrality, "
+                "search_key FROM regions ORDER BY sort_key, code"
+            )
+        }
+        self.indicators: dict[str, Indicator] = {
+            row[0]: Indicator.model_validate_json(row[1])
+            for row in self._fetch("SELECT id, record FROM indicators ORDER BY id")
+        }
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
+
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, list(params)).df()
+        finally:
+            cursor.close()
+
+    # --- metadata ---------------------------------------------------------------------------
+    @property
+    def synthetic_rows(self) -> int:
+        return int(self.meta.get("synthetic_rows", "0"))
+
+    @property
+    def data_mode(self) -> str:
+        return self.meta.get("data_mode", "ukjent")
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return self.indicators[indicator_id]
+        except KeyError:
+            raise UnknownIndicator(
+                f"Indikatoren «{indicator_id}» finnes ikke.",
+                hint="Se listen over indikatorer i statistikkbanken.",
+            ) from None
+
+    @cached_property
+    def topics(self) -> list[dict[str, Any]]:
+        rows = self._fetch("SELECT id, title, description, rank FROM topics ORDER BY rank")
+        return [dict(zip(("id", "title", "description", "rank"), r, strict=True)) for r in rows]
+
+    @cached_property
+    def packages(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self._fetch("SELECT record FROM packages ORDER BY id")]
+
+    @cached_property
+    def source_status(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM source_status ORDER BY indicator_id")
+
+    @cached_property
+    def provenance(self) -> dict[str, dict[str, Any]]:
+        frame = self.frame("SELECT * FROM provenance")
+        return {str(r["id"]): r for r in frame.to_dict("records")}
+
+    @cached_property
+    def region_changes(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM region_changes ORDER BY changed_on, old_code")
+
+    @cached_property
+    def synthetic_indicators(self) -> frozenset[str]:
+        rows = self._fetch("SELECT DISTINCT indicator_id FROM observations WHERE synthetic")
+        return frozenset(r[0] for r in rows)
+
+    @cached_property
+    def indicators_with_data(self) -> frozenset[str]:
+        return frozenset(r[0] for r in self._fetch("SELECT DISTINCT indicator_id FROM observations"))
+
+    # --- observations -------------------------------------------------------------------------
+    def observations(
+        self,
+        indicator_ids: Sequence[str],
+        regions: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+        *,
+        breakdown: dict[str, str] | None = None,
+        all_breakdowns: bool = False,
+    ) -> pd.DataFrame:
+        """Observations, newest period last; totals only unless a breakdown is asked for."""
+        where = ["indicator_id IN (SELECT unnest(?))"]
+        params: list[Any] = [list(indicator_ids)]
+        if regions is not None:
+            where.append("region IN (SELECT unnest(?))")
+            params.append(list(regions))
+        if periods is not None:
+            where.append("period IN (SELECT unnest(?))")
+            params.append(list(periods))
+        if breakdown:
+            for column in ("sex", "age", "background", "grade"):
+                where.append(f"{column} = ?")
+                params.append(breakdown.get(column, "total"))
+        elif not all_breakdowns:
+            where.append(TOTAL_FILTER)
+        sql = (
+            "SELECT * FROM observations WHERE "  # noqa: S608 — only fixed column names are joined
+            + " AND ".join(where)
+            + " ORDER BY indicator_id, region, period_end, period"
+        )
+        return self.frame(sql, params)
+
+    def periods(self, indicator_id: str) -> list[str]:
+        rows = self._fetch(
+            "SELECT DISTINCT period, period_end FROM observations WHERE indicator_id = ? "
+            "ORDER BY period_end, period",
+            [indicator_id],
+        )
+        return [r[0] for r in rows]
+
+    def latest_period(self, indicator_id: str, level: str = "kommune") -> str | None:
+        rows = self._fetch(
+            "SELECT o.period FROM observations o JOIN regions r ON r.code = o.region "
+            f"WHERE o.indicator_id = ? AND r.level = ? AND o.value IS NOT NULL AND {TOTAL_FILTER} "
+            "ORDER BY o.period_end DESC, o.period DESC LIMIT 1",
+            [indicator_id, level],
+        )
+        return rows[0][0] if rows else None
+
+    def breakdown_values(self, indicator_id: str) -> dict[str, list[str]]:
+        frame = self.frame(
+            "SELECT DISTINCT sex, age, background, grade FROM observations WHERE indicator_id = ?",
+            [indicator_id],
+        )
+        return {c: sorted(set(frame[c])) for c in frame.columns if set(frame[c]) != {"total"}}
+
+    @cached_property
+    def latest_by_indicator(self) -> pd.DataFrame:
+        """The latest kommune period of every indicator with its kommune range (the barometer)."""
+        return self.frame(
+            f"""
+            WITH k AS (
+              SELECT o.* FROM observations o JOIN regions r ON r.code = o.region
+              WHERE r.level = 'kommune' AND {TOTAL_FILTER} AND o.value IS NOT NULL),
+            latest AS (SELECT indicator_id, max(period_end) AS pe FROM k GROUP BY 1)
+            SELECT k.indicator_id, any_value(k.period) AS period, min(k.value) AS min_value,
+                   max(k.value) AS max_value, quantile_cont(k.value, 0.25) AS q1,
+                   quantile_cont(k.value, 0.75) AS q3, count(*) AS n_kommuner
+            FROM k JOIN latest l ON l.indicator_id = k.indicator_id AND l.pe = k.period_end
+            GROUP BY k.indicator_id
+            """
+        )
+
+
+class StoreManager:
+    """The store of the current snapshot; reopens when ``CURRENT`` changes."""
+
+    def __init__(self, data_dir: DataDir) -> None:
+        self.data_dir = data_dir
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._retired: list[Store] = []
+
+    def current(self) -> Store:
+        snapshot_id = self.data_dir.current_id()
+        store = self._store
+        if store is not None and (snapshot_id is None or store.path.stem == snapshot_id):
+            return store
+        with self._lock:
+            if self._store is None or self._store.path.stem != snapshot_id:
+                try:
+                    path = self.data_dir.current_path()
+                except NoSnapshot:
+                    if self._store is not None:
+                        return self._store  # the last good data keeps serving
+                    raise
+                if self._store is not None:
+                    # In-flight requests may still hold the old store: keep it open a while.
+                    self._retired.append(self._store)
+                    while len(self._retired) > 2:
+                        self._retired.pop(0).close()
+                self._store = Store(path)
+            return self._store

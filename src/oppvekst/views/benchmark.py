@@ -1,0 +1,118 @@
+"""What an area is compared with: the country, its county, its KOSTRA group or a chosen group.
+
+A group's value is computed from the members' summed numerators and denominators (the group as one
+population), not as a mean of their rates; means and scores are weighted by respondents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from oppvekst.catalog.schema import Measure
+from oppvekst.errors import BadRequest
+from oppvekst.store import Store
+
+BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]
+MAX_GROUP = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    kind: BenchmarkKind
+    members: tuple[str, ...] = ()
+    label: str = "landsgjennomsnittet"
+
+    @property
+    def param(self) -> str:
+        """The benchmark as it stands in a URL."""
+        if self.kind == "gruppe":
+            return "gruppe:" + ",".join(self.members)
+        return self.kind
+
+
+def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchmark:
+    """``land`` (default), ``fylke``, ``kostra`` or ``gruppe:0301,4601,…`` (from the URL)."""
+    raw = (text or "land").strip()
+    if raw == "land":
+        return Benchmark("land", ("0",), "landsgjennomsnittet")
+    if raw in ("fylke", "kostra") and code is None:
+        raise BadRequest(f"Sammenligning med «{raw}» trenger et valgt område.")
+    region = store.regions.get(code or "")
+    if raw == "fylke":
+        county = _county(store, code or "")
+        if county is None:
+            return Benchmark("land", ("0",), "landsgjennomsnittet")
+        return Benchmark("fylke", (county,), f"fylket ({store.regions[county].name})")
+    if raw == "kostra":
+        group = region.kostra_group if region else None
+        if not group:
+            raise BadRequest("Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe.")
+        members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
+        return Benchmark("kostra", members, f"KOSTRA-gruppen ({group})")
+    if raw.startswith("gruppe:"):
+        members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
+        unknown = [c for c in members if c not in store.regions]
+        if unknown or not members:
+            raise BadRequest(
+                f"Gruppen inneholder ukjente områder: {unknown[:5]}" if unknown else "Gruppen er tom.",
+                hint="Skriv kommunenumre skilt med komma, f.eks. gruppe:0301,4601.",
+            )
+        if len(members) > MAX_GROUP:
+            raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
+        return Benchmark("gruppe", members, f"den valgte gruppen ({len(members)} områder)")
+    raise BadRequest(
+        f"Ukjent sammenligningsgrunnlag «{raw}».",
+        hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",
+    )
+
+
+def _county(store: Store, code: str) -> str | None:
+    row = store.regions.get(code)
+    while row is not None and row.level not in ("fylke", "land"):
+        row = store.regions.get(row.parent or "")
+    return row.code if row is not None and row.level == "fylke" else None
+
+
+def benchmark_values(
+    store: Store, benchmark: Benchmark, indicator_ids: list[str], code: str | None = None
+) -> dict[tuple[str, str], float]:
+    """(indicator, period) → the benchmark's value."""
+    if not indicator_ids:
+        return {}
+    obs = store.observations(indicator_ids, list(benchmark.members))
+    if benchmark.kind in ("land", "fylke"):
+        valued = obs[obs["value"].notna()]
+        return {
+            (i, p): float(v)
+            for i, p, v in zip(valued["indicator_id"], valued["period"], valued["value"], strict=True)
+        }
+    result: dict[tuple[str, str], float] = {}
+    for (indicator_id, period), rows in obs.groupby(["indicator_id", "period"]):
+        value = group_value(store, str(indicator_id), rows)
+        if value is not None:
+            result[(str(indicator_id), str(period))] = value
+    return result
+
+
+def group_value(store: Store, indicator_id: str, rows: "object") -> float | None:
+    import pandas as pd
+
+    assert isinstance(rows, pd.DataFrame)
+    ind = store.indicator(indicator_id)
+    if ind.measure in (Measure.PROPORTION, Measure.RATE):
+        usable = rows[rows["numerator"].notna() & rows["denominator"].notna()]
+        total = float(usable["denominator"].sum())
+        if usable.empty or total <= 0:
+            return None
+        return float(usable["numerator"].sum()) / total * ind.multiplier
+    if ind.measure is Measure.COUNT:
+        valued = rows["value"].dropna()
+        return float(valued.sum()) if len(valued) else None
+    valued = rows[rows["value"].notna()]
+    if valued.empty:
+        return None
+    weights = valued["n"].fillna(1.0).to_numpy(float)
+    return float(np.average(valued["value"].to_numpy(float), weights=weights))
