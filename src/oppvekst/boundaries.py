@@ -85,7 +85,7 @@ class BoundaryStore:
         county: str | None = None,
         codes: Collection[str] | None = None,
     ) -> GeoJSON:
-        """A FeatureCollection of ``level`` in the ``year`` structure (``properties.code``, ``name``).
+        """FeatureCollection of ``level`` in the ``year`` structure (``properties.code``, ``name``).
 
         ``county`` keeps the features whose code starts with that fylke code (kommuner, bydeler);
         ``codes`` keeps exactly those codes.

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from oppvekst.classification import CodeChange
+
 
 class Level(StrEnum):
     LAND = "land"
@@ -36,6 +38,8 @@ class ChangeKind(StrEnum):
     # Only in crosswalk rows: the code was valid that year and still is, with the same borders.
     UNCHANGED = "unchanged"
 
+
+EQUAL_SPLIT = "Lik fordeling: KLASS oppgir ikke hvor stor del som gikk hvor."
 
 NUMBER_LABEL = {
     Level.LAND: "landkode",
@@ -326,3 +330,47 @@ def classify_steps(
         else:
             kinds.append(ChangeKind.RENUMBER)
     return kinds
+
+
+def changes_from_klass(
+    changes: Sequence[CodeChange],
+    level: Level,
+    versions: dict[str, CodeVersion],
+    weights: Mapping[tuple[str, str], float],
+) -> list[RegionChange]:
+    """Reform steps from KLASS ``changes`` rows; adds former codes to ``versions``.
+
+    ``weights`` ((old, new) -> share) fills in what KLASS cannot say about splits; splits without
+    one get ``None`` (followed as equal shares) and a note saying so.
+    """
+    by_day: dict[date, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for change in changes:
+        # Rows without an old code announce a new unit, rows without a new one a ceased unit:
+        # neither maps data from one code to another.
+        if change.old_code and change.new_code:
+            by_day[change.changed_on].append(
+                (change.old_code, change.old_name, change.new_code, change.new_name)
+            )
+            versions.setdefault(
+                change.old_code,
+                CodeVersion(change.old_code, change.old_name, level, None, change.changed_on),
+            )
+    found = []
+    for day, steps in sorted(by_day.items()):
+        continuing = frozenset(
+            c for c, v in versions.items() if v.level is level and v.valid_on(day)
+        )
+        for (old, old_name, new, new_name), kind in zip(
+            steps, classify_steps(steps, continuing), strict=True
+        ):
+            if kind is None:
+                continue
+            weight: float | None = 1.0
+            note = ""
+            if kind is ChangeKind.BORDER:
+                weight = None
+            elif kind is ChangeKind.SPLIT:
+                weight = weights.get((old, new))
+                note = EQUAL_SPLIT if weight is None else ""
+            found.append(RegionChange(old, old_name, new, new_name, day, kind, weight, level, note))
+    return found

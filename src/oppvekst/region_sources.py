@@ -34,6 +34,7 @@ from oppvekst.region_history import (
     Level,
     RegionChange,
     RegistryHistory,
+    changes_from_klass,
     classify_steps,
 )
 from oppvekst.regions import COUNTRY_CODE, OSLO, KostraGroup, Region, Registry, search_key
@@ -41,7 +42,6 @@ from oppvekst.regions import COUNTRY_CODE, OSLO, KostraGroup, Region, Registry, 
 COUNTRY_NAME = "Norge"
 ROUGH_SPLIT = "Grov tilnærming fra csdata (ikke befolkningsandeler)."
 SSB_ALESUND = "SSB fører hele Ålesund 2020–2023 til 1508 i sine harmoniserte serier."
-EQUAL_SPLIT = "Lik fordeling: KLASS oppgir ikke hvor stor del som gikk hvor."
 VERSION_RENAME = (
     "Navnet skiftet mellom KLASS-versjonene for 2020 og 2024; datoen er versjonsskiftet."
 )
@@ -369,8 +369,8 @@ def registry_from_klass(
         for c in codes
     }
     versions[COUNTRY_CODE] = CodeVersion(COUNTRY_CODE, COUNTRY_NAME, Level.LAND, None, None)
-    steps = _klass_steps(changes, Level.KOMMUNE, versions, weights)
-    steps += _klass_steps(fylke_changes, Level.FYLKE, versions, weights)
+    steps = changes_from_klass(changes, Level.KOMMUNE, versions, weights)
+    steps += changes_from_klass(fylke_changes, Level.FYLKE, versions, weights)
     current_codes = [c.code for codes in current.values() for c in codes] + [COUNTRY_CODE]
     history = RegistryHistory(versions.values(), steps, current_codes)
     kommune_codes = [
@@ -382,45 +382,6 @@ def registry_from_klass(
     return _assemble(
         kommune_codes, current[Level.FYLKE], oslo, history, classification or {}, kostra_groups
     )
-
-
-def _klass_steps(
-    changes: Sequence[CodeChange],
-    level: Level,
-    versions: dict[str, CodeVersion],
-    weights: Mapping[tuple[str, str], float],
-) -> list[RegionChange]:
-    by_day: dict[date, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for change in changes:
-        # Rows without an old code announce a new unit, rows without a new one a ceased unit:
-        # neither maps data from one code to another.
-        if change.old_code and change.new_code:
-            by_day[change.changed_on].append(
-                (change.old_code, change.old_name, change.new_code, change.new_name)
-            )
-            versions.setdefault(
-                change.old_code,
-                CodeVersion(change.old_code, change.old_name, level, None, change.changed_on),
-            )
-    found = []
-    for day, steps in sorted(by_day.items()):
-        continuing = frozenset(
-            c for c, v in versions.items() if v.level is level and v.valid_on(day)
-        )
-        for (old, old_name, new, new_name), kind in zip(
-            steps, classify_steps(steps, continuing), strict=True
-        ):
-            if kind is None:
-                continue
-            weight: float | None = 1.0
-            note = ""
-            if kind is ChangeKind.BORDER:
-                weight = None
-            elif kind is ChangeKind.SPLIT:
-                weight = weights.get((old, new))
-                note = EQUAL_SPLIT if weight is None else ""
-            found.append(RegionChange(old, old_name, new, new_name, day, kind, weight, level, note))
-    return found
 
 
 # --- Shared assembly and snapshot rows -----------------------------------------------------------
@@ -509,48 +470,11 @@ def _region(
     )
 
 
-def region_rows(registry: Registry) -> list[dict[str, Any]]:
-    """Rows for the snapshot table ``regions``."""
-    return [
-        {
-            "code": r.code,
-            "name": r.name,
-            "level": str(r.level),
-            "parent": r.parent,
-            "valid_from": r.valid_from,
-            "valid_to": r.valid_to,
-            "kostra_group": r.kostra_group,
-            "kostra_name": r.kostra_name,
-            "centrality": r.centrality,
-            "sort_key": r.sort_order,
-            "search_key": r.search_key,
-        }
-        for r in registry.regions()
-    ]
-
-
-def change_rows(registry: Registry) -> list[dict[str, Any]]:
-    """Rows for the snapshot table ``region_changes``."""
-    return [
-        {
-            "old_code": c.old_code,
-            "old_name": c.old_name,
-            "new_code": c.new_code,
-            "new_name": c.new_name,
-            "changed_on": c.changed_on,
-            "kind": str(c.kind),
-            "weight": c.weight,
-            "level": str(c.level),
-            "note": c.note,
-        }
-        for c in registry.history.changes
-    ]
-
-
 def to_frames(registry: Registry) -> dict[str, pd.DataFrame]:
+    """The snapshot tables ``regions`` and ``region_changes``."""
     return {
-        "regions": pd.DataFrame(region_rows(registry)),
-        "region_changes": pd.DataFrame(change_rows(registry)),
+        "regions": pd.DataFrame(registry.region_rows()),
+        "region_changes": pd.DataFrame(registry.change_rows()),
     }
 
 

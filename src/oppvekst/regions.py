@@ -9,9 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from oppvekst.errors import UnknownRegion
 from oppvekst.region_history import NUMBER_LABEL, Level, RegistryHistory
@@ -123,7 +124,7 @@ class Registry:
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and normalise_code(code) in self._regions
 
-    def __iter__(self) -> Iterable[Region]:
+    def __iter__(self) -> Iterator[Region]:
         return iter(self._regions.values())
 
     def __len__(self) -> int:
@@ -263,6 +264,43 @@ class Registry:
         for match in close:
             found.extend(r for r in by_key[match] if r not in found)
         return found[:limit]
+
+    # --- Snapshot rows ---------------------------------------------------------------------------
+    def region_rows(self) -> list[dict[str, Any]]:
+        """Rows for the snapshot table ``regions``."""
+        return [
+            {
+                "code": r.code,
+                "name": r.name,
+                "level": str(r.level),
+                "parent": r.parent,
+                "valid_from": r.valid_from,
+                "valid_to": r.valid_to,
+                "kostra_group": r.kostra_group,
+                "kostra_name": r.kostra_name,
+                "centrality": r.centrality,
+                "sort_key": r.sort_order,
+                "search_key": r.search_key,
+            }
+            for r in self.regions()
+        ]
+
+    def change_rows(self) -> list[dict[str, Any]]:
+        """Rows for the snapshot table ``region_changes``."""
+        return [
+            {
+                "old_code": c.old_code,
+                "old_name": c.old_name,
+                "new_code": c.new_code,
+                "new_name": c.new_name,
+                "changed_on": c.changed_on,
+                "kind": str(c.kind),
+                "weight": c.weight,
+                "level": str(c.level),
+                "note": c.note,
+            }
+            for c in self.history.changes
+        ]
 
 
 def _match_score(query: str, variants: set[str], region: Region, keys: set[str]) -> int | None:

@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 
 from oppvekst.classification import ClassificationCode, CodeChange
-from oppvekst.region_history import ChangeKind, Level
+from oppvekst.region_history import EQUAL_SPLIT, ChangeKind, Level
 from oppvekst.region_sources import (
-    EQUAL_SPLIT,
     KommuneClassification,
     registry_from_klass,
 )
