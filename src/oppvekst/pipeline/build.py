@@ -22,7 +22,7 @@ from oppvekst.errors import OppvekstError
 from oppvekst.pipeline import demo
 from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
-from oppvekst.pipeline.derive import derive_indicator, finalise
+from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
 from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
@@ -128,7 +128,7 @@ def _one_indicator(
 def _harmonised(indicator: Indicator, acquired: Acquired, regions: RegionTables) -> pd.DataFrame:
     parts = []
     for part in acquired.parts:
-        frame = part.frame
+        frame = complete_values(part.frame, indicator)
         if part.geography_year is None:
             frame, _ = check_current_codes(frame, regions.codes)
         else:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from oppvekst.catalog.schema import Indicator, IntervalMethod
+from oppvekst.catalog.schema import Indicator, IntervalMethod, Measure
 from oppvekst.errors import CatalogError
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot import OBSERVATION_COLUMNS
@@ -30,6 +30,20 @@ def _totals(frame: pd.DataFrame) -> pd.DataFrame:
     for column, value in TOTAL.items():
         mask &= (frame[column] == value).to_numpy()
     return frame[mask]
+
+
+def complete_values(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """Sources often give only counts: value = numerator / denominator × multiplier; a count is
+    its own numerator. Published values are never overwritten."""
+    out = frame.copy()
+    if indicator.measure is Measure.COUNT:
+        out["numerator"] = out["numerator"].fillna(out["value"])
+        return out
+    if indicator.measure in (Measure.PROPORTION, Measure.RATE):
+        den = out["denominator"]
+        computed = np.where(den > 0, out["numerator"] / den.where(den > 0) * indicator.multiplier, np.nan)
+        out["value"] = out["value"].fillna(pd.Series(computed, index=out.index))
+    return out
 
 
 def derive_indicator(indicator: Indicator, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

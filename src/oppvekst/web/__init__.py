@@ -1,0 +1,1 @@
+"""The portal: server-rendered pages (FastAPI + Jinja2) with progressive enhancement."""

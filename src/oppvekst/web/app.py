@@ -1,0 +1,91 @@
+"""The application factory: one FastAPI app serving the portal pages and the API.
+
+Each request takes the store of the current snapshot once (``current_store``) and uses only that,
+so a response never mixes two snapshots, even while a new one is being published.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from oppvekst.errors import OppvekstError
+from oppvekst.snapshot import DataDir
+from oppvekst.store import Store, StoreManager
+from oppvekst.web.security import SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def current_store(request: Request) -> Store:
+    """FastAPI dependency: the snapshot this request is served from (taken once per request)."""
+    cached: Store | None = getattr(request.state, "store", None)
+    if cached is None:
+        manager: StoreManager = request.app.state.stores
+        cached = manager.current()
+        request.state.store = cached
+    return cached
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    ).split(",")[0]
+
+
+def create_app(data_dir: DataDir) -> FastAPI:
+    app = FastAPI(
+        title="Oppvekststatus API",
+        version="1.0.0",
+        description=(
+            "Åpne data om barn og unge i norske kommuner, fylker og Oslos bydeler: de samme tallene "
+            "som portalen viser, med definisjoner, kilder og lisens."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.stores = StoreManager(data_dir)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(OppvekstError)
+    async def _oppvekst_error(request: Request, exc: OppvekstError) -> Response:
+        if wants_json(request):
+            return problem_response(exc, request.url.path)
+        pages = importlib.import_module("oppvekst.web.pages")
+        return pages.error_page(request, exc)  # type: ignore[no-any-return]
+
+    # Routers are optional so that either half can be developed and tested on its own.
+    for module_name in ("oppvekst.api.routes", "oppvekst.web.pages"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        app.include_router(module.router)
+    return app
+
+
+def problem_response(exc: OppvekstError, instance: str) -> JSONResponse:
+    """RFC 7807 problem+json with a message a person can act on."""
+    body: dict[str, object] = {
+        "type": f"https://oppvekststatus.no/api/problemer/{exc.code}",
+        "title": exc.message,
+        "status": exc.http_status,
+        "detail": exc.hint or exc.message,
+        "instance": instance,
+        "code": exc.code,
+    }
+    suggestions = getattr(exc, "suggestions", None)
+    if suggestions:
+        body["suggestions"] = suggestions
+    headers = {"Retry-After": str(getattr(exc, "retry_after", 60))} if exc.http_status == 429 else None
+    return JSONResponse(body, status_code=exc.http_status, media_type="application/problem+json", headers=headers)
