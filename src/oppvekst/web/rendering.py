@@ -1,0 +1,94 @@
+"""Rendering pages: the Jinja environment, number formatting and the context every page gets.
+
+Every page shows the data status; wherever synthetic demo values are in the snapshot, a banner says
+so (``demo_banner``). Numbers are formatted the Norwegian way: decimal comma, thin-space thousands.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from oppvekst.store import Store
+
+TEMPLATES = Path(__file__).parent / "templates"
+THIN_SPACE = "\u202f"  # narrow no-break space: the thousands separator in Norwegian typesetting
+
+SYMBOLS = {
+    ":": "Skjult av personvernhensyn (for få personer bak tallet)",
+    "..": "Tallgrunnlag mangler",
+    ".": "Tall kan ikke forekomme",
+    "...": "Oppgave mangler foreløpig",
+    "*": "Skjermet av kilden",
+}
+
+
+def number(value: Any, decimals: int = 1) -> str:
+    """1234567.891 → '1 234 567,9' (narrow no-break space, decimal comma); None/NaN → '–'."""
+    if value is None:
+        return "–"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
+
+
+def observation(value: Any, status: Any, decimals: int = 1) -> str:
+    """A value, or its status symbol when the value is missing or suppressed (never 0 or blank)."""
+    if status and (value is None or (isinstance(value, float) and math.isnan(value))):
+        return str(status)
+    return number(value, decimals)
+
+
+def query(request: Request, **changes: Any) -> str:
+    """The current URL's query with some parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params) if params else request.url.path
+
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html", "xml", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters["number"] = number
+environment.globals["observation"] = observation
+environment.globals["SYMBOLS"] = SYMBOLS
+
+
+def base_context(request: Request, store: Store | None) -> dict[str, Any]:
+    synthetic = store is not None and store.synthetic_rows > 0
+    return {
+        "request": request,
+        "store": store,
+        "snapshot_id": store.snapshot_id if store else None,
+        "built_at": store.meta.get("built_at") if store else None,
+        "data_mode": store.data_mode if store else None,
+        "demo_banner": synthetic,
+        "offline": bool(store and "offline" in store.data_mode),
+        "query": lambda **changes: query(request, **changes),
+    }
+
+
+def render(
+    request: Request, template: str, store: Store | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    page = environment.get_template(template)
+    html = page.render(**base_context(request, store), **context)
+    return HTMLResponse(html, status_code=status_code)
