@@ -142,7 +142,10 @@ def parse_report(content: bytes) -> pd.DataFrame:
     levels = meta.get("columns") or []
     hierarchy = [str(h) for h in meta.get("rowHierarchy") or []]
     if not levels or not rows:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in REPORT_COLUMNS})
+        empty = {c: pd.Series([], dtype=object) for c in REPORT_COLUMNS}
+        empty["value"] = pd.Series([], dtype="float64")
+        empty["level"] = pd.Series([], dtype="int64")
+        return pd.DataFrame(empty)
     paths = _column_paths(levels)
     geographic = bool(hierarchy) and hierarchy[0] == "Nasjonalt"
     records: dict[str, list[Any]] = {c: [] for c in REPORT_COLUMNS}
