@@ -22,3 +22,106 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.fail(f"The offline mirror {path} is missing: the tests need ../shared/data beside the repo.")
     return path
+
+
+# --- One fixture dataset, built once per test session (per xdist worker) -------------------------
+# The real catalogue, the real offline mirror (../shared/data) and the demo fill: the same path a
+# person takes with `oppvekst update --mirror ../shared/data --demo`.
+
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import httpx  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """A data directory holding one published snapshot (mirror + demo)."""
+    from oppvekst.catalog import default_catalog
+    from oppvekst.pipeline import build
+    from oppvekst.pipeline.setup import choose_sources, load_regions
+    from oppvekst.snapshot import DataDir
+
+    root = tmp_path_factory.mktemp("data")
+    choice = choose_sources(shared_data, record_into_mirror=False, probe=False)
+    build.run_update(
+        default_catalog(), load_regions(choice), choice.context, DataDir(root), fill_with_demo=True
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def store(snapshot_dir: Path):  # type: ignore[no-untyped-def]
+    from oppvekst.snapshot import DataDir
+    from oppvekst.store import Store
+
+    opened = Store(DataDir(snapshot_dir).current_path())
+    yield opened
+    opened.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(snapshot_dir: Path) -> Iterator[str]:
+    """The real portal (uvicorn in a subprocess) on a free loopback port; yields its base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oppvekst", "serve", "--data-dir", str(snapshot_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The portal exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/api/v1/status", timeout=1).status_code < 500:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("The portal did not start within 60 s")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make system` (apt-get install chromium).")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"

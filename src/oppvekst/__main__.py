@@ -1,0 +1,3 @@
+from oppvekst.cli import app
+
+app()
