@@ -46,7 +46,9 @@ def test_latest_periods_is_bottom_not_top() -> None:
 
 
 def test_body_shape_and_max_row_count() -> None:
-    query = FhiQuery(377, (DimensionFilter("GEO", "item", ("4001",)), everything("AAR")), max_row_count=50000)
+    query = FhiQuery(
+        377, (DimensionFilter("GEO", "item", ("4001",)), everything("AAR")), max_row_count=50000
+    )
     assert data_body(query) == {
         "dimensions": [
             {"code": "GEO", "filter": "item", "values": ["4001"]},
@@ -61,7 +63,10 @@ def test_each_dimension_needs_exactly_one_filter() -> None:
     with pytest.raises(BadQuery, match=r"\['GEO'\] have more than one filter"):
         data_body(twice)
     with pytest.raises(BadQuery, match=r"no filter for dimensions \['MEASURE_TYPE'\]"):
-        data_body(FhiQuery(377, (everything("GEO"), everything("AAR"))), known=["GEO", "AAR", "MEASURE_TYPE"])
+        data_body(
+            FhiQuery(377, (everything("GEO"), everything("AAR"))),
+            known=["GEO", "AAR", "MEASURE_TYPE"],
+        )
 
 
 def test_doc_example_replays_and_decodes(shared_data: Path) -> None:
@@ -79,12 +84,15 @@ def test_dimensions_and_flags() -> None:
     assert [(c.value, c.depth) for c in geo.categories] == [("0", 0), ("40", 1), ("4001", 2)]
     assert [c.value for c in dims[1].categories] == ["2021_2023", "2022_2024"]
     flags = parse_flags((HERE / "fhi_nokkel_377_flag.json").read_bytes())
-    assert flags[1].symbol == ":" and flags[1].text == "Anonymisert"
+    assert flags[1].symbol == ":"
+    assert flags[1].text == "Anonymisert"
 
 
 def test_client_posts_json_body(shared_data: Path) -> None:
     seen: list[httpx.Request] = []
-    example = (shared_data / "api_fixtures/recorded/fhi_open_v1_data_jsonstat2_doc_example.json").read_bytes()
+    example = (
+        shared_data / "api_fixtures/recorded/fhi_open_v1_data_jsonstat2_doc_example.json"
+    ).read_bytes()
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)

@@ -1,4 +1,4 @@
-"""The shared HTTP client: rate limit, back-off, Retry-After and error mapping (no real sleeping)."""
+"""The shared HTTP client: rate limit, back-off, Retry-After, error mapping (no real sleeps)."""
 
 from __future__ import annotations
 
@@ -108,15 +108,21 @@ def test_persistent_429_is_rate_limited() -> None:
 def test_400_is_bad_query_with_problem_detail_and_no_retry() -> None:
     clock = FakeClock()
     seen: list[int] = []
-    problem = b'{"title":"Bad Request","status":400,"detail":"Value, 9999 is not a valid value code for variable Region"}'
+    problem = (
+        b'{"title":"Bad Request","status":400,'
+        b'"detail":"Value, 9999 is not a valid value code for variable Region"}'
+    )
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(1)
-        return httpx.Response(400, content=problem, headers={"Content-Type": "application/problem+json"})
+        return httpx.Response(
+            400, content=problem, headers={"Content-Type": "application/problem+json"}
+        )
 
     with pytest.raises(BadQuery, match="not a valid value code for variable Region") as info:
         _client(handler, clock).fetch(Request.get(SSB))
-    assert len(seen) == 1 and clock.sleeps == []
+    assert len(seen) == 1
+    assert clock.sleeps == []
     assert "catalogue" in info.value.hint
 
 
@@ -137,10 +143,14 @@ def test_response_provenance() -> None:
     clock = FakeClock()
     body = b'{"class":"dataset"}'
     client = _client(
-        lambda r: httpx.Response(200, content=body, headers={"Content-Type": "application/json", "Set-Cookie": "x=1"}),
+        lambda r: httpx.Response(
+            200, content=body, headers={"Content-Type": "application/json", "Set-Cookie": "x=1"}
+        ),
         clock,
     )
-    request = Request.post_json("https://statistikk-data.fhi.no/api/open/v1/nokkel/table/1/data", {"a": 1})
+    request = Request.post_json(
+        "https://statistikk-data.fhi.no/api/open/v1/nokkel/table/1/data", {"a": 1}
+    )
     response = client.fetch(request)
     assert response.method == "POST"
     assert response.request_body == b'{"a":1}'

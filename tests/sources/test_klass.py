@@ -27,17 +27,23 @@ HERE = Path(__file__).parent / "fixtures"
 
 
 def test_klass131_2020_csv(shared_data: Path) -> None:
-    codes = parse_codes_csv((shared_data / "codes/klass131_kommuneinndeling_2020_version1160_latin1.csv").read_bytes())
+    codes = parse_codes_csv(
+        (shared_data / "codes/klass131_kommuneinndeling_2020_version1160_latin1.csv").read_bytes()
+    )
     assert len(codes) == 357  # 356 kommuner + 9999
     by_code = {c.code: c for c in codes}
     assert by_code["0301"].name == "Oslo"
-    assert by_code["0301"].level == "1" and by_code["0301"].parent_code is None
+    assert by_code["0301"].level == "1"
+    assert by_code["0301"].parent_code is None
     assert any("ø" in c.name or "å" in c.name for c in codes)  # ISO-8859-1 decoded
 
 
 def test_klass131_2019_csv(shared_data: Path) -> None:
-    codes = parse_codes_csv((shared_data / "codes/klass131_kommuneinndeling_2019_version1102_latin1.csv").read_bytes())
-    assert len(codes) == 423 and {"0104", "9999"} <= {c.code for c in codes}
+    codes = parse_codes_csv(
+        (shared_data / "codes/klass131_kommuneinndeling_2019_version1102_latin1.csv").read_bytes()
+    )
+    assert len(codes) == 423
+    assert {"0104", "9999"} <= {c.code for c in codes}
 
 
 @pytest.mark.parametrize(
@@ -60,22 +66,33 @@ def test_klass104_and_103_csv(shared_data: Path, name: str, count: int | None) -
 
 
 def test_correspondence_csv(shared_data: Path) -> None:
-    rows = parse_correspondence_csv((shared_data / "api_fixtures/klass/klass_correspondence_1236_orgnr_kommune_latin1.csv").read_bytes())
+    rows = parse_correspondence_csv(
+        (
+            shared_data / "api_fixtures/klass/klass_correspondence_1236_orgnr_kommune_latin1.csv"
+        ).read_bytes()
+    )
     first = rows[0]
-    assert (first.source_code, first.target_code, first.target_name) == ("817263992", "3811", "Færder")
+    assert (first.source_code, first.target_code, first.target_name) == (
+        "817263992",
+        "3811",
+        "Færder",
+    )
 
 
 def test_codes_at_json() -> None:
     codes = parse_codes_json((HERE / "klass_131_codesAt_2024-01-01.json").read_bytes())
     assert [c.code for c in codes] == ["0301", "3903", "9999"]
-    assert codes[1].valid_from == date(2024, 1, 1) and codes[1].valid_to is None
+    assert codes[1].valid_from == date(2024, 1, 1)
+    assert codes[1].valid_to is None
 
 
 def test_changes_json_new_unit_has_no_old_code() -> None:
     changes = parse_changes_json((HERE / "klass_131_changes_2019-2024.json").read_bytes())
-    assert changes[0].old_code == "0104" and changes[0].new_code == "3002"
+    assert changes[0].old_code == "0104"
+    assert changes[0].new_code == "3002"
     assert changes[0].changed_on == date(2020, 1, 1)
-    assert changes[2].old_code is None and changes[2].new_code == "1580"
+    assert changes[2].old_code is None
+    assert changes[2].new_code == "1580"
 
 
 def test_xml_answer_is_explained() -> None:
@@ -93,7 +110,9 @@ def test_client_sends_accept_json_and_parameters(tmp_path: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, content=fixtures[request.url.path.rsplit("/", 1)[1]].read_bytes())
+        return httpx.Response(
+            200, content=fixtures[request.url.path.rsplit("/", 1)[1]].read_bytes()
+        )
 
     http = HttpClient(transport=httpx.MockTransport(handler), clock=FakeClock())
     client = KlassClient(Gateway(MirrorMode.LIVE, None, http))

@@ -31,7 +31,9 @@ def _live(body: bytes, seen: list[httpx.Request]) -> HttpClient:
 def test_record_then_replay_gives_identical_bytes_and_provenance(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
     mirror = Mirror(tmp_path, manifest=None)
-    request = Request.post_json(URL, {"selection": [{"variableCode": "Tid", "valueCodes": ["2021"]}]})
+    request = Request.post_json(
+        URL, {"selection": [{"variableCode": "Tid", "valueCodes": ["2021"]}]}
+    )
     recorded = Gateway(MirrorMode.RECORD, mirror, _live(b'{"x": [1, 2]}', seen)).fetch(request)
     replayed = Gateway(MirrorMode.REPLAY, Mirror(tmp_path, manifest=None), None).fetch(request)
     assert len(seen) == 1  # replay never touched the network
@@ -39,7 +41,8 @@ def test_record_then_replay_gives_identical_bytes_and_provenance(tmp_path: Path)
     assert replayed.content == b'{"x": [1, 2]}'
     assert replayed.provenance() == recorded.provenance()
     sidecars = list(tmp_path.rglob("*.json"))
-    assert len(sidecars) == 1 and request_key(request.method, request.url, request.body) in sidecars[0].name
+    assert len(sidecars) == 1
+    assert request_key(request.method, request.url, request.body) in sidecars[0].name
 
 
 def test_replay_of_unknown_request_names_it(tmp_path: Path) -> None:
@@ -50,8 +53,11 @@ def test_replay_of_unknown_request_names_it(tmp_path: Path) -> None:
 
 def test_live_mode_writes_nothing(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
-    Gateway(MirrorMode.LIVE, Mirror(tmp_path, manifest=None), _live(b"{}", seen)).fetch(Request.get(URL))
-    assert len(seen) == 1 and not any(tmp_path.iterdir())
+    Gateway(MirrorMode.LIVE, Mirror(tmp_path, manifest=None), _live(b"{}", seen)).fetch(
+        Request.get(URL)
+    )
+    assert len(seen) == 1
+    assert not any(tmp_path.iterdir())
 
 
 def test_tampered_mirror_file_is_detected(tmp_path: Path) -> None:
@@ -67,7 +73,9 @@ def test_key_ignores_encoding_parameter_order_and_body_whitespace() -> None:
     a = "https://Data.SSB.no/api/x/data?b=2&valueCodes[Tid]=top(3)&a=1"
     b = "https://data.ssb.no/api/x/data?a=1&b=2&valueCodes%5BTid%5D=top%283%29"
     assert normalise_url(a) == normalise_url(b)
-    assert request_key("POST", a, b'{"b": 1, "a": [1, 2]}') == request_key("POST", b, b'{"a":[1,2],"b":1}')
+    assert request_key("POST", a, b'{"b": 1, "a": [1, 2]}') == request_key(
+        "POST", b, b'{"a":[1,2],"b":1}'
+    )
     assert request_key("POST", a, b'{"a":[2,1]}') != request_key("POST", a, b'{"a":[1,2]}')
     assert request_key("GET", a, None) != request_key("POST", a, None)
 
@@ -107,7 +115,10 @@ def test_manifest_entries_exist_and_decode(shared_data: Path) -> None:
 
 def test_every_atlas_file_is_in_the_manifest(shared_data: Path) -> None:
     listed = {e.file for e in Mirror(shared_data).entries}
-    atlas = {str(p.relative_to(shared_data)) for p in (shared_data / "api_fixtures/atlas").rglob("*.json")}
+    atlas = {
+        str(p.relative_to(shared_data))
+        for p in (shared_data / "api_fixtures/atlas").rglob("*.json")
+    }
     assert atlas <= listed
 
 

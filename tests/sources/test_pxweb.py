@@ -45,21 +45,31 @@ def test_get_url_has_explicit_selections_codelists_and_bracketed_expressions() -
         ),
     )
     url = data_url(query)
-    assert url.startswith("https://data.ssb.no/api/pxwebapi/v2/tables/07459/data?lang=no&outputFormat=json-stat2")
+    assert url.startswith(
+        "https://data.ssb.no/api/pxwebapi/v2/tables/07459/data?lang=no&outputFormat=json-stat2"
+    )
     assert "valueCodes[Tid]=[range(2020,2022)]" in url
-    assert "codelist[Region]=agg_KommSummer" in url and "outputValues[Region]=aggregated" in url
+    assert "codelist[Region]=agg_KommSummer" in url
+    assert "outputValues[Region]=aggregated" in url
     params = parse_qs(urlsplit(url).query)
     assert params["valueCodes[Region]"] == ["K-3103"]
     assert data_request(query).method == "GET"
 
 
 def test_long_selection_switches_to_post() -> None:
-    selections = (Selection("Region", _kommuner(400)), Selection("ContentsCode", ("Personer1",)), Selection("Tid", ("2024",)))
+    selections = (
+        Selection("Region", _kommuner(400)),
+        Selection("ContentsCode", ("Personer1",)),
+        Selection("Tid", ("2024",)),
+    )
     query = TableQuery("07459", selections, heading=("Tid",), stub=("Region",))
     assert len(data_url(query)) > 2100
     request = data_request(query)
     assert request.method == "POST"
-    assert request.url == "https://data.ssb.no/api/pxwebapi/v2/tables/07459/data?lang=no&outputFormat=json-stat2"
+    assert (
+        request.url
+        == "https://data.ssb.no/api/pxwebapi/v2/tables/07459/data?lang=no&outputFormat=json-stat2"
+    )
     assert request.body is not None
     body = orjson.loads(request.body)
     assert body["selection"][0] == {"variableCode": "Region", "valueCodes": list(_kommuner(400))}
@@ -98,7 +108,9 @@ def test_split_over_800000_cells_along_largest_dimension() -> None:
 
 
 def test_split_recurses_when_one_code_is_still_too_big() -> None:
-    query = TableQuery("t", (Selection("A", ("a", "b")), Selection("B", tuple(str(i) for i in range(10)))))
+    query = TableQuery(
+        "t", (Selection("A", ("a", "b")), Selection("B", tuple(str(i) for i in range(10))))
+    )
     parts = split_query(query, max_cells=3)
     assert all((estimate_cells(p) or 0) <= 3 for p in parts)
     assert sum(estimate_cells(p) or 0 for p in parts) == 20
@@ -110,7 +122,11 @@ def test_split_impossible_raises() -> None:
 
 
 def _metadata_05300(shared_data: Path) -> Dataset:
-    return decode((shared_data / "api_fixtures/ssb_pxwebapi_v0/table_05300_data_POST_jsonstat2.json").read_bytes())
+    return decode(
+        (
+            shared_data / "api_fixtures/ssb_pxwebapi_v0/table_05300_data_POST_jsonstat2.json"
+        ).read_bytes()
+    )
 
 
 def test_expressions_resolve_against_metadata(shared_data: Path) -> None:
@@ -119,8 +135,19 @@ def test_expressions_resolve_against_metadata(shared_data: Path) -> None:
     assert resolve(Selection("Tid", ("top(2)",)), tid, is_time=True) == ["2016", "2021"]  # newest
     assert resolve(Selection("Tid", ("bottom(1)",)), tid, is_time=True) == ["1991"]
     assert resolve(Selection("Tid", ("from(2012)",)), tid, is_time=True) == ["2012", "2016", "2021"]
-    assert resolve(Selection("Tid", ("range(1994,2000)",)), tid, is_time=True) == ["1994", "1997", "2000"]
-    assert resolve(Selection("Tid", ("20*",)), tid, is_time=True) == ["2000", "2004", "2008", "2012", "2016", "2021"]
+    assert resolve(Selection("Tid", ("range(1994,2000)",)), tid, is_time=True) == [
+        "1994",
+        "1997",
+        "2000",
+    ]
+    assert resolve(Selection("Tid", ("20*",)), tid, is_time=True) == [
+        "2000",
+        "2004",
+        "2008",
+        "2012",
+        "2016",
+        "2021",
+    ]
     query = TableQuery(
         "05300",
         (
@@ -138,7 +165,9 @@ def test_expressions_resolve_against_metadata(shared_data: Path) -> None:
 
 
 def _v2_handler(shared_data: Path, seen: list[httpx.Request]) -> httpx.MockTransport:
-    body = (shared_data / "api_fixtures/ssb_pxwebapi_v0/table_05300_data_POST_jsonstat2.json").read_bytes()
+    body = (
+        shared_data / "api_fixtures/ssb_pxwebapi_v0/table_05300_data_POST_jsonstat2.json"
+    ).read_bytes()
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -159,29 +188,40 @@ def test_client_fetches_and_records_each_part(shared_data: Path, tmp_path: Path)
     result = PxWebClient(gateway, max_cells=200).data(query, meta)
     assert len(result.datasets) == len(result.responses) == 3  # 432 cells in parts of ≤ 200
     assert all(isinstance(r, Response) for r in result.responses)
-    assert len(seen) == 3 and all(r.method == "GET" for r in seen)
+    assert len(seen) == 3
+    assert all(r.method == "GET" for r in seen)
     assert len(result.to_frame()) == 3 * 432
-    replay = PxWebClient(Gateway(MirrorMode.REPLAY, Mirror(tmp_path, manifest=None), None), max_cells=200)
-    assert [r.sha256 for r in replay.data(query, meta).responses] == [r.sha256 for r in result.responses]
+    replay = PxWebClient(
+        Gateway(MirrorMode.REPLAY, Mirror(tmp_path, manifest=None), None), max_cells=200
+    )
+    assert [r.sha256 for r in replay.data(query, meta).responses] == [
+        r.sha256 for r in result.responses
+    ]
 
 
 def test_client_refuses_missing_variable(shared_data: Path) -> None:
     meta = _metadata_05300(shared_data)
-    client = PxWebClient(Gateway(MirrorMode.REPLAY, Mirror(Path("/nonexistent"), manifest=None), None))
+    client = PxWebClient(
+        Gateway(MirrorMode.REPLAY, Mirror(Path("/nonexistent"), manifest=None), None)
+    )
     with pytest.raises(BadQuery, match=r"no selection for \['Tid'\]"):
-        client.data(TableQuery("05300", tuple(Selection(d.id, ("*",)) for d in meta.dimensions[:3])), meta)
+        client.data(
+            TableQuery("05300", tuple(Selection(d.id, ("*",)) for d in meta.dimensions[:3])), meta
+        )
 
 
 def test_table_info_and_codelist_from_shared_mirror(shared_data: Path) -> None:
     client = PxWebClient(Gateway(MirrorMode.REPLAY, Mirror(shared_data), None))
     info = client.table_info("05300")
-    assert info.value.first_period == "1991" and info.value.time_unit == "Annual"
+    assert info.value.first_period == "1991"
+    assert info.value.time_unit == "Annual"
     assert info.value.variable_names == ("avstand", "kulturtilbud", "statistikkvariabel", "år")
     codelist = client.codelist("agg_Valgdistrikt").value
     assert codelist.type == "Aggregation"
     first = codelist.values[0]
     assert (first.code, first.label) == ("V-01", "Østfold")
-    assert "0101" in first.value_map and "3101" in first.value_map
+    assert "0101" in first.value_map
+    assert "3101" in first.value_map
 
 
 def test_parsers_reject_wrong_shapes() -> None:
