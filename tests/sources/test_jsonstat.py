@@ -165,7 +165,7 @@ def test_every_recorded_json_is_decoded_or_refused(shared_data: Path) -> None:
         except MalformedResponse as exc:
             refused.append(str(exc))
     assert len(decoded) == 4  # 05300 ×2, FHI example, JSON-stat 1.0 bundle
-    assert len(refused) == 25  # Udir, KLASS-free JSON, table info, codelist, Kartverket, 14216
+    assert len(refused) == 25  # Udir 20, Kartverket, v0 meta, v2 info, codelist, 14216
     assert all(message.startswith("JSON-stat:") for message in refused)
 
 
