@@ -73,15 +73,19 @@ def _run_update(
 
 def _print_summary(summary: build.UpdateSummary) -> None:
     table = Table(title=f"Oppdatering {summary.snapshot_id} ({summary.data_mode})")
-    for column in ("Indikator", "Resultat", "Rader", "Kilde", "Melding"):
-        table.add_column(column)
+    for column in ("Indikator", "Resultat", "Rader", "Kilde"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Melding", overflow="ellipsis", no_wrap=True, max_width=70)
     for result in summary.results:
         style = {"feilet": "red", "demotall": "yellow"}.get(result.outcome.value, "")
         table.add_row(
             result.indicator_id, f"[{style}]{result.outcome.value}[/]" if style else result.outcome.value,
-            str(result.rows), result.source, result.message[:160],
+            str(result.rows), result.source, result.message,
         )
     console.print(table)
+    for result in summary.results:
+        if result.outcome is build.Outcome.FAILED:
+            console.print(f"[red]{result.indicator_id}:[/] {result.message}")
     console.print(
         f"[bold]{summary.count(build.Outcome.UPDATED)}[/] indikatorer oppdatert, "
         f"[bold]{summary.count(build.Outcome.DEMO)}[/] med syntetiske demotall, "

@@ -105,6 +105,9 @@ class TableMapping(Record):
     measure_column: str | None = Field(
         None, description="Column whose categories say what each cell measures (ContentsCode)."
     )
+    value_column: str = Field(
+        "value", description="With `measure_column`: the column holding the numbers."
+    )
     value: str | None = Field(None, description="Measure category (or column) with the value.")
     numerator: str | None = None
     denominator: str | None = None

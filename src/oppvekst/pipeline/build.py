@@ -117,6 +117,10 @@ def _one_indicator(
             IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, str(exc))
         )
         return
+    except Exception as exc:  # noqa: BLE001 — one indicator's bug must not stop the others
+        message = f"intern feil ({type(exc).__name__}: {exc}); meld fra om dette"
+        state.results.append(IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, message))
+        return
     if frame.empty:
         state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, acquired.label))
         return

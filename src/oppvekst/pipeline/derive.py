@@ -43,6 +43,16 @@ def complete_values(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
         den = out["denominator"]
         computed = np.where(den > 0, out["numerator"] / den.where(den > 0) * indicator.multiplier, np.nan)
         out["value"] = out["value"].fillna(pd.Series(computed, index=out.index))
+        # Some sources give the share and the count but not the population: the denominator follows
+        # (rounded; the share itself is rounded at the source, so it is marked as reconstructed).
+        rebuild = out["denominator"].isna() & out["numerator"].notna() & (out["value"] > 0)
+        if rebuild.any():
+            out.loc[rebuild, "denominator"] = (
+                out.loc[rebuild, "numerator"] * indicator.multiplier / out.loc[rebuild, "value"]
+            ).round()
+            if "flags" not in out.columns:
+                out["flags"] = None
+            out.loc[rebuild, "flags"] = "denominator_reconstructed"
     return out
 
 

@@ -60,7 +60,7 @@ def _require_columns(frame: pd.DataFrame, mapping: TableMapping) -> None:
     if mapping.period:
         needed.add(mapping.period)
     if mapping.measure_column:
-        needed.add(mapping.measure_column)
+        needed.update((mapping.measure_column, mapping.value_column))
     else:
         needed.update(c for c in (mapping.value, mapping.numerator, mapping.denominator) if c)
     missing = sorted(c for c in needed if c not in frame.columns)
@@ -129,7 +129,7 @@ def _roles(frame: pd.DataFrame, mapping: TableMapping, missing: frozenset[str]) 
         else pd.Series(None, index=frame.index, dtype=object)
     )
     if mapping.measure_column:
-        values, parsed_status = _parse_numbers(frame["value"], missing)
+        values, parsed_status = _parse_numbers(frame[mapping.value_column], missing)
         return {"value": values * mapping.value_scale, "status": status.fillna(parsed_status)}
     result: dict[str, pd.Series] = {}
     for role in ROLES:
