@@ -1,0 +1,186 @@
+"""Comparing an area with a benchmark, quintile ranking and benchmark (group) values.
+
+The comparison is Fingertips' overlapping-interval method: the benchmark *value* is tested against
+the *area's* 95 % and 99.8 % intervals. A benchmark exactly on a limit counts as inside (similar),
+so rounding can never turn a borderline case into a significant one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats as sps
+
+from oppvekst.errors import StatisticsInputError
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Polarity(StrEnum):
+    HIGHER_BETTER = "higher_better"
+    LOWER_BETTER = "lower_better"
+    NONE = "none"  # no judgement: lower / similar / higher
+
+
+class Significance(StrEnum):
+    MUCH_BETTER = "much_better"
+    BETTER = "better"
+    SIMILAR = "similar"
+    WORSE = "worse"
+    MUCH_WORSE = "much_worse"
+    LOWER = "lower"
+    HIGHER = "higher"
+    NOT_COMPARED = "not_compared"
+
+
+class GroupMethod(StrEnum):
+    POOLED = "pooled"  # sum of numerators / sum of denominators: the group as one population
+    MEAN_OF_RATES = (
+        "mean_of_rates"  # unweighted mean of member rates, only if the indicator says so
+    )
+
+
+# Indexed by the signed position −2..2 (+2 = above the benchmark even at 99.8 %).
+_JUDGED = np.array(
+    [
+        Significance.MUCH_WORSE.value,
+        Significance.WORSE.value,
+        Significance.SIMILAR.value,
+        Significance.BETTER.value,
+        Significance.MUCH_BETTER.value,
+    ]
+)
+# Without polarity the 99.8 % level adds nothing a reader could act on: lower / similar / higher.
+_UNJUDGED = np.array(
+    [
+        Significance.LOWER.value,
+        Significance.LOWER.value,
+        Significance.SIMILAR.value,
+        Significance.HIGHER.value,
+        Significance.HIGHER.value,
+    ]
+)
+_SIGN = {Polarity.HIGHER_BETTER.value: 1, Polarity.LOWER_BETTER.value: -1, Polarity.NONE.value: 0}
+
+
+def polarity_signs(polarity: Polarity | str | npt.ArrayLike) -> npt.NDArray[np.int8]:
+    """+1 higher better, −1 lower better, 0 no polarity; accepts one value or an array of them."""
+    pol = np.asarray(polarity, dtype=str)
+    signs = np.zeros(pol.shape, dtype=np.int8)
+    known = np.zeros(pol.shape, dtype=bool)
+    for name, sign in _SIGN.items():
+        hit = pol == name
+        signs[hit] = sign
+        known |= hit
+    if not np.all(known):
+        bad = sorted(set(np.atleast_1d(pol[~known]).tolist()))
+        raise StatisticsInputError(
+            f"Unknown polarity {bad}.", hint="Use higher_better, lower_better or none."
+        )
+    return signs
+
+
+def compare(
+    value: npt.ArrayLike,
+    lower95: npt.ArrayLike,
+    upper95: npt.ArrayLike,
+    lower998: npt.ArrayLike,
+    upper998: npt.ArrayLike,
+    benchmark: npt.ArrayLike,
+    polarity: Polarity | str | npt.ArrayLike,
+) -> npt.NDArray[np.str_]:
+    """Significance string values, broadcast over all inputs.
+
+    ``not_compared`` wherever the value, any of the four limits or the benchmark is missing: an
+    area without an interval is never silently "similar".
+    """
+    arrays = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.float64) for a in (value, lower95, upper95, lower998, upper998))
+    )
+    v, l95, u95, l998, u998 = arrays
+    b = np.asarray(benchmark, dtype=np.float64)
+    signs = polarity_signs(polarity)
+    shape = np.broadcast_shapes(v.shape, b.shape, signs.shape)
+    _reject_disordered(l998, l95, u95, u998)
+
+    with np.errstate(invalid="ignore"):
+        position = (
+            (l95 > b).astype(np.int8)
+            + (l998 > b).astype(np.int8)
+            - (u95 < b).astype(np.int8)
+            - (u998 < b).astype(np.int8)
+        )
+    missing = np.isnan(v) | np.isnan(l95) | np.isnan(u95) | np.isnan(l998) | np.isnan(u998)
+    missing = missing | np.isnan(b)
+    judged = _JUDGED[position * signs + 2]
+    unjudged = _UNJUDGED[position + 2]
+    out = np.where(signs == 0, unjudged, judged)
+    out = np.where(missing, Significance.NOT_COMPARED.value, out)
+    return np.broadcast_to(out, shape).copy()
+
+
+def _reject_disordered(
+    l998: FloatArray, l95: FloatArray, u95: FloatArray, u998: FloatArray
+) -> None:
+    # NaN compares False, so missing limits pass here and become "not compared" later.
+    bad = (l998 > l95) | (l95 > u95) | (u95 > u998)
+    if np.any(bad):
+        raise StatisticsInputError(
+            f"{int(np.count_nonzero(bad))} interval(s) are not nested "
+            "(need lower99.8 ≤ lower95 ≤ upper95 ≤ upper99.8).",
+            hint="Check that the 95 % and 99.8 % limits were not swapped.",
+        )
+
+
+def quintiles(values: npt.ArrayLike) -> FloatArray:
+    """Quintile 1 (lowest 20 % of values) to 5 (highest); NaN stays NaN.
+
+    This is a *ranking* among the areas given, not a significance test. Tied values share the
+    lower quintile (ranks by the minimum method), so equal values never land in different groups.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    out = np.full(v.shape, np.nan)
+    present = ~np.isnan(v)
+    n = int(np.count_nonzero(present))
+    if n == 0:
+        return out
+    ranks = sps.rankdata(v[present], method="min")
+    out[present] = np.ceil(5.0 * ranks / n)
+    return out
+
+
+def group_value(
+    numerators: npt.ArrayLike,
+    denominators: npt.ArrayLike,
+    multiplier: float = 1.0,
+    *,
+    method: GroupMethod | str = GroupMethod.POOLED,
+    axis: int = 0,
+) -> FloatArray:
+    """Benchmark value of a group of areas along ``axis`` (default: members on axis 0).
+
+    Pooled by default, i.e. the group is treated as one population: a mean of rates would give a
+    municipality of 200 people the same say as one of 200 000. Any missing member makes the group
+    value missing, since a partial sum would describe a different group.
+    """
+    num = np.asarray(numerators, dtype=np.float64)
+    den = np.asarray(denominators, dtype=np.float64)
+    num, den = np.broadcast_arrays(num, den)
+    if num.size == 0:
+        raise StatisticsInputError("A group needs at least one member.")
+    if GroupMethod(method) is GroupMethod.MEAN_OF_RATES:
+        bad = den <= 0
+        if np.any(bad):
+            raise StatisticsInputError(
+                "A group member has denominator 0 or negative.",
+                hint="Leave the member out of the group or mark it as missing.",
+            )
+        return np.asarray(np.mean(num / den, axis=axis) * multiplier, dtype=np.float64)
+    den_sum = np.sum(den, axis=axis)
+    if np.any(den_sum <= 0):
+        raise StatisticsInputError(
+            "The group's summed denominator is 0.", hint="A group value needs a population."
+        )
+    return np.asarray(np.sum(num, axis=axis) / den_sum * multiplier, dtype=np.float64)

@@ -1,0 +1,121 @@
+"""Plain-language sentences in Norwegian bokmål, generated from results (never per municipality).
+
+The subject is the indicator's short title as a definite noun phrase ("Andelen", "Andelen som
+fullfører videregående"); the benchmark is a definite phrase ("landsgjennomsnittet",
+"fylkesgjennomsnittet", "snittet for KOSTRA-gruppe 11"), see :func:`benchmark_phrase`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from oppvekst.stats.comparison import Polarity, Significance
+from oppvekst.stats.crossing import Crossing
+from oppvekst.stats.trend import Trend, TrendKind
+
+DEFAULT_SPAN = "de siste fem årene"
+
+
+class BenchmarkKind(StrEnum):
+    COUNTRY = "country"
+    COUNTY = "county"
+    GROUP = "group"
+
+
+def benchmark_phrase(kind: BenchmarkKind | str, name: str | None = None) -> str:
+    """The benchmark as it reads after "enn" / "fra"."""
+    k = BenchmarkKind(kind)
+    if k is BenchmarkKind.COUNTRY:
+        return "landsgjennomsnittet"
+    if k is BenchmarkKind.COUNTY:
+        return f"snittet for {name}" if name else "fylkesgjennomsnittet"
+    return f"snittet for {name}" if name else "snittet for sammenligningsgruppen"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def comparison_sentence(
+    indicator_short_title: str,
+    significance: Significance | str,
+    benchmark_name: str,
+    polarity: Polarity | str,
+) -> str:
+    """E.g. "Andelen er signifikant høyere enn landsgjennomsnittet (bedre)."."""
+    s = Significance(significance)
+    pol = Polarity(polarity)
+    subject = _capital(indicator_short_title.strip())
+    if s is Significance.NOT_COMPARED:
+        return (
+            f"{subject} kan ikke sammenlignes statistisk med {benchmark_name}, "
+            "fordi usikkerheten ikke kan beregnes."
+        )
+    if s is Significance.SIMILAR:
+        return f"{subject} er ikke signifikant forskjellig fra {benchmark_name}."
+    if s in (Significance.HIGHER, Significance.LOWER):
+        word = "høyere" if s is Significance.HIGHER else "lavere"
+        return f"{subject} er signifikant {word} enn {benchmark_name}."
+    good = s in (Significance.BETTER, Significance.MUCH_BETTER)
+    much = s in (Significance.MUCH_BETTER, Significance.MUCH_WORSE)
+    if pol is Polarity.NONE:
+        raise ValueError(f"{s.value} needs an indicator with polarity")
+    higher = good == (pol is Polarity.HIGHER_BETTER)
+    word = "høyere" if higher else "lavere"
+    judgement = ("mye " if much else "") + ("bedre" if good else "dårligere")
+    level = ", også på 99,8 %-nivå" if much else ""
+    return f"{subject} er signifikant {word} enn {benchmark_name}{level} ({judgement})."
+
+
+def trend_sentence(trend: Trend, subject: str = "Verdien", span: str = DEFAULT_SPAN) -> str:
+    """E.g. "Ingen signifikant endring de siste fem årene."."""
+    subj = _capital(subject.strip())
+    kind = trend.kind
+    if kind is TrendKind.NO_CHANGE:
+        return f"Ingen signifikant endring {span}."
+    if kind is TrendKind.CANNOT_CALCULATE:
+        return (
+            "Utviklingen kan ikke testes: det trengs fem målinger med usikkerhetsintervall, "
+            f"og her er det {trend.n_points}."
+        )
+    up = kind in (TrendKind.INCREASING, TrendKind.INCREASING_BETTER, TrendKind.INCREASING_WORSE)
+    verb = "økt" if up else "gått ned"
+    base = f"{subj} har {verb} signifikant {span}"
+    if kind in (TrendKind.INCREASING_BETTER, TrendKind.DECREASING_BETTER):
+        return f"{base}, og utviklingen går i riktig retning."
+    if kind in (TrendKind.INCREASING_WORSE, TrendKind.DECREASING_WORSE):
+        return f"{base}, og utviklingen går i feil retning."
+    return f"{base}."
+
+
+def quintile_sentence(quintile: float) -> str:
+    """Ranking, clearly not a significance test."""
+    if quintile != quintile:  # NaN
+        return "Kommunen er ikke rangert fordi verdien mangler."
+    q = int(quintile)
+    if q == 1:
+        where = "blant de 20 % av kommunene med lavest verdi"
+    elif q == 5:
+        where = "blant de 20 % av kommunene med høyest verdi"
+    else:
+        where = f"i den {q}. femdelen når kommunene rangeres fra lavest til høyest verdi"
+    return f"Kommunen er {where} (rangering, ikke en signifikanstest)."
+
+
+def correlation_sentence(crossing: Crossing) -> str:
+    """Strength and direction of Pearson's r, with n and the interval; never causal wording."""
+    r = crossing.pearson
+    if crossing.n < 4 or r != r:
+        return "Det er for få kommuner med begge verdiene til å beregne en sammenheng."
+    size = abs(r)
+    strength = "svak" if size < 0.3 else "moderat" if size < 0.5 else "sterk"
+    direction = "positiv" if r > 0 else "negativ"
+    lo = f"{crossing.pearson_lower:.2f}".replace(".", ",")
+    hi = f"{crossing.pearson_upper:.2f}".replace(".", ",")
+    rr = f"{r:.2f}".replace(".", ",")
+    significant = crossing.pearson_lower > 0 or crossing.pearson_upper < 0
+    tail = "" if significant else " Sammenhengen er ikke statistisk sikker."
+    return (
+        f"Det er en {strength} {direction} sammenheng mellom kommunene (r = {rr}, "
+        f"95 %-intervall {lo} til {hi}, {crossing.n} kommuner).{tail}"
+    )
