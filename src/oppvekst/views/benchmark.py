@@ -45,13 +45,13 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
         county = _county(store, code or "")
         if county is None:
             return Benchmark("land", ("0",), "landsgjennomsnittet")
-        return Benchmark("fylke", (county,), f"fylket ({store.regions[county].name})")
+        return Benchmark("fylke", (county,), f"snittet for {store.regions[county].name}")
     if raw == "kostra":
         group = region.kostra_group if region else None
         if not group:
             raise BadRequest("Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe.")
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
-        return Benchmark("kostra", members, f"KOSTRA-gruppen ({group})")
+        return Benchmark("kostra", members, f"snittet for KOSTRA-gruppe {group.removeprefix('EKG').lstrip('0')}")
     if raw.startswith("gruppe:"):
         members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
         unknown = [c for c in members if c not in store.regions]
@@ -62,7 +62,7 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
             )
         if len(members) > MAX_GROUP:
             raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
-        return Benchmark("gruppe", members, f"den valgte gruppen ({len(members)} områder)")
+        return Benchmark("gruppe", members, f"snittet for den valgte gruppen ({len(members)} områder)")
     raise BadRequest(
         f"Ukjent sammenligningsgrunnlag «{raw}».",
         hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.stats import comparison, sentences, trend
+from oppvekst.stats import comparison, sentences
+from oppvekst.stats.trend import trend as trend_test
 from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark, benchmark_values
 from oppvekst.views.regions import RegionRef, region_ref
@@ -117,7 +118,7 @@ def _row(
             )
         )
     series = own[own["value"].notna()].tail(5)
-    tr = trend.trend(
+    tr = trend_test(
         series["value"].to_numpy(float), series["lower95"].to_numpy(float),
         series["upper95"].to_numpy(float), ind.polarity.value,
         times=series["period_end"].to_numpy(float),

@@ -1,0 +1,68 @@
+"""JSON responses keyed by snapshot: ETag, Last-Modified, caching and CORS for GET."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+
+import numpy as np
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from oppvekst.store import Store
+
+CACHE_SECONDS = 300
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _clean(value: Any) -> Any:
+    """NaN is not JSON: missing numbers become null (their status says why)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.floating) and np.isnan(value):
+        return None
+    return value
+
+
+def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, str]:
+    tag = hashlib.sha256(f"{store.snapshot_id}|{request.url}|{media_type}".encode()).hexdigest()[:32]
+    headers = {
+        "ETag": f'"{tag}"',
+        "Cache-Control": f"public, max-age={CACHE_SECONDS}",
+        "X-Oppvekst-Snapshot": store.snapshot_id,
+        "Access-Control-Allow-Origin": "*",
+        "Vary": "Accept, Accept-Encoding",
+    }
+    built = store.meta.get("built_at")
+    if built:
+        headers["Last-Modified"] = format_datetime(datetime.fromisoformat(built), usegmt=True)
+    if store.synthetic_rows:
+        headers["X-Oppvekst-Synthetic"] = "inneholder syntetiske demotall"
+    return headers
+
+
+def not_modified(request: Request, headers: dict[str, str]) -> bool:
+    return request.headers.get("if-none-match") == headers["ETag"]
+
+
+def json_response(request: Request, store: Store, body: Any) -> Response:
+    headers = cache_headers(request, store, "application/json")
+    if not_modified(request, headers):
+        return Response(status_code=304, headers=headers)
+    content = orjson.dumps(_clean(body), default=_default, option=orjson.OPT_SERIALIZE_NUMPY)
+    return Response(content, media_type="application/json", headers=headers)

@@ -1,0 +1,226 @@
+"""``/api/v1``: a documented, stable contract over the same view functions the pages use.
+
+Every response is keyed by the snapshot it came from (``ETag``, ``Last-Modified``,
+``X-Oppvekst-Snapshot``), so caches and clients can tell when the data changed. Errors are
+``application/problem+json`` with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from oppvekst.api.formats import Format, choose_format, render_data
+from oppvekst.api.paging import page
+from oppvekst.api.responses import json_response
+from oppvekst.errors import BadRequest
+from oppvekst.store import Store
+from oppvekst.views.benchmark import parse_benchmark
+from oppvekst.views.data import parse_selection, select
+from oppvekst.views.profile import profile
+from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
+from oppvekst.web.app import current_store
+
+router = APIRouter(prefix="/api/v1", tags=["data"])
+StoreDep = Annotated[Store, Depends(current_store)]
+
+MAX_QUERY_LENGTH = 4000
+
+
+def _guard(request: Request) -> None:
+    if len(str(request.url.query)) > MAX_QUERY_LENGTH:
+        raise BadRequest(
+            f"Spørringen er for lang (over {MAX_QUERY_LENGTH} tegn).",
+            hint="Bruk nivå- og fylkesvelgere (kommune, fylke:40) i stedet for lange lister.",
+        )
+
+
+@router.get("/status", summary="Datasamlingen som serveres, og når hver kilde sist ble oppdatert")
+def status(request: Request, store: StoreDep) -> Response:
+    sources = store.source_status.to_dict("records")
+    return json_response(
+        request,
+        store,
+        {
+            "snapshot": store.snapshot_id,
+            "built_at": store.meta.get("built_at"),
+            "data_mode": store.data_mode,
+            "synthetic_rows": store.synthetic_rows,
+            "total_rows": int(store.meta.get("total_rows", "0")),
+            "indicators": sources,
+        },
+    )
+
+
+@router.get("/regions", summary="Regioner: land, fylker, kommuner og Oslos bydeler")
+def regions(
+    request: Request,
+    store: StoreDep,
+    level: Annotated[str | None, Query(description="land, fylke, kommune eller bydel", examples=["kommune"])] = None,
+    parent: Annotated[str | None, Query(description="Overordnet region, f.eks. 40", examples=["40"])] = None,
+    q: Annotated[str | None, Query(description="Søk i navn (tåler manglende æ/ø/å)", max_length=100)] = None,
+) -> Response:
+    _guard(request)
+    from oppvekst.regions import search_key
+
+    wanted = search_key(q) if q else None
+    rows = [
+        dataclasses.asdict(r)
+        for r in store.regions.values()
+        if (level is None or r.level == level)
+        and (parent is None or r.parent == parent)
+        and (wanted is None or wanted in r.search_key)
+    ]
+    if level is not None and level not in ("land", "fylke", "kommune", "bydel"):
+        raise BadRequest(f"Ukjent nivå «{level}».", hint="Bruk land, fylke, kommune eller bydel.")
+    changes = store.region_changes
+    former = changes[changes["new_code"].isin([r["code"] for r in rows])]
+    by_new: dict[str, list[dict[str, Any]]] = {}
+    for change in former.to_dict("records"):
+        by_new.setdefault(str(change["new_code"]), []).append(
+            {"code": change["old_code"], "name": change["old_name"], "changed_on": str(change["changed_on"]),
+             "kind": change["kind"]}
+        )
+    for row in rows:
+        row["former_codes"] = by_new.get(row["code"], [])
+    return json_response(request, store, {"regions": rows, "count": len(rows)})
+
+
+@router.get("/regions/{code}", summary="Én region, med tidligere koder")
+def region(request: Request, store: StoreDep, code: str) -> Response:
+    if code not in store.regions:
+        targets = former_code_targets(store, code) if code.isdigit() and len(code) <= 6 else []
+        if targets:
+            return json_response(
+                request, store,
+                {"requested": code, "former": True,
+                 "current": [{"code": c, "name": n} for c, n in targets],
+                 "note": f"{code} er et tidligere regionnummer."},
+            )
+        raise unknown_region(store, code)
+    ref = region_ref(store, code)
+    changes = store.region_changes
+    history = changes[(changes["new_code"] == code) | (changes["old_code"] == code)]
+    return json_response(
+        request, store,
+        {**dataclasses.asdict(ref), "former": False,
+         "changes": [{k: (str(v) if k == "changed_on" else v) for k, v in c.items()}
+                     for c in history.to_dict("records")]},
+    )
+
+
+@router.get("/topics", summary="Temaene (de 22 områdene kommunene rangerte, og befolkning)")
+def topics(request: Request, store: StoreDep) -> Response:
+    counts: dict[str, int] = {}
+    for ind in store.indicators.values():
+        counts[ind.topic] = counts.get(ind.topic, 0) + 1
+    return json_response(
+        request, store, {"topics": [{**t, "indicators": counts.get(t["id"], 0)} for t in store.topics]}
+    )
+
+
+def _summary(store: Store, ind: Any) -> dict[str, Any]:
+    return {
+        "id": ind.id, "title": ind.title, "short_title": ind.short_title, "topic": ind.topic,
+        "measure": ind.measure.value, "unit": ind.unit, "polarity": ind.polarity.value,
+        "key_indicator": ind.key_indicator, "publisher": ind.source.publisher,
+        "table": ind.source.table, "verified": ind.source.verified,
+        "synthetic": ind.id in store.synthetic_indicators,
+        "has_data": ind.id in store.indicators_with_data,
+        "periods": store.periods(ind.id)[-1:] ,
+    }
+
+
+@router.get("/indicators", summary="Indikatorene i katalogen")
+def indicators(
+    request: Request,
+    store: StoreDep,
+    topic: Annotated[str | None, Query(examples=["mobbing"])] = None,
+    source: Annotated[str | None, Query(description="Utgiver: SSB, FHI, Udir, IMDi", examples=["SSB"])] = None,
+    key: Annotated[bool | None, Query(description="Bare nøkkelindikatorer")] = None,
+    q: Annotated[str | None, Query(description="Fritekst i tittel og definisjon", max_length=100)] = None,
+) -> Response:
+    _guard(request)
+    text = (q or "").casefold()
+    rows = [
+        _summary(store, ind)
+        for ind in store.indicators.values()
+        if (topic is None or ind.topic == topic)
+        and (source is None or ind.source.publisher.casefold() == source.casefold())
+        and (key is None or ind.key_indicator == key)
+        and (not text or text in f"{ind.title} {ind.short_title} {ind.definition}".casefold())
+    ]
+    return json_response(request, store, {"indicators": rows, "count": len(rows)})
+
+
+@router.get("/indicators/{indicator_id}", summary="Hele metadataposten for én indikator")
+def indicator(request: Request, store: StoreDep, indicator_id: str) -> Response:
+    ind = store.indicator(indicator_id)
+    record = ind.model_dump(mode="json")
+    record["periods"] = store.periods(indicator_id)
+    record["breakdowns_in_data"] = store.breakdown_values(indicator_id)
+    record["synthetic"] = indicator_id in store.synthetic_indicators
+    return json_response(request, store, record)
+
+
+@router.get(
+    "/data",
+    summary="Observasjoner: indikatorer × regioner × perioder × inndelinger",
+    responses={200: {"content": {"text/csv": {}, "application/json": {},
+                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                                 "application/vnd.apache.parquet": {}}}},
+)
+def data(
+    request: Request,
+    store: StoreDep,
+    indicator: Annotated[str, Query(description="Én eller flere indikator-id-er, kommaseparert", examples=["barn-0-17"])],
+    region: Annotated[str | None, Query(
+        description="Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
+        "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner.",
+        examples=["0301,4601"])] = None,
+    period: Annotated[str | None, Query(description="Perioder, kommaseparert, eller «siste»", examples=["2024"])] = None,
+    sex: Annotated[str | None, Query(description="Kjønn: total, male, female eller * for alle")] = None,
+    age: Annotated[str | None, Query(description="Aldersgruppe, eller * for alle")] = None,
+    background: Annotated[str | None, Query(description="Bakgrunn, eller * for alle")] = None,
+    grade: Annotated[str | None, Query(description="Trinn, eller * for alle")] = None,
+    compare: Annotated[str | None, Query(description="Legg ved sammenligning: land eller fylke")] = None,
+    format: Annotated[str | None, Query(description="json, csv, csv-plain, xlsx, jsonstat2 eller parquet")] = None,
+    limit: Annotated[int, Query(ge=1, le=50_000, description="Rader per side (json)")] = 5_000,
+    cursor: Annotated[str | None, Query(description="Fra `next` i forrige svar", max_length=400)] = None,
+) -> Response:
+    _guard(request)
+    chosen = choose_format(format, request.headers.get("accept", ""))
+    selection = parse_selection(
+        store, indicator, region, period, {"sex": sex, "age": age, "background": background, "grade": grade}
+    )
+    frame = select(store, selection)
+    if compare:
+        from oppvekst.api.comparisons import attach_comparison
+
+        frame = attach_comparison(store, frame, compare)
+    if chosen is Format.JSON:
+        rows, next_cursor = page(frame, store.snapshot_id, request, limit, cursor)
+        return json_response(
+            request, store,
+            {"snapshot": store.snapshot_id, "notes": list(selection.regions.notes),
+             "synthetic": bool(frame["synthetic"].any()) if len(frame) else False,
+             "count": len(frame), "rows": rows, "next": next_cursor},
+        )
+    return render_data(request, store, frame, chosen, selection)
+
+
+@router.get("/profile/{code}", summary="Barometeret bak kommuneprofilen")
+def profile_data(
+    request: Request,
+    store: StoreDep,
+    code: str,
+    sammenligning: Annotated[str | None, Query(description="land, fylke, kostra eller gruppe:kode,kode")] = None,
+) -> Response:
+    if code not in store.regions:
+        raise unknown_region(store, code)
+    result = profile(store, code, parse_benchmark(store, sammenligning, code))
+    body = dataclasses.asdict(result)
+    return json_response(request, store, body)

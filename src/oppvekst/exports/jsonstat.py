@@ -1,0 +1,109 @@
+"""JSON-stat 2.0 downloads (https://json-stat.org/full/), with status symbols.
+
+Dimensions: indicator × region × period × the breakdowns present (sex, age, background, grade), in
+that order; ``value`` is dense and row-major (last dimension fastest) with ``null`` where a cell
+has no value, and ``status`` (object keyed by flat index) carries SSB's symbols and our own
+suppression ``:``. Extensions keep the interval limits, counts and provenance per cell.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
+
+DIMENSIONS = (
+    ("indicator_id", "indikator", "Indikator"),
+    ("region", "region", "Region"),
+    ("period", "tid", "Tid"),
+    ("sex", "kjonn", "Kjønn"),
+    ("age", "alder", "Alder"),
+    ("background", "bakgrunn", "Bakgrunn"),
+    ("grade", "trinn", "Trinn"),
+)
+EXTRA = ("numerator", "denominator", "lower95", "upper95", "lower998", "upper998")
+
+
+def _clean(x: Any) -> Any:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def to_jsonstat(download: Download) -> dict[str, Any]:
+    obs = download.observations
+    names = {ind.id: ind.title for ind in download.indicators}
+    dims: list[tuple[str, str, str, list[str]]] = []
+    for column, dim_id, label in DIMENSIONS:
+        codes = list(dict.fromkeys(obs[column].astype(str))) if len(obs) else []
+        if column in ("sex", "age", "background", "grade") and codes in (["total"], []):
+            continue
+        if column == "period":
+            order = obs.drop_duplicates("period").sort_values(["period_end", "period"])
+            codes = order["period"].astype(str).tolist()
+        dims.append((column, dim_id, label, codes))
+    sizes = [len(d[3]) for d in dims]
+    total = int(np.prod(sizes)) if sizes else 0
+    strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
+    positions = np.zeros(len(obs), dtype=np.int64)
+    for (column, _, _, codes), stride in zip(dims, strides, strict=True):
+        lookup = {c: i for i, c in enumerate(codes)}
+        positions += obs[column].astype(str).map(lookup).to_numpy(dtype=np.int64) * stride
+    values: list[Any] = [None] * total
+    status: dict[str, str] = {}
+    extension_cells: dict[str, dict[str, Any]] = {}
+    for pos, row in zip(positions.tolist(), obs.to_dict("records"), strict=True):
+        values[pos] = _clean(row["value"])
+        if row.get("status"):
+            status[str(pos)] = str(row["status"])
+        extras = {k: _clean(row.get(k)) for k in EXTRA if _clean(row.get(k)) is not None}
+        if extras:
+            extension_cells[str(pos)] = extras
+    region_names = dict(zip(obs["region"].astype(str), obs.get("region_name", obs["region"]), strict=True))
+    dimension: dict[str, Any] = {}
+    for column, dim_id, label, codes in dims:
+        labels = {c: c for c in codes}
+        if column == "indicator_id":
+            labels = {c: names.get(c, c) for c in codes}
+        elif column == "region":
+            labels = {c: str(region_names.get(c, c)) for c in codes}
+        category: dict[str, Any] = {"index": {c: i for i, c in enumerate(codes)}, "label": labels}
+        if column == "indicator_id":
+            category["unit"] = {
+                ind.id: {"label": ind.unit, "decimals": ind.decimals} for ind in download.indicators
+                if ind.id in labels
+            }
+        dimension[dim_id] = {"label": label, "category": category}
+    sources = sorted({ind.attribution for ind in download.indicators})
+    notes = [*(["" + SYNTHETIC_WARNING] if download.synthetic else []),
+             *(f"{s}: {t}" for s, t in SYMBOL_TEXTS.items())]
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "Oppvekststatus: " + ", ".join(names.get(i, i) for i in dims[0][3]) if dims else "",
+        "source": "; ".join(sources),
+        "updated": download.built_at,
+        "id": [d[1] for d in dims],
+        "size": sizes,
+        "role": {"time": ["tid"], "geo": ["region"], "metric": ["indikator"]},
+        "dimension": dimension,
+        "value": values,
+        "status": status,
+        "note": notes,
+        "extension": {"snapshot": download.snapshot_id, "cells": extension_cells, "url": download.url},
+    }
+
+
+def frame_from_jsonstat(doc: dict[str, Any]) -> pd.DataFrame:
+    """Read one of our JSON-stat documents back (used by tests and the docs' examples)."""
+    ids: list[str] = doc["id"]
+    codes = [list(doc["dimension"][d]["category"]["index"]) for d in ids]
+    grid = pd.MultiIndex.from_product(codes, names=ids).to_frame(index=False)
+    grid["value"] = doc["value"]
+    return grid
