@@ -63,7 +63,7 @@ def create_app(data_dir: DataDir) -> FastAPI:
         return pages.error_page(request, exc)  # type: ignore[no-any-return]
 
     # Routers are optional so that either half can be developed and tested on its own.
-    for module_name in ("oppvekst.api.routes", "oppvekst.web.pages"):
+    for module_name in ("oppvekst.api.routes", "oppvekst.api.docs", "oppvekst.web.pages"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
