@@ -1,0 +1,307 @@
+"""The statistics bank: every indicator with every breakdown, filtered; one indicator as a table.
+
+``listing`` filters the catalogue by topic, source (publisher), region level and years; ``pivot``
+lays out one indicator as regions × periods for one breakdown. Both are pure data for the page,
+the API and the downloads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from oppvekst.errors import BadRequest
+from oppvekst.store import Store
+from oppvekst.views.regions import LEVEL_NAMES
+
+__all__ = ["LEVEL_NAMES", "Pivot", "listing", "pivot"]
+
+BREAKDOWN_NAMES = {"sex": "Kjønn", "age": "Alder", "background": "Bakgrunn", "grade": "Trinn"}
+# The breakdowns' names in page URLs (Norwegian, like the rest of what a person sees).
+BREAKDOWN_PARAMS = {"sex": "kjonn", "age": "alder", "background": "bakgrunn", "grade": "trinn"}
+CATEGORY_NAMES = {
+    "total": "I alt",
+    "male": "Gutter",
+    "female": "Jenter",
+    "boys": "Gutter",
+    "girls": "Jenter",
+}
+# Levels from the broadest down; a pivot at the country level is one row and still useful.
+LEVEL_ORDER = ("land", "fylke", "kommune", "bydel")
+MAX_PIVOT_PERIODS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BankEntry:
+    indicator_id: str
+    title: str
+    topic: str
+    topic_title: str
+    publisher: str
+    source_title: str
+    table: str | None
+    levels: tuple[str, ...]
+    breakdowns: tuple[str, ...]  # Norwegian names of the breakdowns, e.g. ("Kjønn", "Alder")
+    first_period: str | None
+    last_period: str | None
+    n_periods: int
+    synthetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BankFilter:
+    topic: str | None = None
+    source: str | None = None
+    level: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BankListing:
+    filter: BankFilter
+    entries: tuple[BankEntry, ...]
+    topics: tuple[Option, ...]
+    sources: tuple[Option, ...]
+    levels: tuple[Option, ...]
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PivotCell:
+    value: float | None
+    status: str | None  # SSB/FHI symbol when the value is missing or suppressed
+    synthetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PivotRow:
+    code: str
+    name: str
+    cells: tuple[PivotCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pivot:
+    indicator_id: str
+    title: str
+    unit: str
+    decimals: int
+    level: str
+    within: str | None  # fylke code that limits the rows, if any
+    breakdown: dict[str, str]  # column → category; empty means totals
+    breakdown_options: dict[str, tuple[str, ...]]  # what the indicator can be broken down by
+    periods: tuple[str, ...]
+    rows: tuple[PivotRow, ...]
+    synthetic: bool
+
+
+def _spans(store: Store) -> dict[str, tuple[str, str, int, int, int]]:
+    """indicator → (first period, last period, first year, last year, number of periods)."""
+    frame = store.frame(
+        "SELECT indicator_id, arg_min(period, period_end) AS first, arg_max(period, period_end) "
+        "AS last, min(period_start) AS y0, max(period_end) AS y1, count(DISTINCT period) AS n "
+        "FROM observations GROUP BY indicator_id"
+    )
+    records: list[dict[Any, Any]] = frame.to_dict("records")
+    return {
+        str(r["indicator_id"]): (
+            str(r["first"]),
+            str(r["last"]),
+            int(r["y0"]),
+            int(r["y1"]),
+            int(r["n"]),
+        )
+        for r in records
+    }
+
+
+def listing(store: Store, wanted: BankFilter) -> BankListing:
+    topics = {str(t["id"]): str(t["title"]) for t in store.topics}
+    spans = _spans(store)
+    entries: list[BankEntry] = []
+    for ind in store.indicators.values():
+        first, last, _, _, n = spans.get(ind.id, (None, None, 0, 0, 0))
+        entries.append(
+            BankEntry(
+                indicator_id=ind.id,
+                title=ind.title,
+                topic=ind.topic,
+                topic_title=topics.get(ind.topic, ind.topic),
+                publisher=ind.source.publisher,
+                source_title=ind.source.title,
+                table=ind.source.table,
+                levels=tuple(lv.value for lv in ind.levels),
+                breakdowns=tuple(BREAKDOWN_NAMES.get(b.value, b.value) for b in ind.breakdowns),
+                first_period=first,
+                last_period=last,
+                n_periods=n,
+                synthetic=ind.id in store.synthetic_indicators,
+            )
+        )
+
+    def keep(entry: BankEntry) -> bool:
+        if wanted.topic and entry.topic != wanted.topic:
+            return False
+        if wanted.source and entry.publisher != wanted.source:
+            return False
+        if wanted.level and wanted.level not in entry.levels:
+            return False
+        if wanted.year_from is not None or wanted.year_to is not None:
+            span = spans.get(entry.indicator_id)
+            if span is None:
+                return False
+            # Keep indicators with at least one period overlapping the chosen years.
+            if wanted.year_from is not None and span[3] < wanted.year_from:
+                return False
+            if wanted.year_to is not None and span[2] > wanted.year_to:
+                return False
+        return True
+
+    kept = [e for e in entries if keep(e)]
+    rank = {str(t["id"]): int(t["rank"]) for t in store.topics}
+    kept.sort(key=lambda e: (rank.get(e.topic, 99), e.title))
+    years = [y for span in spans.values() for y in (span[2], span[3])]
+    return BankListing(
+        filter=wanted,
+        entries=tuple(kept),
+        topics=tuple(
+            Option(t, title, sum(e.topic == t for e in entries)) for t, title in topics.items()
+        ),
+        sources=_options([e.publisher for e in entries]),
+        levels=tuple(
+            Option(lv, LEVEL_NAMES.get(lv, lv), sum(lv in e.levels for e in entries))
+            for lv in LEVEL_ORDER
+        ),
+        first_year=min(years) if years else None,
+        last_year=max(years) if years else None,
+    )
+
+
+def category_label(column: str, category: str) -> str:
+    """Norwegian label of a breakdown category: age ``0-5`` → ``0–5 år``."""
+    if category in CATEGORY_NAMES:
+        return CATEGORY_NAMES[category]
+    if column == "age" and category.replace("-", "").isdigit():
+        return category.replace("-", "–") + " år"
+    if column == "grade" and category.isdigit():
+        return f"{category}. trinn"
+    return category
+
+
+def _options(values: list[str]) -> tuple[Option, ...]:
+    return tuple(Option(v, v, values.count(v)) for v in sorted(set(values)))
+
+
+def pivot(
+    store: Store,
+    indicator_id: str,
+    level: str = "kommune",
+    *,
+    within: str | None = None,
+    breakdown: dict[str, str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    max_periods: int | None = MAX_PIVOT_PERIODS,
+) -> Pivot:
+    """One indicator as regions (rows) × periods (columns), newest period last.
+
+    Raises ``BadRequest`` with a message a person can act on when the indicator is not published at
+    the level, the breakdown does not exist, or the chosen years hold no data.
+    """
+    ind = store.indicator(indicator_id)
+    available = [lv.value for lv in ind.levels]
+    if level not in LEVEL_NAMES:
+        raise BadRequest(f"Ukjent nivå «{level}».", hint="Velg land, fylke, kommune eller bydel.")
+    if level not in available:
+        names = ", ".join(LEVEL_NAMES[lv].lower() for lv in LEVEL_ORDER if lv in available)
+        raise BadRequest(
+            f"«{ind.short_title}» finnes ikke på {LEVEL_NAMES[level].lower()}snivå.",
+            hint=f"Indikatoren publiseres for: {names}.",
+        )
+    options = {k: tuple(v) for k, v in store.breakdown_values(indicator_id).items()}
+    chosen = {k: v for k, v in (breakdown or {}).items() if v and v != "total"}
+    for column, category in chosen.items():
+        if category not in options.get(column, ()):
+            raise BadRequest(
+                f"«{ind.short_title}» har ingen inndeling {BREAKDOWN_NAMES.get(column, column)}"
+                f" = «{category}».",
+                hint="Velg en av inndelingene i listen.",
+            )
+    codes = _row_codes(store, level, within)
+    obs = store.observations([indicator_id], codes, breakdown=chosen or None)
+    if year_from is not None:
+        obs = obs[obs["period_end"] >= year_from]
+    if year_to is not None:
+        obs = obs[obs["period_start"] <= year_to]
+    if obs.empty:
+        span = store.periods(indicator_id)
+        where = f" fra {span[0]} til {span[-1]}" if span else ""
+        raise BadRequest(
+            f"Det finnes ingen tall for «{ind.short_title}» for de valgte årene.",
+            hint=f"Indikatoren har tall{where}." if span else "Indikatoren har ingen tall ennå.",
+        )
+    ordered = obs.drop_duplicates("period").sort_values(["period_end", "period"])
+    periods = tuple(str(p) for p in ordered["period"])
+    if max_periods is not None:
+        periods = periods[-max_periods:]
+    cells: dict[tuple[str, str], PivotCell] = {}
+    records: list[dict[Any, Any]] = obs.to_dict("records")
+    for r in records:
+        raw = r["value"]
+        value = None if raw is None or math.isnan(raw) else float(raw)
+        status = str(r["status"]) if isinstance(r["status"], str) and r["status"] else None
+        cells[(str(r["region"]), str(r["period"]))] = PivotCell(value, status, bool(r["synthetic"]))
+    empty = PivotCell(None, "..", False)
+    rows = tuple(
+        PivotRow(
+            code, store.regions[code].name, tuple(cells.get((code, p), empty) for p in periods)
+        )
+        for code in codes
+    )
+    return Pivot(
+        indicator_id=indicator_id,
+        title=ind.title,
+        unit=ind.unit,
+        decimals=ind.decimals,
+        level=level,
+        within=within,
+        breakdown=chosen,
+        breakdown_options=options,
+        periods=periods,
+        rows=rows,
+        synthetic=any(c.synthetic for row in rows for c in row.cells),
+    )
+
+
+def _row_codes(store: Store, level: str, within: str | None) -> list[str]:
+    if within is not None and (
+        within not in store.regions or store.regions[within].level != "fylke"
+    ):
+        raise BadRequest(
+            f"«{within}» er ikke et fylkesnummer.", hint="Fylkesnummer har to sifre, f.eks. 46."
+        )
+    codes = [c for c, r in store.regions.items() if r.level == level]
+    if within is None:
+        return codes
+    return [c for c in codes if _inside(store, c, within)]
+
+
+def _inside(store: Store, code: str, county: str) -> bool:
+    row = store.regions.get(code)
+    for _ in range(4):
+        if row is None:
+            return False
+        if row.code == county:
+            return True
+        row = store.regions.get(row.parent or "")
+    return False

@@ -1,0 +1,363 @@
+"""The portal's main pages: front page, area profile, statistics bank, packages, status, search.
+
+Every page is server-rendered and complete without JavaScript; its whole state is in the URL (query
+parameters), so a view can be bookmarked, shared and reproduced and the back button works. The data
+comes from the view functions in ``oppvekst.views``, which the API reuses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from oppvekst.errors import BadRequest, OppvekstError
+from oppvekst.regions import normalise_code
+from oppvekst.store import Store
+from oppvekst.views import bank, packages, search, status
+from oppvekst.views.benchmark import Benchmark, parse_benchmark
+from oppvekst.views.profile import BarometerRow, profile
+from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
+from oppvekst.web.app import current_store, wants_json
+from oppvekst.web.rendering import render
+
+router = APIRouter(default_response_class=HTMLResponse)
+StoreDep = Annotated[Store, Depends(current_store)]
+
+# Significance → (CSS class, short Norwegian label). The class picks a colour *and* a marker shape,
+# and the label is always printed, so nothing depends on seeing colour.
+SIGNIFICANCE = {
+    "much_better": ("bedre", "Mye bedre"),
+    "better": ("bedre", "Bedre"),
+    "similar": ("likt", "Ingen signifikant forskjell"),
+    "worse": ("verre", "Dårligere"),
+    "much_worse": ("verre", "Mye dårligere"),
+    "higher": ("hoyere", "Høyere"),
+    "lower": ("lavere", "Lavere"),
+    "not_compared": ("ikke", "Ikke sammenlignet"),
+}
+TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→", "cannot_calculate": "–"}
+WORSE = ("worse", "much_worse")
+SPINE_PAD, SPINE_SPAN = 8.0, 144.0  # the marker must fit inside the 160 px box at both ends
+BETTER = ("better", "much_better")
+
+
+def _time(value: datetime | None) -> str:
+    return value.strftime("%d.%m.%Y kl. %H.%M") if value else "–"
+
+
+def _trend(kind: str) -> tuple[str, str]:
+    """(arrow, CSS class) of a trend kind such as ``increasing_worse``."""
+    direction, _, judgement = kind.partition("_")
+    arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
+    css = {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
+    return arrow, css
+
+
+def spine(row: BarometerRow) -> dict[str, float] | None:
+    """x positions (in a 160 px wide SVG) of the kommune range, middle half, country and area."""
+    lo, hi = row.min_value, row.max_value
+    if lo is None or hi is None or hi <= lo:
+        return None
+
+    def x(value: float | None) -> float:
+        if value is None:
+            return -1.0
+        return round(SPINE_PAD + SPINE_SPAN * (min(max(value, lo), hi) - lo) / (hi - lo), 1)
+
+    return {
+        "min": x(lo),
+        "max": x(hi),
+        "q1": x(row.q1 if row.q1 is not None else lo),
+        "q3": x(row.q3 if row.q3 is not None else hi),
+        "country": x(row.country_value),
+        "value": x(row.value),
+    }
+
+
+def by_topic(store: Store, rows: tuple[BarometerRow, ...]) -> list[tuple[str, list[BarometerRow]]]:
+    """Barometer rows grouped under their topic, topics in the catalogue's order of importance."""
+    grouped: dict[str, list[BarometerRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.topic, []).append(row)
+    return [
+        (str(t["title"]), grouped[str(t["id"])]) for t in store.topics if str(t["id"]) in grouped
+    ]
+
+
+def _page(
+    request: Request, template: str, store: Store | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    helpers = {
+        "SIGNIFICANCE": SIGNIFICANCE,
+        "trend_marker": _trend,
+        "spine": spine,
+        "when": _time,
+        "category_label": bank.category_label,
+        "level_names": bank.LEVEL_NAMES,
+        "breakdown_names": bank.BREAKDOWN_NAMES,
+        "breakdown_params": bank.BREAKDOWN_PARAMS,
+    }
+    return render(request, template, store, status_code, **helpers, **context)
+
+
+def error_page(request: Request, exc: OppvekstError) -> HTMLResponse:
+    """The HTML page for a typed error: what went wrong, what to do, and links to try instead."""
+    try:
+        store: Store | None = current_store(request)
+    except OppvekstError:
+        store = None  # e.g. no snapshot published yet: the page must still render
+    suggestions = []
+    for code in getattr(exc, "suggestions", None) or []:
+        if store is not None and code in store.regions:
+            suggestions.append(
+                search.SearchHit("region", code, store.regions[code].name, code, f"/kommune/{code}")
+            )
+    return _page(request, "error.html", store, exc.http_status, error=exc, suggestions=suggestions)
+
+
+# --- Front page and search ------------------------------------------------------------------------
+@router.get("/")
+def front(request: Request, store: StoreDep) -> HTMLResponse:
+    topic_indicators: dict[str, list[Any]] = {}
+    for ind in store.indicators.values():
+        topic_indicators.setdefault(ind.topic, []).append(ind)
+    return _page(
+        request,
+        "front.html",
+        store,
+        topics=store.topics,
+        topic_indicators=topic_indicators,
+        updates=status.latest_updates(store),
+        packages=packages.packages(store),
+    )
+
+
+@router.get("/sok", response_model=None)
+def find(request: Request, store: StoreDep, q: str = "") -> Response:
+    results = search.search(store, q)
+    if wants_json(request):
+        return JSONResponse(
+            {
+                "query": results.query,
+                "close_spelling": results.close_spelling,
+                "results": [
+                    {"kind": h.kind, "id": h.id, "label": h.label, "detail": h.detail, "url": h.url}
+                    for h in results.hits
+                ],
+            }
+        )
+    exact = results.exact_region
+    if exact is not None and not results.indicators:
+        # Typing a full name or a number and pressing Enter goes straight to the area.
+        return RedirectResponse(exact.url, status_code=303)
+    return _page(request, "search.html", store, results=results)
+
+
+# --- Area profile ---------------------------------------------------------------------------------
+def _resolve_area(store: Store, text: str) -> str | None:
+    """A code or name typed by a person → a region code (the best match), or None."""
+    text = text.strip()
+    if not text:
+        return None
+    code = normalise_code(text)
+    if code in store.regions:
+        return code
+    hits = search.search(store, text, limit=1).regions
+    return hits[0].id if hits else None
+
+
+def _benchmark(store: Store, request: Request, code: str) -> Benchmark:
+    """The benchmark from the URL; ``sammenligning=gruppe&gruppe=Bergen, 5001`` takes names too."""
+    chosen = request.query_params.get("sammenligning")
+    if chosen == "gruppe":
+        typed = request.query_params.get("gruppe", "")
+        codes: list[str] = []
+        for part in typed.replace(";", ",").split(","):
+            if part.strip():
+                found = _resolve_area(store, part)
+                if found is None:
+                    raise BadRequest(
+                        f"Fant ingen kommune som heter «{part.strip()}».",
+                        hint="Skriv navn eller kommunenumre skilt med komma, f.eks. Bergen, 5001.",
+                    )
+                codes.append(found)
+        if not codes:
+            raise BadRequest(
+                "Den egne gruppen er tom.",
+                hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
+            )
+        chosen = "gruppe:" + ",".join(codes)
+    return parse_benchmark(store, chosen, code)
+
+
+@router.get("/kommune/{code}", response_model=None)
+def area_profile(request: Request, store: StoreDep, code: str) -> Response:
+    wanted = normalise_code(code)
+    if wanted not in store.regions:
+        targets = former_code_targets(store, wanted) if wanted.isdigit() else []
+        if len(targets) == 1:
+            params = {**request.query_params, "tidligere": wanted}
+            return RedirectResponse(
+                f"/kommune/{targets[0][0]}?{urlencode(params)}", status_code=301
+            )
+        raise unknown_region(store, wanted)
+    benchmark = _benchmark(store, request, wanted)
+    result = profile(store, wanted, benchmark)
+    former = request.query_params.get("tidligere", "")
+    former_note = None
+    if former and any(c == wanted for c, _ in former_code_targets(store, former)):
+        former_note = unknown_region(store, former).message
+    show = request.query_params.get("vis", "alle")
+    rows = result.rows
+    if show == "avvik":
+        rows = tuple(r for r in rows if r.significance not in ("similar", "not_compared"))
+    return _page(
+        request,
+        "profile.html",
+        store,
+        profile=result,
+        rows=rows,
+        show=show,
+        former_note=former_note,
+        worse=[r for r in result.rows if r.significance in WORSE],
+        better=[r for r in result.rows if r.significance in BETTER],
+        other=[r for r in result.rows if r.significance in ("higher", "lower")],
+        county_name=result.county.name if result.county else None,
+        group_text=request.query_params.get("gruppe", ""),
+        groups=by_topic(store, rows),
+        children=[r for r in store.regions.values() if r.parent == wanted and r.code != wanted],
+    )
+
+
+# --- Statistics bank ------------------------------------------------------------------------------
+def _year(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
+        raise BadRequest(
+            f"«{text}» er ikke et årstall.", hint="Skriv et årstall med fire sifre, f.eks. 2020."
+        )
+    return int(text)
+
+
+@router.get("/statistikkbank")
+def statistics_bank(
+    request: Request,
+    store: StoreDep,
+    tema: str = "",
+    kilde: str = "",
+    niva: str = "",
+    fra: str = "",
+    til: str = "",
+    indikator: str = "",
+    fylke: str = "",
+) -> HTMLResponse:
+    wanted = bank.BankFilter(
+        topic=tema or None,
+        source=kilde or None,
+        level=niva or None,
+        year_from=_year(fra),
+        year_to=_year(til),
+    )
+    listing = bank.listing(store, wanted)
+    table, problem, chosen = None, None, None
+    if indikator:
+        chosen = store.indicator(indikator)
+        breakdown = {
+            column: request.query_params.get(param, "")
+            for column, param in bank.BREAKDOWN_PARAMS.items()
+            if request.query_params.get(param)
+        }
+        try:
+            table = bank.pivot(
+                store,
+                indikator,
+                niva or _default_level(chosen.levels),
+                within=fylke or None,
+                breakdown=breakdown,
+                year_from=wanted.year_from,
+                year_to=wanted.year_to,
+                max_periods=None if (fra or til) else 10,
+            )
+        except BadRequest as exc:
+            problem = exc  # shown beside the form, so the person can change the choice right there
+    return _page(
+        request,
+        "bank.html",
+        store,
+        status_code=problem.http_status if problem else 200,
+        listing=listing,
+        table=table,
+        problem=problem,
+        chosen=chosen,
+        fylker=[r for r in store.regions.values() if r.level == "fylke"],
+        download_url=_download_url(table) if table else None,
+    )
+
+
+def _default_level(levels: list[Any]) -> str:
+    names = [str(getattr(lv, "value", lv)) for lv in levels]
+    return "kommune" if "kommune" in names or not names else names[-1]
+
+
+def _download_url(table: bank.Pivot) -> str:
+    """The open-data API query for exactly the table shown (same regions, periods, breakdown)."""
+    region = f"fylke:{table.within}" if table.within and table.level == "kommune" else table.level
+    params = {"indicator": table.indicator_id, "region": region, "period": ",".join(table.periods)}
+    params.update(table.breakdown)
+    params["format"] = "csv"
+    return "/api/v1/data?" + urlencode(params)
+
+
+# --- Packages -------------------------------------------------------------------------------------
+@router.get("/pakker")
+def package_list(request: Request, store: StoreDep) -> HTMLResponse:
+    return _page(request, "packages.html", store, packages=packages.packages(store))
+
+
+@router.get("/pakker/{package_id}")
+def package_page(
+    request: Request, store: StoreDep, package_id: str, omrade: str = ""
+) -> HTMLResponse:
+    summary = packages.package(store, package_id)
+    code = _resolve_area(store, omrade)
+    if omrade.strip() and code is None:
+        raise unknown_region(store, omrade.strip())
+    bundle = None
+    if code is not None:
+        region_ref(store, code)
+        bundle = packages.package_for_area(
+            store, package_id, code, _benchmark(store, request, code)
+        )
+    return _page(
+        request,
+        "package.html",
+        store,
+        package=summary,
+        bundle=bundle,
+        code=code,
+        area_text=store.regions[code].name if code else omrade,
+        groups=by_topic(store, bundle.profile.rows) if bundle else [],
+    )
+
+
+# --- Data status ----------------------------------------------------------------------------------
+@router.get("/status")
+def data_status_page(request: Request, store: StoreDep) -> HTMLResponse:
+    return _page(request, "status.html", store, data=status.data_status(store))
+
+
+# Portal part 2 (indicator, compare, cross, index pages) is optional so each half runs on its own.
+try:
+    from oppvekst.web.analysis import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        router as analysis_router,
+    )
+except ModuleNotFoundError as exc:
+    if exc.name != "oppvekst.web.analysis":
+        raise
+else:
+    router.include_router(analysis_router)
