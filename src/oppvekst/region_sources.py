@@ -22,7 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import yaml
 
@@ -554,13 +553,7 @@ def _csv_rows(path: Path, encoding: str = "utf-8", delimiter: str = ",") -> list
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h) for h in next(rows)]
-        return [
-            dict(zip(header, row, strict=False)) for row in rows if any(v is not None for v in row)
-        ]
-    finally:
-        workbook.close()
+    # calamine reads the 1 071-row workbook in milliseconds where openpyxl takes seconds.
+    frame = pd.read_excel(path, sheet_name=0, engine="calamine")
+    frame = frame.dropna(how="all").astype(object).where(frame.notna(), None)
+    return [dict(row) for row in frame.to_dict("records")]

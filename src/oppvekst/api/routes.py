@@ -21,7 +21,7 @@ from oppvekst.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.data import parse_selection, select
 from oppvekst.views.profile import profile
-from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
+from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
 from oppvekst.web.app import current_store
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
@@ -76,16 +76,8 @@ def regions(
     ]
     if level is not None and level not in ("land", "fylke", "kommune", "bydel"):
         raise BadRequest(f"Ukjent nivå «{level}».", hint="Bruk land, fylke, kommune eller bydel.")
-    changes = store.region_changes
-    former = changes[changes["new_code"].isin([r["code"] for r in rows])]
-    by_new: dict[str, list[dict[str, Any]]] = {}
-    for change in former.to_dict("records"):
-        by_new.setdefault(str(change["new_code"]), []).append(
-            {"code": change["old_code"], "name": change["old_name"], "changed_on": str(change["changed_on"]),
-             "kind": change["kind"]}
-        )
     for row in rows:
-        row["former_codes"] = by_new.get(row["code"], [])
+        row["former_codes"] = former_codes_of(store, row["code"])
     return json_response(request, store, {"regions": rows, "count": len(rows)})
 
 

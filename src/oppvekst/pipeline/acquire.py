@@ -154,7 +154,7 @@ def read_table_file(content: bytes, spec: FileFetch) -> pd.DataFrame:
     """A declared CSV/XLSX file as a frame of strings (numbers are parsed by ``tidy``)."""
     try:
         if spec.format == "xlsx":
-            return pd.read_excel(io.BytesIO(content), sheet_name=spec.sheet or 0, dtype=str).fillna("")
+            return pd.read_excel(io.BytesIO(content), sheet_name=spec.sheet or 0, dtype=str, engine="calamine").fillna("")
         if spec.format == "tsv_utf16":
             text = content.decode("utf-16")
             lines = text.splitlines()

@@ -16,11 +16,18 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
 
-KEYS = ("period", "sex", "age", "background", "grade")
+KEYS = ["period", "sex", "age", "background", "grade"]
 
 
 def _summable(indicator: Indicator) -> bool:
     return indicator.additive or indicator.measure in (Measure.PROPORTION, Measure.RATE)
+
+
+def _strict_sum(grouped: pd.core.groupby.DataFrameGroupBy, column: str) -> pd.Series:
+    """Sum per group, NaN when any member is missing (vectorised; no Python per group)."""
+    total = grouped[column].sum(min_count=1)
+    complete = grouped[column].count() == grouped[column].size()
+    return total.where(complete)
 
 
 def aggregate_up(
@@ -29,57 +36,42 @@ def aggregate_up(
     parent_of: Mapping[str, str],
     expected_members: Mapping[str, int],
 ) -> pd.DataFrame:
-    """Rows for parents (given by ``parent_of``: child code → parent code) missing in ``frame``.
+    """Rows for parents (``parent_of``: child code → parent code) that ``frame`` lacks.
 
     ``expected_members`` is how many children each parent has: a parent is only computed when every
     member is present with a value, so a partial sum is never shown as a total.
     """
+    empty = frame.iloc[0:0]
     if frame.empty or indicator.measure is Measure.CHANGE:
-        return frame.iloc[0:0]
-    members = frame[frame["region"].isin(parent_of.keys())].copy()
+        return empty
+    members = frame[frame["region"].isin(list(parent_of))].copy()
     if members.empty:
-        return frame.iloc[0:0]
+        return empty
     members["parent"] = members["region"].map(parent_of)
-    present = set(zip(frame["region"], *(frame[k] for k in KEYS), strict=True))
-    group_keys = ["parent", *KEYS]
+    grouped = members.groupby(["parent", *KEYS], sort=False)
+    agg = pd.DataFrame({"members": grouped["region"].nunique(), "valued": grouped["value"].count()})
     if _summable(indicator):
-        members["_w"] = 1.0
-        agg = members.groupby(group_keys, sort=False).agg(
-            value=("value", lambda s: s.sum(min_count=len(s))),
-            numerator=("numerator", lambda s: s.sum(min_count=len(s))),
-            denominator=("denominator", lambda s: s.sum(min_count=len(s))),
-            members=("region", "nunique"),
-            valued=("value", "count"),
-        )
-        has_ratio = agg["denominator"].notna() & (agg["denominator"] > 0)
-        agg.loc[has_ratio, "value"] = (
-            agg.loc[has_ratio, "numerator"] / agg.loc[has_ratio, "denominator"] * indicator.multiplier
-        )
+        agg["value"] = _strict_sum(grouped, "value")
+        agg["numerator"] = _strict_sum(grouped, "numerator")
+        agg["denominator"] = _strict_sum(grouped, "denominator")
+        ratio = agg["denominator"].notna() & (agg["denominator"] > 0)
+        agg.loc[ratio, "value"] = agg.loc[ratio, "numerator"] / agg.loc[ratio, "denominator"] * indicator.multiplier
         if indicator.measure is Measure.COUNT:
             agg["numerator"] = agg["value"]
         agg["sd"], agg["n"] = np.nan, np.nan
     else:
-        weighted = members.assign(_wv=members["value"] * members["n"])
-        agg = weighted.groupby(group_keys, sort=False).agg(
-            wv=("_wv", lambda s: s.sum(min_count=len(s))),
-            n=("n", lambda s: s.sum(min_count=len(s))),
-            members=("region", "nunique"),
-            valued=("value", "count"),
-        )
-        agg["value"] = agg["wv"] / agg["n"]
+        members["_wv"] = members["value"] * members["n"]
+        grouped = members.groupby(["parent", *KEYS], sort=False)
+        agg["n"] = _strict_sum(grouped, "n")
+        agg["value"] = _strict_sum(grouped, "_wv") / agg["n"]
         agg["numerator"], agg["denominator"], agg["sd"] = np.nan, np.nan, np.nan
-        agg = agg.drop(columns="wv")
     agg = agg.reset_index().rename(columns={"parent": "region"})
-    complete = (agg["members"] == agg["region"].map(expected_members)) & (agg["valued"] == agg["members"])
-    agg = agg[complete & agg["value"].notna()]
-    keep = np.array(
-        [
-            (r, *rest) not in present
-            for r, *rest in zip(agg["region"], *(agg[k] for k in KEYS), strict=True)
-        ],
-        dtype=bool,
-    )
-    agg = agg[keep].drop(columns=["members", "valued"])
+    expected = agg["region"].map(expected_members)
+    agg = agg[(agg["members"] == expected) & (agg["valued"] == agg["members"]) & agg["value"].notna()]
+    # Never overwrite what the source publishes itself: anti-join on the full key.
+    published = frame[["region", *KEYS]].drop_duplicates().assign(_published=True)
+    agg = agg.merge(published, on=["region", *KEYS], how="left")
+    agg = agg[agg["_published"].isna()].drop(columns=["members", "valued", "_published"])
     agg["status"] = None
     agg["flags"] = "aggregated"
-    return agg
+    return agg.reset_index(drop=True)

@@ -103,20 +103,25 @@ def derive_indicator(indicator: Indicator, frames: Mapping[str, pd.DataFrame]) -
     ).drop(columns=["value_then", "synthetic_then"])
 
 
+def period_bounds(period: str) -> tuple[float, float]:
+    """'2024' → (2024, 2024); '2021-2023' → (2021, 2023); school year '2024-25' → (2024, 2025)."""
+    found = re.findall(r"\d{4}|(?<=-)\d{2}$", period)
+    if not found:
+        return np.nan, np.nan
+    start = int(found[0])
+    if len(found) == 1:
+        return start, start
+    end = found[-1]
+    if len(end) == 4:
+        return start, int(end)
+    full = start - start % 100 + int(end)
+    return start, full if full >= start else full + 100  # 1999-00 ends in 2000
+
+
 def _period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
-    years = period.str.findall(r"\d{4}|(?<=-)\d{2}$")
-
-    def bounds(found: list[str]) -> tuple[float, float]:
-        if not found:
-            return np.nan, np.nan
-        start = int(found[0])
-        if len(found) == 1:
-            return start, start
-        end = found[-1]
-        return start, int(end) if len(end) == 4 else start - start % 100 + int(end)
-
-    pairs = years.map(bounds)
-    return pairs.map(lambda p: p[0]), pairs.map(lambda p: p[1])
+    # A build has a few dozen distinct periods and millions of rows: parse each once.
+    table = {p: period_bounds(p) for p in period.unique()}
+    return period.map(lambda p: table[p][0]), period.map(lambda p: table[p][1])
 
 
 def finalise(indicator: Indicator, frame: pd.DataFrame, regions: RegionTables) -> pd.DataFrame:

@@ -88,3 +88,22 @@ def unknown_region(store: Store, code: str) -> UnknownRegion:
     )
     error.suggestions = []  # type: ignore[attr-defined]
     return error
+
+
+def former_codes_of(store: Store, code: str) -> list[dict[str, str]]:
+    """Every earlier code that became (part of) ``code``, following chains backwards."""
+    changes = store.region_changes
+    frontier, seen, result = [code], {code}, []
+    while frontier:
+        current = frontier.pop()
+        for change in changes[changes["new_code"] == current].to_dict("records"):
+            old = str(change["old_code"])
+            if old in seen or old == "None":
+                continue
+            seen.add(old)
+            frontier.append(old)
+            result.append(
+                {"code": old, "name": str(change["old_name"]), "changed_on": str(change["changed_on"]),
+                 "kind": str(change["kind"]), "became": current}
+            )
+    return sorted(result, key=lambda r: r["changed_on"], reverse=True)
