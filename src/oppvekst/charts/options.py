@@ -1,0 +1,217 @@
+"""What a reader may change about a chart before taking it away, and the look every chart shares.
+
+``ChartOptions`` is the one input besides the data: the page, the PNG/SVG/PDF download and the
+report all build the spec from the same options, so the figure in a report is the figure on screen.
+Numbers are formatted with a Norwegian d3 locale that travels *inside* the spec (``config.locale``),
+so vl-convert renders the same decimal commas as the browser without extra arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Literal
+
+Spec = dict[str, Any]
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+FONT = "'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+# d3-format locale: decimal comma, no-break space between thousands (a plain space could wrap).
+NORWEGIAN_LOCALE: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": "\u00a0",
+    "grouping": [3],
+    "currency": ["", " kr"],
+}
+
+
+class Palette(StrEnum):
+    """Colour-blind safe palettes (Okabe–Ito, Paul Tol, greys for black-and-white print)."""
+
+    OKABE_ITO = "okabe-ito"
+    TOL = "tol"
+    GREYS = "gra"
+
+
+# Categorical colours, most distinct first; the first one marks the reader's own area.
+CATEGORICAL: dict[Palette, tuple[str, ...]] = {
+    Palette.OKABE_ITO: (
+        "#0072B2",
+        "#D55E00",
+        "#009E73",
+        "#CC79A7",
+        "#E69F00",
+        "#56B4E9",
+        "#000000",
+        "#F0E442",
+    ),
+    Palette.TOL: ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"),
+    Palette.GREYS: ("#000000", "#555555", "#888888", "#AAAAAA", "#333333", "#777777"),
+}
+# Sequential Vega schemes for maps and heat tables (all readable by the common colour deficiencies).
+SEQUENTIAL: dict[Palette, str] = {
+    Palette.OKABE_ITO: "blues",
+    Palette.TOL: "viridis",
+    Palette.GREYS: "greys",
+}
+MUTED = "#C8C8C8"  # areas the reader has not chosen, when the chart focuses on a few
+
+PALETTE_LABELS: dict[Palette, str] = {
+    Palette.OKABE_ITO: "Standard (blå/oransje)",
+    Palette.TOL: "Paul Tol (lys)",
+    Palette.GREYS: "Gråtoner (for utskrift)",
+}
+
+
+class Classification(StrEnum):
+    QUANTILES = "kvantiler"
+    EQUAL = "like-intervaller"
+    SIGNIFICANCE = "signifikans"
+
+
+CLASSIFICATION_LABELS: dict[Classification, str] = {
+    Classification.QUANTILES: "Like mange kommuner i hver klasse (kvantiler)",
+    Classification.EQUAL: "Like brede klasser",
+    Classification.SIGNIFICANCE: "Signifikant forskjell fra landet",
+}
+
+
+class SizePreset(StrEnum):
+    SCREEN = "skjerm"  # follows the page width
+    SMALL = "liten"
+    REPORT = "rapport"
+    WIDE = "bred"
+
+
+SIZES: dict[SizePreset, tuple[int | Literal["container"], int]] = {
+    SizePreset.SCREEN: ("container", 320),
+    SizePreset.SMALL: (420, 260),
+    SizePreset.REPORT: (640, 360),
+    SizePreset.WIDE: (960, 480),
+}
+
+# Significance categories: colour (blue = better, orange = worse: safe for red-green deficiency),
+# and a text label, because colour is never the only carrier of meaning.
+SIGNIFICANCE_STYLE: dict[str, tuple[str, str]] = {
+    "much_better": ("#08519C", "Mye bedre"),
+    "better": ("#6BAED6", "Bedre"),
+    "similar": ("#F2F2F2", "Ikke signifikant forskjellig"),
+    "worse": ("#FDAE6B", "Dårligere"),
+    "much_worse": ("#D94801", "Mye dårligere"),
+    "lower": ("#C6DBEF", "Lavere"),
+    "higher": ("#2171B5", "Høyere"),
+    "not_compared": ("#BDBDBD", "Ikke sammenlignet"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChartOptions:
+    highlight: tuple[
+        str, ...
+    ] = ()  # region codes drawn with emphasis (the reader's own area first)
+    palette: Palette = Palette.OKABE_ITO
+    title: str | None = None  # None: the builder's default title
+    subtitle: str | None = None
+    note: str | None = None  # footnote, e.g. the source line
+    intervals: Literal["vis", "skjul"] = "vis"
+    focus: Literal["alle", "valgte"] = "alle"  # "valgte": grey out areas that are not highlighted
+    classification: Classification = Classification.QUANTILES
+    classes: int = 5
+    size: SizePreset = SizePreset.SCREEN
+    extra: tuple[tuple[str, str], ...] = field(default=())  # free key/values for later options
+
+    def with_defaults(self, title: str, subtitle: str | None, note: str | None) -> ChartOptions:
+        """Fill in the titles the reader left empty."""
+        return replace(
+            self,
+            title=self.title or title,
+            subtitle=self.subtitle if self.subtitle is not None else subtitle,
+            note=self.note if self.note is not None else note,
+        )
+
+    @property
+    def show_intervals(self) -> bool:
+        return self.intervals == "vis"
+
+
+def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> ChartOptions:
+    """Options from URL parameters (``palett``, ``tittel``, ``intervall`` …).
+
+    Bad values fall back to the defaults: a mistyped option should not cost the reader the page.
+    """
+
+    def pick(enum: type[StrEnum], key: str, default: StrEnum) -> Any:
+        try:
+            return enum(params.get(key, default.value))
+        except ValueError:
+            return default
+
+    try:
+        classes = min(7, max(3, int(params.get("klasser", "5"))))
+    except ValueError:
+        classes = 5
+    return ChartOptions(
+        highlight=highlight,
+        palette=pick(Palette, "palett", Palette.OKABE_ITO),
+        title=(params.get("tittel") or None),
+        subtitle=(params.get("undertittel") or None),
+        note=(params.get("note") or None),
+        intervals="skjul" if params.get("intervall") == "skjul" else "vis",
+        focus="valgte" if params.get("fokus") == "valgte" else "alle",
+        classification=pick(Classification, "klassifisering", Classification.QUANTILES),
+        classes=classes,
+        size=pick(SizePreset, "storrelse", SizePreset.SCREEN),
+    )
+
+
+def number_format(decimals: int) -> str:
+    """d3 format with thousands grouping and fixed decimals (rendered with the Norwegian locale)."""
+    return f",.{max(0, decimals)}f"
+
+
+def frame(spec: Spec, options: ChartOptions, description: str) -> Spec:
+    """Wrap a chart body with schema, size, titles, note, locale and the shared style."""
+    width, height = SIZES[options.size]
+    # The note travels in the subtitle so it survives into PNG/SVG/PDF downloads.
+    subtitle = [*_lines(options.subtitle), *_lines(options.note)]
+    title: dict[str, Any] = {"text": options.title or "", "anchor": "start"}
+    if subtitle:
+        title["subtitle"] = subtitle
+    return {
+        "$schema": SCHEMA,
+        "description": description,  # becomes the SVG's aria-label
+        "title": title,
+        "width": width,
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"}
+        if width == "container"
+        else {"type": "pad"},
+        **spec,
+        "config": config(),
+    }
+
+
+def _lines(text: Any) -> list[str]:
+    if not text:
+        return []
+    return list(text) if isinstance(text, list) else [str(text)]
+
+
+def config() -> Spec:
+    return {
+        "locale": {"number": NORWEGIAN_LOCALE},
+        "font": FONT,
+        "background": "#ffffff",
+        "view": {"stroke": None},
+        "axis": {
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "labelColor": "#1E2B3C",
+            "titleColor": "#1E2B3C",
+            "gridColor": "#E3E6EA",
+        },
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 260},
+        "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#4B5563"},
+        "text": {"font": FONT},
+    }

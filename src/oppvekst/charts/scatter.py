@@ -1,0 +1,149 @@
+"""Scatter of two indicators across kommuner: own municipality and chosen group highlighted.
+
+Roles differ in shape and size as well as colour; the own municipality and the group are named
+on the chart. The regression line is drawn only when the crossing says it is meaningful
+(R² ≥ 0.15). Each point links to that municipality's profile (Vega's ``href`` channel), so a
+click opens it without any script of ours.
+"""
+
+from __future__ import annotations
+
+from oppvekst.charts.options import CATEGORICAL, ChartOptions, Spec, frame, number_format
+from oppvekst.views.cross import CrossView
+
+ROLE_LABELS = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre kommuner"}
+DRAW_ORDER = {"andre": 0, "gruppe": 1, "egen": 2}
+
+
+def _r(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",").replace("-", "\u2212")
+
+
+def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
+    palette = CATEGORICAL[options.palette]
+    x, y = view.x, view.y
+    title = f"{y.short_title} og {x.short_title}, {view.year}"
+    stats = f"r = {_r(view.result.pearson)}, R² = {_r(view.result.r2)}, n = {view.result.n}"
+    subtitle = stats + (" · Syntetiske demotall" if view.synthetic else "")
+    options = options.with_defaults(
+        title, subtitle, "Sammenhengen gjelder kommunene, ikke enkeltbarn."
+    )
+    roles = [r for r in ("egen", "gruppe", "andre") if any(p.role == r for p in view.points)]
+    rows = sorted(
+        (
+            {
+                "kode": p.code,
+                "navn": p.name,
+                "x": p.x,
+                "y": p.y,
+                "rolle": ROLE_LABELS[p.role],
+                "merket": p.role != "andre",
+                "lenke": f"/kommune/{p.code}",
+                "orden": DRAW_ORDER[p.role],
+            }
+            for p in view.points
+        ),
+        key=lambda r: (r["orden"], r["navn"]),
+    )
+    fx, fy = number_format(x.decimals), number_format(y.decimals)
+    ex = {
+        "field": "x",
+        "type": "quantitative",
+        "title": f"{x.short_title} ({x.unit})",
+        "axis": {"format": fx},
+        "scale": {"zero": False},
+    }
+    ey = {
+        "field": "y",
+        "type": "quantitative",
+        "title": f"{y.short_title} ({y.unit})",
+        "axis": {"format": fy},
+        "scale": {"zero": False},
+    }
+    colours = {"egen": palette[0], "gruppe": palette[1], "andre": "#9AA5B1"}
+    shapes = {"egen": "circle", "gruppe": "diamond", "andre": "circle"}
+    sizes = {"egen": 220, "gruppe": 90, "andre": 28}
+    domain = [ROLE_LABELS[r] for r in roles]
+    layers: list[Spec] = [
+        {
+            "mark": {"type": "point", "filled": True, "opacity": 0.85, "cursor": "pointer"},
+            "encoding": {
+                "x": ex,
+                "y": ey,
+                "color": {
+                    "field": "rolle",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": domain, "range": [colours[r] for r in roles]},
+                },
+                "shape": {
+                    "field": "rolle",
+                    "type": "nominal",
+                    "scale": {"domain": domain, "range": [shapes[r] for r in roles]},
+                },
+                "size": {
+                    "field": "rolle",
+                    "type": "nominal",
+                    "scale": {"domain": domain, "range": [sizes[r] for r in roles]},
+                    "legend": None,
+                },
+                "stroke": {
+                    "condition": {"test": "datum.orden == 2", "value": "#000000"},
+                    "value": None,
+                },
+                "strokeWidth": {"value": 1.5},
+                "order": {"field": "orden", "type": "quantitative"},
+                "href": {"field": "lenke"},
+                "tooltip": [
+                    {"field": "navn", "title": "Kommune"},
+                    {"field": "x", "title": x.short_title, "format": fx, "type": "quantitative"},
+                    {"field": "y", "title": y.short_title, "format": fy, "type": "quantitative"},
+                    {"field": "rolle", "title": "Rolle"},
+                ],
+            },
+        },
+        {
+            "transform": [{"filter": "datum.orden == 1"}],
+            "mark": {"type": "text", "align": "left", "dx": 8, "dy": -6, "fontSize": 11},
+            "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
+        },
+    ]
+    layers.append(
+        {
+            "transform": [{"filter": "datum.orden == 2"}],
+            "mark": {
+                "type": "text",
+                "align": "left",
+                "dx": 10,
+                "dy": -8,
+                "fontSize": 13,
+                "fontWeight": "bold",
+            },
+            "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
+        }
+    )
+    if view.result.show_line and rows:
+        xs = [p.x for p in view.points]
+        lo, hi = min(xs), max(xs)
+        a, b = view.result.intercept, view.result.slope
+        layers.insert(
+            0,
+            {
+                "data": {"values": [{"x": lo, "y": a + b * lo}, {"x": hi, "y": a + b * hi}]},
+                "mark": {
+                    "type": "line",
+                    "color": "#1E2B3C",
+                    "strokeDash": [6, 4],
+                    "strokeWidth": 1.5,
+                },
+                "encoding": {"x": ex, "y": ey},
+            },
+        )
+    spec = frame(
+        {"data": {"values": rows}, "layer": layers},
+        options,
+        f"Punktdiagram: {title}. {view.sentence}",
+    )
+    if options.size.value == "skjerm":
+        spec["height"] = 420
+    return spec

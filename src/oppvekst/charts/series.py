@@ -1,0 +1,271 @@
+"""Line over time (with interval bands) and bars for one period, for chosen areas.
+
+Meaning never rests on colour alone: lines carry point shapes and a name label at their last
+point; bars are named on the axis, with the highlighted areas in bold; suppressed or missing
+values are written out with their symbol instead of being drawn as 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oppvekst.charts.options import CATEGORICAL, MUTED, ChartOptions, Spec, frame, number_format
+from oppvekst.views.indicator import IndicatorSeries
+
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
+
+
+def _colours(names: list[str], codes: list[str], options: ChartOptions) -> list[str]:
+    palette = CATEGORICAL[options.palette]
+    out = []
+    for i, code in enumerate(codes):
+        if options.focus == "valgte" and options.highlight and code not in options.highlight:
+            out.append(MUTED)
+        else:
+            out.append(palette[i % len(palette)])
+    return out
+
+
+def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]]:
+    last: dict[str, tuple[int, str]] = {}
+    for p in series.points:
+        if p.value is not None and (
+            p.region not in last or (p.period_end, p.period) > last[p.region]
+        ):
+            last[p.region] = (p.period_end, p.period)
+    return [
+        {
+            "kode": p.region,
+            "omrade": p.name,
+            "periode": p.period,
+            "verdi": p.value,
+            "nedre": p.lower95,
+            "ovre": p.upper95,
+            "symbol": p.status or "",
+            "fremhevet": p.region in options.highlight,
+            "siste": last.get(p.region) == (p.period_end, p.period),
+        }
+        for p in series.points
+    ]
+
+
+def _titles(series: IndicatorSeries, kind: str) -> tuple[str, str, str]:
+    ind = series.indicator
+    breakdown = ", ".join(v for _, v in series.breakdown)
+    subtitle = f"{ind.unit[:1].upper()}{ind.unit[1:]}" + (f" · {breakdown}" if breakdown else "")
+    if series.synthetic:
+        subtitle += " · Syntetiske demotall"
+    note = ind.attribution
+    return f"{ind.title}{kind}", subtitle, note
+
+
+def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
+    """Development over time; 95 % intervals as bands where they exist and the reader wants them."""
+    title, subtitle, note = _titles(series, "")
+    options = options.with_defaults(title, subtitle, note)
+    fmt = number_format(series.indicator.decimals)
+    names = [a.name for a in series.areas]
+    codes = [a.code for a in series.areas]
+    colour = {
+        "field": "omrade",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": names, "range": _colours(names, codes, options)},
+        "legend": {"orient": "bottom", "direction": "horizontal", "columns": 3},
+    }
+    x = {
+        "field": "periode",
+        "type": "ordinal",
+        "sort": list(series.periods),
+        "title": None,
+        "axis": {"labelAngle": -40 if len(series.periods) > 6 else 0, "labelOverlap": "greedy"},
+    }
+    y = {
+        "field": "verdi",
+        "type": "quantitative",
+        "title": series.indicator.unit,
+        "axis": {"format": fmt},
+    }
+    tooltip = [
+        {"field": "omrade", "title": "Område"},
+        {"field": "periode", "title": "Periode"},
+        {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
+    ]
+    layers: list[Spec] = []
+    if options.show_intervals and series.has_intervals:
+        tooltip += [
+            {"field": "nedre", "title": "Nedre 95 %", "format": fmt, "type": "quantitative"},
+            {"field": "ovre", "title": "Øvre 95 %", "format": fmt, "type": "quantitative"},
+        ]
+        layers.append(
+            {
+                "mark": {"type": "area", "opacity": 0.18},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "nedre", "type": "quantitative"},
+                    "y2": {"field": "ovre"},
+                    "color": {**colour, "legend": None},
+                },
+            }
+        )
+    layers += [
+        {
+            "mark": {"type": "line", "invalid": "break-paths-show-domains"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "strokeWidth": {
+                    "condition": {"test": "datum.fremhevet", "value": 3.5},
+                    "value": 1.8,
+                },
+                "detail": {"field": "kode"},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 55},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": {**colour, "legend": None},
+                "shape": {
+                    "field": "omrade",
+                    "type": "nominal",
+                    "scale": {
+                        "domain": names,
+                        "range": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
+                    },
+                    "legend": None,
+                },
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "transform": [{"filter": "datum.siste"}],
+            "mark": {"type": "text", "align": "left", "dx": 7, "fontSize": 11},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "text": {"field": "omrade"},
+                "color": {"value": "#1E2B3C"},
+            },
+        },
+    ]
+    return frame(
+        {"data": {"values": _rows(series, options)}, "layer": layers},
+        options,
+        f"Linjediagram: {title}. " + " ".join(series.summary),
+    )
+
+
+def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None = None) -> Spec:
+    """One period (the latest by default), one bar per area with its 95 % interval as a whisker."""
+    period = period or series.latest_period or (series.periods[-1] if series.periods else "")
+    title, subtitle, note = _titles(series, f", {period}")
+    options = options.with_defaults(title, subtitle, note)
+    fmt = number_format(series.indicator.decimals)
+    rows = [r for r in _rows(series, options) if r["periode"] == period]
+    # Areas with no row at all still get a line saying so.
+    present = {r["kode"] for r in rows}
+    for area in series.areas:
+        if area.code not in present:
+            rows.append(
+                {
+                    "kode": area.code,
+                    "omrade": area.name,
+                    "periode": period,
+                    "verdi": None,
+                    "nedre": None,
+                    "ovre": None,
+                    "symbol": "..",
+                    "fremhevet": area.code in options.highlight,
+                    "siste": False,
+                }
+            )
+    for r in rows:
+        r["visning"] = r["symbol"] if r["verdi"] is None else None
+    highlight_names = [r["omrade"] for r in rows if r["fremhevet"]]
+    palette = CATEGORICAL[options.palette]
+    y = {
+        "field": "omrade",
+        "type": "nominal",
+        "title": None,
+        "sort": [a.name for a in series.areas],
+        "axis": {
+            "labelFontWeight": {
+                "condition": {
+                    "test": f"indexof({highlight_names!r}, datum.value) >= 0",
+                    "value": "bold",
+                },
+                "value": "normal",
+            },
+            "labelLimit": 200,
+        },
+    }
+    x = {
+        "field": "verdi",
+        "type": "quantitative",
+        "title": series.indicator.unit,
+        "axis": {"format": fmt},
+    }
+    layers: list[Spec] = [
+        {
+            "mark": {"type": "bar", "height": {"band": 0.7}},
+            "encoding": {
+                "y": y,
+                "x": x,
+                "color": {
+                    "condition": {"test": "datum.fremhevet", "value": palette[0]},
+                    "value": MUTED
+                    if options.focus == "valgte" and options.highlight
+                    else "#7FA7CF",
+                },
+                "tooltip": [
+                    {"field": "omrade", "title": "Område"},
+                    {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
+                    {
+                        "field": "nedre",
+                        "title": "Nedre 95 %",
+                        "format": fmt,
+                        "type": "quantitative",
+                    },
+                    {"field": "ovre", "title": "Øvre 95 %", "format": fmt, "type": "quantitative"},
+                ],
+            },
+        },
+        {
+            "transform": [{"filter": "datum.verdi != null"}],
+            "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+            "encoding": {
+                "y": y,
+                "x": x,
+                "text": {"field": "verdi", "format": fmt, "type": "quantitative"},
+            },
+        },
+        {
+            "transform": [{"filter": "datum.verdi == null"}],
+            "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+            "encoding": {
+                "y": y,
+                "x": {"datum": 0, "type": "quantitative"},
+                "text": {"field": "visning"},
+            },
+        },
+    ]
+    if options.show_intervals and any(r["nedre"] is not None for r in rows):
+        layers.insert(
+            1,
+            {
+                "transform": [{"filter": "datum.nedre != null"}],
+                "mark": {"type": "rule", "color": "#1E2B3C", "strokeWidth": 1.5},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "nedre", "type": "quantitative"},
+                    "x2": {"field": "ovre"},
+                },
+            },
+        )
+    spec = frame({"data": {"values": rows}, "layer": layers}, options, f"Stolpediagram: {title}.")
+    if options.size.value == "skjerm":
+        spec["height"] = {"step": 26}
+    return spec

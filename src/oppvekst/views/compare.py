@@ -1,0 +1,237 @@
+"""Several areas × several indicators: the heat table (Fingertips' overview).
+
+Each cell is the area's latest value, coloured by its comparison with the chosen benchmark —
+significance by the overlapping-interval method where the indicator has intervals, or, when the
+reader asks for it, the quintile among all kommuner (labelled as a ranking, not a test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from oppvekst.catalog.schema import Indicator
+from oppvekst.errors import BadRequest
+from oppvekst.stats import comparison
+from oppvekst.store import Store
+from oppvekst.views.benchmark import Benchmark, benchmark_values, parse_benchmark
+from oppvekst.views.indicator import check_level, num
+from oppvekst.views.regions import RegionRef, region_ref
+
+ColourBy = Literal["signifikans", "kvintil"]
+MAX_INDICATORS = 25
+
+SIGNIFICANCE_TEXT: dict[str, str] = {
+    "much_better": "Mye bedre",
+    "better": "Bedre",
+    "similar": "Ikke signifikant forskjellig",
+    "worse": "Dårligere",
+    "much_worse": "Mye dårligere",
+    "lower": "Lavere",
+    "higher": "Høyere",
+    "not_compared": "Ikke sammenlignet",
+}
+# Short marks printed in each cell so meaning never rests on colour alone.
+SIGNIFICANCE_MARK: dict[str, str] = {
+    "much_better": "▲▲",
+    "better": "▲",
+    "similar": "●",
+    "worse": "▼",
+    "much_worse": "▼▼",
+    "lower": "↓",
+    "higher": "↑",
+    "not_compared": "–",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    indicator_id: str
+    region: str
+    period: str | None
+    value: float | None
+    status: str | None
+    benchmark_value: float | None
+    significance: str
+    quintile: int | None  # 1 = lowest fifth of kommuner
+    category: str  # what the colour shows: a significance value or "q1".."q5"
+    label: str  # Norwegian words for the category
+    synthetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompareTable:
+    areas: tuple[RegionRef, ...]
+    indicators: tuple[Indicator, ...]
+    cells: tuple[Cell, ...]
+    benchmark_param: str
+    benchmark_label: str
+    colour_by: ColourBy
+    sort: str | None
+    synthetic: bool
+    summary: tuple[str, ...]
+
+    def cell(self, region: str, indicator_id: str) -> Cell | None:
+        for c in self.cells:
+            if c.region == region and c.indicator_id == indicator_id:
+                return c
+        return None
+
+
+def compare_table(
+    store: Store,
+    codes: Sequence[str],
+    indicator_ids: Sequence[str],
+    *,
+    benchmark: str = "land",
+    colour_by: ColourBy = "signifikans",
+    sort: str | None = None,
+) -> CompareTable:
+    if not codes:
+        raise BadRequest(
+            "Velg minst ett område å sammenligne.", hint="Legg til kommuner med ?omrade=0301,4601."
+        )
+    if not indicator_ids:
+        raise BadRequest(
+            "Velg minst én indikator.", hint="Legg til indikatorer med ?indikator=mobbing-10-trinn."
+        )
+    if len(indicator_ids) > MAX_INDICATORS:
+        raise BadRequest(f"Velg høyst {MAX_INDICATORS} indikatorer om gangen.")
+    indicators = tuple(store.indicator(i) for i in dict.fromkeys(indicator_ids))
+    areas = tuple(region_ref(store, c) for c in dict.fromkeys(codes))
+    ids = [i.id for i in indicators]
+    obs = store.observations(ids, [a.code for a in areas])
+    latest = {
+        (str(r["indicator_id"]), str(r["region"])): r
+        for r in obs.sort_values(["period_end", "period"]).to_dict("records")
+        if num(r["value"]) is not None or r["status"]
+    }
+    kommune_values = _kommune_values(store, ids)
+    label = "landsgjennomsnittet"
+    cells: list[Cell] = []
+    for area in areas:
+        bench: Benchmark = parse_benchmark(
+            store, benchmark, area.code if area.level != "land" else None
+        )
+        label = bench.label
+        bench_values = benchmark_values(store, bench, ids, area.code)
+        for ind in indicators:
+            try:
+                check_level(ind, area)
+            except BadRequest:
+                cells.append(_empty(ind, area, "Finnes ikke på dette nivået"))
+                continue
+            r = latest.get((ind.id, area.code))
+            if r is None:
+                cells.append(_empty(ind, area, "Ingen tall"))
+                continue
+            period = str(r["period"])
+            value = num(r["value"])
+            bv = bench_values.get((ind.id, period))
+            sig = comparison.Significance.NOT_COMPARED.value
+            if value is not None and bv is not None:
+                sig = str(
+                    comparison.compare(
+                        value,
+                        _nan(r["lower95"]),
+                        _nan(r["upper95"]),
+                        _nan(r["lower998"]),
+                        _nan(r["upper998"]),
+                        bv,
+                        ind.polarity.value,
+                    )
+                )
+            quintile = (
+                _quintile(kommune_values.get((ind.id, period)), value)
+                if area.level == "kommune"
+                else None
+            )
+            if colour_by == "kvintil":
+                category = f"q{quintile}" if quintile else "not_compared"
+                text = f"{quintile}. femdel" if quintile else "Ikke rangert"
+            else:
+                category, text = sig, SIGNIFICANCE_TEXT[sig]
+            cells.append(
+                Cell(
+                    ind.id,
+                    area.code,
+                    period,
+                    value,
+                    str(r["status"]) if r["status"] and value is None else None,
+                    bv,
+                    sig,
+                    quintile,
+                    category,
+                    text,
+                    bool(r["synthetic"]),
+                )
+            )
+    areas = _sorted(areas, cells, sort)
+    judged = [c for c in cells if c.significance not in ("similar", "not_compared")]
+    summary = (
+        f"{len(areas)} områder og {len(indicators)} indikatorer sammenlignet med {label}. "
+        f"{len(judged)} av {len(cells)} verdier skiller seg signifikant "
+        "fra sammenligningsgrunnlaget.",
+    )
+    return CompareTable(
+        areas,
+        indicators,
+        tuple(cells),
+        benchmark,
+        label,
+        colour_by,
+        sort,
+        any(c.synthetic for c in cells),
+        summary,
+    )
+
+
+def _nan(x: object) -> float:
+    value = num(x)
+    return float("nan") if value is None else value
+
+
+def _empty(ind: Indicator, area: RegionRef, text: str) -> Cell:
+    return Cell(
+        ind.id, area.code, None, None, None, None, "not_compared", None, "not_compared", text, False
+    )
+
+
+def _kommune_values(
+    store: Store, ids: list[str]
+) -> dict[tuple[str, str], np.ndarray[tuple[int], np.dtype[np.float64]]]:
+    codes = [c for c, r in store.regions.items() if r.level == "kommune"]
+    obs = store.observations(ids, codes)
+    out = {}
+    for (ind, period), rows in obs.groupby(["indicator_id", "period"]):
+        out[(str(ind), str(period))] = rows["value"].to_numpy(dtype=float)
+    return out
+
+
+def _quintile(
+    values: np.ndarray[tuple[int], np.dtype[np.float64]] | None, value: float | None
+) -> int | None:
+    """Quintile of ``value`` among all kommuner, with the same rule as ``comparison.quintiles``."""
+    if values is None or value is None:
+        return None
+    q = comparison.quintiles(np.append(values[~np.isnan(values)], value))[-1]
+    return None if np.isnan(q) else int(q)
+
+
+def _sorted(
+    areas: tuple[RegionRef, ...], cells: list[Cell], sort: str | None
+) -> tuple[RegionRef, ...]:
+    if not sort or sort == "standard":
+        return areas
+    if sort == "navn":
+        return tuple(sorted(areas, key=lambda a: a.name))
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    values = {c.region: c.value for c in cells if c.indicator_id == key}
+    present = [a for a in areas if values.get(a.code) is not None]
+    missing = [a for a in areas if values.get(a.code) is None]
+    present.sort(key=lambda a: values[a.code] or 0.0, reverse=descending)
+    return tuple(present + missing)  # missing values last, whatever the direction

@@ -1,0 +1,367 @@
+"""The indicator page's data: a series for chosen areas, latest values for the map, area choices.
+
+Pure data functions (no HTML): the page, the API and the chart downloads call the same ones.
+Requests a person can get wrong (a year without data, a bydel for an indicator that has none, an
+unknown breakdown) raise errors with a Norwegian message and a hint.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import pandas as pd
+
+from oppvekst.catalog.schema import Indicator
+from oppvekst.errors import BadRequest
+from oppvekst.stats import comparison
+from oppvekst.store import Store
+from oppvekst.views.regions import RegionRef, region_ref
+
+MapLevel = Literal["kommune", "bydel", "fylke"]
+MAX_AREAS = 30
+
+# URL name → observation column, and the Norwegian words for the breakdown selectors.
+BREAKDOWN_PARAMS: dict[str, str] = {
+    "kjonn": "sex",
+    "alder": "age",
+    "bakgrunn": "background",
+    "trinn": "grade",
+}
+BREAKDOWN_LABELS: dict[str, str] = {
+    "sex": "Kjønn",
+    "age": "Alder",
+    "background": "Bakgrunn",
+    "grade": "Trinn",
+}
+CATEGORY_LABELS: dict[str, str] = {
+    "total": "Alle",
+    "male": "Gutter",
+    "female": "Jenter",
+    "boys": "Gutter",
+    "girls": "Jenter",
+}
+
+
+def category_label(column: str, category: str) -> str:
+    """Norwegian label of a breakdown category: age ``0-5`` → ``0–5 år``."""
+    if category in CATEGORY_LABELS:
+        return CATEGORY_LABELS[category]
+    if column == "age" and category.replace("-", "").isdigit():
+        return category.replace("-", "\u2013") + " år"
+    if column == "grade" and category.isdigit():
+        return f"{category}. trinn"
+    return category
+
+
+def num(x: object) -> float | None:
+    """A float, or None for missing (None/NaN): missing is never 0."""
+    if x is None or x is pd.NA:
+        return None
+    value = float(x)  # type: ignore[arg-type]
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    region: str
+    name: str
+    period: str
+    period_end: int
+    value: float | None
+    lower95: float | None
+    upper95: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str | None  # source or suppression symbol when the value is missing
+    flags: str | None
+    synthetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSeries:
+    indicator: Indicator
+    areas: tuple[RegionRef, ...]
+    periods: tuple[str, ...]
+    breakdown: tuple[tuple[str, str], ...]  # (column, category) pairs that are not "total"
+    points: tuple[Point, ...]
+    synthetic: bool
+    summary: tuple[str, ...]
+
+    @property
+    def has_intervals(self) -> bool:
+        return any(p.lower95 is not None for p in self.points)
+
+    @property
+    def latest_period(self) -> str | None:
+        valued = [p for p in self.points if p.value is not None]
+        return max(valued, key=lambda p: (p.period_end, p.period)).period if valued else None
+
+    def at(self, region: str, period: str) -> Point | None:
+        for p in self.points:
+            if p.region == region and p.period == period:
+                return p
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class MapValue:
+    code: str
+    name: str
+    value: float | None
+    lower95: float | None
+    upper95: float | None
+    status: str | None
+    significance: str  # against the country, comparison.Significance values
+
+
+@dataclass(frozen=True, slots=True)
+class MapValues:
+    indicator: Indicator
+    period: str
+    level: MapLevel
+    county: RegionRef | None
+    country_value: float | None
+    rows: tuple[MapValue, ...]
+    synthetic: bool
+    summary: tuple[str, ...]
+
+
+def parse_breakdown(store: Store, indicator_id: str, params: Mapping[str, str]) -> dict[str, str]:
+    """``?kjonn=jenter&alder=0-5`` → {"sex": "jenter", "age": "0-5"}; checked against the data."""
+    available = store.breakdown_values(indicator_id)
+    chosen: dict[str, str] = {}
+    for key, column in BREAKDOWN_PARAMS.items():
+        wanted = params.get(key)
+        if not wanted or wanted == "total":
+            continue
+        if wanted not in available.get(column, []):
+            values = ", ".join(v for v in available.get(column, []) if v != "total") or "ingen"
+            raise BadRequest(
+                f"Indikatoren har ikke tall for {BREAKDOWN_LABELS[column].lower()} «{wanted}».",
+                hint=f"Mulige verdier: {values}.",
+            )
+        chosen[column] = wanted
+    return chosen
+
+
+def check_level(indicator: Indicator, area: RegionRef) -> None:
+    levels = {lv.value for lv in indicator.levels}
+    if area.level not in levels:
+        names = {
+            "bydel": "bydelsnivå",
+            "kommune": "kommunenivå",
+            "fylke": "fylkesnivå",
+            "land": "landsnivå",
+        }
+        hint = (
+            "Velg kommunen (f.eks. Oslo 0301) i stedet, eller en indikator som finnes for bydeler."
+            if area.level == "bydel"
+            else "Velg et område på et nivå indikatoren finnes for."
+        )
+        raise BadRequest(
+            f"«{indicator.short_title}» finnes ikke på {names.get(area.level, area.level)} "
+            f"({area.name}).",
+            hint=hint,
+        )
+
+
+def areas_from_param(store: Store, text: str | None) -> list[str]:
+    codes = [c.strip() for c in (text or "").split(",") if c.strip()]
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_AREAS:
+        raise BadRequest(f"Velg høyst {MAX_AREAS} områder om gangen.", hint="Fjern noen områder.")
+    return codes
+
+
+def series(
+    store: Store,
+    indicator_id: str,
+    codes: Sequence[str],
+    *,
+    breakdown: Mapping[str, str] | None = None,
+    periods: Sequence[str] | None = None,
+) -> IndicatorSeries:
+    """Values over time for the chosen areas (the country when none are chosen)."""
+    indicator = store.indicator(indicator_id)
+    areas = tuple(region_ref(store, c) for c in (codes or ["0"]))
+    for area in areas:
+        check_level(indicator, area)
+    available = store.periods(indicator_id)
+    if periods:
+        unknown = [p for p in periods if p not in available]
+        if unknown:
+            raise BadRequest(
+                f"Det finnes ingen tall for {', '.join(unknown)} for «{indicator.short_title}».",
+                hint=f"Perioder med tall: {', '.join(available[-6:]) or 'ingen'}.",
+            )
+    obs = store.observations(
+        [indicator_id],
+        [a.code for a in areas],
+        list(periods) if periods else None,
+        breakdown=dict(breakdown) if breakdown else None,
+    )
+    names = {a.code: a.name for a in areas}
+    points = tuple(
+        Point(
+            region=str(r["region"]),
+            name=names[str(r["region"])],
+            period=str(r["period"]),
+            period_end=int(r["period_end"]),
+            value=num(r["value"]),
+            lower95=num(r["lower95"]),
+            upper95=num(r["upper95"]),
+            numerator=num(r["numerator"]),
+            denominator=num(r["denominator"]),
+            status=(str(r["status"]) if isinstance(r["status"], str) and r["status"] else None),
+            flags=(str(r["flags"]) if isinstance(r["flags"], str) and r["flags"] else None),
+            synthetic=bool(r["synthetic"]),
+        )
+        for r in obs.to_dict("records")
+    )
+    shown = tuple(p for p in (periods or available) if any(pt.period == p for pt in points))
+    chosen = tuple((k, v) for k, v in (breakdown or {}).items() if v != "total")
+    draft = IndicatorSeries(
+        indicator, areas, shown, chosen, points, any(p.synthetic for p in points), ()
+    )
+    return replace(draft, summary=tuple(_series_summary(draft)))
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
+
+
+def _series_summary(s: IndicatorSeries) -> list[str]:
+    ind = s.indicator
+    out = []
+    for area in s.areas:
+        own = sorted(
+            (p for p in s.points if p.region == area.code and p.value is not None),
+            key=lambda p: (p.period_end, p.period),
+        )
+        if not own:
+            out.append(f"{area.name}: ingen tall i perioden.")
+            continue
+        first, last = own[0], own[-1]
+        text = f"{area.name}: {_fmt(last.value, ind.decimals)} {ind.unit} i {last.period}"
+        if first is not last and first.value is not None and last.value is not None:
+            direction = (
+                "opp fra"
+                if last.value > first.value
+                else "ned fra"
+                if last.value < first.value
+                else "samme som"
+            )
+            text += f", {direction} {_fmt(first.value, ind.decimals)} i {first.period}"
+        out.append(text + ".")
+    return out
+
+
+def map_values(
+    store: Store,
+    indicator_id: str,
+    *,
+    period: str | None = None,
+    level: MapLevel = "kommune",
+    county: str | None = None,
+    breakdown: Mapping[str, str] | None = None,
+) -> MapValues:
+    """Every area's value on one level for one period (the latest by default), with significance."""
+    indicator = store.indicator(indicator_id)
+    if level not in {lv.value for lv in indicator.levels}:
+        raise BadRequest(
+            f"«{indicator.short_title}» finnes ikke på "
+            f"{'bydelsnivå' if level == 'bydel' else level + 'nivå'}, så kartet kan ikke vises.",
+            hint="Vis kartet for kommuner i stedet.",
+        )
+    county_ref = region_ref(store, county) if county else None
+    if county_ref is not None and county_ref.level != "fylke":
+        raise BadRequest(
+            f"«{county}» er ikke et fylke.", hint="Bruk et fylkesnummer med to sifre, f.eks. 46."
+        )
+    if period is None:
+        period = store.latest_period(indicator_id, level)
+        if period is None:
+            raise BadRequest(f"Det finnes ingen tall for «{indicator.short_title}» på {level}nivå.")
+    elif period not in store.periods(indicator_id):
+        raise BadRequest(
+            f"Det finnes ingen tall for {period} for «{indicator.short_title}».",
+            hint=f"Perioder med tall: {', '.join(store.periods(indicator_id)[-6:])}.",
+        )
+    codes = [
+        c
+        for c, r in store.regions.items()
+        if r.level == level and (county is None or c.startswith(county))
+    ]
+    obs = store.observations(
+        [indicator_id], [*codes, "0"], [period], breakdown=dict(breakdown) if breakdown else None
+    )
+    by_code = {str(r["region"]): r for r in obs.to_dict("records")}
+    country = num(by_code["0"]["value"]) if "0" in by_code else None
+    rows = []
+    for code in codes:
+        r = by_code.get(code)
+        value = num(r["value"]) if r else None
+        lo, hi = (num(r["lower95"]), num(r["upper95"])) if r else (None, None)
+        lo998, hi998 = (num(r["lower998"]), num(r["upper998"])) if r else (None, None)
+        sig = comparison.Significance.NOT_COMPARED.value
+        if value is not None and country is not None:
+            sig = str(
+                comparison.compare(
+                    value,
+                    _nan(lo),
+                    _nan(hi),
+                    _nan(lo998),
+                    _nan(hi998),
+                    country,
+                    indicator.polarity.value,
+                )
+            )
+        status = str(r["status"]) if r and isinstance(r["status"], str) and r["status"] else None
+        rows.append(
+            MapValue(
+                code,
+                store.regions[code].name,
+                value,
+                lo,
+                hi,
+                status if value is None else None,
+                sig,
+            )
+        )
+    synthetic = bool(obs["synthetic"].any()) if len(obs) else False
+    return MapValues(
+        indicator,
+        period,
+        level,
+        county_ref,
+        country,
+        tuple(rows),
+        synthetic,
+        tuple(_map_summary(indicator, period, rows)),
+    )
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else x
+
+
+def _map_summary(indicator: Indicator, period: str, rows: list[MapValue]) -> list[str]:
+    valued = sorted((r for r in rows if r.value is not None), key=lambda r: r.value or 0.0)
+    missing = len(rows) - len(valued)
+    if not valued:
+        return [f"Ingen områder har tall for {period}."]
+    low, high = valued[0], valued[-1]
+    d = indicator.decimals
+    text = [
+        f"{len(valued)} områder har tall for {period}. Lavest: {low.name} ({_fmt(low.value, d)}), "
+        f"høyest: {high.name} ({_fmt(high.value, d)})."
+    ]
+    if missing:
+        text.append(f"{missing} områder mangler tall eller er skjult av personvernhensyn.")
+    return text
