@@ -214,11 +214,12 @@ def _kommune_values(
 def _quintile(
     values: np.ndarray[tuple[int], np.dtype[np.float64]] | None, value: float | None
 ) -> int | None:
-    """Quintile of ``value`` among all kommuner, with the same rule as ``comparison.quintiles``."""
+    """Quintile of a kommune's ``value`` among all kommuner (the same rule as ``quintiles``)."""
     if values is None or value is None:
         return None
-    q = comparison.quintiles(np.append(values[~np.isnan(values)], value))[-1]
-    return None if np.isnan(q) else int(q)
+    present = values[~np.isnan(values)]
+    q = comparison.quintiles(present)[np.flatnonzero(present == value)]
+    return int(q[0]) if q.size else None
 
 
 def _sorted(

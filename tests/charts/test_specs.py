@@ -1,0 +1,119 @@
+"""Spec builders: valid Vega-Lite (compiled by vl-convert), Norwegian locale, the data they show."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import vl_convert as vlc
+
+from oppvekst import charts
+from oppvekst.charts.maps import classes, wound_for_d3
+from oppvekst.charts.options import ChartOptions, Classification, Palette, SizePreset, parse_options
+from oppvekst.views import compare, composite, cross
+from oppvekst.views import indicator as iv
+
+OPTS = ChartOptions(highlight=("4601",), size=SizePreset.REPORT)
+
+
+def _layers_data(spec):  # type: ignore[no-untyped-def]
+    return spec["data"]["values"]
+
+
+def _check_common(spec) -> None:  # type: ignore[no-untyped-def]
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["config"]["font"].endswith("sans-serif")
+    vlc.vegalite_to_vega(spec)  # compiles: a valid spec
+
+
+def test_line_chart_shows_the_store_values_with_norwegian_numbers(store) -> None:  # type: ignore[no-untyped-def]
+    series = iv.series(store, "barn-lavinntekt-eu60", ["4601", "46", "0"])
+    spec = charts.line_chart(series, OPTS)
+    _check_common(spec)
+    rows = _layers_data(spec)
+    bergen = [r for r in rows if r["kode"] == "4601"]
+    assert all(r["fremhevet"] for r in bergen) and not any(
+        r["fremhevet"] for r in rows if r["kode"] != "4601"
+    )
+    last = store._fetch(
+        "SELECT value FROM observations WHERE indicator_id = 'barn-lavinntekt-eu60' AND region = '4601' "
+        "AND sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total' "
+        "ORDER BY period_end DESC LIMIT 1"
+    )[0][0]
+    assert next(r for r in bergen if r["siste"])["verdi"] == pytest.approx(last)
+    assert any(layer["mark"]["type"] == "area" for layer in spec["layer"])  # interval bands
+    svg = vlc.vegalite_to_svg(spec)
+    assert re.search(r">\d+,\d<", svg), "axis labels use a decimal comma"
+    hidden = charts.line_chart(series, ChartOptions(intervals="skjul"))
+    assert not any(layer["mark"]["type"] == "area" for layer in hidden["layer"])
+
+
+def test_bar_chart_writes_symbols_for_missing_values(store) -> None:  # type: ignore[no-untyped-def]
+    series = iv.series(store, "nasjonale-prover-lesing-5", ["4601", "0"])
+    spec = charts.bar_chart(series, OPTS)
+    _check_common(spec)
+    for row in _layers_data(spec):
+        assert (row["verdi"] is None) == bool(row["visning"])
+
+
+def test_options_from_the_url_fall_back_on_bad_values() -> None:
+    o = parse_options(
+        {"palett": "tol", "klasser": "99", "klassifisering": "tull", "tittel": "Min tittel"}
+    )
+    assert o.palette is Palette.TOL and o.classes == 7
+    assert o.classification is Classification.QUANTILES and o.title == "Min tittel"
+
+
+def test_map_classes_and_highlight(store, shared_data) -> None:  # type: ignore[no-untyped-def]
+    from oppvekst.boundaries import BoundaryStore
+
+    values = iv.map_values(store, "barn-lavinntekt-eu60", county="46")
+    geo = wound_for_d3(BoundaryStore(shared_data / "boundaries").layer("kommune", county="46"))
+    spec = charts.choropleth(values, OPTS, geo)
+    _check_common(spec)
+    rows = spec["transform"][0]["lookup"] and spec["transform"][0]["from"]["data"]["values"]
+    assert [r["kode"] for r in rows if r["fremhevet"]] == ["4601"]
+    edges = classes(
+        [r.value for r in values.rows if r.value is not None], Classification.QUANTILES, 5
+    )
+    assert len(edges) == 6 and edges == sorted(edges)
+    svg = vlc.vegalite_to_svg(spec)
+    assert svg.count("<path") > 40  # every kommune drawn, not one flooded sphere
+    url_spec = charts.choropleth(values, OPTS, "/kart/kommune.geojson?fylke=46")
+    assert url_spec["data"]["url"] == "/kart/kommune.geojson?fylke=46"
+    sig = charts.choropleth(values, ChartOptions(classification=Classification.SIGNIFICANCE), geo)
+    assert set(sig["layer"][0]["encoding"]["color"]["scale"]["domain"]) <= {
+        "Mye bedre",
+        "Bedre",
+        "Ikke signifikant forskjellig",
+        "Dårligere",
+        "Mye dårligere",
+        "Lavere",
+        "Høyere",
+        "Ikke sammenlignet",
+        "Mangler tall / skjult",
+    }
+
+
+def test_scatter_line_only_when_meaningful(store) -> None:  # type: ignore[no-untyped-def]
+    view = cross.cross_view(store, "trivsel-skolen-10-trinn", "mobbing-10-trinn", own="4601")
+    spec = charts.scatter_chart(view, OPTS)
+    _check_common(spec)
+    has_line = any(layer.get("mark", {}).get("type") == "line" for layer in spec["layer"])
+    assert has_line == view.result.show_line
+    own = [r for r in _layers_data(spec) if r["rolle"] == "Egen kommune"]
+    assert [r["kode"] for r in own] == ["4601"] and own[0]["lenke"] == "/kommune/4601"
+    assert _layers_data(spec)[-1]["kode"] == "4601"  # drawn last, on top
+
+
+def test_heat_table_and_index_chart_compile(store) -> None:  # type: ignore[no-untyped-def]
+    table = compare.compare_table(
+        store, ["4601", "0301"], ["mobbing-10-trinn", "barn-lavinntekt-eu60"]
+    )
+    spec = charts.heat_table(table, OPTS)
+    _check_common(spec)
+    assert len(_layers_data(spec)) == 4
+    view = composite.composite_view(store, composite.parse_recipe(store, None), ["4601"])
+    spec = charts.index_chart(view, OPTS)
+    _check_common(spec)
+    assert [r["kode"] for r in _layers_data(spec) if r["fremhevet"]] == ["4601"]
