@@ -73,7 +73,10 @@ def spine(row: BarometerRow) -> dict[str, float] | None:
         "max": x(hi),
         "q1": x(row.q1 if row.q1 is not None else lo),
         "q3": x(row.q3 if row.q3 is not None else hi),
-        "country": x(row.country_value),
+        # A country total (a count) lies far outside the kommune range: no tick rather than a wrong one.
+        "country": x(row.country_value)
+        if row.country_value is not None and lo <= row.country_value <= hi
+        else -1.0,
         "value": x(row.value),
     }
 
