@@ -53,7 +53,7 @@ CREATE TABLE observations (
   indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL, period VARCHAR NOT NULL,
   period_start INTEGER, period_end INTEGER,
   sex VARCHAR NOT NULL, age VARCHAR NOT NULL, background VARCHAR NOT NULL, grade VARCHAR NOT NULL,
-  value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+  value DOUBLE, numerator DOUBLE, denominator DOUBLE, sd DOUBLE, n DOUBLE,
   lower95 DOUBLE, upper95 DOUBLE, lower998 DOUBLE, upper998 DOUBLE,
   status VARCHAR, flags VARCHAR, provenance_id VARCHAR, synthetic BOOLEAN NOT NULL);
 CREATE TABLE source_status (
@@ -63,7 +63,7 @@ CREATE TABLE source_status (
 
 OBSERVATION_COLUMNS = (
     "indicator_id region period period_start period_end sex age background grade value numerator "
-    "denominator lower95 upper95 lower998 upper998 status flags provenance_id synthetic"
+    "denominator sd n lower95 upper95 lower998 upper998 status flags provenance_id synthetic"
 ).split()
 OBSERVATION_KEY = ("indicator_id", "region", "period", "sex", "age", "background", "grade")
 

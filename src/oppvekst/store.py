@@ -77,6 +77,17 @@ class Store:
         finally:
             cursor.close()
 
+    def records(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Small results as plain dicts: much cheaper than a DataFrame for a page's few rows."""
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            result = cursor.execute(sql, list(params))
+            names = [d[0] for d in result.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        finally:
+            cursor.close()
+
     # --- metadata ---------------------------------------------------------------------------
     @property
     def synthetic_rows(self) -> int:
@@ -118,6 +129,24 @@ class Store:
         return self.frame("SELECT * FROM region_changes ORDER BY changed_on, old_code")
 
     @cached_property
+    def changes_by_new_code(self) -> dict[str, list[dict[str, Any]]]:
+        index: dict[str, list[dict[str, Any]]] = {}
+        for change in self.region_changes.to_dict("records"):
+            index.setdefault(str(change["new_code"]), []).append(change)
+        return index
+
+    @cached_property
+    def periods_by_indicator(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        rows = self._fetch(
+            "SELECT indicator_id, period FROM (SELECT DISTINCT indicator_id, period, period_end "
+            "FROM observations) ORDER BY indicator_id, period_end, period"
+        )
+        for indicator_id, period in rows:
+            index.setdefault(indicator_id, []).append(period)
+        return index
+
+    @cached_property
     def synthetic_indicators(self) -> frozenset[str]:
         rows = self._fetch("SELECT DISTINCT indicator_id FROM observations WHERE synthetic")
         return frozenset(r[0] for r in rows)
@@ -127,16 +156,14 @@ class Store:
         return frozenset(r[0] for r in self._fetch("SELECT DISTINCT indicator_id FROM observations"))
 
     # --- observations -------------------------------------------------------------------------
-    def observations(
+    def _observation_query(
         self,
         indicator_ids: Sequence[str],
-        regions: Sequence[str] | None = None,
-        periods: Sequence[str] | None = None,
-        *,
-        breakdown: dict[str, str] | None = None,
-        all_breakdowns: bool = False,
-    ) -> pd.DataFrame:
-        """Observations, newest period last; totals only unless a breakdown is asked for."""
+        regions: Sequence[str] | None,
+        periods: Sequence[str] | None,
+        breakdown: dict[str, str] | None,
+        all_breakdowns: bool,
+    ) -> tuple[str, list[Any]]:
         where = ["indicator_id IN (SELECT unnest(?))"]
         params: list[Any] = [list(indicator_ids)]
         if regions is not None:
@@ -156,15 +183,61 @@ class Store:
             + " AND ".join(where)
             + " ORDER BY indicator_id, region, period_end, period"
         )
-        return self.frame(sql, params)
+        return sql, params
+
+    def observations(
+        self,
+        indicator_ids: Sequence[str],
+        regions: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+        *,
+        breakdown: dict[str, str] | None = None,
+        all_breakdowns: bool = False,
+    ) -> pd.DataFrame:
+        """Observations, newest period last; totals only unless a breakdown is asked for."""
+        return self.frame(
+            *self._observation_query(indicator_ids, regions, periods, breakdown, all_breakdowns)
+        )
+
+    def observation_records(
+        self,
+        indicator_ids: Sequence[str],
+        regions: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Totals as plain dicts (for pages that need a few hundred rows quickly)."""
+        return self.records(*self._observation_query(indicator_ids, regions, periods, None, False))
+
+    def group_values(
+        self, indicator_ids: Sequence[str], members: Sequence[str]
+    ) -> dict[tuple[str, str], float]:
+        """(indicator, period) → the value of a group of areas taken as one population.
+
+        Proportions and rates: summed numerators over summed denominators (not a mean of rates);
+        counts: the sum; means and scores: weighted by respondents where known. Only periods
+        where every member has a value count, so a partial group is never shown as the group.
+        """
+        rows = self._fetch(
+            f"""
+            SELECT o.indicator_id, o.period,
+              CASE WHEN i.measure IN ('proportion', 'rate')
+                     THEN sum(o.numerator) / nullif(sum(o.denominator), 0) * any_value(i.multiplier)
+                   WHEN i.measure = 'count' THEN sum(o.value)
+                   ELSE sum(o.value * coalesce(o.n, 1)) / sum(coalesce(o.n, 1)) END AS v,
+              count(o.value) AS valued,
+              count(o.numerator) FILTER (WHERE o.denominator IS NOT NULL) AS counted
+            FROM observations o JOIN indicators i ON i.id = o.indicator_id
+            WHERE o.indicator_id IN (SELECT unnest(?)) AND o.region IN (SELECT unnest(?))
+              AND {TOTAL_FILTER}
+            GROUP BY o.indicator_id, o.period, i.measure
+            HAVING count(o.value) = ?
+            """,
+            [list(indicator_ids), list(members), len(set(members))],
+        )
+        return {(r[0], r[1]): float(r[2]) for r in rows if r[2] is not None}
 
     def periods(self, indicator_id: str) -> list[str]:
-        rows = self._fetch(
-            "SELECT DISTINCT period, period_end FROM observations WHERE indicator_id = ? "
-            "ORDER BY period_end, period",
-            [indicator_id],
-        )
-        return [r[0] for r in rows]
+        return list(self.periods_by_indicator.get(indicator_id, []))
 
     def latest_period(self, indicator_id: str, level: str = "kommune") -> str | None:
         rows = self._fetch(
@@ -198,6 +271,11 @@ class Store:
             GROUP BY k.indicator_id
             """
         )
+
+
+    @cached_property
+    def latest_by_indicator_records(self) -> dict[str, dict[str, Any]]:
+        return {str(r["indicator_id"]): r for r in self.latest_by_indicator.to_dict("records")}
 
 
 class StoreManager:

@@ -230,6 +230,8 @@ def _write(
     observations = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
     )
+    # Sorted so DuckDB's zone maps skip most row groups for one indicator or one region.
+    observations = observations.sort_values(["indicator_id", "region", "period_end", "period"])
     writer.write_frame("observations", observations[OBSERVATION_COLUMNS])
     provenance = pd.DataFrame(state.provenance).drop_duplicates(subset="id")
     writer.write_frame("provenance", provenance)

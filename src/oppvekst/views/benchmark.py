@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 
-from oppvekst.catalog.schema import Measure
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
 
@@ -82,37 +80,10 @@ def benchmark_values(
     """(indicator, period) → the benchmark's value."""
     if not indicator_ids:
         return {}
-    obs = store.observations(indicator_ids, list(benchmark.members))
     if benchmark.kind in ("land", "fylke"):
-        valued = obs[obs["value"].notna()]
         return {
-            (i, p): float(v)
-            for i, p, v in zip(valued["indicator_id"], valued["period"], valued["value"], strict=True)
+            (r["indicator_id"], r["period"]): float(r["value"])
+            for r in store.observation_records(indicator_ids, list(benchmark.members))
+            if r["value"] is not None and r["value"] == r["value"]
         }
-    result: dict[tuple[str, str], float] = {}
-    for (indicator_id, period), rows in obs.groupby(["indicator_id", "period"]):
-        value = group_value(store, str(indicator_id), rows)
-        if value is not None:
-            result[(str(indicator_id), str(period))] = value
-    return result
-
-
-def group_value(store: Store, indicator_id: str, rows: "object") -> float | None:
-    import pandas as pd
-
-    assert isinstance(rows, pd.DataFrame)
-    ind = store.indicator(indicator_id)
-    if ind.measure in (Measure.PROPORTION, Measure.RATE):
-        usable = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-        total = float(usable["denominator"].sum())
-        if usable.empty or total <= 0:
-            return None
-        return float(usable["numerator"].sum()) / total * ind.multiplier
-    if ind.measure is Measure.COUNT:
-        valued = rows["value"].dropna()
-        return float(valued.sum()) if len(valued) else None
-    valued = rows[rows["value"].notna()]
-    if valued.empty:
-        return None
-    weights = valued["n"].fillna(1.0).to_numpy(float)
-    return float(np.average(valued["value"].to_numpy(float), weights=weights))
+    return store.group_values(indicator_ids, benchmark.members)

@@ -8,9 +8,9 @@ benchmark and the trend over the latest five points — with the Norwegian words
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.stats import comparison, sentences
@@ -67,47 +67,51 @@ def _f(x: object) -> float | None:
     return None if np.isnan(value) else value
 
 
-def profile(store: Store, code: str, benchmark: Benchmark, indicators: list[Indicator] | None = None) -> Profile:
+def profile(
+    store: Store, code: str, benchmark: Benchmark, indicators: list[Indicator] | None = None
+) -> Profile:
     region = region_ref(store, code)
-    chosen = indicators if indicators is not None else [i for i in store.indicators.values() if i.key_indicator]
+    chosen = indicators if indicators is not None else [
+        i for i in store.indicators.values() if i.key_indicator
+    ]
     chosen = [i for i in chosen if i.id in store.indicators_with_data]
     ids = [i.id for i in chosen]
     county = region_ref(store, region.county) if region.county else None
     codes = [code, "0", *([county.code] if county else [])]
-    obs = store.observations(ids, codes)
-    latest = store.latest_by_indicator.set_index("indicator_id")
+    # Plain records grouped once: per-row pandas filtering costs ~1 ms a time on string columns.
+    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in store.observation_records(ids, codes):
+        series.setdefault((record["indicator_id"], record["region"]), []).append(record)
+    latest = store.latest_by_indicator_records
     bench = benchmark_values(store, benchmark, ids, code)
-    rows = [
-        _row(store, ind, obs[obs["indicator_id"] == ind.id], code, county, latest, bench, benchmark)
-        for ind in chosen
-    ]
-    summary = tuple(_summary(rows, benchmark))
-    return Profile(region, county, benchmark, tuple(rows), summary, any(r.synthetic for r in rows))
+    rows = tuple(
+        _row(store, ind, series, code, county, latest.get(ind.id), bench, benchmark) for ind in chosen
+    )
+    return Profile(region, county, benchmark, rows, tuple(_summary(list(rows), benchmark)),
+                   any(r.synthetic for r in rows))
+
+
+def _value_at(rows: list[dict[str, Any]], period: str | None) -> float | None:
+    for record in rows:
+        if record["period"] == period:
+            return _f(record["value"])
+    return None
 
 
 def _row(
     store: Store,
     ind: Indicator,
-    obs: pd.DataFrame,
+    series: dict[tuple[str, str], list[dict[str, Any]]],
     code: str,
     county: RegionRef | None,
-    latest: pd.DataFrame,
+    latest: dict[str, Any] | None,
     bench: dict[tuple[str, str], float],
     benchmark: Benchmark,
 ) -> BarometerRow:
-    own = obs[obs["region"] == code].sort_values(["period_end", "period"])
-    own_valued = own[own["value"].notna() | own["status"].notna()]
-    last = own_valued.iloc[-1] if len(own_valued) else None
-    period = str(last["period"]) if last is not None else (
-        str(latest.loc[ind.id, "period"]) if ind.id in latest.index else None
-    )
-
-    def at(region: str | None) -> float | None:
-        if region is None or period is None:
-            return None
-        hit = obs[(obs["region"] == region) & (obs["period"] == period)]
-        return _f(hit["value"].iloc[0]) if len(hit) else None
-
+    own = series.get((ind.id, code), [])  # ordered by period_end (the store sorts)
+    shown = [r for r in own if _f(r["value"]) is not None or r["status"]]
+    last = shown[-1] if shown else None
+    period = str(last["period"]) if last is not None else (latest["period"] if latest else None)
     bench_value = bench.get((ind.id, period)) if period else None
     significance = comparison.Significance.NOT_COMPARED.value
     if last is not None and bench_value is not None:
@@ -117,13 +121,19 @@ def _row(
                 bench_value, ind.polarity.value,
             )
         )
-    series = own[own["value"].notna()].tail(5)
+    points = [r for r in own if _f(r["value"]) is not None][-5:]
     tr = trend_test(
-        series["value"].to_numpy(float), series["lower95"].to_numpy(float),
-        series["upper95"].to_numpy(float), ind.polarity.value,
-        times=series["period_end"].to_numpy(float),
+        np.array([r["value"] for r in points], dtype=float),
+        np.array([r["lower95"] for r in points], dtype=float),
+        np.array([r["upper95"] for r in points], dtype=float),
+        ind.polarity.value,
+        times=np.array([r["period_end"] for r in points], dtype=float),
     )
-    rng = latest.loc[ind.id] if ind.id in latest.index and latest.loc[ind.id, "period"] == period else None
+    rng = latest if latest is not None and latest["period"] == period else None
+
+    def field(name: str) -> float | None:
+        return _f(last[name]) if last is not None else None
+
     return BarometerRow(
         indicator_id=ind.id,
         title=ind.title,
@@ -133,18 +143,18 @@ def _row(
         decimals=ind.decimals,
         polarity=ind.polarity.value,
         period=period,
-        value=_f(last["value"]) if last is not None else None,
-        numerator=_f(last["numerator"]) if last is not None else None,
-        lower95=_f(last["lower95"]) if last is not None else None,
-        upper95=_f(last["upper95"]) if last is not None else None,
+        value=field("value"),
+        numerator=field("numerator"),
+        lower95=field("lower95"),
+        upper95=field("upper95"),
         status=(str(last["status"]) if last is not None and last["status"] else None),
-        county_value=at(county.code if county else None),
-        country_value=at("0"),
+        county_value=_value_at(series.get((ind.id, county.code), []), period) if county else None,
+        country_value=_value_at(series.get((ind.id, "0"), []), period),
         benchmark_value=bench_value,
-        min_value=_f(rng["min_value"]) if rng is not None else None,
-        max_value=_f(rng["max_value"]) if rng is not None else None,
-        q1=_f(rng["q1"]) if rng is not None else None,
-        q3=_f(rng["q3"]) if rng is not None else None,
+        min_value=_f(rng["min_value"]) if rng else None,
+        max_value=_f(rng["max_value"]) if rng else None,
+        q1=_f(rng["q1"]) if rng else None,
+        q3=_f(rng["q3"]) if rng else None,
         significance=significance,
         trend=tr.kind.value,
         trend_text=tr.text,

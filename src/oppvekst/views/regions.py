@@ -92,11 +92,11 @@ def unknown_region(store: Store, code: str) -> UnknownRegion:
 
 def former_codes_of(store: Store, code: str) -> list[dict[str, str]]:
     """Every earlier code that became (part of) ``code``, following chains backwards."""
-    changes = store.region_changes
+    by_new = store.changes_by_new_code
     frontier, seen, result = [code], {code}, []
     while frontier:
         current = frontier.pop()
-        for change in changes[changes["new_code"] == current].to_dict("records"):
+        for change in by_new.get(current, ()):
             old = str(change["old_code"])
             if old in seen or old == "None":
                 continue
