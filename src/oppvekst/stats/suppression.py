@@ -40,7 +40,7 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from scipy import linalg, optimize
+from scipy import optimize
 
 from oppvekst.errors import StatisticsInputError
 
@@ -223,17 +223,49 @@ def _pinned_by_bounds(
 
 
 def _linear(a: FloatArray, known: BoolArray) -> BoolArray:
+    """Unknown cells fixed by the linear system (see :func:`_determined`)."""
     cols = np.flatnonzero(~known)
     out = np.zeros(known.size, dtype=bool)
     if cols.size == 0:
         return out
     sub = a[:, cols]
     sub = sub[np.any(sub != 0.0, axis=1)]
-    if sub.shape[0] == 0:
-        return out
-    null = linalg.null_space(sub, rcond=1e-10)
-    free = np.linalg.norm(null, axis=1) > 1e-8 if null.size else np.zeros(cols.size, dtype=bool)
-    out[cols[~free]] = True
+    out[cols[_determined(sub)]] = True
+    return out
+
+
+def _determined(m: FloatArray) -> BoolArray:
+    """Columns j with the unit vector e_j in the row space of ``m``.
+
+    Reduced row echelon form by Gauss–Jordan elimination with partial pivoting: e_j lies in the
+    row space iff column j holds a pivot whose row is zero everywhere else. Plain numpy row
+    operations, because LAPACK's SVD spends more time on thread start-up than on these small 0/±1
+    matrices (and the tests run many of them).
+    """
+    r = m.copy()
+    n_rows, n_cols = r.shape
+    pivot_of_col = np.full(n_cols, -1)
+    row = 0
+    for col in range(n_cols):
+        if row == n_rows:
+            break
+        k = row + int(np.argmax(np.abs(r[row:, col])))
+        if abs(r[k, col]) <= _TOL:
+            continue
+        if k != row:
+            r[[row, k]] = r[[k, row]]
+        r[row] /= r[row, col]
+        factors = r[:, col].copy()
+        factors[row] = 0.0
+        nz = np.flatnonzero(np.abs(factors) > _TOL)
+        if nz.size:
+            r[nz] -= np.outer(factors[nz], r[row])
+        r[np.abs(r) <= _TOL] = 0.0
+        pivot_of_col[col] = row
+        row += 1
+    out = np.zeros(n_cols, dtype=bool)
+    for col in np.flatnonzero(pivot_of_col >= 0):
+        out[col] = np.count_nonzero(r[pivot_of_col[col]]) == 1
     return out
 
 
@@ -302,8 +334,8 @@ def protect(
     is_total[[c.total for c in cons]] = True
 
     protected = prim & ~gone
-    mask = prim.copy()
     how = Reader(reader)
+    mask = _pair_up(v, prim.copy(), gone, cells_of_row, is_total)
     while True:
         hit = _exposed(v, mask | gone, cons, a, how, protected) & protected
         if not hit.any():
@@ -322,7 +354,33 @@ def protect(
                 chosen = cand
                 break
         mask[chosen] = True
+        mask = _pair_up(v, mask, gone, cells_of_row, is_total)
     return SuppressionResult(mask=mask, primary=prim, secondary=mask & ~prim)
+
+
+def _pair_up(
+    v: FloatArray,
+    mask: BoolArray,
+    gone: BoolArray,
+    cells_of_row: Sequence[npt.NDArray[np.int_]],
+    is_total: BoolArray,
+) -> BoolArray:
+    """The classic local rule, cheap and usually enough: no total may hide a single cell.
+
+    A constraint with exactly one withheld cell gives it back by subtraction, so withhold the
+    cheapest published cell beside it. The global check afterwards catches what this misses.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for cells in cells_of_row:
+            hidden = (mask | gone)[cells]
+            if np.count_nonzero(hidden) != 1 or not mask[cells[hidden][0]]:
+                continue
+            published = cells[~hidden].tolist()
+            mask[min(published, key=lambda c: (abs(v[c]), bool(is_total[c]), c))] = True
+            changed = True
+    return mask
 
 
 def _candidates(
