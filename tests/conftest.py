@@ -20,7 +20,9 @@ def shared_data_dir() -> Path:
 def shared_data() -> Path:
     path = shared_data_dir()
     if not path.is_dir():
-        pytest.fail(f"The offline mirror {path} is missing: the tests need ../shared/data beside the repo.")
+        pytest.fail(
+            f"The offline mirror {path} is missing: the tests need ../shared/data beside the repo."
+        )
     return path
 
 
@@ -74,7 +76,16 @@ def live_server(snapshot_dir: Path) -> Iterator[str]:
     """The real portal (uvicorn in a subprocess) on a free loopback port; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "oppvekst", "serve", "--data-dir", str(snapshot_dir), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "oppvekst",
+            "serve",
+            "--data-dir",
+            str(snapshot_dir),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -82,7 +93,9 @@ def live_server(snapshot_dir: Path) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"The portal exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(
+                f"The portal exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
         try:
             if httpx.get(f"{base}/api/v1/status", timeout=1).status_code < 500:
                 break
@@ -98,8 +111,14 @@ def live_server(snapshot_dir: Path) -> Iterator[str]:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -118,7 +137,9 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="nb-NO", viewport={"width": 1280, "height": 900}
+    )
     opened = context.new_page()
     yield opened
     context.close()

@@ -24,16 +24,22 @@ from oppvekst.pipeline.setup import (
 )
 from oppvekst.snapshot import DataDir
 
-app = typer.Typer(add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene.")
+app = typer.Typer(
+    add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene."
+)
 console = Console(stderr=True)
 
 DataDirOption = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Where snapshots live (default: $OPPVEKST_DATA_DIR or ./data)."),
+    typer.Option(
+        "--data-dir", help="Where snapshots live (default: $OPPVEKST_DATA_DIR or ./data)."
+    ),
 ]
 MirrorOption = Annotated[
     Path | None,
-    typer.Option("--mirror", help="Replay recorded responses and offline files from this directory."),
+    typer.Option(
+        "--mirror", help="Replay recorded responses and offline files from this directory."
+    ),
 ]
 
 
@@ -64,7 +70,12 @@ def _run_update(
             step=lambda label: bar.update(task, advance=1, description=f"Indikatorer: {label}"),
         )
         summary = build.run_update(
-            catalog, regions, choice.context, data_dir, fill_with_demo=demo, only=only,
+            catalog,
+            regions,
+            choice.context,
+            data_dir,
+            fill_with_demo=demo,
+            only=only,
             progress=progress,
         )
     _print_summary(summary)
@@ -79,8 +90,11 @@ def _print_summary(summary: build.UpdateSummary) -> None:
     for result in summary.results:
         style = {"feilet": "red", "demotall": "yellow"}.get(result.outcome.value, "")
         table.add_row(
-            result.indicator_id, f"[{style}]{result.outcome.value}[/]" if style else result.outcome.value,
-            str(result.rows), result.source, result.message,
+            result.indicator_id,
+            f"[{style}]{result.outcome.value}[/]" if style else result.outcome.value,
+            str(result.rows),
+            result.source,
+            result.message,
         )
     console.print(table)
     for result in summary.results:
@@ -101,10 +115,17 @@ def _print_summary(summary: build.UpdateSummary) -> None:
 @app.command()
 def update(
     mirror: MirrorOption = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Fill indicators without data with labelled synthetic values.")] = False,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Update only these indicator ids.")] = None,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Fill indicators without data with labelled synthetic values."),
+    ] = False,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Update only these indicator ids.")
+    ] = None,
     data_dir: DataDirOption = None,
-    record: Annotated[bool, typer.Option("--record", help="Fetch live and write every response to --mirror.")] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Fetch live and write every response to --mirror.")
+    ] = False,
 ) -> None:
     """Fetch, harmonise, derive and publish a new snapshot (the old one serves until it is done)."""
     try:
@@ -131,14 +152,18 @@ def serve(
     if directory.current_id() is None:
         console.print("[bold]Ingen datasamling ennå: bygger en først.[/]")
         try:
-            choice = choose_sources(mirror or default_mirror(), record_into_mirror=False, probe=True)
+            choice = choose_sources(
+                mirror or default_mirror(), record_into_mirror=False, probe=True
+            )
             if choice.offline_reason:
                 console.print(f"[yellow bold]{choice.offline_reason}[/]")
             _run_update(directory, choice, demo=choice.fill_with_demo, only=frozenset())
         except OppvekstError as exc:
             console.print(f"[red bold]Feil:[/] {exc.message}\n{exc.hint}")
             raise typer.Exit(2) from exc
-    console.print(f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)")
+    console.print(
+        f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)"
+    )
     uvicorn.run(create_app(directory), host=host, port=port, log_level="warning")
 
 
@@ -149,7 +174,13 @@ def list_indicators() -> None:
     for column in ("id", "Tittel", "Tema", "Kilde", "Verifisert"):
         table.add_column(column)
     for ind in default_catalog():
-        table.add_row(ind.id, ind.short_title, ind.topic, ind.source.publisher, "ja" if ind.source.verified else "nei")
+        table.add_row(
+            ind.id,
+            ind.short_title,
+            ind.topic,
+            ind.source.publisher,
+            "ja" if ind.source.verified else "nei",
+        )
     Console().print(table)
 
 

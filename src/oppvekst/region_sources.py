@@ -556,4 +556,4 @@ def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
     # calamine reads the 1 071-row workbook in milliseconds where openpyxl takes seconds.
     frame = pd.read_excel(path, sheet_name=0, engine="calamine")
     frame = frame.dropna(how="all").astype(object).where(frame.notna(), None)
-    return [dict(row) for row in frame.to_dict("records")]
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]

@@ -61,10 +61,30 @@ CREATE TABLE source_status (
   source_updated VARCHAR, fetched_at TIMESTAMP);
 """
 
-OBSERVATION_COLUMNS = (
-    "indicator_id region period period_start period_end sex age background grade value numerator "
-    "denominator sd n lower95 upper95 lower998 upper998 status flags provenance_id synthetic"
-).split()
+OBSERVATION_COLUMNS = [
+    "indicator_id",
+    "region",
+    "period",
+    "period_start",
+    "period_end",
+    "sex",
+    "age",
+    "background",
+    "grade",
+    "value",
+    "numerator",
+    "denominator",
+    "sd",
+    "n",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "status",
+    "flags",
+    "provenance_id",
+    "synthetic",
+]
 OBSERVATION_KEY = ("indicator_id", "region", "period", "sex", "age", "background", "grade")
 
 
@@ -231,7 +251,9 @@ def _reconcile_totals(con: duckdb.DuckDBPyConnection) -> list[str]:
         WHERE abs(t.value - p.s) > 0.5 * p.n
         """
     ).fetchone()
-    return [f"{row[0]} age totals that do not equal the sum of their parts"] if row and row[0] else []
+    return (
+        [f"{row[0]} age totals that do not equal the sum of their parts"] if row and row[0] else []
+    )
 
 
 def prune(data_dir: DataDir, keep: int = KEEP_SNAPSHOTS) -> None:

@@ -121,8 +121,7 @@ class Store:
 
     @cached_property
     def provenance(self) -> dict[str, dict[str, Any]]:
-        frame = self.frame("SELECT * FROM provenance")
-        return {str(r["id"]): r for r in frame.to_dict("records")}
+        return {str(r["id"]): r for r in self.records("SELECT * FROM provenance")}
 
     @cached_property
     def region_changes(self) -> pd.DataFrame:
@@ -131,7 +130,7 @@ class Store:
     @cached_property
     def changes_by_new_code(self) -> dict[str, list[dict[str, Any]]]:
         index: dict[str, list[dict[str, Any]]] = {}
-        for change in self.region_changes.to_dict("records"):
+        for change in self.records("SELECT * FROM region_changes ORDER BY changed_on, old_code"):
             index.setdefault(str(change["new_code"]), []).append(change)
         return index
 
@@ -153,7 +152,9 @@ class Store:
 
     @cached_property
     def indicators_with_data(self) -> frozenset[str]:
-        return frozenset(r[0] for r in self._fetch("SELECT DISTINCT indicator_id FROM observations"))
+        return frozenset(
+            r[0] for r in self._fetch("SELECT DISTINCT indicator_id FROM observations")
+        )
 
     # --- observations -------------------------------------------------------------------------
     def _observation_query(
@@ -179,7 +180,7 @@ class Store:
         elif not all_breakdowns:
             where.append(TOTAL_FILTER)
         sql = (
-            "SELECT * FROM observations WHERE "  # noqa: S608 — only fixed column names are joined
+            "SELECT * FROM observations WHERE "
             + " AND ".join(where)
             + " ORDER BY indicator_id, region, period_end, period"
         )
@@ -272,10 +273,13 @@ class Store:
             """
         )
 
-
     @cached_property
     def latest_by_indicator_records(self) -> dict[str, dict[str, Any]]:
-        return {str(r["indicator_id"]): r for r in self.latest_by_indicator.to_dict("records")}
+        frame = self.latest_by_indicator
+        return {
+            str(r["indicator_id"]): {str(k): v for k, v in r.items()}
+            for r in frame.to_dict("records")
+        }
 
 
 class StoreManager:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import openpyxl
 import pandas as pd
@@ -77,15 +76,28 @@ def _json_rows(client: TestClient) -> pd.DataFrame:
 def test_csv_reads_back_to_the_same_numbers(client: TestClient) -> None:
     response = client.get(DATA + "&format=csv")
     assert response.content.startswith("\ufeff".encode())
-    frame = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",", encoding="utf-8-sig", dtype={"region": str, "periode": str})
+    frame = pd.read_csv(
+        io.BytesIO(response.content),
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"region": str, "periode": str},
+    )
     values = frame.set_index(["indikator", "region", "periode"])["verdi"].sort_index()
-    pd.testing.assert_series_equal(values, _json_rows(client), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        values, _json_rows(client), check_names=False, check_index_type=False
+    )
 
 
 def test_plain_csv_reads_back(client: TestClient) -> None:
-    frame = pd.read_csv(io.BytesIO(client.get(DATA + "&format=csv-plain").content), dtype={"region": str, "periode": str})
+    frame = pd.read_csv(
+        io.BytesIO(client.get(DATA + "&format=csv-plain").content),
+        dtype={"region": str, "periode": str},
+    )
     values = frame.set_index(["indikator", "region", "periode"])["verdi"].sort_index()
-    pd.testing.assert_series_equal(values, _json_rows(client), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        values, _json_rows(client), check_names=False, check_index_type=False
+    )
 
 
 def test_xlsx_has_data_and_metadata(client: TestClient) -> None:
@@ -95,7 +107,9 @@ def test_xlsx_has_data_and_metadata(client: TestClient) -> None:
     data.columns = data.iloc[0]
     data = data.iloc[1:]
     values = data.set_index(["indikator", "region", "periode"])["verdi"].astype(float).sort_index()
-    pd.testing.assert_series_equal(values, _json_rows(client), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        values, _json_rows(client), check_names=False, check_index_type=False
+    )
     metadata = "\n".join(str(c) for row in book["Metadata"].values for c in row if c)
     assert "Statistisk sentralbyrå" in metadata and "Skjult av personvernhensyn" in metadata
 
@@ -105,13 +119,17 @@ def test_jsonstat_reads_back_with_an_independent_reader(client: TestClient) -> N
     frame = pyjstat.from_json_stat(doc, naming="id")[0]
     frame = frame.dropna(subset=["value"])
     values = frame.set_index(["indikator", "region", "tid"])["value"].astype(float).sort_index()
-    pd.testing.assert_series_equal(values, _json_rows(client), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        values, _json_rows(client), check_names=False, check_index_type=False
+    )
 
 
 def test_parquet_reads_back(client: TestClient) -> None:
     frame = pd.read_parquet(io.BytesIO(client.get(DATA + "&format=parquet").content))
     values = frame.set_index(["indicator_id", "region", "period"])["value"].sort_index()
-    pd.testing.assert_series_equal(values, _json_rows(client), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        values, _json_rows(client), check_names=False, check_index_type=False
+    )
 
 
 def test_accept_header_chooses_the_format(client: TestClient) -> None:
@@ -133,7 +151,9 @@ def test_paging_covers_every_row_once(client: TestClient) -> None:
 
 def test_cursor_from_another_query_is_refused(client: TestClient) -> None:
     first = client.get("/api/v1/data?indicator=barn-0-17&region=kommune&limit=10").json()
-    response = client.get("/api/v1/data?indicator=barn-0-17&region=fylke&limit=10&cursor=" + first["next"])
+    response = client.get(
+        "/api/v1/data?indicator=barn-0-17&region=fylke&limit=10&cursor=" + first["next"]
+    )
     assert response.status_code == 400
     assert "annen spørring" in response.json()["title"]
 
@@ -147,14 +167,18 @@ def test_region_selectors(client: TestClient) -> None:
 
 
 def test_comparison_is_attached(client: TestClient) -> None:
-    rows = client.get("/api/v1/data?indicator=spesialundervisning-andel&region=4203&period=2025-26&compare=land").json()["rows"]
+    rows = client.get(
+        "/api/v1/data?indicator=spesialundervisning-andel&region=4203&period=2025-26&compare=land"
+    ).json()["rows"]
     assert rows and rows[0]["region"] == "4203"
 
 
 def test_etag_gives_304_until_the_data_change(client: TestClient, store: Store) -> None:
     first = client.get("/api/v1/indicators/barn-0-17")
     assert first.headers["x-oppvekst-snapshot"] == store.snapshot_id
-    again = client.get("/api/v1/indicators/barn-0-17", headers={"If-None-Match": first.headers["etag"]})
+    again = client.get(
+        "/api/v1/indicators/barn-0-17", headers={"If-None-Match": first.headers["etag"]}
+    )
     assert again.status_code == 304
     assert first.headers["access-control-allow-origin"] == "*"
 
@@ -162,7 +186,9 @@ def test_etag_gives_304_until_the_data_change(client: TestClient, store: Store) 
 def test_profile_endpoint_gives_the_barometer(client: TestClient, store: Store) -> None:
     body = client.get("/api/v1/profile/0301").json()
     assert body["region"]["name"] == "Oslo"
-    assert {r["indicator_id"] for r in body["rows"]} <= {i.id for i in store.indicators.values() if i.key_indicator}
+    assert {r["indicator_id"] for r in body["rows"]} <= {
+        i.id for i in store.indicators.values() if i.key_indicator
+    }
     assert body["rows"]
 
 

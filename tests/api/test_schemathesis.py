@@ -19,16 +19,24 @@ EXAMPLES_PER_OPERATION = 25
 
 
 def test_api_conforms_to_its_schema(snapshot_dir: Path) -> None:
-    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(DataDir(snapshot_dir)))
+    schema = schemathesis.openapi.from_asgi(
+        "/api/v1/openapi.json", create_app(DataDir(snapshot_dir))
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: schemathesis.Case) -> None:
             response = case.call()
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:500]}"
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path}: {response.text[:500]}"
+            )
             case.validate_response(response)
 
         check()

@@ -99,7 +99,9 @@ def _catalog_with(tmp_path: Path, extra: dict[str, object] | None) -> Path:
     directory = tmp_path / "catalog"
     shutil.copytree(CATALOG_DIR, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     if extra is not None:
-        (directory / "indicators" / f"{extra['id']}.yml").write_text(yaml.safe_dump(extra, allow_unicode=True))
+        (directory / "indicators" / f"{extra['id']}.yml").write_text(
+            yaml.safe_dump(extra, allow_unicode=True)
+        )
     return directory
 
 
@@ -107,19 +109,27 @@ def test_one_broken_indicator_does_not_stop_the_others(tmp_path: Path, shared_da
     broken_file = tmp_path / "mirror"
     shutil.copytree(shared_data / "stats", broken_file / "stats")
     # A truncated copy of a real file: the parser must fail on it, clearly.
-    (broken_file / "broken.csv").write_text("region_code,year,population_jan1\n0301,2024,\"12", encoding="utf-8")
+    (broken_file / "broken.csv").write_text(
+        'region_code,year,population_jan1\n0301,2024,"12', encoding="utf-8"
+    )
     record = yaml.safe_load((CATALOG_DIR / "indicators" / "barn-0-17.yml").read_text())
     record.update(id="odelagt", key_indicator=False)
     record["source"]["offline"] = [
-        {"connector": "file", "path": "broken.csv",
-         "mapping": {"region": "region_code", "period": "year", "value": "population_jan1"}}
+        {
+            "connector": "file",
+            "path": "broken.csv",
+            "mapping": {"region": "region_code", "period": "year", "value": "population_jan1"},
+        }
     ]
     catalog = load_catalog(_catalog_with(tmp_path, record))
     choice = choose_sources(shared_data, record_into_mirror=False, probe=False)
     object.__setattr__(choice.context, "mirror_dir", broken_file)
     summary = build.run_update(
-        catalog, load_regions(choose_sources(shared_data, record_into_mirror=False, probe=False)),
-        choice.context, DataDir(tmp_path / "data"), fill_with_demo=False,
+        catalog,
+        load_regions(choose_sources(shared_data, record_into_mirror=False, probe=False)),
+        choice.context,
+        DataDir(tmp_path / "data"),
+        fill_with_demo=False,
         only=frozenset({"odelagt", "barn-0-17"}),
     )
     outcome = {r.indicator_id: r for r in summary.results}
@@ -130,16 +140,34 @@ def test_one_broken_indicator_does_not_stop_the_others(tmp_path: Path, shared_da
     assert published.observations(["barn-0-17"], ["0"], ["2024"])["value"].tolist() == [1_112_853]
 
 
-def test_a_snapshot_that_fails_validation_is_not_published(tmp_path: Path, snapshot_dir: Path) -> None:
+def test_a_snapshot_that_fails_validation_is_not_published(
+    tmp_path: Path, snapshot_dir: Path
+) -> None:
     data = DataDir(tmp_path / "data")
     shutil.copytree(snapshot_dir, data.root)
     before = data.current_id()
     writer = SnapshotWriter(data)
     row = {
-        "indicator_id": "x", "region": "0301", "period": "2024", "period_start": 2024, "period_end": 2024,
-        "sex": "total", "age": "total", "background": "total", "grade": "total", "value": 1.0,
-        "numerator": None, "denominator": None, "lower95": None, "upper95": None, "lower998": None,
-        "upper998": None, "status": None, "flags": None, "provenance_id": "p", "synthetic": False,
+        "indicator_id": "x",
+        "region": "0301",
+        "period": "2024",
+        "period_start": 2024,
+        "period_end": 2024,
+        "sex": "total",
+        "age": "total",
+        "background": "total",
+        "grade": "total",
+        "value": 1.0,
+        "numerator": None,
+        "denominator": None,
+        "lower95": None,
+        "upper95": None,
+        "lower998": None,
+        "upper998": None,
+        "status": None,
+        "flags": None,
+        "provenance_id": "p",
+        "synthetic": False,
     }
     writer.write_frame("observations", pd.DataFrame([row, row]))  # a duplicate key, unknown region
     with pytest.raises(ValidationFailed, match="duplicate"):
@@ -157,13 +185,24 @@ def _count_rows(path: Path) -> int:
 
 
 @pytest.mark.slow
-def test_kill_9_during_update_leaves_the_previous_snapshot_serving(tmp_path: Path, snapshot_dir: Path, shared_data: Path) -> None:
+def test_kill_9_during_update_leaves_the_previous_snapshot_serving(
+    tmp_path: Path, snapshot_dir: Path, shared_data: Path
+) -> None:
     data = DataDir(tmp_path / "data")
     shutil.copytree(snapshot_dir, data.root)
     before_id = data.current_id()
     before_rows = _count_rows(data.current_path())
-    command = [sys.executable, "-m", "oppvekst", "update", "--mirror", str(shared_data), "--demo",
-               "--data-dir", str(data.root)]
+    command = [
+        sys.executable,
+        "-m",
+        "oppvekst",
+        "update",
+        "--mirror",
+        str(shared_data),
+        "--demo",
+        "--data-dir",
+        str(data.root),
+    ]
     for delay in (0.5, 3.0, 8.0):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)

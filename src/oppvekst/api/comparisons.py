@@ -24,12 +24,18 @@ def attach_comparison(store: Store, frame: pd.DataFrame, against: str) -> pd.Dat
     keys = ["indicator_id", "period", "sex", "age", "background", "grade"]
     bench = store.observations(
         sorted(set(out["indicator_id"])), sorted(set(out["benchmark_region"])), all_breakdowns=True
-    )[[*keys, "region", "value"]].rename(columns={"region": "benchmark_region", "value": "benchmark_value"})
+    )[[*keys, "region", "value"]].rename(
+        columns={"region": "benchmark_region", "value": "benchmark_value"}
+    )
     out = out.merge(bench, on=[*keys, "benchmark_region"], how="left")
     polarity = out["indicator_id"].map(lambda i: store.indicator(i).polarity.value)
     out["significance"] = comparison.compare(
-        out["value"].to_numpy(float), out["lower95"].to_numpy(float), out["upper95"].to_numpy(float),
-        out["lower998"].to_numpy(float), out["upper998"].to_numpy(float),
-        out["benchmark_value"].to_numpy(float), polarity.to_numpy(str),
+        out["value"].to_numpy(float),
+        out["lower95"].to_numpy(float),
+        out["upper95"].to_numpy(float),
+        out["lower998"].to_numpy(float),
+        out["upper998"].to_numpy(float),
+        out["benchmark_value"].to_numpy(float),
+        polarity.to_numpy(str),
     )
     return out

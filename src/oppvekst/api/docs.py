@@ -49,5 +49,9 @@ def swagger_asset(name: str) -> Response:
 
 @router.get("/api")
 def guide(request: Request, store: Store = Depends(current_store)) -> HTMLResponse:  # noqa: B008
-    sources = sorted({(i.source.publisher, i.licence, i.attribution) for i in store.indicators.values()})
-    return render(request, "api_guide.html", store, sources=sources, base=str(request.base_url).rstrip("/"))
+    sources = sorted(
+        {(i.source.publisher, i.licence, i.attribution) for i in store.indicators.values()}
+    )
+    return render(
+        request, "api_guide.html", store, sources=sources, base=str(request.base_url).rstrip("/")
+    )

@@ -65,7 +65,9 @@ def choose_format(requested: str | None, accept: str) -> Format:
     return Format.JSON
 
 
-def make_download(request: Request, store: Store, frame: pd.DataFrame, selection: Selection) -> Download:
+def make_download(
+    request: Request, store: Store, frame: pd.DataFrame, selection: Selection
+) -> Download:
     return Download(
         observations=frame,
         indicators=tuple(store.indicator(i) for i in selection.indicators),
@@ -104,7 +106,9 @@ def render_data(
     elif chosen is Format.JSONSTAT:
         content, ext = orjson.dumps(to_jsonstat(download)), "json"
     else:
-        columns = [c for c in frame.columns if c != "flags"] + (["flags"] if "flags" in frame else [])
+        columns = [c for c in frame.columns if c != "flags"] + (
+            ["flags"] if "flags" in frame else []
+        )
         content, ext = to_parquet(frame[columns]), "parquet"
     headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     return Response(content, media_type=MEDIA[chosen], headers=headers)

@@ -16,10 +16,28 @@ from fastapi import Request
 
 from oppvekst.errors import BadRequest
 
-OUT_COLUMNS = (
-    "indicator_id region region_name period sex age background grade value numerator denominator "
-    "lower95 upper95 lower998 upper998 status flags source synthetic provenance_id"
-).split()
+OUT_COLUMNS = [
+    "indicator_id",
+    "region",
+    "region_name",
+    "period",
+    "sex",
+    "age",
+    "background",
+    "grade",
+    "value",
+    "numerator",
+    "denominator",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "status",
+    "flags",
+    "source",
+    "synthetic",
+    "provenance_id",
+]
 
 
 def _query_hash(request: Request) -> str:
@@ -38,7 +56,9 @@ def decode_cursor(cursor: str, snapshot: str, query: str) -> int:
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         offset, cursor_snapshot, cursor_query = int(data["o"]), str(data["s"]), str(data["q"])
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise BadRequest("Ugyldig cursor.", hint="Bruk `next` nøyaktig slik den kom i forrige svar.") from exc
+        raise BadRequest(
+            "Ugyldig cursor.", hint="Bruk `next` nøyaktig slik den kom i forrige svar."
+        ) from exc
     if cursor_query != query:
         raise BadRequest("Cursoren hører til en annen spørring.", hint="Start uten cursor.")
     if cursor_snapshot != snapshot:
@@ -58,6 +78,9 @@ def page(
     offset = decode_cursor(cursor, snapshot, query) if cursor else 0
     columns = [c for c in OUT_COLUMNS if c in frame.columns]
     chunk = frame.iloc[offset : offset + limit][columns]
-    rows = chunk.astype(object).where(chunk.notna(), None).to_dict("records")
+    rows = [
+        {str(k): v for k, v in r.items()}
+        for r in chunk.astype(object).where(chunk.notna(), None).to_dict("records")
+    ]
     end = offset + limit
     return rows, encode_cursor(end, snapshot, query) if end < len(frame) else None

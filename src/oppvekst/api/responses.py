@@ -40,7 +40,9 @@ def _clean(value: Any) -> Any:
 
 
 def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, str]:
-    tag = hashlib.sha256(f"{store.snapshot_id}|{request.url}|{media_type}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{store.snapshot_id}|{request.url}|{media_type}".encode()).hexdigest()[
+        :32
+    ]
     headers = {
         "ETag": f'"{tag}"',
         "Cache-Control": f"public, max-age={CACHE_SECONDS}",

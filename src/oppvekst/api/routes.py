@@ -59,9 +59,15 @@ def status(request: Request, store: StoreDep) -> Response:
 def regions(
     request: Request,
     store: StoreDep,
-    level: Annotated[str | None, Query(description="land, fylke, kommune eller bydel", examples=["kommune"])] = None,
-    parent: Annotated[str | None, Query(description="Overordnet region, f.eks. 40", examples=["40"])] = None,
-    q: Annotated[str | None, Query(description="Søk i navn (tåler manglende æ/ø/å)", max_length=100)] = None,
+    level: Annotated[
+        str | None, Query(description="land, fylke, kommune eller bydel", examples=["kommune"])
+    ] = None,
+    parent: Annotated[
+        str | None, Query(description="Overordnet region, f.eks. 40", examples=["40"])
+    ] = None,
+    q: Annotated[
+        str | None, Query(description="Søk i navn (tåler manglende æ/ø/å)", max_length=100)
+    ] = None,
 ) -> Response:
     _guard(request)
     from oppvekst.regions import search_key
@@ -87,20 +93,30 @@ def region(request: Request, store: StoreDep, code: str) -> Response:
         targets = former_code_targets(store, code) if code.isdigit() and len(code) <= 6 else []
         if targets:
             return json_response(
-                request, store,
-                {"requested": code, "former": True,
-                 "current": [{"code": c, "name": n} for c, n in targets],
-                 "note": f"{code} er et tidligere regionnummer."},
+                request,
+                store,
+                {
+                    "requested": code,
+                    "former": True,
+                    "current": [{"code": c, "name": n} for c, n in targets],
+                    "note": f"{code} er et tidligere regionnummer.",
+                },
             )
         raise unknown_region(store, code)
     ref = region_ref(store, code)
     changes = store.region_changes
     history = changes[(changes["new_code"] == code) | (changes["old_code"] == code)]
     return json_response(
-        request, store,
-        {**dataclasses.asdict(ref), "former": False,
-         "changes": [{k: (str(v) if k == "changed_on" else v) for k, v in c.items()}
-                     for c in history.to_dict("records")]},
+        request,
+        store,
+        {
+            **dataclasses.asdict(ref),
+            "former": False,
+            "changes": [
+                {k: (str(v) if k == "changed_on" else v) for k, v in c.items()}
+                for c in history.to_dict("records")
+            ],
+        },
     )
 
 
@@ -110,19 +126,28 @@ def topics(request: Request, store: StoreDep) -> Response:
     for ind in store.indicators.values():
         counts[ind.topic] = counts.get(ind.topic, 0) + 1
     return json_response(
-        request, store, {"topics": [{**t, "indicators": counts.get(t["id"], 0)} for t in store.topics]}
+        request,
+        store,
+        {"topics": [{**t, "indicators": counts.get(t["id"], 0)} for t in store.topics]},
     )
 
 
 def _summary(store: Store, ind: Any) -> dict[str, Any]:
     return {
-        "id": ind.id, "title": ind.title, "short_title": ind.short_title, "topic": ind.topic,
-        "measure": ind.measure.value, "unit": ind.unit, "polarity": ind.polarity.value,
-        "key_indicator": ind.key_indicator, "publisher": ind.source.publisher,
-        "table": ind.source.table, "verified": ind.source.verified,
+        "id": ind.id,
+        "title": ind.title,
+        "short_title": ind.short_title,
+        "topic": ind.topic,
+        "measure": ind.measure.value,
+        "unit": ind.unit,
+        "polarity": ind.polarity.value,
+        "key_indicator": ind.key_indicator,
+        "publisher": ind.source.publisher,
+        "table": ind.source.table,
+        "verified": ind.source.verified,
         "synthetic": ind.id in store.synthetic_indicators,
         "has_data": ind.id in store.indicators_with_data,
-        "periods": store.periods(ind.id)[-1:] ,
+        "periods": store.periods(ind.id)[-1:],
     }
 
 
@@ -131,9 +156,13 @@ def indicators(
     request: Request,
     store: StoreDep,
     topic: Annotated[str | None, Query(examples=["mobbing"])] = None,
-    source: Annotated[str | None, Query(description="Utgiver: SSB, FHI, Udir, IMDi", examples=["SSB"])] = None,
+    source: Annotated[
+        str | None, Query(description="Utgiver: SSB, FHI, Udir, IMDi", examples=["SSB"])
+    ] = None,
     key: Annotated[bool | None, Query(description="Bare nøkkelindikatorer")] = None,
-    q: Annotated[str | None, Query(description="Fritekst i tittel og definisjon", max_length=100)] = None,
+    q: Annotated[
+        str | None, Query(description="Fritekst i tittel og definisjon", max_length=100)
+    ] = None,
 ) -> Response:
     _guard(request)
     text = (q or "").casefold()
@@ -161,32 +190,60 @@ def indicator(request: Request, store: StoreDep, indicator_id: str) -> Response:
 @router.get(
     "/data",
     summary="Observasjoner: indikatorer × regioner × perioder × inndelinger",
-    responses={200: {"content": {"text/csv": {}, "application/json": {},
-                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                                 "application/vnd.apache.parquet": {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "application/json": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/vnd.apache.parquet": {},
+            }
+        }
+    },
 )
 def data(
     request: Request,
     store: StoreDep,
-    indicator: Annotated[str, Query(description="Én eller flere indikator-id-er, kommaseparert", examples=["barn-0-17"])],
-    region: Annotated[str | None, Query(
-        description="Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
-        "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner.",
-        examples=["0301,4601"])] = None,
-    period: Annotated[str | None, Query(description="Perioder, kommaseparert, eller «siste»", examples=["2024"])] = None,
-    sex: Annotated[str | None, Query(description="Kjønn: total, male, female eller * for alle")] = None,
+    indicator: Annotated[
+        str,
+        Query(description="Én eller flere indikator-id-er, kommaseparert", examples=["barn-0-17"]),
+    ],
+    region: Annotated[
+        str | None,
+        Query(
+            description="Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
+            "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner.",
+            examples=["0301,4601"],
+        ),
+    ] = None,
+    period: Annotated[
+        str | None, Query(description="Perioder, kommaseparert, eller «siste»", examples=["2024"])
+    ] = None,
+    sex: Annotated[
+        str | None, Query(description="Kjønn: total, male, female eller * for alle")
+    ] = None,
     age: Annotated[str | None, Query(description="Aldersgruppe, eller * for alle")] = None,
     background: Annotated[str | None, Query(description="Bakgrunn, eller * for alle")] = None,
     grade: Annotated[str | None, Query(description="Trinn, eller * for alle")] = None,
-    compare: Annotated[str | None, Query(description="Legg ved sammenligning: land eller fylke")] = None,
-    format: Annotated[str | None, Query(description="json, csv, csv-plain, xlsx, jsonstat2 eller parquet")] = None,
+    compare: Annotated[
+        str | None, Query(description="Legg ved sammenligning: land eller fylke")
+    ] = None,
+    format: Annotated[
+        str | None, Query(description="json, csv, csv-plain, xlsx, jsonstat2 eller parquet")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=50_000, description="Rader per side (json)")] = 5_000,
-    cursor: Annotated[str | None, Query(description="Fra `next` i forrige svar", max_length=400)] = None,
+    cursor: Annotated[
+        str | None, Query(description="Fra `next` i forrige svar", max_length=400)
+    ] = None,
 ) -> Response:
     _guard(request)
     chosen = choose_format(format, request.headers.get("accept", ""))
     selection = parse_selection(
-        store, indicator, region, period, {"sex": sex, "age": age, "background": background, "grade": grade}
+        store,
+        indicator,
+        region,
+        period,
+        {"sex": sex, "age": age, "background": background, "grade": grade},
     )
     frame = select(store, selection)
     if compare:
@@ -196,10 +253,16 @@ def data(
     if chosen is Format.JSON:
         rows, next_cursor = page(frame, store.snapshot_id, request, limit, cursor)
         return json_response(
-            request, store,
-            {"snapshot": store.snapshot_id, "notes": list(selection.regions.notes),
-             "synthetic": bool(frame["synthetic"].any()) if len(frame) else False,
-             "count": len(frame), "rows": rows, "next": next_cursor},
+            request,
+            store,
+            {
+                "snapshot": store.snapshot_id,
+                "notes": list(selection.regions.notes),
+                "synthetic": bool(frame["synthetic"].any()) if len(frame) else False,
+                "count": len(frame),
+                "rows": rows,
+                "next": next_cursor,
+            },
         )
     return render_data(request, store, frame, chosen, selection)
 
@@ -209,7 +272,9 @@ def profile_data(
     request: Request,
     store: StoreDep,
     code: str,
-    sammenligning: Annotated[str | None, Query(description="land, fylke, kostra eller gruppe:kode,kode")] = None,
+    sammenligning: Annotated[
+        str | None, Query(description="land, fylke, kostra eller gruppe:kode,kode")
+    ] = None,
 ) -> Response:
     if code not in store.regions:
         raise unknown_region(store, code)

@@ -64,7 +64,12 @@ class Acquired:
 
 
 def _provenance(
-    indicator: Indicator, source: str, request: str, checksum: str, updated: str | None, at: datetime
+    indicator: Indicator,
+    source: str,
+    request: str,
+    checksum: str,
+    updated: str | None,
+    at: datetime,
 ) -> dict[str, Any]:
     return {
         "id": f"{indicator.id}:{checksum[:16]}",
@@ -83,8 +88,12 @@ def _provenance(
 def _from_response(indicator: Indicator, response: Response, updated: str | None) -> dict[str, Any]:
     body = f" {response.request_body.decode('utf-8', 'replace')}" if response.request_body else ""
     return _provenance(
-        indicator, indicator.source.publisher, f"{response.method} {response.url}{body}",
-        response.sha256, updated, response.received_at,
+        indicator,
+        indicator.source.publisher,
+        f"{response.method} {response.url}{body}",
+        response.sha256,
+        updated,
+        response.received_at,
     )
 
 
@@ -93,7 +102,11 @@ def acquire(indicator: Indicator, context: SourceContext) -> Acquired:
     specs = indicator.source.fetch
     if context.mode is MirrorMode.REPLAY:
         try:
-            return _run(indicator, specs, context, "offline-speil: opptak") if specs else _offline(indicator, context)
+            return (
+                _run(indicator, specs, context, "offline-speil: opptak")
+                if specs
+                else _offline(indicator, context)
+            )
         except NotInMirror:
             return _offline(indicator, context)
     if not specs:
@@ -154,15 +167,22 @@ def read_table_file(content: bytes, spec: FileFetch) -> pd.DataFrame:
     """A declared CSV/XLSX file as a frame of strings (numbers are parsed by ``tidy``)."""
     try:
         if spec.format == "xlsx":
-            return pd.read_excel(io.BytesIO(content), sheet_name=spec.sheet or 0, dtype=str, engine="calamine").fillna("")
+            return pd.read_excel(
+                io.BytesIO(content), sheet_name=spec.sheet or 0, dtype=str, engine="calamine"
+            ).fillna("")
         if spec.format == "tsv_utf16":
             text = content.decode("utf-16")
             lines = text.splitlines()
             if lines and lines[0].startswith("sep="):
                 lines = lines[1:]
-            return pd.read_csv(io.StringIO("\n".join(lines)), sep="\t", dtype=str, keep_default_na=False)
+            return pd.read_csv(
+                io.StringIO("\n".join(lines)), sep="\t", dtype=str, keep_default_na=False
+            )
         return pd.read_csv(
-            io.BytesIO(content), sep=spec.separator, encoding=spec.encoding, dtype=str,
+            io.BytesIO(content),
+            sep=spec.separator,
+            encoding=spec.encoding,
+            dtype=str,
             keep_default_na=False,
         )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -196,7 +216,7 @@ def _udir(
 ) -> list[tuple[pd.DataFrame, int | None]]:
     client = UdirClient(context.gateway)
     page = client.rapportside(spec.rapportside).value
-    out = []
+    out: list[tuple[pd.DataFrame, int | None]] = []
     for period in spec.periods:
         fetched = client.report(page, udir_filters(spec.filter, period), spec.rad_sti)
         provenance.append(_from_response(indicator, fetched.response, None))

@@ -10,6 +10,7 @@ skips a member would be wrong.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +24,9 @@ def _summable(indicator: Indicator) -> bool:
     return indicator.additive or indicator.measure in (Measure.PROPORTION, Measure.RATE)
 
 
-def _strict_sum(grouped: pd.core.groupby.DataFrameGroupBy, column: str) -> pd.Series:
+def _strict_sum(grouped: Any, column: str) -> pd.Series:
     """Sum per group, NaN when any member is missing (vectorised; no Python per group)."""
-    total = grouped[column].sum(min_count=1)
+    total: pd.Series = grouped[column].sum(min_count=1)
     complete = grouped[column].count() == grouped[column].size()
     return total.where(complete)
 
@@ -55,7 +56,9 @@ def aggregate_up(
         agg["numerator"] = _strict_sum(grouped, "numerator")
         agg["denominator"] = _strict_sum(grouped, "denominator")
         ratio = agg["denominator"].notna() & (agg["denominator"] > 0)
-        agg.loc[ratio, "value"] = agg.loc[ratio, "numerator"] / agg.loc[ratio, "denominator"] * indicator.multiplier
+        agg.loc[ratio, "value"] = (
+            agg.loc[ratio, "numerator"] / agg.loc[ratio, "denominator"] * indicator.multiplier
+        )
         if indicator.measure is Measure.COUNT:
             agg["numerator"] = agg["value"]
         agg["sd"], agg["n"] = np.nan, np.nan
@@ -67,7 +70,9 @@ def aggregate_up(
         agg["numerator"], agg["denominator"], agg["sd"] = np.nan, np.nan, np.nan
     agg = agg.reset_index().rename(columns={"parent": "region"})
     expected = agg["region"].map(expected_members)
-    agg = agg[(agg["members"] == expected) & (agg["valued"] == agg["members"]) & agg["value"].notna()]
+    agg = agg[
+        (agg["members"] == expected) & (agg["valued"] == agg["members"]) & agg["value"].notna()
+    ]
     # Never overwrite what the source publishes itself: anti-join on the full key.
     published = frame[["region", *KEYS]].drop_duplicates().assign(_published=True)
     agg = agg.merge(published, on=["region", *KEYS], how="left")

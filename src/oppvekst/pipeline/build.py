@@ -117,9 +117,11 @@ def _one_indicator(
             IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, str(exc))
         )
         return
-    except Exception as exc:  # noqa: BLE001 — one indicator's bug must not stop the others
+    except Exception as exc:
         message = f"intern feil ({type(exc).__name__}: {exc}); meld fra om dette"
-        state.results.append(IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, message))
+        state.results.append(
+            IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, message)
+        )
         return
     if frame.empty:
         state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, acquired.label))
@@ -180,7 +182,9 @@ def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) ->
         if indicator.id in done:
             continue
         provenance_id = f"{demo.DEMO_PROVENANCE_PREFIX}{indicator.id}"
-        frame = demo.demo_rows(indicator, population).assign(provenance_id=provenance_id, flags=None)
+        frame = demo.demo_rows(indicator, population).assign(
+            provenance_id=provenance_id, flags=None
+        )
         frame = _with_parents(frame, indicator, regions)
         state.frames[indicator.id] = frame
         state.provenance.append(
@@ -200,7 +204,10 @@ def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) ->
         reason = why.get(indicator.id, "")
         state.results.append(
             IndicatorResult(
-                indicator.id, Outcome.DEMO, len(frame), demo.DEMO_SOURCE,
+                indicator.id,
+                Outcome.DEMO,
+                len(frame),
+                demo.DEMO_SOURCE,
                 f"ingen ekte tall: {reason}" if reason else "ingen ekte tall",
             )
         )
@@ -221,14 +228,19 @@ def _write(
     writer.write_frame(
         "packages",
         pd.DataFrame(
-            [{"id": p.id, "title": p.title, "record": p.model_dump_json()} for p in catalog.packages]
+            [
+                {"id": p.id, "title": p.title, "record": p.model_dump_json()}
+                for p in catalog.packages
+            ]
         ),
     )
     frames = []
     for indicator_id, frame in state.frames.items():
         frames.append(finalise(catalog.indicator(indicator_id), frame, regions))
     observations = (
-        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=OBSERVATION_COLUMNS)
     )
     # Sorted so DuckDB's zone maps skip most row groups for one indicator or one region.
     observations = observations.sort_values(["indicator_id", "region", "period_end", "period"])

@@ -77,7 +77,9 @@ def demo_rows(indicator: Indicator, population: DemoPopulation) -> pd.DataFrame:
     frames = []
     for step, (period, start, end) in enumerate(_periods(indicator)):
         period_rng = np.random.default_rng(_seed(indicator.id, period))
-        frame = pd.DataFrame({"region": codes, "period": period, "period_start": start, "period_end": end})
+        frame = pd.DataFrame(
+            {"region": codes, "period": period, "period_start": start, "period_end": end}
+        )
         _fill(frame, indicator, base, trend * step, effects, children, period_rng)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True)
@@ -116,5 +118,7 @@ def _fill(
     else:
         n = np.maximum(np.round(children * 0.05), 5)
         sd = base * 0.2 if indicator.measure is Measure.MEAN else 10.0
-        frame["value"] = base + sd * 0.3 * effects + drift * base + rng.normal(0, sd, len(frame)) / np.sqrt(n)
+        frame["value"] = (
+            base + sd * 0.3 * effects + drift * base + rng.normal(0, sd, len(frame)) / np.sqrt(n)
+        )
         frame["sd"], frame["n"] = sd, n

@@ -41,7 +41,9 @@ def complete_values(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
         return out
     if indicator.measure in (Measure.PROPORTION, Measure.RATE):
         den = out["denominator"]
-        computed = np.where(den > 0, out["numerator"] / den.where(den > 0) * indicator.multiplier, np.nan)
+        computed = np.where(
+            den > 0, out["numerator"] / den.where(den > 0) * indicator.multiplier, np.nan
+        )
         out["value"] = out["value"].fillna(pd.Series(computed, index=out.index))
         # Some sources give the share and the count but not the population: the denominator follows
         # (rounded; the share itself is rounded at the source, so it is marked as reconstructed).
@@ -68,7 +70,8 @@ def derive_indicator(indicator: Indicator, frames: Mapping[str, pd.DataFrame]) -
             hint="Oppdater dem sammen (uten --only), eller kjør med --demo.",
         )
     if derivation.kind == "ratio":
-        assert derivation.numerator and derivation.denominator
+        assert derivation.numerator
+        assert derivation.denominator
         num = _totals(frames[derivation.numerator])
         den = _totals(frames[derivation.denominator])
         merged = num.merge(
@@ -87,12 +90,15 @@ def derive_indicator(indicator: Indicator, frames: Mapping[str, pd.DataFrame]) -
             synthetic=merged["synthetic"] | merged["synthetic_den"],
         )
         return out.drop(columns=["value_den", "provenance_id_den", "synthetic_den"])
-    assert derivation.of and derivation.years
+    assert derivation.of
+    assert derivation.years
     base = _totals(frames[derivation.of])
     base = base[base["period"].str.fullmatch(r"\d{4}")]
     earlier = base.assign(period=(base["period"].astype(int) + derivation.years).astype(str))
     merged = base.merge(
-        earlier[["region", "period", "value", "synthetic"]], on=["region", "period"], suffixes=("", "_then")
+        earlier[["region", "period", "value", "synthetic"]],
+        on=["region", "period"],
+        suffixes=("", "_then"),
     )
     ok = merged["value_then"] > 0
     return merged.assign(
@@ -182,14 +188,15 @@ def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) ->
         min_respondents=rule.min_respondents,
     )
     primary = suppression.primary(
-        out["numerator"].to_numpy(), out["denominator"].to_numpy(), disclosure, respondents=out["n"].to_numpy()
+        out["numerator"].to_numpy(),
+        out["denominator"].to_numpy(),
+        disclosure,
+        respondents=out["n"].to_numpy(),
     )
     hidden = primary
     if indicator.additive or indicator.denominator:
         constraints = regions.hierarchy_constraints(out)
-        hidden = suppression.secondary(
-            out["numerator"].to_numpy(), primary, constraints
-        )
+        hidden = suppression.secondary(out["numerator"].to_numpy(), primary, constraints)
     columns = ["value", "numerator", "denominator", "lower95", "upper95", "lower998", "upper998"]
     out.loc[hidden, columns] = np.nan
     out.loc[hidden, "status"] = SUPPRESSED

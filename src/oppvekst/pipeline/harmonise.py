@@ -55,7 +55,11 @@ def to_current_borders(
     """Map ``frame`` (codes of one historical year) onto current codes via ``crosswalk``."""
     aside = frame["region"].map(lambda c: bool(NOT_A_REGION.match(c)) or c not in crosswalk)
     rows = frame[~aside]
-    targets = [(i, cur, w) for i, code in zip(rows.index, rows["region"], strict=True) for cur, w in crosswalk[code]]
+    targets = [
+        (i, cur, w)
+        for i, code in zip(rows.index, rows["region"], strict=True)
+        for cur, w in crosswalk[code]
+    ]
     if not targets:
         return frame.iloc[0:0], HarmonisationReport(int(aside.sum()), 0, 0)
     idx, current, weight = zip(*targets, strict=True)
@@ -81,7 +85,7 @@ def to_current_borders(
         one_to_one = (expanded["weight"] == 1.0) & (sources_per_target == 1)
         breaks = int((~one_to_one).sum())
         out = expanded[one_to_one].drop(columns=["origin", "weight"])
-        out["flags"] = np.where(moved[one_to_one], "harmonised", None)
+        out["flags"] = moved[one_to_one].map({True: "harmonised", False: None})
     report = HarmonisationReport(int(aside.sum()), breaks, int(moved.sum()))
     return out.reset_index(drop=True), report
 
@@ -97,7 +101,9 @@ def _sum_onto_targets(expanded: pd.DataFrame, indicator: Indicator) -> pd.DataFr
     ).reset_index()
     if not indicator.additive:
         ok = out["denominator"] > 0
-        out["value"] = np.where(ok, out["numerator"] / out["denominator"] * indicator.multiplier, np.nan)
+        out["value"] = np.where(
+            ok, out["numerator"] / out["denominator"] * indicator.multiplier, np.nan
+        )
     # Rounded weights make fractional people: keep counts whole.
     for column in ("numerator", "denominator"):
         out[column] = out[column].round()

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from oppvekst.errors import SourceError
@@ -87,19 +86,18 @@ class RegionTables:
         Rows are positions in ``frame``; members and total must share period and breakdowns.
         Used by secondary suppression so that no hidden cell can be recovered by subtraction.
         """
-        keys = ["period", "sex", "age", "background", "grade"]
-        position = pd.Series(np.arange(len(frame)), index=pd.MultiIndex.from_frame(frame[["region", *keys]]))
+        keys = ["region", "period", "sex", "age", "background", "grade"]
+        rows_as_keys = zip(*(frame[k].astype(str) for k in keys), strict=True)
+        lookup: dict[tuple[str, ...], int] = {key: i for i, key in enumerate(rows_as_keys)}
         constraints: list[tuple[int, Sequence[int]]] = []
-        for parent_of in (self.kommune_to_fylke, self.fylke_to_land, self.bydel_to_kommune):
-            children = frame[frame["region"].isin(parent_of.keys())]
-            if children.empty:
-                continue
-            parents = children["region"].map(parent_of)
-            for group_key, rows in children.groupby([parents, *[children[k] for k in keys]]):
-                total_key = tuple(group_key)
-                total = position.get(total_key)
-                if total is None:
-                    continue
-                members = [int(position[(r, *total_key[1:])]) for r in rows["region"]]
-                constraints.append((int(total), members))
+        members_of: dict[tuple[str, ...], list[int]] = {}
+        for key, i in lookup.items():
+            for parent_of in (self.kommune_to_fylke, self.fylke_to_land, self.bydel_to_kommune):
+                parent = parent_of.get(key[0])
+                if parent is not None:
+                    members_of.setdefault((parent, *key[1:]), []).append(i)
+        for total_key, members in members_of.items():
+            total = lookup.get(total_key)
+            if total is not None:
+                constraints.append((total, members))
         return constraints

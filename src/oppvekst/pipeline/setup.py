@@ -59,7 +59,9 @@ def choose_sources(mirror: Path | None, *, record_into_mirror: bool, probe: bool
         if mirror is None:
             raise SourceUnavailable("--record trenger --mirror DIR å skrive til.")
         gateway = Gateway(MirrorMode.RECORD, Mirror(mirror), HttpClient())
-        return SourceChoice(SourceContext(gateway, mirror), f"live fra kildene, tatt opp i {mirror}")
+        return SourceChoice(
+            SourceContext(gateway, mirror), f"live fra kildene, tatt opp i {mirror}"
+        )
     if probe:
         if sources_reachable():
             return SourceChoice(
@@ -88,7 +90,11 @@ def choose_sources(mirror: Path | None, *, record_into_mirror: bool, probe: bool
 def load_regions(choice: SourceChoice) -> RegionTables:
     """The registry from the mirror's code files when there are any, else from KLASS."""
     mirror = choice.context.mirror_dir
-    if mirror is not None and (mirror / "codes").is_dir() and choice.context.mode is MirrorMode.REPLAY:
+    if (
+        mirror is not None
+        and (mirror / "codes").is_dir()
+        and choice.context.mode is MirrorMode.REPLAY
+    ):
         return RegionTables(registry_from_offline(mirror))
     klass = KlassClient(choice.context.gateway)
     today = date.today()

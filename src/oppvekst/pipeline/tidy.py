@@ -24,7 +24,9 @@ MISSING_MARKERS = frozenset({"..", ":", ".", "...", "*", "NULL", "", "-"})
 _SPAN = re.compile(r"^(\d{4})\D+(\d{4})$")
 
 
-def tidy(frame: pd.DataFrame, mapping: TableMapping, missing: frozenset[str] = MISSING_MARKERS) -> pd.DataFrame:
+def tidy(
+    frame: pd.DataFrame, mapping: TableMapping, missing: frozenset[str] = MISSING_MARKERS
+) -> pd.DataFrame:
     """Apply ``mapping`` to ``frame``; raises MalformedResponse naming a missing column."""
     _require_columns(frame, mapping)
     work = frame
@@ -121,7 +123,9 @@ def _parse_numbers(series: pd.Series, missing: frozenset[str]) -> tuple[pd.Serie
     return numbers.astype(float), status
 
 
-def _roles(frame: pd.DataFrame, mapping: TableMapping, missing: frozenset[str]) -> dict[str, pd.Series]:
+def _roles(
+    frame: pd.DataFrame, mapping: TableMapping, missing: frozenset[str]
+) -> dict[str, pd.Series]:
     """Numeric columns per role, plus ``status``."""
     status = (
         frame["status"].astype(object).where(frame["status"].notna(), None)
@@ -153,8 +157,15 @@ def _pivot_measures(
     base["_role"] = measure[keep].map(wanted)
     base["_v"] = roles["value"][keep]
     base["_s"] = roles["status"][keep]
-    index = ["region", "period", *BREAKDOWN_COLUMNS, *[c for c in base.columns if c.startswith("_g_")]]
-    wide = base.pivot_table(index=index, columns="_role", values="_v", aggfunc="first", dropna=False)
+    index = [
+        "region",
+        "period",
+        *BREAKDOWN_COLUMNS,
+        *[c for c in base.columns if c.startswith("_g_")],
+    ]
+    wide = base.pivot_table(
+        index=index, columns="_role", values="_v", aggfunc="first", dropna=False
+    )
     status = base[base["_role"].isin(["value", "numerator"])].groupby(index)["_s"].first()
     result = wide.reset_index()
     result.columns.name = None
@@ -162,9 +173,7 @@ def _pivot_measures(
     return result
 
 
-def _finish(
-    out: pd.DataFrame, mapping: TableMapping, grouped: list[BreakdownMap]
-) -> pd.DataFrame:
+def _finish(out: pd.DataFrame, mapping: TableMapping, grouped: list[BreakdownMap]) -> pd.DataFrame:
     for role in ROLES:
         if role not in out.columns:
             out[role] = np.nan
@@ -193,7 +202,9 @@ def _apply_groups(out: pd.DataFrame, grouped: list[BreakdownMap]) -> pd.DataFram
 
 def _sum(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["region", "period", *BREAKDOWN_COLUMNS]
-    numeric = frame.groupby(keys, sort=False)[["value", "numerator", "denominator"]].sum(min_count=1)
+    numeric = frame.groupby(keys, sort=False)[["value", "numerator", "denominator"]].sum(
+        min_count=1
+    )
     # A sum over cells of which one is suppressed is itself unknown: keep the marker.
     status = frame.groupby(keys, sort=False)["status"].first()
     any_missing = frame["value"].isna().groupby([frame[k] for k in keys], sort=False).any()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
 
@@ -47,20 +46,28 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
     if raw == "kostra":
         group = region.kostra_group if region else None
         if not group:
-            raise BadRequest("Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe.")
+            raise BadRequest(
+                "Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe."
+            )
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
-        return Benchmark("kostra", members, f"snittet for KOSTRA-gruppe {group.removeprefix('EKG').lstrip('0')}")
+        return Benchmark(
+            "kostra", members, f"snittet for KOSTRA-gruppe {group.removeprefix('EKG').lstrip('0')}"
+        )
     if raw.startswith("gruppe:"):
         members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
         unknown = [c for c in members if c not in store.regions]
         if unknown or not members:
             raise BadRequest(
-                f"Gruppen inneholder ukjente områder: {unknown[:5]}" if unknown else "Gruppen er tom.",
+                f"Gruppen inneholder ukjente områder: {unknown[:5]}"
+                if unknown
+                else "Gruppen er tom.",
                 hint="Skriv kommunenumre skilt med komma, f.eks. gruppe:0301,4601.",
             )
         if len(members) > MAX_GROUP:
             raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
-        return Benchmark("gruppe", members, f"snittet for den valgte gruppen ({len(members)} områder)")
+        return Benchmark(
+            "gruppe", members, f"snittet for den valgte gruppen ({len(members)} områder)"
+        )
     raise BadRequest(
         f"Ukjent sammenligningsgrunnlag «{raw}».",
         hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",

@@ -43,7 +43,9 @@ def _split(text: str | None) -> list[str]:
 def parse_regions(store: Store, text: str | None) -> RegionSelection:
     tokens = _split(text)
     if not tokens:
-        return RegionSelection(tuple(c for c, r in store.regions.items() if r.level == "kommune"), ())
+        return RegionSelection(
+            tuple(c for c, r in store.regions.items() if r.level == "kommune"), ()
+        )
     codes: list[str] = []
     notes: list[str] = []
     for token in tokens:
@@ -52,8 +54,12 @@ def parse_regions(store: Store, text: str | None) -> RegionSelection:
         elif token.startswith("fylke:"):
             county = token[6:]
             if county not in store.regions or store.regions[county].level != "fylke":
-                raise BadRequest(f"«{county}» er ikke et fylkesnummer.", hint="Bruk f.eks. fylke:40.")
-            codes.extend(c for c, r in store.regions.items() if r.parent == county and r.level == "kommune")
+                raise BadRequest(
+                    f"«{county}» er ikke et fylkesnummer.", hint="Bruk f.eks. fylke:40."
+                )
+            codes.extend(
+                c for c, r in store.regions.items() if r.parent == county and r.level == "kommune"
+            )
         elif token.startswith("kostra:"):
             group = token[7:].upper()
             members = [c for c, r in store.regions.items() if r.kostra_group == group]
@@ -141,4 +147,6 @@ def select(store: Store, selection: Selection) -> pd.DataFrame:
     frame["source"] = frame["provenance_id"].map(sources)
     order = {code: i for i, code in enumerate(store.regions)}
     frame["_order"] = frame["region"].map(order)
-    return frame.sort_values(["indicator_id", "_order", "period_end", "period"]).drop(columns="_order")
+    return frame.sort_values(["indicator_id", "_order", "period_end", "period"]).drop(
+        columns="_order"
+    )

@@ -71,9 +71,11 @@ def profile(
     store: Store, code: str, benchmark: Benchmark, indicators: list[Indicator] | None = None
 ) -> Profile:
     region = region_ref(store, code)
-    chosen = indicators if indicators is not None else [
-        i for i in store.indicators.values() if i.key_indicator
-    ]
+    chosen = (
+        indicators
+        if indicators is not None
+        else [i for i in store.indicators.values() if i.key_indicator]
+    )
     chosen = [i for i in chosen if i.id in store.indicators_with_data]
     ids = [i.id for i in chosen]
     county = region_ref(store, region.county) if region.county else None
@@ -85,10 +87,17 @@ def profile(
     latest = store.latest_by_indicator_records
     bench = benchmark_values(store, benchmark, ids, code)
     rows = tuple(
-        _row(store, ind, series, code, county, latest.get(ind.id), bench, benchmark) for ind in chosen
+        _row(store, ind, series, code, county, latest.get(ind.id), bench, benchmark)
+        for ind in chosen
     )
-    return Profile(region, county, benchmark, rows, tuple(_summary(list(rows), benchmark)),
-                   any(r.synthetic for r in rows))
+    return Profile(
+        region,
+        county,
+        benchmark,
+        rows,
+        tuple(_summary(list(rows), benchmark)),
+        any(r.synthetic for r in rows),
+    )
 
 
 def _value_at(rows: list[dict[str, Any]], period: str | None) -> float | None:
@@ -117,8 +126,13 @@ def _row(
     if last is not None and bench_value is not None:
         significance = str(
             comparison.compare(
-                last["value"], last["lower95"], last["upper95"], last["lower998"], last["upper998"],
-                bench_value, ind.polarity.value,
+                last["value"],
+                last["lower95"],
+                last["upper95"],
+                last["lower998"],
+                last["upper998"],
+                bench_value,
+                ind.polarity.value,
             )
         )
     points = [r for r in own if _f(r["value"]) is not None][-5:]
@@ -159,7 +173,9 @@ def _row(
         trend=tr.kind.value,
         trend_text=tr.text,
         sentence=sentences.comparison_sentence(
-            ind.short_title, comparison.Significance(significance), benchmark.label,
+            ind.short_title,
+            comparison.Significance(significance),
+            benchmark.label,
             comparison.Polarity(ind.polarity.value),
         ),
         synthetic=ind.id in store.synthetic_indicators,

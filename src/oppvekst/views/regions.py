@@ -103,7 +103,12 @@ def former_codes_of(store: Store, code: str) -> list[dict[str, str]]:
             seen.add(old)
             frontier.append(old)
             result.append(
-                {"code": old, "name": str(change["old_name"]), "changed_on": str(change["changed_on"]),
-                 "kind": str(change["kind"]), "became": current}
+                {
+                    "code": old,
+                    "name": str(change["old_name"]),
+                    "changed_on": str(change["changed_on"]),
+                    "kind": str(change["kind"]),
+                    "became": current,
+                }
             )
     return sorted(result, key=lambda r: r["changed_on"], reverse=True)

@@ -33,9 +33,10 @@ def current_store(request: Request) -> Store:
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    ).split(",")[0]
+    return (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    )
 
 
 def create_app(data_dir: DataDir) -> FastAPI:
@@ -87,5 +88,9 @@ def problem_response(exc: OppvekstError, instance: str) -> JSONResponse:
     suggestions = getattr(exc, "suggestions", None)
     if suggestions:
         body["suggestions"] = suggestions
-    headers = {"Retry-After": str(getattr(exc, "retry_after", 60))} if exc.http_status == 429 else None
-    return JSONResponse(body, status_code=exc.http_status, media_type="application/problem+json", headers=headers)
+    headers = (
+        {"Retry-After": str(getattr(exc, "retry_after", 60))} if exc.http_status == 429 else None
+    )
+    return JSONResponse(
+        body, status_code=exc.http_status, media_type="application/problem+json", headers=headers
+    )
