@@ -193,10 +193,21 @@ def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) ->
         disclosure,
         respondents=out["n"].to_numpy(),
     )
-    hidden = primary
+    hidden = primary.copy()
     if indicator.additive or indicator.denominator:
-        constraints = regions.hierarchy_constraints(out)
-        hidden = suppression.secondary(out["numerator"].to_numpy(), primary, constraints)
+        # Published totals only tie cells of the same period and breakdown together, so each such
+        # slice is protected on its own (a few hundred cells, not the whole series at once).
+        keys = ["period", "sex", "age", "background", "grade"]
+        positions = np.arange(len(out))
+        for _, group in out.groupby(keys, sort=False):
+            local = positions[out.index.get_indexer(group.index)]
+            if not primary[local].any():
+                continue
+            sub = out.iloc[local].reset_index(drop=True)
+            constraints = regions.hierarchy_constraints(sub)
+            hidden[local] = suppression.secondary(
+                sub["numerator"].to_numpy(float), primary[local], constraints
+            )
     columns = ["value", "numerator", "denominator", "lower95", "upper95", "lower998", "upper998"]
     out.loc[hidden, columns] = np.nan
     out.loc[hidden, "status"] = SUPPRESSED
