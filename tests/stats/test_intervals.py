@@ -197,6 +197,7 @@ def test_dispatcher_t_and_none() -> None:
     got = interval("t", value=10.0, sd=2.0, n=16)
     lo, hi = sps.t.interval(0.95, 15, loc=10.0, scale=0.5)
     assert float(got.lower) == pytest.approx(lo, **SIG6)
+    assert float(got.upper) == pytest.approx(hi, **SIG6)
     none = interval("none", value=[1.0, 2.0, 3.0])
     assert none.lower.shape == (3,) and np.isnan(none.lower).all() and np.isnan(none.upper).all()
 

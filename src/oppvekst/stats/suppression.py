@@ -264,8 +264,8 @@ def _determined(m: FloatArray) -> BoolArray:
         pivot_of_col[col] = row
         row += 1
     out = np.zeros(n_cols, dtype=bool)
-    for col in np.flatnonzero(pivot_of_col >= 0):
-        out[col] = np.count_nonzero(r[pivot_of_col[col]]) == 1
+    for pc in np.flatnonzero(pivot_of_col >= 0).tolist():
+        out[pc] = np.count_nonzero(r[pivot_of_col[pc]]) == 1
     return out
 
 
