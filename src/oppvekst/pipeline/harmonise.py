@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,22 +54,20 @@ def to_current_borders(
     crosswalk: Mapping[str, Sequence[tuple[str, float]]],
 ) -> tuple[pd.DataFrame, HarmonisationReport]:
     """Map ``frame`` (codes of one historical year) onto current codes via ``crosswalk``."""
-    aside = frame["region"].map(lambda c: bool(NOT_A_REGION.match(c)) or c not in crosswalk)
-    rows = frame[~aside]
-    targets = [
-        (i, cur, w)
-        for i, code in zip(rows.index, rows["region"], strict=True)
-        for cur, w in crosswalk[code]
-    ]
-    if not targets:
+    links = pd.DataFrame(
+        [(old, new, weight) for old, targets in crosswalk.items() for new, weight in targets],
+        columns=["origin", "target", "weight"],
+    )
+    aside = ~frame["region"].isin(links["origin"]) | frame["region"].str.match(NOT_A_REGION)
+    expanded = (
+        frame[~aside]
+        .rename(columns={"region": "origin"})
+        .merge(links, on="origin", how="inner", sort=False)
+        .rename(columns={"target": "region"})
+    )
+    if expanded.empty:
         return frame.iloc[0:0], HarmonisationReport(int(aside.sum()), 0, 0)
-    idx, current, weight = zip(*targets, strict=True)
-    expanded = rows.loc[list(idx)].reset_index(drop=True)
-    expanded["origin"] = expanded["region"]
-    expanded["region"] = list(current)
-    expanded["weight"] = np.asarray(weight, dtype=float)
     moved = (expanded["origin"] != expanded["region"]) | (expanded["weight"] != 1.0)
-    sources_per_target = expanded.groupby(["region", *KEYS])["origin"].transform("nunique")
     summable = indicator.additive or (
         indicator.measure in (Measure.PROPORTION, Measure.RATE)
         and expanded["numerator"].notna().all()
@@ -82,6 +81,7 @@ def to_current_borders(
         out = _sum_onto_targets(expanded, indicator)
         breaks = 0
     else:
+        sources_per_target = expanded.groupby(["region", *KEYS])["origin"].transform("nunique")
         one_to_one = (expanded["weight"] == 1.0) & (sources_per_target == 1)
         breaks = int((~one_to_one).sum())
         out = expanded[one_to_one].drop(columns=["origin", "weight"])
@@ -90,20 +90,25 @@ def to_current_borders(
     return out.reset_index(drop=True), report
 
 
+def _strict_sum(grouped: Any, column: str) -> pd.Series:
+    """Sum per group; NaN when any member is missing (a partial sum is not the total)."""
+    total: pd.Series = grouped[column].sum(min_count=1)
+    return total.where(grouped[column].count() == grouped[column].size())
+
+
 def _sum_onto_targets(expanded: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    keys = ["region", *KEYS]
-    grouped = expanded.groupby(keys, sort=False)
-    out = grouped.agg(
-        value=("value", lambda s: s.sum(min_count=len(s))),
-        numerator=("numerator", lambda s: s.sum(min_count=len(s))),
-        denominator=("denominator", lambda s: s.sum(min_count=len(s))),
-        status=("status", "first"),
+    grouped = expanded.groupby(["region", *KEYS], sort=False)
+    out = pd.DataFrame(
+        {
+            "value": _strict_sum(grouped, "value"),
+            "numerator": _strict_sum(grouped, "numerator"),
+            "denominator": _strict_sum(grouped, "denominator"),
+            "status": grouped["status"].first(),
+        }
     ).reset_index()
     if not indicator.additive:
         ok = out["denominator"] > 0
-        out["value"] = np.where(
-            ok, out["numerator"] / out["denominator"] * indicator.multiplier, np.nan
-        )
+        out["value"] = (out["numerator"] / out["denominator"].where(ok)) * indicator.multiplier
     # Rounded weights make fractional people: keep counts whole.
     for column in ("numerator", "denominator"):
         out[column] = out[column].round()
