@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pandas as pd
 from oppvekst.catalog.schema import FhiFetch, FileFetch, Indicator, PxWebFetch, UdirFetch
 from oppvekst.errors import MalformedResponse, NotInMirror, SourceError
 from oppvekst.pipeline.tidy import MISSING_MARKERS, tidy
+from oppvekst.sources import fhi, klass, pxweb, udir
 from oppvekst.sources.fhi import DimensionFilter, FhiClient, FhiQuery
 from oppvekst.sources.http import Response
 from oppvekst.sources.mirror import Gateway, MirrorMode
@@ -32,9 +34,30 @@ _FILTER = re.compile(r"([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)")
 
 
 @dataclass(frozen=True, slots=True)
+class SourceBases:
+    """Where each official API lives. Overridable (``OPPVEKST_SSB_BASE`` …) so that tests and the
+    fault-injection harness can point the real connectors at a local fake server."""
+
+    pxweb: str = pxweb.BASE
+    klass: str = klass.BASE
+    fhi: str = fhi.BASE
+    udir: str = udir.PORTAL_BASE
+
+    @classmethod
+    def from_environment(cls) -> SourceBases:
+        return cls(
+            pxweb=os.environ.get("OPPVEKST_SSB_BASE", pxweb.BASE),
+            klass=os.environ.get("OPPVEKST_KLASS_BASE", klass.BASE),
+            fhi=os.environ.get("OPPVEKST_FHI_BASE", fhi.BASE),
+            udir=os.environ.get("OPPVEKST_UDIR_BASE", udir.PORTAL_BASE),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class SourceContext:
     gateway: Gateway
     mirror_dir: Path | None
+    bases: SourceBases = field(default_factory=SourceBases.from_environment)
 
     @property
     def mode(self) -> MirrorMode:
@@ -192,7 +215,7 @@ def read_table_file(content: bytes, spec: FileFetch) -> pd.DataFrame:
 def _pxweb(
     indicator: Indicator, spec: PxWebFetch, context: SourceContext, provenance: list[dict[str, Any]]
 ) -> tuple[pd.DataFrame, int | None]:
-    client = PxWebClient(context.gateway)
+    client = PxWebClient(context.gateway, base=context.bases.pxweb)
     selections = tuple(
         Selection(
             variable, tuple(values), spec.codelists.get(variable), spec.output_values.get(variable)
@@ -214,7 +237,7 @@ def udir_filters(template: str, period: str) -> dict[str, list[str]]:
 def _udir(
     indicator: Indicator, spec: UdirFetch, context: SourceContext, provenance: list[dict[str, Any]]
 ) -> list[tuple[pd.DataFrame, int | None]]:
-    client = UdirClient(context.gateway)
+    client = UdirClient(context.gateway, portal=context.bases.udir)
     page = client.rapportside(spec.rapportside).value
     out: list[tuple[pd.DataFrame, int | None]] = []
     for period in spec.periods:
@@ -239,7 +262,7 @@ def _fhi_filter(code: str, values: list[str]) -> DimensionFilter:
 def _fhi(
     indicator: Indicator, spec: FhiFetch, context: SourceContext, provenance: list[dict[str, Any]]
 ) -> tuple[pd.DataFrame, int | None]:
-    client = FhiClient(context.gateway)
+    client = FhiClient(context.gateway, base=context.bases.fhi)
     table_id = spec.table_id
     if table_id is None:
         wanted = (spec.title_match or "").casefold()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from oppvekst.errors import SourceUnavailable
-from oppvekst.pipeline.acquire import SourceContext
+from oppvekst.pipeline.acquire import SourceBases, SourceContext
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.region_sources import registry_from_klass, registry_from_offline
 from oppvekst.sources.http import HttpClient
@@ -23,7 +23,7 @@ from oppvekst.sources.klass import KlassClient
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode
 
 DEFAULT_DATA_DIR = "data"
-PROBE_URL = "https://data.ssb.no/api/pxwebapi/v2/config"
+PROBE_PATH = "/config"
 HISTORY_FROM = date(2005, 1, 1)
 
 
@@ -46,7 +46,7 @@ def default_mirror() -> Path | None:
 
 def sources_reachable(timeout: float = 4.0) -> bool:
     try:
-        httpx.get(PROBE_URL, timeout=timeout)
+        httpx.get(SourceBases.from_environment().pxweb + PROBE_PATH, timeout=timeout)
     except httpx.HTTPError:
         return False
     return True
@@ -96,7 +96,7 @@ def load_regions(choice: SourceChoice) -> RegionTables:
         and choice.context.mode is MirrorMode.REPLAY
     ):
         return RegionTables(registry_from_offline(mirror))
-    klass = KlassClient(choice.context.gateway)
+    klass = KlassClient(choice.context.gateway, base=choice.context.bases.klass)
     today = date.today()
     kommuner = klass.codes(131, HISTORY_FROM).value
     fylker = klass.codes(104, HISTORY_FROM).value
