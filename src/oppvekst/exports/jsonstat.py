@@ -65,7 +65,9 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         extras = {k: _clean(row.get(k)) for k in EXTRA if _clean(row.get(k)) is not None}
         if extras:
             extension_cells[str(pos)] = extras
-    region_names = dict(zip(obs["region"].astype(str), obs.get("region_name", obs["region"]), strict=True))
+    region_names = dict(
+        zip(obs["region"].astype(str), obs.get("region_name", obs["region"]), strict=True)
+    )
     dimension: dict[str, Any] = {}
     for column, dim_id, label, codes in dims:
         labels = {c: c for c in codes}
@@ -76,17 +78,22 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         category: dict[str, Any] = {"index": {c: i for i, c in enumerate(codes)}, "label": labels}
         if column == "indicator_id":
             category["unit"] = {
-                ind.id: {"label": ind.unit, "decimals": ind.decimals} for ind in download.indicators
+                ind.id: {"label": ind.unit, "decimals": ind.decimals}
+                for ind in download.indicators
                 if ind.id in labels
             }
         dimension[dim_id] = {"label": label, "category": category}
     sources = sorted({ind.attribution for ind in download.indicators})
-    notes = [*(["" + SYNTHETIC_WARNING] if download.synthetic else []),
-             *(f"{s}: {t}" for s, t in SYMBOL_TEXTS.items())]
+    notes = [
+        *(["" + SYNTHETIC_WARNING] if download.synthetic else []),
+        *(f"{s}: {t}" for s, t in SYMBOL_TEXTS.items()),
+    ]
     return {
         "version": "2.0",
         "class": "dataset",
-        "label": "Oppvekststatus: " + ", ".join(names.get(i, i) for i in dims[0][3]) if dims else "",
+        "label": "Oppvekststatus: " + ", ".join(names.get(i, i) for i in dims[0][3])
+        if dims
+        else "",
         "source": "; ".join(sources),
         "updated": download.built_at,
         "id": [d[1] for d in dims],
@@ -96,7 +103,11 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         "value": values,
         "status": status,
         "note": notes,
-        "extension": {"snapshot": download.snapshot_id, "cells": extension_cells, "url": download.url},
+        "extension": {
+            "snapshot": download.snapshot_id,
+            "cells": extension_cells,
+            "url": download.url,
+        },
     }
 
 

@@ -56,4 +56,8 @@ def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> by
     for row in table.itertuples(index=False, name=None):
         writer.writerow([_cell(v, dialect) for v in row])
     text = buffer.getvalue()
-    return ("\ufeff" + text).encode("utf-8") if dialect is CsvDialect.NORWEGIAN else text.encode("utf-8")
+    return (
+        ("\ufeff" + text).encode("utf-8")
+        if dialect is CsvDialect.NORWEGIAN
+        else text.encode("utf-8")
+    )

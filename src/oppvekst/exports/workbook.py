@@ -26,8 +26,12 @@ def to_xlsx(download: Download) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-         "strings_to_numbers": False},
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     bold = book.add_format({"bold": True})
     warn = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
@@ -80,16 +84,38 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
         sheet.write_string(row, 1, text)
         row += 1
     row += 1
-    headers = ("Indikator", "Tittel", "Definisjon", "Teller", "Nevner", "Enhet", "Intervall",
-               "Kilde", "Tabell", "Lisens", "Kreditering", "Sammenlignbarhet")
+    headers = (
+        "Indikator",
+        "Tittel",
+        "Definisjon",
+        "Teller",
+        "Nevner",
+        "Enhet",
+        "Intervall",
+        "Kilde",
+        "Tabell",
+        "Lisens",
+        "Kreditering",
+        "Sammenlignbarhet",
+    )
     for c, name in enumerate(headers):
         sheet.write_string(row, c, name, bold)
     for ind in download.indicators:
         row += 1
-        values = (ind.id, ind.title, ind.definition, ind.numerator or "", ind.denominator or "",
-                  ind.unit, INTERVAL_TEXT.get(ind.interval.value, ind.interval.value),
-                  f"{ind.source.publisher}: {ind.source.title}", ind.source.table or "",
-                  ind.licence, ind.attribution, ind.comparability)
+        values = (
+            ind.id,
+            ind.title,
+            ind.definition,
+            ind.numerator or "",
+            ind.denominator or "",
+            ind.unit,
+            INTERVAL_TEXT.get(ind.interval.value, ind.interval.value),
+            f"{ind.source.publisher}: {ind.source.title}",
+            ind.source.table or "",
+            ind.licence,
+            ind.attribution,
+            ind.comparability,
+        )
         for c, text in enumerate(values):
             sheet.write_string(row, c, str(text))
     row += 2
