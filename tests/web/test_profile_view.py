@@ -73,10 +73,6 @@ def test_county_benchmark_is_kept_in_the_url_and_shown(client: TestClient, store
     assert re.search(r'id="bm-fylke"[^>]*checked', html)
 
 
-@pytest.mark.xfail(
-    reason="views.benchmark.group_value reads a column 'n' that the observations table lacks",
-    raises=KeyError,
-)
 def test_own_group_takes_names(client: TestClient, store: Store) -> None:
     label = parse_benchmark(store, "gruppe:4601,5001", "0301").label
     html = client.get(
