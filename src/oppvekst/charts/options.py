@@ -178,6 +178,10 @@ def frame(spec: Spec, options: ChartOptions, description: str) -> Spec:
     title: dict[str, Any] = {"text": options.title or "", "anchor": "start"}
     if subtitle:
         title["subtitle"] = subtitle
+    for layer in spec.get("layer", []):
+        # Marks stay out of the accessibility tree: the chart is one image named by its summary.
+        if isinstance(layer.get("mark"), dict):
+            layer["mark"]["aria"] = False
     return {
         "$schema": SCHEMA,
         "description": description,  # becomes the SVG's aria-label
@@ -201,6 +205,9 @@ def _lines(text: Any) -> list[str]:
 def config() -> Spec:
     return {
         "locale": {"number": NORWEGIAN_LOCALE},
+        # The chart is one image described by its summary (and its table); per-mark ARIA roles
+        # without names would only add noise for screen readers.
+        "aria": False,
         "font": FONT,
         "background": "#ffffff",
         "view": {"stroke": None},

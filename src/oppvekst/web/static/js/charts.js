@@ -24,6 +24,7 @@
     var name = el.getAttribute("data-chart-name") || el.id;
     loadSpec(el)
       .then(function (spec) {
+        el.setAttribute("data-description", spec.description || "");
         return window.vegaEmbed(el, spec, {
           renderer: "svg",
           actions: false,
@@ -35,9 +36,16 @@
         window.__oppvekstViews[name] = result.view;
         var svg = el.querySelector("svg");
         if (svg) {
-          // The SVG already carries the spec's description as aria-label; make it one image.
+          // One image, named by the spec's description; the figure caption and table carry the data.
           svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", el.getAttribute("data-description") || "Figur");
           svg.setAttribute("focusable", "false");
+          // Children of an image are presentational; Vega's unnamed mark roles would confuse.
+          Array.prototype.forEach.call(svg.querySelectorAll("[role], [aria-roledescription]"), function (node) {
+            node.removeAttribute("role");
+            node.removeAttribute("aria-roledescription");
+            node.removeAttribute("aria-label");
+          });
         }
         el.setAttribute("data-rendered", "true");
       })
