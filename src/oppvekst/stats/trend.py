@@ -124,12 +124,15 @@ def trends(
     y_bar = (w * yy).sum(axis=1) / w.sum(axis=1)
     dt = t[None, :] - t_bar[:, None]
     sxx = (w * dt * dt).sum(axis=1)
-    slope = (w * dt * (yy - y_bar[:, None])).sum(axis=1) / sxx
+    # Series that cannot be tested (fewer than five usable points, or all at one time) divide by
+    # zero here; their results are replaced by "cannot calculate" below, so the warning is noise.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (w * dt * (yy - y_bar[:, None])).sum(axis=1) / sxx
     chi2 = slope * slope * sxx  # b² / var(b) with var(b) = 1 / Σ w (t − t̄)²
     p_value = sps.chi2.sf(chi2, 1)
 
     significant = chi2 > CRITICAL_CHI2
-    direction = np.sign(slope).astype(np.int8) * signs  # +1 getting better, −1 getting worse
+    direction = np.sign(np.nan_to_num(slope)).astype(np.int8) * signs  # +1 getting better, −1 getting worse
     up_kind = np.where(
         signs == 0,
         TrendKind.INCREASING.value,
