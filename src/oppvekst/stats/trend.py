@@ -120,15 +120,15 @@ def trends(
     se = np.where(usable_point, (up5 - lo5) / SE_FROM_95_WIDTH, 1.0)
     w = np.where(ok[:, None], 1.0 / se**2, 1.0)
     yy = np.where(ok[:, None], y, 0.0)
-    t_bar = (w * t).sum(axis=1) / w.sum(axis=1)
-    y_bar = (w * yy).sum(axis=1) / w.sum(axis=1)
-    dt = t[None, :] - t_bar[:, None]
-    sxx = (w * dt * dt).sum(axis=1)
-    # Series that cannot be tested (fewer than five usable points, or all at one time) divide by
-    # zero here; their results are replaced by "cannot calculate" below, so the warning is noise.
+    # Series that cannot be tested (fewer than five usable points, or none at all) divide by zero
+    # here; their results are replaced by "cannot calculate" below, so the warning is noise.
     with np.errstate(invalid="ignore", divide="ignore"):
+        t_bar = (w * t).sum(axis=1) / w.sum(axis=1)
+        y_bar = (w * yy).sum(axis=1) / w.sum(axis=1)
+        dt = t[None, :] - t_bar[:, None]
+        sxx = (w * dt * dt).sum(axis=1)
         slope = (w * dt * (yy - y_bar[:, None])).sum(axis=1) / sxx
-    chi2 = slope * slope * sxx  # b² / var(b) with var(b) = 1 / Σ w (t − t̄)²
+        chi2 = slope * slope * sxx  # b² / var(b) with var(b) = 1 / Σ w (t − t̄)²
     p_value = sps.chi2.sf(chi2, 1)
 
     significant = chi2 > CRITICAL_CHI2
