@@ -77,6 +77,11 @@ class UnknownIndicator(OppvekstError):
     http_status = 404
 
 
+class UnknownPackage(OppvekstError):
+    code = "unknown-package"
+    http_status = 404
+
+
 # --- Statistics -----------------------------------------------------------------------------------
 class StatisticsInputError(OppvekstError, ValueError):
     """Inputs a statistical method cannot accept (e.g. denominator 0)."""

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oppvekst.errors import OppvekstError
+from oppvekst.errors import UnknownPackage
 from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.profile import Profile, profile
-
-
-class UnknownPackage(OppvekstError):
-    # Belongs in oppvekst.errors with the other public codes; kept here until the lead moves it.
-    code = "unknown-package"
-    http_status = 404
 
 
 @dataclass(frozen=True, slots=True)

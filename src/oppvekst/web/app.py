@@ -17,9 +17,18 @@ from starlette.middleware.gzip import GZipMiddleware
 from oppvekst.errors import OppvekstError
 from oppvekst.snapshot import DataDir
 from oppvekst.store import Store, StoreManager
+from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Routers, included when their module exists (each half can be developed and tested on its own).
+ROUTERS = (
+    "oppvekst.api.routes",
+    "oppvekst.api.docs",
+    "oppvekst.web.takeaway",  # chart and map downloads (PNG/SVG/PDF), embeds
+    "oppvekst.web.reports",  # PDF reports, package bundles (XLSX, ZIP)
+    "oppvekst.web.pages",
+)
 
 
 def current_store(request: Request) -> Store:
@@ -52,9 +61,10 @@ def create_app(data_dir: DataDir) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.stores = StoreManager(data_dir)
+    # Innermost: its 413/414/429/431/503 answers still get gzip and the security headers.
+    app.add_middleware(LimitsMiddleware, config=LimitsConfig.from_environment())
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(OppvekstError)
     async def _oppvekst_error(request: Request, exc: OppvekstError) -> Response:
@@ -64,7 +74,7 @@ def create_app(data_dir: DataDir) -> FastAPI:
         return pages.error_page(request, exc)  # type: ignore[no-any-return]
 
     # Routers are optional so that either half can be developed and tested on its own.
-    for module_name in ("oppvekst.api.routes", "oppvekst.api.docs", "oppvekst.web.pages"):
+    for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -72,6 +82,8 @@ def create_app(data_dir: DataDir) -> FastAPI:
                 raise
             continue
         app.include_router(module.router)
+    # Mounted after the routers so that generated assets under /static (the Vega bundle) win.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
