@@ -18,7 +18,7 @@ from oppvekst.errors import SourceUnavailable
 from oppvekst.pipeline.acquire import SourceBases, SourceContext
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.region_sources import registry_from_klass, registry_from_offline
-from oppvekst.sources.http import HttpClient
+from oppvekst.sources.http import HttpClient, RetryPolicy
 from oppvekst.sources.klass import KlassClient
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode
 
@@ -44,6 +44,18 @@ def default_mirror() -> Path | None:
     return beside if beside.is_dir() else None
 
 
+def http_client() -> HttpClient:
+    """The live client; ``OPPVEKST_HTTP_RETRY_ATTEMPTS``, ``…_BASE_DELAY`` and ``…_MAX_DELAY``
+    shorten the back-off so fault-injection tests against a local fake server do not wait minutes."""
+    default = RetryPolicy()
+    retry = RetryPolicy(
+        attempts=int(os.environ.get("OPPVEKST_HTTP_RETRY_ATTEMPTS", default.attempts)),
+        base_delay=float(os.environ.get("OPPVEKST_HTTP_RETRY_BASE_DELAY", default.base_delay)),
+        max_delay=float(os.environ.get("OPPVEKST_HTTP_RETRY_MAX_DELAY", default.max_delay)),
+    )
+    return HttpClient(retry=retry)
+
+
 def sources_reachable(timeout: float = 4.0) -> bool:
     try:
         httpx.get(SourceBases.from_environment().pxweb + PROBE_PATH, timeout=timeout)
@@ -58,14 +70,14 @@ def choose_sources(mirror: Path | None, *, record_into_mirror: bool, probe: bool
     if record_into_mirror:
         if mirror is None:
             raise SourceUnavailable("--record trenger --mirror DIR å skrive til.")
-        gateway = Gateway(MirrorMode.RECORD, Mirror(mirror), HttpClient())
+        gateway = Gateway(MirrorMode.RECORD, Mirror(mirror), http_client())
         return SourceChoice(
             SourceContext(gateway, mirror), f"live fra kildene, tatt opp i {mirror}"
         )
     if probe:
         if sources_reachable():
             return SourceChoice(
-                SourceContext(Gateway(MirrorMode.LIVE, None, HttpClient()), mirror),
+                SourceContext(Gateway(MirrorMode.LIVE, None, http_client()), mirror),
                 "live fra SSB, FHI og Udir",
                 fill_with_demo=True,
             )
@@ -83,7 +95,7 @@ def choose_sources(mirror: Path | None, *, record_into_mirror: bool, probe: bool
     if mirror is not None:
         gateway = Gateway(MirrorMode.REPLAY, Mirror(mirror), None)
         return SourceChoice(SourceContext(gateway, mirror), f"offline-speil {mirror}")
-    gateway = Gateway(MirrorMode.LIVE, None, HttpClient())
+    gateway = Gateway(MirrorMode.LIVE, None, http_client())
     return SourceChoice(SourceContext(gateway, None), "live fra SSB, FHI og Udir")
 
 
