@@ -111,4 +111,39 @@ def run() -> list[dict[str, Any]]:
             note="synthetic frame on real 2019 codes (benchmark only)",
         )
     )
+    results.append(_decoder())
     return [r.row() for r in results]
+
+
+def _decoder() -> Result:
+    """JSON-stat decoding of 1.2 M cells (synthetic cube) vs just parsing the same JSON."""
+    import orjson
+
+    from oppvekst.sources.jsonstat import decode
+
+    sizes = [400, 25, 10, 12]
+    n = int(np.prod(sizes))
+    values = np.random.default_rng(1).integers(0, 1000, n).astype(float).tolist()
+    dims = ["Region", "Alder", "Kjonn", "Tid"]
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": dims,
+        "size": sizes,
+        "value": values,
+        "dimension": {
+            d: {"category": {"index": {f"{d}{i:04d}": i for i in range(s)}}}
+            for d, s in zip(dims, sizes, strict=True)
+        },
+    }
+    raw = orjson.dumps(doc)
+    decoding = measure(lambda: decode(raw).to_frame(), repeat=3)
+    parsing = measure(lambda: orjson.loads(raw), repeat=3)
+    return Result(
+        f"JSON-stat decode + frame, {n:,} cells: {n / median(decoding):,.0f} cells/s",
+        median(decoding),
+        None,
+        "orjson.loads of the same bytes",
+        median(parsing),
+        note="synthetic cube (benchmark only)",
+    )
