@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path

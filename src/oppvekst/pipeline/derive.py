@@ -139,6 +139,9 @@ def finalise(indicator: Indicator, frame: pd.DataFrame, regions: RegionTables) -
     for column, default in (("status", None), ("flags", None)):
         if column not in out.columns:
             out[column] = default
+    # A cell the source marks confidential shows nothing that could give it back.
+    confidential = (out["status"] == SUPPRESSED).to_numpy(dtype=bool)
+    out.loc[confidential, ["value", "numerator", "denominator"]] = np.nan
     start, end = _period_bounds(out["period"].astype(str))
     out["period_start"], out["period_end"] = start.astype("Int64"), end.astype("Int64")
     _add_intervals(indicator, out)

@@ -24,7 +24,9 @@ from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
 
 KEYS = ("period", "sex", "age", "background", "grade")
-NOT_A_REGION = re.compile(r"^(9999|\d\d99|21\d\d|Rest|EKG\d+|EKA\d+|Utlandet|99|K-Rest)$", re.I)
+NOT_A_REGION = re.compile(
+    r"^(9999|\d\d99|21\d\d|Rest|EKG\d+|EKA\d+|Utlandet|99|K-Rest|NULL|)$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,24 +70,30 @@ def to_current_borders(
     if expanded.empty:
         return frame.iloc[0:0], HarmonisationReport(int(aside.sum()), 0, 0)
     moved = (expanded["origin"] != expanded["region"]) | (expanded["weight"] != 1.0)
-    summable = indicator.additive or (
-        indicator.measure in (Measure.PROPORTION, Measure.RATE)
-        and expanded["numerator"].notna().all()
-        and expanded["denominator"].notna().all()
-    )
-    if summable:
-        for column in ("numerator", "denominator"):
-            expanded[column] = expanded[column] * expanded["weight"]
-        if indicator.additive:
-            expanded["value"] = expanded["value"] * expanded["weight"]
-        out = _sum_onto_targets(expanded, indicator)
-        breaks = 0
+    target = [expanded["region"], *(expanded[k] for k in KEYS)]
+    if indicator.additive:
+        summable = pd.Series(True, index=expanded.index)
+    elif indicator.measure in (Measure.PROPORTION, Measure.RATE):
+        # A target can be recomputed from sums only if every part of it brought its counts.
+        counted = expanded["numerator"].notna() & expanded["denominator"].notna()
+        summable = counted.groupby(target).transform("all").astype(bool)
     else:
-        sources_per_target = expanded.groupby(["region", *KEYS])["origin"].transform("nunique")
-        one_to_one = (expanded["weight"] == 1.0) & (sources_per_target == 1)
-        breaks = int((~one_to_one).sum())
-        out = expanded[one_to_one].drop(columns=["origin", "weight"])
-        out["flags"] = moved[one_to_one].map({True: "harmonised", False: None})
+        summable = pd.Series(False, index=expanded.index)
+    parts = expanded[summable].copy()
+    for column in ("numerator", "denominator"):
+        parts[column] = parts[column] * parts["weight"]
+    if indicator.additive:
+        parts["value"] = parts["value"] * parts["weight"]
+    summed = _sum_onto_targets(parts, indicator) if len(parts) else parts.iloc[0:0]
+    rest = expanded[~summable]
+    origins = rest.groupby([rest["region"], *(rest[k] for k in KEYS)])["origin"].transform(
+        "nunique"
+    )
+    one_to_one = (rest["weight"] == 1.0) & (origins == 1)
+    carried = rest[one_to_one].drop(columns=["origin", "weight"])
+    carried["flags"] = moved[rest.index[one_to_one]].map({True: "harmonised", False: None})
+    breaks = int((~one_to_one).sum())
+    out = pd.concat([summed, carried], ignore_index=True) if len(carried) else summed
     report = HarmonisationReport(int(aside.sum()), breaks, int(moved.sum()))
     return out.reset_index(drop=True), report
 

@@ -166,7 +166,10 @@ def _pivot_measures(
     wide = base.pivot_table(
         index=index, columns="_role", values="_v", aggfunc="first", dropna=False
     )
-    status = base[base["_role"].isin(["value", "numerator"])].groupby(index)["_s"].first()
+    # The status describes the value: take it from the value cell where one is mapped (a source
+    # may hide the count but publish the share), else from the numerator.
+    status_role = "value" if mapping.value else "numerator"
+    status = base[base["_role"] == status_role].groupby(index)["_s"].first()
     result = wide.reset_index()
     result.columns.name = None
     result = result.merge(status.rename("status").reset_index(), on=index, how="left")
