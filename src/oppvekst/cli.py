@@ -22,12 +22,14 @@ from oppvekst.pipeline.setup import (
     default_mirror,
     load_regions,
 )
+from oppvekst.reports.cli import report
 from oppvekst.snapshot import DataDir
 
 app = typer.Typer(
     add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene."
 )
 console = Console(stderr=True)
+app.command("report")(report)
 
 DataDirOption = Annotated[
     Path | None,

@@ -56,6 +56,7 @@ class Download:
     snapshot_id: str
     built_at: str
     url: str = ""
+    title: str = ""  # what the download is, e.g. a package for an area (metadata sheet)
 
     @property
     def synthetic(self) -> bool:

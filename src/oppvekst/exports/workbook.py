@@ -75,6 +75,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
         sheet.write_string(row, 0, SYNTHETIC_WARNING, warn)
         row += 2
     for label, text in (
+        *((("Innhold", download.title),) if download.title else ()),
         ("Uttrekk fra", "Oppvekststatus"),
         ("Datasamling", download.snapshot_id),
         ("Bygget", download.built_at),

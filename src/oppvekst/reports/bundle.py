@@ -1,0 +1,137 @@
+"""A statistics package for one area, to take away: one Excel file, or a ZIP with everything.
+
+The Excel file holds every indicator of the package for the area, the level above it (county;
+Oslo for a bydel) and the country over time — the same selection and writer as ``/api/v1/data``
+(``views.data`` + ``exports.workbook``), with definitions, sources, symbols and licences on a
+metadata sheet. The ZIP adds the package's PDF report, a PNG of each indicator's chart and a
+README.txt of sources and licences. Every part says so when it holds synthetic demo values.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
+from oppvekst.exports.workbook import to_xlsx
+from oppvekst.reports import figures, report
+from oppvekst.reports.content import data_date
+from oppvekst.store import Store
+from oppvekst.views.benchmark import Benchmark
+from oppvekst.views.data import parse_selection, select
+from oppvekst.views.packages import PackageSummary, package
+from oppvekst.views.regions import RegionRef, region_ref
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFile:
+    content: bytes
+    filename: str
+    synthetic: bool
+
+
+def package_areas(store: Store, region: RegionRef) -> tuple[str, ...]:
+    """The area, the level above it and the country (as in the report's charts)."""
+    above = region.parent if region.level == "bydel" else region.county
+    return tuple(dict.fromkeys(c for c in (region.code, above, "0") if c and c in store.regions))
+
+
+def _download(store: Store, summary: PackageSummary, region: RegionRef, url: str) -> Download:
+    ids = [i.indicator_id for i in summary.indicators]
+    selection = parse_selection(store, ",".join(ids), ",".join(package_areas(store, region)), None)
+    return Download(
+        observations=select(store, selection),
+        indicators=tuple(store.indicator(i) for i in ids),
+        snapshot_id=store.snapshot_id,
+        built_at=store.meta.get("built_at", ""),
+        url=url,
+        title=f"{summary.title} – {region.name}",
+    )
+
+
+def workbook(store: Store, package_id: str, code: str, url: str = "") -> PackageFile:
+    summary = package(store, package_id)
+    region = region_ref(store, code)
+    download = _download(store, summary, region, url)
+    return PackageFile(to_xlsx(download), f"{package_id}-{code}.xlsx", download.synthetic)
+
+
+def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: bool) -> str:
+    """Sources, licences and symbols in plain text (opens anywhere, prints on one page or two)."""
+    lines = [
+        f"{summary.title} – {region.name}",
+        "=" * 60,
+        "",
+        f"Fra Oppvekststatus. Tall per {data_date(store)} (datasamling {store.snapshot_id}, "
+        f"{store.data_mode}).",
+        "",
+    ]
+    if synthetic:
+        lines += [SYNTHETIC_WARNING, ""]
+    lines += [summary.description, "", "Filer", "-----"]
+    lines += [
+        f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (arket Data) med definisjoner, "
+        "kilder og lisenser (arket Metadata).",
+        f"{summary.id}-{region.code}.pdf   Rapport med barometer, figurer og forklaringer.",
+        "figurer/                  Figur over tid for hver indikator (PNG).",
+        "",
+        "Kilder og lisenser",
+        "------------------",
+    ]
+    for member in summary.indicators:
+        ind = store.indicators[member.indicator_id]
+        lines += [
+            f"{ind.title} ({ind.id})",
+            f"  Kilde: {ind.source.publisher}: {ind.source.title}"
+            + (f" (tabell {ind.source.table})" if ind.source.table else ""),
+            f"  {ind.attribution}",
+            f"  Lisens: {ind.licence}. Adresse: {ind.source.url}",
+        ]
+        if member.synthetic:
+            lines.append("  MERK: syntetiske demotall, ikke statistikk.")
+        if not member.has_data:
+            lines.append("  Ingen tall i denne datasamlingen ennå.")
+    lines += ["", "Tegn", "----"]
+    lines += [f"{symbol:4} {text}" for symbol, text in SYMBOL_TEXTS.items()]
+    lines += [
+        "",
+        "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen.",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def archive(
+    store: Store, package_id: str, code: str, benchmark: Benchmark, url: str = ""
+) -> PackageFile:
+    """The ZIP: Excel, PDF report, a PNG per indicator chart and README.txt."""
+    summary = package(store, package_id)
+    region = region_ref(store, code)
+    download = _download(store, summary, region, url)
+    made = report.build(store, code, benchmark, package=summary, url=url)
+    synthetic = download.synthetic or made.synthetic
+    stamp = _zip_time(store)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive_file:
+
+        def add(name: str, data: bytes) -> None:
+            archive_file.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+
+        add("README.txt", ("\ufeff" + readme(store, summary, region, synthetic)).encode("utf-8"))
+        add(f"{package_id}-{code}.xlsx", to_xlsx(download))
+        add(f"{package_id}-{code}.pdf", made.pdf)
+        for position, member in enumerate(summary.indicators, start=1):
+            figure = made.figures.get(member.indicator_id)
+            if figure is not None:
+                add(f"figurer/{position:02d}-{member.indicator_id}.png", figures.png(figure))
+    return PackageFile(buffer.getvalue(), f"{package_id}-{code}.zip", synthetic)
+
+
+def _zip_time(store: Store) -> tuple[int, int, int, int, int, int]:
+    """The data's date on every entry, so the same data gives the same archive."""
+    try:
+        built = datetime.fromisoformat(store.meta.get("built_at", ""))
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    return (built.year, built.month, built.day, built.hour, built.minute, built.second)

@@ -1,0 +1,159 @@
+"""The report's charts: the portal's own line chart over time, rendered to SVG (PDF) or PNG (ZIP).
+
+Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
+country — the areas the indicator exists for — with the area highlighted, by the same builder and
+options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
+screen. vl-convert renders on a small pool of worker threads (its JavaScript engine runs them in
+parallel), and finished SVGs are kept per snapshot: a second report for the same area, or the ZIP
+after the PDF, does not render again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import vl_convert as vlc
+
+from oppvekst import charts
+from oppvekst.catalog.schema import Indicator
+from oppvekst.charts.options import FONT, Spec
+from oppvekst.store import Store
+from oppvekst.views.indicator import IndicatorSeries, Point, num
+from oppvekst.views.indicator import _series_summary as series_summary
+from oppvekst.views.regions import RegionRef, region_ref
+
+WORKERS = 2
+PNG_SCALE = 2.0
+CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    indicator_id: str
+    svg: str
+    description: str  # the chart's text alternative (the spec's description)
+
+
+def chart_areas(store: Store, region: RegionRef, indicator: Indicator) -> tuple[str, ...]:
+    """The area, the level above it and the country, kept to the levels the indicator exists for."""
+    above = region.parent if region.level == "bydel" else region.county
+    levels = {level.value for level in indicator.levels}
+    codes = [region.code, *([above] if above else []), "0"]
+    return tuple(
+        dict.fromkeys(c for c in codes if c in store.regions and store.regions[c].level in levels)
+    )
+
+
+def all_series(
+    store: Store, region: RegionRef, indicators: Sequence[Indicator]
+) -> dict[str, IndicatorSeries]:
+    """``views.indicator.series`` for many indicators at once: one query instead of one each.
+
+    A report needs 16–25 series; one query per series cost more than the rest of the report.
+    The result is the same as ``series(store, id, chart_areas(...))`` (tests compare them).
+    """
+    areas = {i.id: chart_areas(store, region, i) for i in indicators}
+    codes = sorted({c for chosen in areas.values() for c in chosen})
+    records = store.observation_records([i.id for i in indicators], codes) if codes else []
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        if record["region"] in areas[record["indicator_id"]]:
+            rows.setdefault(record["indicator_id"], []).append(record)
+    out: dict[str, IndicatorSeries] = {}
+    for ind in indicators:
+        refs = tuple(region_ref(store, c) for c in areas[ind.id])
+        if not refs:
+            continue
+        names = {a.code: a.name for a in refs}
+        points = tuple(
+            Point(
+                region=str(r["region"]),
+                name=names[str(r["region"])],
+                period=str(r["period"]),
+                period_end=int(r["period_end"]),
+                value=num(r["value"]),
+                lower95=num(r["lower95"]),
+                upper95=num(r["upper95"]),
+                numerator=num(r["numerator"]),
+                denominator=num(r["denominator"]),
+                status=str(r["status"]) if r["status"] else None,
+                flags=str(r["flags"]) if r["flags"] else None,
+                synthetic=bool(r["synthetic"]),
+            )
+            for r in rows.get(ind.id, [])
+        )
+        shown = tuple(p for p in store.periods(ind.id) if any(pt.period == p for pt in points))
+        draft = IndicatorSeries(ind, refs, shown, (), points, any(p.synthetic for p in points), ())
+        out[ind.id] = replace(draft, summary=tuple(series_summary(draft)))
+    return out
+
+
+def chart_spec(series: IndicatorSeries, region: RegionRef) -> Spec:
+    """The line chart over time at the small size (half a report page; legible when printed)."""
+    options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.SMALL)
+    return charts.line_chart(series, options)
+
+
+class FigureCache:
+    """Rendered SVGs by (snapshot, indicator, areas); bounded, shared by all threads."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, tuple[str, ...]], Figure] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, tuple[str, ...]]) -> Figure | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, tuple[str, ...]], figure: Figure) -> None:
+        with self._lock:
+            self._items[key] = figure
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+CACHE = FigureCache()
+
+
+def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
+    """indicator id → its chart as SVG, for every indicator with data."""
+    wanted = [i for i in indicators if i.id in store.indicators_with_data]
+    keys = {i.id: (store.snapshot_id, i.id, chart_areas(store, region, i)) for i in wanted}
+    found = {i.id: f for i in wanted if (f := CACHE.get(keys[i.id])) is not None}
+    data = all_series(store, region, [i for i in wanted if i.id not in found])
+    missing = [i for i in wanted if i.id in data]
+    specs = [chart_spec(data[i.id], region) for i in missing]
+    if specs:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            svgs = list(pool.map(vlc.vegalite_to_svg, specs))
+    else:
+        svgs = []
+    for ind, spec, svg in zip(missing, specs, svgs, strict=True):
+        figure = Figure(ind.id, svg, str(spec.get("description", "")))
+        CACHE.put(keys[ind.id], figure)
+        found[ind.id] = figure
+    return found
+
+
+def for_typst(svg: str) -> str:
+    """The SVG with the one font the PDF embeds named directly.
+
+    vl-convert measured the text with DejaVu Sans (the only font it finds); naming it spares Typst
+    resolving the chart's web font stack for every text element (a third of the compile time).
+    """
+    return svg.replace(FONT, "DejaVu Sans")
+
+
+def png(figure: Figure) -> bytes:
+    """The same chart as PNG (rasterised from the SVG, at twice the size for sharp print)."""
+    return bytes(vlc.svg_to_png(figure.svg, scale=PNG_SCALE))

@@ -1,0 +1,67 @@
+"""Downloads that take work to build: the area's PDF report and a package's Excel file and ZIP.
+
+``/kommune/{code}/rapport.pdf`` takes ``sammenligning`` (and ``gruppe``) exactly like the profile
+page, so the PDF is the page the reader was looking at. The routes are synchronous: FastAPI runs
+them on its worker threads, and web/limits.py meters them per client as expensive requests.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from oppvekst.api.responses import cache_headers
+from oppvekst.regions import normalise_code
+from oppvekst.reports import bundle, report
+from oppvekst.store import Store
+from oppvekst.views.packages import package
+from oppvekst.views.regions import unknown_region
+from oppvekst.web.app import current_store
+from oppvekst.web.pages import _benchmark as page_benchmark  # the page's own reading of the URL
+
+router = APIRouter()
+StoreDep = Annotated[Store, Depends(current_store)]
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+
+
+def _code(store: Store, code: str) -> str:
+    wanted = normalise_code(code)
+    if wanted not in store.regions:
+        raise unknown_region(store, wanted)
+    return wanted
+
+
+def _file(request: Request, store: Store, content: bytes, media: str, filename: str) -> Response:
+    headers = cache_headers(request, store, media)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media, headers=headers)
+
+
+@router.get("/kommune/{code}/rapport.pdf", response_model=None)
+def profile_report(request: Request, store: StoreDep, code: str) -> Response:
+    wanted = _code(store, code)
+    made = report.build(store, wanted, page_benchmark(store, request, wanted), url=str(request.url))
+    return _file(request, store, made.pdf, PDF, made.filename)
+
+
+@router.get("/pakker/{package_id}/{code}.xlsx", response_model=None)
+def package_workbook(request: Request, store: StoreDep, package_id: str, code: str) -> Response:
+    package(store, package_id)  # an unknown package is the first thing to say
+    made = bundle.workbook(store, package_id, _code(store, code), url=str(request.url))
+    return _file(request, store, made.content, XLSX, made.filename)
+
+
+@router.get("/pakker/{package_id}/{code}.zip", response_model=None)
+def package_archive(request: Request, store: StoreDep, package_id: str, code: str) -> Response:
+    package(store, package_id)
+    wanted = _code(store, code)
+    made = bundle.archive(
+        store, package_id, wanted, page_benchmark(store, request, wanted), url=str(request.url)
+    )
+    return _file(request, store, made.content, ZIP, made.filename)
