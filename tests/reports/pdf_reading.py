@@ -1,0 +1,33 @@
+"""Reading PDFs back as text (poppler's pdftotext and pdfinfo)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def pdf_text(pdf: bytes, tmp: Path) -> str:
+    """The PDF's text in reading order, whitespace collapsed (line wraps become spaces)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail(
+            "pdftotext is missing: apt-get install -y poppler-utils (scripts/system-deps.sh)"
+        )
+    path = tmp / "report.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    return re.sub(r"\s+", " ", out.replace("\u202f", " ").replace("\u00a0", " "))
+
+
+def page_count(pdf: bytes, tmp: Path) -> int:
+    path = tmp / "count.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]

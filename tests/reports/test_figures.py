@@ -1,0 +1,34 @@
+"""The report's charts are the indicator page's charts: same series, same builder."""
+
+from __future__ import annotations
+
+import pytest
+
+from oppvekst.reports import figures
+from oppvekst.store import Store
+from oppvekst.views.indicator import series
+from oppvekst.views.regions import region_ref
+
+
+@pytest.mark.parametrize("code", ["4203", "030101", "46", "0"])
+def test_batched_series_equal_the_indicator_pages_series(store: Store, code: str) -> None:
+    region = region_ref(store, code)
+    indicators = [i for i in store.indicators.values() if i.key_indicator]
+    batched = figures.all_series(store, region, indicators)
+    assert batched
+    for ind in indicators:
+        areas = figures.chart_areas(store, region, ind)
+        if not areas:
+            assert ind.id not in batched
+            continue
+        assert batched[ind.id] == series(store, ind.id, areas), ind.id
+
+
+def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
+    barn = store.indicators["barn-0-17"]
+    assert figures.chart_areas(store, region_ref(store, "4203"), barn) == ("4203", "42", "0")
+    assert figures.chart_areas(store, region_ref(store, "46"), barn) == ("46", "0")
+    assert figures.chart_areas(store, region_ref(store, "0"), barn) == ("0",)
+    levels = {lv.value for lv in barn.levels}
+    bydel = figures.chart_areas(store, region_ref(store, "030101"), barn)
+    assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
