@@ -8,7 +8,7 @@ from oppvekst.charts.heat import heat_table, index_chart
 from oppvekst.charts.maps import choropleth
 from oppvekst.charts.options import ChartOptions, Classification, Palette, SizePreset, parse_options
 from oppvekst.charts.scatter import scatter_chart
-from oppvekst.charts.series import bar_chart, line_chart
+from oppvekst.charts.series import bar_chart, dot_chart, line_chart
 
 __all__ = [
     "ChartOptions",
@@ -17,6 +17,7 @@ __all__ = [
     "SizePreset",
     "bar_chart",
     "choropleth",
+    "dot_chart",
     "heat_table",
     "index_chart",
     "line_chart",

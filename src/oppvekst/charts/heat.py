@@ -7,7 +7,6 @@ its colour, so nothing depends on colour alone.
 from __future__ import annotations
 
 from oppvekst.charts.options import (
-    CATEGORICAL,
     SIGNIFICANCE_STYLE,
     ChartOptions,
     Spec,
@@ -89,6 +88,17 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
                                 "range": [colours[i] for i in keep],
                             },
                         },
+                        # Focus on the chosen areas: the other rows fade (their marks stay legible).
+                        **(
+                            {
+                                "opacity": {
+                                    "condition": {"test": "datum.fremhevet", "value": 1},
+                                    "value": 0.3,
+                                }
+                            }
+                            if options.greys_others
+                            else {}
+                        ),
                         "tooltip": [
                             {"field": "omrade", "title": "Område"},
                             {"field": "indikator", "title": "Indikator"},
@@ -121,7 +131,7 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
 
 def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
     """Every kommune's index by rank, with its uncertainty band; highlighted kommuner named."""
-    palette = CATEGORICAL[options.palette]
+    accent = options.highlight_colour
     options = options.with_defaults(
         f"Sammensatt indeks, {view.year}",
         "Rangert fra best til dårligst, med 95 %-usikkerhetsbånd"
@@ -177,7 +187,7 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
         },
         {
             "transform": [{"filter": "datum.fremhevet"}],
-            "mark": {"type": "rule", "strokeWidth": 3, "color": palette[0]},
+            "mark": {"type": "rule", "strokeWidth": 3, "color": accent},
             "encoding": {
                 "x": x,
                 "y": {"field": "nedre", "type": "quantitative"},
@@ -191,7 +201,7 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
                 "shape": "diamond",
                 "filled": True,
                 "size": 160,
-                "color": palette[0],
+                "color": accent,
                 "stroke": "#000000",
             },
             "encoding": {"x": x, "y": y, "tooltip": tooltip},

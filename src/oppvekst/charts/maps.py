@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from oppvekst.charts.options import (
+    MUTED,
     SIGNIFICANCE_STYLE,
     ChartOptions,
     Classification,
@@ -173,6 +174,12 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
                         if options.classification is not Classification.SIGNIFICANCE
                         else "Sammenlignet med landet",
                         "scale": {"domain": legend, "range": colours},
+                        # Focus on the chosen areas: the others are drawn grey (values in the table).
+                        **(
+                            {"condition": {"test": "!datum.fremhevet", "value": MUTED}}
+                            if options.greys_others
+                            else {}
+                        ),
                         "legend": {
                             "orient": "bottom",
                             "columns": 2,

@@ -57,6 +57,16 @@ SEQUENTIAL: dict[Palette, str] = {
 }
 MUTED = "#C8C8C8"  # areas the reader has not chosen, when the chart focuses on a few
 
+# Colours a reader may pick for the highlighted area (``uthevfarge``): dark enough for 3:1 contrast
+# against white and against the muted grey, and distinct for the common colour deficiencies.
+ACCENTS: dict[str, tuple[str, str]] = {
+    "bla": ("#0072B2", "Blå"),
+    "oransje": ("#D55E00", "Oransje"),
+    "gronn": ("#007A5A", "Grønn"),
+    "lilla": ("#8E3B8A", "Lilla"),
+    "svart": ("#000000", "Svart"),
+}
+
 PALETTE_LABELS: dict[Palette, str] = {
     Palette.OKABE_ITO: "Standard (blå/oransje)",
     Palette.TOL: "Paul Tol (lys)",
@@ -80,8 +90,10 @@ CLASSIFICATION_LABELS: dict[Classification, str] = {
 class SizePreset(StrEnum):
     SCREEN = "skjerm"  # follows the page width
     SMALL = "liten"
-    REPORT = "rapport"
+    REPORT = "rapport"  # an A4 text column
     WIDE = "bred"
+    PRESENTATION = "presentasjon"  # a 16:9 slide
+    SQUARE = "kvadrat"  # social media
 
 
 SIZES: dict[SizePreset, tuple[int | Literal["container"], int]] = {
@@ -89,6 +101,16 @@ SIZES: dict[SizePreset, tuple[int | Literal["container"], int]] = {
     SizePreset.SMALL: (420, 260),
     SizePreset.REPORT: (640, 360),
     SizePreset.WIDE: (960, 480),
+    SizePreset.PRESENTATION: (800, 420),
+    SizePreset.SQUARE: (480, 420),
+}
+SIZE_LABELS: dict[SizePreset, str] = {
+    SizePreset.SCREEN: "Tilpasset skjermen",
+    SizePreset.REPORT: "Rapport (A4-bredde)",
+    SizePreset.PRESENTATION: "Presentasjon (16:9)",
+    SizePreset.SQUARE: "Kvadrat (sosiale medier)",
+    SizePreset.SMALL: "Liten",
+    SizePreset.WIDE: "Bred",
 }
 
 # Significance categories: colour (blue = better, orange = worse: safe for red-green deficiency),
@@ -115,11 +137,13 @@ class ChartOptions:
     subtitle: str | None = None
     note: str | None = None  # footnote, e.g. the source line
     intervals: Literal["vis", "skjul"] = "vis"
-    focus: Literal["alle", "valgte"] = "alle"  # "valgte": grey out areas that are not highlighted
+    # "valgte": grey out areas that are not highlighted; "skjul": leave them out (see docs/takeaway.md)
+    focus: Literal["alle", "valgte", "skjul"] = "alle"
     classification: Classification = Classification.QUANTILES
     classes: int = 5
     size: SizePreset = SizePreset.SCREEN
     extra: tuple[tuple[str, str], ...] = field(default=())  # free key/values for later options
+    accent: str | None = None  # colour of the highlighted area (an ``ACCENTS`` key), else palette's
 
     def with_defaults(self, title: str, subtitle: str | None, note: str | None) -> ChartOptions:
         """Fill in the titles the reader left empty."""
@@ -134,11 +158,24 @@ class ChartOptions:
     def show_intervals(self) -> bool:
         return self.intervals == "vis"
 
+    @property
+    def highlight_colour(self) -> str:
+        """The colour of the highlighted area: the reader's pick, else the palette's first."""
+        if self.accent in ACCENTS:
+            return ACCENTS[self.accent][0]
+        return CATEGORICAL[self.palette][0]
+
+    @property
+    def greys_others(self) -> bool:
+        return self.focus != "alle" and bool(self.highlight)
+
 
 def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> ChartOptions:
     """Options from URL parameters (``palett``, ``tittel``, ``intervall`` …).
 
     Bad values fall back to the defaults: a mistyped option should not cost the reader the page.
+    ``fremhev`` (comma-separated codes) replaces the default highlight (the own area) when present,
+    also when empty: the editor's checkboxes send an empty value so "highlight none" is possible.
     """
 
     def pick(enum: type[StrEnum], key: str, default: StrEnum) -> Any:
@@ -151,6 +188,10 @@ def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> Ch
         classes = min(7, max(3, int(params.get("klasser", "5"))))
     except ValueError:
         classes = 5
+    if "fremhev" in params:
+        chosen = (c.strip() for c in params["fremhev"].split(","))
+        highlight = tuple(dict.fromkeys(c for c in chosen if c.isdigit() and len(c) <= 6))
+    focus = params.get("fokus")
     return ChartOptions(
         highlight=highlight,
         palette=pick(Palette, "palett", Palette.OKABE_ITO),
@@ -158,10 +199,11 @@ def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> Ch
         subtitle=(params.get("undertittel") or None),
         note=(params.get("note") or None),
         intervals="skjul" if params.get("intervall") == "skjul" else "vis",
-        focus="valgte" if params.get("fokus") == "valgte" else "alle",
+        focus="valgte" if focus == "valgte" else "skjul" if focus == "skjul" else "alle",
         classification=pick(Classification, "klassifisering", Classification.QUANTILES),
         classes=classes,
         size=pick(SizePreset, "storrelse", SizePreset.SCREEN),
+        accent=params.get("uthevfarge") if params.get("uthevfarge") in ACCENTS else None,
     )
 
 

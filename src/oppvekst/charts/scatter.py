@@ -60,7 +60,7 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
         "axis": {"format": fy},
         "scale": {"zero": False},
     }
-    colours = {"egen": palette[0], "gruppe": palette[1], "andre": "#9AA5B1"}
+    colours = {"egen": options.highlight_colour, "gruppe": palette[1], "andre": "#9AA5B1"}
     shapes = {"egen": "circle", "gruppe": "diamond", "andre": "circle"}
     sizes = {"egen": 220, "gruppe": 90, "andre": 28}
     domain = [ROLE_LABELS[r] for r in roles]

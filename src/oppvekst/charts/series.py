@@ -19,8 +19,10 @@ def _colours(names: list[str], codes: list[str], options: ChartOptions) -> list[
     palette = CATEGORICAL[options.palette]
     out = []
     for i, code in enumerate(codes):
-        if options.focus == "valgte" and options.highlight and code not in options.highlight:
+        if options.greys_others and code not in options.highlight:
             out.append(MUTED)
+        elif options.accent and options.highlight and code == options.highlight[0]:
+            out.append(options.highlight_colour)
         else:
             out.append(palette[i % len(palette)])
     return out
@@ -185,7 +187,6 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
     for r in rows:
         r["visning"] = r["symbol"] if r["verdi"] is None else None
     highlight_names = [r["omrade"] for r in rows if r["fremhevet"]]
-    palette = CATEGORICAL[options.palette]
     y = {
         "field": "omrade",
         "type": "nominal",
@@ -215,10 +216,8 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
                 "y": y,
                 "x": x,
                 "color": {
-                    "condition": {"test": "datum.fremhevet", "value": palette[0]},
-                    "value": MUTED
-                    if options.focus == "valgte" and options.highlight
-                    else "#7FA7CF",
+                    "condition": {"test": "datum.fremhevet", "value": options.highlight_colour},
+                    "value": MUTED if options.greys_others else "#7FA7CF",
                 },
                 "tooltip": [
                     {"field": "omrade", "title": "Område"},
@@ -268,4 +267,21 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
     spec = frame({"data": {"values": rows}, "layer": layers}, options, f"Stolpediagram: {title}.")
     if options.size.value == "skjerm":
         spec["height"] = {"step": 26}
+    return spec
+
+
+def dot_chart(series: IndicatorSeries, options: ChartOptions, period: str | None = None) -> Spec:
+    """One period as dots on a shared axis: the bar chart's data, labels and whiskers, but a dot
+    per area, which reads better when the values lie far from zero."""
+    spec = bar_chart(series, options, period)
+    bars = spec["layer"][0]
+    bars["mark"] = {"type": "point", "filled": True, "size": 140, "opacity": 1, "aria": False}
+    bars["encoding"]["shape"] = {
+        "condition": {"test": "datum.fremhevet", "value": "diamond"},
+        "value": "circle",
+    }
+    for layer in spec["layer"]:
+        if layer["mark"].get("type") == "text":
+            layer["mark"]["dx"] = 10
+    spec["description"] = spec["description"].replace("Stolpediagram", "Prikkdiagram", 1)
     return spec

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
 from collections import OrderedDict
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,12 +23,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import QueryParams
 from starlette.routing import Mount
 
 from oppvekst import charts
 from oppvekst.boundaries import BoundaryStore
 from oppvekst.charts.maps import wound_for_d3
-from oppvekst.charts.options import CLASSIFICATION_LABELS, PALETTE_LABELS
+from oppvekst.charts.options import ACCENTS, CLASSIFICATION_LABELS, PALETTE_LABELS, SIZE_LABELS
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
 from oppvekst.views import compare as compare_view
@@ -74,12 +77,18 @@ def bundle_url(request: Request) -> str:
     return FALLBACK_BUNDLE_PATH
 
 
+def versioned_bundle_url(request: Request) -> str:
+    return bundle_url(request) + "?v=" + _bundle()[1][:12]
+
+
 def _page(request: Request, template: str, store: Store, **context: Any) -> HTMLResponse:
     return render(
         request,
         template,
         store,
-        vega_bundle=bundle_url(request) + "?v=" + _bundle()[1][:12],
+        vega_bundle=versioned_bundle_url(request),
+        ACCENTS=ACCENTS,
+        SIZE_LABELS=SIZE_LABELS,
         SYMBOLS=SYMBOLS,
         url=lambda **changes: _url(request, **changes),
         **context,
@@ -234,6 +243,190 @@ def vega_bundle(request: Request) -> Response:
     )
 
 
+# --- What a page's URL selects (shared with the image downloads and embeds in web/takeaway.py) ---
+def chart_options(params: QueryParams, own: str | None) -> charts.ChartOptions:
+    """Chart options from the URL; the editor's ``fremhev`` checkboxes may repeat the key."""
+    flat = dict(params)
+    if "fremhev" in params:
+        flat["fremhev"] = ",".join(params.getlist("fremhev"))
+    return charts.parse_options(flat, (own,) if own else ())
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesChoice:
+    codes: list[str]
+    breakdown: dict[str, str]
+    own: str | None
+    options: charts.ChartOptions
+    series: iv.IndicatorSeries
+
+
+def indicator_series(store: Store, request: Request, indicator_id: str) -> SeriesChoice:
+    """The areas, breakdown, options and series of an indicator page's URL.
+
+    ``fokus=skjul`` leaves the areas that are not highlighted out of the series (and so out of the
+    chart, its table and its data links): what is hidden is not shown anywhere.
+    """
+    params = request.query_params
+    codes = iv.areas_from_param(store, params.get("omrade")) or ["0"]
+    breakdown = iv.parse_breakdown(store, indicator_id, params)
+    own = _own(store, request, codes)
+    options = chart_options(params, own)
+    shown = codes
+    if options.focus == "skjul" and any(c in codes for c in options.highlight):
+        shown = [c for c in codes if c in options.highlight]
+    periods = [p for p in params.get("periode", "").split(",") if p] or None
+    series = iv.series(store, indicator_id, shown, breakdown=breakdown, periods=periods)
+    return SeriesChoice(codes, breakdown, own, options, series)
+
+
+FIGURE_KINDS = {"linje": "Utvikling over tid", "stolper": "Stolper for ett år", "punkt": "Punkter"}
+
+
+def series_figure(
+    series: iv.IndicatorSeries, options: charts.ChartOptions, params: QueryParams
+) -> tuple[str, dict[str, Any], str | None]:
+    """(figure kind, spec, period of a one-year figure) for ``figur`` = linje, stolper or punkt."""
+    kind = params.get("figur", "linje")
+    kind = kind if kind in FIGURE_KINDS else "linje"
+    bar_period = params.get("stolpeperiode") or None
+    if bar_period and bar_period not in series.periods:
+        raise BadRequest(
+            f"Det finnes ingen tall for {bar_period} for de valgte områdene.",
+            hint=f"Velg en av: {', '.join(series.periods[-6:])}.",
+        )
+    if kind == "stolper":
+        spec = charts.bar_chart(series, options, bar_period)
+    elif kind == "punkt":
+        spec = charts.dot_chart(series, options, bar_period)
+    else:
+        spec = charts.line_chart(series, options)
+    return kind, spec, bar_period or series.latest_period
+
+
+@dataclass(frozen=True, slots=True)
+class MapChoice:
+    values: iv.MapValues
+    level: str
+    county: str | None
+    codes: tuple[str, ...]  # ``koder``: the map restricted to these areas (empty: no restriction)
+
+
+def indicator_map(
+    store: Store, request: Request, indicator_id: str, breakdown: dict[str, str]
+) -> MapChoice:
+    params = request.query_params
+    level = params.get("niva", "kommune")
+    if level not in MAP_LEVELS:
+        raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
+    county = (params.get("fylke") or None) if level == "kommune" else None
+    values = iv.map_values(
+        store,
+        indicator_id,
+        period=params.get("kartperiode") or None,
+        level=level,  # type: ignore[arg-type]
+        county=county,
+        breakdown=breakdown,
+    )
+    wanted = tuple(dict.fromkeys(c.strip() for c in params.get("koder", "").split(",") if c))
+    present = {r.code for r in values.rows}
+    codes = tuple(c for c in wanted if c in present)
+    if codes:
+        values = replace(values, rows=tuple(r for r in values.rows if r.code in codes))
+    return MapChoice(values, level, county, codes)
+
+
+def map_geo_url(choice: MapChoice) -> str:
+    query = {"fylke": choice.county or "", "koder": ",".join(choice.codes)}
+    text = urlencode({k: v for k, v in query.items() if v})
+    return f"/kart/{choice.level}.geojson" + (f"?{text}" if text else "")
+
+
+@dataclass(frozen=True, slots=True)
+class CompareChoice:
+    codes: list[str]
+    ids: list[str]
+    colour_by: compare_view.ColourBy
+    own: str | None
+    options: charts.ChartOptions
+    table: compare_view.CompareTable | None
+
+
+def compare_selection(store: Store, request: Request) -> CompareChoice:
+    params = request.query_params
+    codes = iv.areas_from_param(store, params.get("omrade"))
+    ids = [i for i in params.get("indikator", "").split(",") if i]
+    colour_by: compare_view.ColourBy = (
+        "kvintil" if params.get("farge") == "kvintil" else "signifikans"
+    )
+    own = _own(store, request, codes)
+    options = chart_options(params, own)
+    table = None
+    if codes and ids:
+        table = compare_view.compare_table(
+            store,
+            codes,
+            ids,
+            benchmark=params.get("sammenligning", "land"),
+            colour_by=colour_by,
+            sort=params.get("sorter"),  # type: ignore[arg-type]
+        )
+        if options.focus == "skjul" and any(a.code in options.highlight for a in table.areas):
+            keep = set(options.highlight)
+            table = replace(
+                table,
+                areas=tuple(a for a in table.areas if a.code in keep),
+                cells=tuple(c for c in table.cells if c.region in keep),
+            )
+    return CompareChoice(codes, ids, colour_by, own, options, table)
+
+
+# Query keys that do not change the chart (page furniture), left out of images and embeds.
+NOT_CHART = ("leggtil", "leggtilsett", "leggtilindikator", "skala")
+
+
+def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) -> dict[str, Any]:
+    """Download, embed and permalink addresses of the chart on this page.
+
+    ``pinned`` holds the period parameters that freeze the view (``periode=2015,…,2024``); the
+    living view drops them, so it picks up new periods when the data are updated. None: the page
+    has no frozen form (the heat table always shows each cell's latest value).
+    """
+    current = [(k, v) for k, v in request.query_params.multi_items() if k not in NOT_CHART]
+    path = request.url.path
+    base = str(request.base_url).rstrip("/")
+
+    def address(prefix: str, suffix: str, items: list[tuple[str, str]]) -> str:
+        return prefix + path + suffix + ("?" + urlencode(items, safe=",") if items else "")
+
+    living = [(k, v) for k, v in current if not pinned or k not in pinned]
+    frozen = living + [(k, str(v)) for k, v in (pinned or {}).items() if v]
+    views = {"levende": living, **({"fast": frozen} if pinned is not None else {})}
+    images: list[tuple[str, str, list[tuple[str, str]]]] = [
+        ("PNG", "png", current),
+        ("PNG, dobbel oppløsning (skarp i rapporter)", "png", [*current, ("skala", "2")]),
+        ("SVG (vektor, kan redigeres)", "svg", current),
+        ("PDF", "pdf", current),
+    ]
+    return {
+        "title": title,
+        "images": [(label, address("", f"/bilde.{fmt}", items)) for label, fmt, items in images],
+        "embeds": {
+            name: {
+                "embed": base + address("/embed", "", items),
+                "permalink": base + address("", "", items),
+                "snippet": (
+                    f'<iframe src="{html.escape(base + address("/embed", "", items))}" '
+                    f'title="{html.escape(title)}" width="100%" height="560" '
+                    'style="border:0" loading="lazy"></iframe>'
+                ),
+            }
+            for name, items in views.items()
+        },
+        "pinned": pinned,
+    }
+
+
 # --- Indicator page ---------------------------------------------------------------------------
 @router.get("/indikator/{indicator_id}", response_model=None)
 def indicator_page(
@@ -253,12 +446,14 @@ def indicator_page(
             f"Ukjent fane «{fane}».", hint="Velg figur, kart, tabell, om eller last-ned."
         )
     params = request.query_params
-    codes = iv.areas_from_param(store, params.get("omrade")) or ["0"]
-    breakdown = iv.parse_breakdown(store, indicator_id, params)
-    own = _own(store, request, codes)
-    options = charts.parse_options(dict(params), (own,) if own else ())
-    periods = [p for p in params.get("periode", "").split(",") if p] or None
-    series = iv.series(store, indicator_id, codes, breakdown=breakdown, periods=periods)
+    chosen = indicator_series(store, request, indicator_id)
+    codes, breakdown, own, options, series = (
+        chosen.codes,
+        chosen.breakdown,
+        chosen.own,
+        chosen.options,
+        chosen.series,
+    )
     context: dict[str, Any] = {
         "indicator": indicator,
         "tab": fane,
@@ -276,45 +471,37 @@ def indicator_page(
         "all_periods": store.periods(indicator_id),
         "synthetic": indicator_id in store.synthetic_indicators,
         "palettes": PALETTE_LABELS,
+        "editor_areas": [(c, store.regions[c].name) for c in codes],
     }
-    figure = params.get("figur", "linje")
     if fane == "figur":
-        bar_period = params.get("stolpeperiode") or None
-        if bar_period and bar_period not in series.periods:
-            raise BadRequest(
-                f"Det finnes ingen tall for {bar_period} for de valgte områdene.",
-                hint=f"Velg en av: {', '.join(series.periods[-6:])}.",
-            )
-        context["figure"] = figure
-        context["spec"] = (
-            charts.bar_chart(series, options, bar_period)
-            if figure == "stolper"
-            else charts.line_chart(series, options)
-        )
-        context["bar_period"] = bar_period or series.latest_period
+        kind, spec, bar_period = series_figure(series, options, params)
+        context.update(figure=kind, spec=spec, bar_period=bar_period)
+        pinned = {"periode": ",".join(series.periods)}
+        if kind != "linje":
+            pinned["stolpeperiode"] = bar_period or ""
+        context["takeaway"] = takeaway_links(request, indicator.title, pinned)
+        context["data_links"] = [
+            *_downloads(indicator_id, series, breakdown),
+            *_full_downloads(indicator_id),
+        ]
     elif fane == "kart":
-        level = params.get("niva", "kommune")
-        if level not in MAP_LEVELS:
-            raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
-        county = params.get("fylke") or None
-        map_values = iv.map_values(
-            store,
-            indicator_id,
-            period=params.get("kartperiode") or None,
-            level=level,  # type: ignore[arg-type]
-            county=county if level == "kommune" else None,
-            breakdown=breakdown,
-        )
-        geo = f"/kart/{level}.geojson" + (
-            f"?fylke={county}" if county and level == "kommune" else ""
-        )
+        chosen_map = indicator_map(store, request, indicator_id, breakdown)
+        map_values = chosen_map.values
+        geo = map_geo_url(chosen_map)
         context.update(
             map_values=map_values,
-            level=level,
-            county=county,
+            level=chosen_map.level,
+            county=chosen_map.county,
+            map_codes=chosen_map.codes,
+            map_kommuner=[c for c in codes if store.regions[c].level == chosen_map.level],
             map_spec=charts.choropleth(map_values, options, geo),
             counties=_region_options(store, ("fylke",)),
             classifications=CLASSIFICATION_LABELS,
+            takeaway=takeaway_links(request, indicator.title, {"kartperiode": map_values.period}),
+            data_links=[
+                *_map_downloads(indicator_id, map_values, breakdown),
+                *_full_downloads(indicator_id),
+            ],
         )
     elif fane == "om":
         context["provenance"] = [
@@ -352,6 +539,51 @@ def _downloads(
     ]
 
 
+def _full_downloads(indicator_id: str) -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"alle-{fmt}",
+            f"Hele indikatoren, alle områder og perioder ({name})",
+            "/api/v1/data?" + urlencode({"indicator": indicator_id, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
+
+
+def _map_downloads(
+    indicator_id: str, values: iv.MapValues, breakdown: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    base = {
+        "indicator": indicator_id,
+        "region": ",".join(r.code for r in values.rows),
+        "period": values.period,
+        **breakdown,
+    }
+    return [
+        (
+            fmt,
+            f"Kartets tall, {values.period} ({name})",
+            "/api/v1/data?" + urlencode({**base, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
+
+
+def _selection_downloads(ids: list[str], codes: list[str] | None) -> list[tuple[str, str, str]]:
+    base = {"indicator": ",".join(ids)}
+    if codes:
+        base["region"] = ",".join(codes)
+    where = "de valgte områdene" if codes else "alle kommuner"
+    return [
+        (
+            fmt,
+            f"Indikatorene for {where}, alle perioder ({name})",
+            "/api/v1/data?" + urlencode({**base, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
+
+
 # --- Compare ----------------------------------------------------------------------------------
 @router.get("/sammenlign", response_model=None)
 def compare_page(request: Request, store: StoreDep) -> Response:
@@ -367,12 +599,8 @@ def compare_page(request: Request, store: StoreDep) -> Response:
             indikator=",".join(dict.fromkeys([*current, params["leggtilindikator"]])),
             leggtilindikator=None,
         )
-    codes = iv.areas_from_param(store, params.get("omrade"))
-    ids = [i for i in params.get("indikator", "").split(",") if i]
-    colour_by: compare_view.ColourBy = (
-        "kvintil" if params.get("farge") == "kvintil" else "signifikans"
-    )
-    own = _own(store, request, codes)
+    chosen = compare_selection(store, request)
+    codes, ids, colour_by, own = chosen.codes, chosen.ids, chosen.colour_by, chosen.own
     context: dict[str, Any] = {
         "codes": codes,
         "ids": ids,
@@ -383,22 +611,19 @@ def compare_page(request: Request, store: StoreDep) -> Response:
         "sort": params.get("sorter"),
         "table": None,
     }
-    if codes and ids:
-        table = compare_view.compare_table(
-            store,
-            codes,
-            ids,
-            benchmark=context["benchmark"],
-            colour_by=colour_by,
-            sort=params.get("sorter"),  # type: ignore[arg-type]
-        )
-        options = charts.parse_options(dict(params), (own,) if own else ())
+    if chosen.table is not None:
         context.update(
-            table=table,
-            spec=charts.heat_table(table, options),
+            table=chosen.table,
+            spec=charts.heat_table(chosen.table, chosen.options),
             own=own,
+            options=chosen.options,
+            palettes=PALETTE_LABELS,
+            editor_areas=[(c, store.regions[c].name) for c in codes if c in store.regions],
             marks=compare_view.SIGNIFICANCE_MARK,
             texts=compare_view.SIGNIFICANCE_TEXT,
+            # The heat table always shows each cell's latest period: only a living view exists.
+            takeaway=takeaway_links(request, "Sammenligning av områder", None),
+            data_links=_selection_downloads(ids, codes),
         )
     return _page(request, "compare.html", store, **context)
 
@@ -412,8 +637,10 @@ GROUP_KINDS = {
 }
 
 
-@router.get("/krysse", response_model=None)
-def cross_page(request: Request, store: StoreDep) -> Response:
+def cross_selection(
+    store: Store, request: Request
+) -> tuple[cross_view.CrossView, str, charts.ChartOptions]:
+    """The cross page's view, group parameter and options, read from its URL."""
     params = request.query_params
     x_id = params.get("x", "trivsel-skolen-10-trinn")
     y_id = params.get("y", "mobbing-10-trinn")
@@ -452,12 +679,21 @@ def cross_page(request: Request, store: StoreDep) -> Response:
         group_label=group_label,
         weighting=weighting,
     )
-    options = charts.parse_options(dict(params), (own,) if own else ())
+    return view, group_param, chart_options(params, own)
+
+
+@router.get("/krysse", response_model=None)
+def cross_page(request: Request, store: StoreDep) -> Response:
+    view, group_param, options = cross_selection(store, request)
     return _page(
         request,
         "cross.html",
         store,
         view=view,
+        options=options,
+        palettes=PALETTE_LABELS,
+        takeaway=takeaway_links(request, f"{view.y.title} og {view.x.title}", {"aar": view.year}),
+        data_links=_selection_downloads([view.x.id, view.y.id], None),
         spec=charts.scatter_chart(view, options),
         group_param=group_param,
         group_kinds=GROUP_KINDS,
@@ -467,6 +703,22 @@ def cross_page(request: Request, store: StoreDep) -> Response:
 
 
 # --- Composite index ----------------------------------------------------------------------------
+def composite_selection(
+    store: Store, request: Request
+) -> tuple[composite_view.CompositeView, str | None, charts.ChartOptions]:
+    params = request.query_params
+    recipe = composite_view.parse_recipe(
+        store,
+        params.get("indikatorer"),
+        params.get("aar"),
+        params.get("metode"),
+        params.get("basisaar"),
+    )
+    own = resolve_area(store, params["egen"]) if params.get("egen") else None
+    view = composite_view.composite_view(store, recipe, (own,) if own else ())
+    return view, own, chart_options(params, own)
+
+
 @router.get("/indeks", response_model=None)
 def composite_page(request: Request, store: StoreDep) -> Response:
     params = request.query_params
@@ -480,16 +732,7 @@ def composite_page(request: Request, store: StoreDep) -> Response:
             if i
         ]
         return _redirect(request, indikatorer=",".join(parts), komponent=None, vekt=None)
-    recipe = composite_view.parse_recipe(
-        store,
-        params.get("indikatorer"),
-        params.get("aar"),
-        params.get("metode"),
-        params.get("basisaar"),
-    )
-    own = resolve_area(store, params["egen"]) if params.get("egen") else None
-    view = composite_view.composite_view(store, recipe, (own,) if own else ())
-    options = charts.parse_options(dict(params), (own,) if own else ())
+    view, own, options = composite_selection(store, request)
     top = [r for r in view.rows if r.index is not None][:10]
     own_rows = [r for r in view.rows if r.code == own]
     return _page(
@@ -498,6 +741,10 @@ def composite_page(request: Request, store: StoreDep) -> Response:
         store,
         view=view,
         spec=charts.index_chart(view, options),
+        options=options,
+        palettes=PALETTE_LABELS,
+        takeaway=takeaway_links(request, "Sammensatt indeks", {"aar": view.year}),
+        data_links=_selection_downloads([i.id for i in view.indicators], None),
         own=own,
         top=top,
         own_rows=own_rows,
