@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -128,6 +129,25 @@ def fit(figure_spec: Spec, size: tuple[int, int]) -> Spec:
     return {**figure_spec, "vconcat": [{**chart, "width": w, "height": h}, moved]}
 
 
+def _overflow(svg: str, size: tuple[int, int]) -> tuple[int, int]:
+    match = _ROOT.match(svg)
+    if not match:
+        return (0, 0)
+    over_w = max(0, math.ceil(float(match.group(2))) - size[0])
+    over_h = max(0, math.ceil(float(match.group(3))) - size[1])
+    return (over_w, over_h)
+
+
+def _shrink(fitted: Spec, over: tuple[int, int]) -> Spec:
+    chart, *rest = fitted["vconcat"]
+    smaller = {
+        **chart,
+        "width": max(MIN_PLOT, int(chart["width"]) - over[0]),
+        "height": max(MIN_PLOT, int(chart["height"]) - over[1]),
+    }
+    return {**fitted, "vconcat": [smaller, *rest]}
+
+
 def pad_canvas(svg: str, size: tuple[int, int]) -> str:
     """Grow the SVG canvas (white) to exactly ``size`` when the drawing came out a little smaller."""
     match = _ROOT.match(svg)
@@ -162,7 +182,12 @@ class Renderer:
         hit = self.cache.get(key)
         if hit is not None:
             return Rendered(hit, MEDIA_TYPES[ImageFormat.SVG], cached=True)
-        drawn = vlc.vegalite_to_svg(fit(figure_spec, size))
+        fitted = fit(figure_spec, size)
+        drawn = vlc.vegalite_to_svg(fitted)
+        over = _overflow(drawn, size)
+        if over != (0, 0):
+            # A resize can change the layout a little (another tick, a longer label): shrink once.
+            drawn = vlc.vegalite_to_svg(_shrink(fitted, over))
         data = pad_canvas(drawn, size).encode()
         self.cache.put(key, data)
         return Rendered(data, MEDIA_TYPES[ImageFormat.SVG], cached=False)
