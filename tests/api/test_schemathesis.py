@@ -11,6 +11,7 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from oppvekst.snapshot import DataDir
 from oppvekst.web.app import create_app
@@ -37,6 +38,10 @@ def test_api_conforms_to_its_schema(snapshot_dir: Path) -> None:
             assert response.status_code < 500, (
                 f"{case.method} {case.formatted_path}: {response.text[:500]}"
             )
-            case.validate_response(response)
+            # Every other check runs (status codes documented, content types, response schemas,
+            # headers). Excluded: "positive data acceptance" — a well-formed request can still
+            # be wrong in substance (a cursor from another query, a group of unknown codes), and
+            # then a documented 400 with a message is the right answer.
+            case.validate_response(response, excluded_checks=[positive_data_acceptance])
 
         check()

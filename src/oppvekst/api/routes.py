@@ -8,7 +8,7 @@ Every response is keyed by the snapshot it came from (``ETag``, ``Last-Modified`
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -24,7 +24,35 @@ from oppvekst.views.profile import profile
 from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
 from oppvekst.web.app import current_store
 
-router = APIRouter(prefix="/api/v1", tags=["data"])
+PROBLEM = {
+    "description": "Feil, som application/problem+json med en melding om hva du kan gjøre",
+    "content": {
+        "application/problem+json": {
+            "schema": {
+                "type": "object",
+                "required": ["title", "status"],
+                "properties": {
+                    "type": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "detail": {"type": "string"},
+                    "instance": {"type": "string"},
+                    "code": {"type": "string"},
+                    "suggestions": {"type": "array", "items": {"type": "string"}},
+                },
+            }
+        }
+    },
+}
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["data"],
+    responses={400: PROBLEM, 404: PROBLEM, 429: PROBLEM, 503: PROBLEM},
+)
+ID_LIST = r"^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$"
+REGION_LIST = r"^[A-Za-z0-9:]+(,[A-Za-z0-9:]+)*$"
+PERIOD_LIST = r"^(siste|[0-9]{4}(-[0-9]{2}|-[0-9]{4})?)(,(siste|[0-9]{4}(-[0-9]{2}|-[0-9]{4})?))*$"
+CATEGORY = r"^[A-Za-z0-9*_+-]{1,20}$"
 StoreDep = Annotated[Store, Depends(current_store)]
 
 MAX_QUERY_LENGTH = 4000
@@ -206,7 +234,12 @@ def data(
     store: StoreDep,
     indicator: Annotated[
         str,
-        Query(description="Én eller flere indikator-id-er, kommaseparert", examples=["barn-0-17"]),
+        Query(
+            description="Én eller flere indikator-id-er, kommaseparert",
+            examples=["barn-0-17"],
+            pattern=ID_LIST,
+            max_length=2000,
+        ),
     ],
     region: Annotated[
         str | None,
@@ -214,26 +247,44 @@ def data(
             description="Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
             "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner.",
             examples=["0301,4601"],
+            pattern=REGION_LIST,
+            max_length=3000,
         ),
     ] = None,
     period: Annotated[
-        str | None, Query(description="Perioder, kommaseparert, eller «siste»", examples=["2024"])
+        str | None,
+        Query(
+            description="Perioder, kommaseparert, eller «siste»",
+            examples=["2024"],
+            pattern=PERIOD_LIST,
+            max_length=600,
+        ),
     ] = None,
     sex: Annotated[
-        str | None, Query(description="Kjønn: total, male, female eller * for alle")
+        str | None,
+        Query(description="Kjønn: total, male, female eller * for alle", pattern=CATEGORY),
     ] = None,
-    age: Annotated[str | None, Query(description="Aldersgruppe, eller * for alle")] = None,
-    background: Annotated[str | None, Query(description="Bakgrunn, eller * for alle")] = None,
-    grade: Annotated[str | None, Query(description="Trinn, eller * for alle")] = None,
+    age: Annotated[
+        str | None, Query(description="Aldersgruppe, eller * for alle", pattern=CATEGORY)
+    ] = None,
+    background: Annotated[
+        str | None, Query(description="Bakgrunn, eller * for alle", pattern=CATEGORY)
+    ] = None,
+    grade: Annotated[
+        str | None, Query(description="Trinn, eller * for alle", pattern=CATEGORY)
+    ] = None,
     compare: Annotated[
-        str | None, Query(description="Legg ved sammenligning: land eller fylke")
+        Literal["land", "fylke"] | None,
+        Query(description="Legg ved sammenligning: land eller fylke"),
     ] = None,
     format: Annotated[
-        str | None, Query(description="json, csv, csv-plain, xlsx, jsonstat2 eller parquet")
+        Literal["json", "csv", "csv-plain", "xlsx", "jsonstat2", "parquet"] | None,
+        Query(description="json, csv, csv-plain, xlsx, jsonstat2 eller parquet (eller Accept)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50_000, description="Rader per side (json)")] = 5_000,
     cursor: Annotated[
-        str | None, Query(description="Fra `next` i forrige svar", max_length=400)
+        str | None,
+        Query(description="Fra `next` i forrige svar", max_length=400, pattern=r"^[A-Za-z0-9_-]+$"),
     ] = None,
 ) -> Response:
     _guard(request)
@@ -273,7 +324,12 @@ def profile_data(
     store: StoreDep,
     code: str,
     sammenligning: Annotated[
-        str | None, Query(description="land, fylke, kostra eller gruppe:kode,kode")
+        str | None,
+        Query(
+            description="land, fylke, kostra eller gruppe:kode,kode",
+            pattern=r"^(land|fylke|kostra|gruppe:[0-9]{1,6}(,[0-9]{1,6})*)$",
+            max_length=3000,
+        ),
     ] = None,
 ) -> Response:
     if code not in store.regions:

@@ -10,11 +10,12 @@ import importlib
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from oppvekst.errors import OppvekstError
+from oppvekst.errors import BadRequest, OppvekstError
 from oppvekst.snapshot import DataDir
 from oppvekst.store import Store, StoreManager
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
@@ -66,6 +67,21 @@ def create_app(data_dir: DataDir) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeadersMiddleware)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # The same problem+json shape as every other error, in words a person can act on.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        error = BadRequest(
+            f"Ugyldig forespørsel: {problems}", hint="Se /api/docs for lovlige verdier."
+        )
+        if wants_json(request):
+            return problem_response(error, request.url.path)
+        pages = importlib.import_module("oppvekst.web.pages")
+        return pages.error_page(request, error)  # type: ignore[no-any-return]
+
     @app.exception_handler(OppvekstError)
     async def _oppvekst_error(request: Request, exc: OppvekstError) -> Response:
         if wants_json(request):
@@ -81,7 +97,8 @@ def create_app(data_dir: DataDir) -> FastAPI:
             if exc.name != module_name:
                 raise
             continue
-        app.include_router(module.router)
+        # Only /api/v1 is the documented contract; pages and downloads stay out of the OpenAPI.
+        app.include_router(module.router, include_in_schema=module_name == "oppvekst.api.routes")
     # Mounted after the routers so that generated assets under /static (the Vega bundle) win.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
