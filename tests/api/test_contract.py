@@ -212,3 +212,37 @@ def test_bad_input_gives_a_clear_4xx(client: TestClient, url: str, status: int) 
     assert response.status_code == status, response.text[:300]
     body = response.json()
     assert body.get("title") or body.get("detail")
+
+
+def test_compare_endpoint_matches_the_store(client: TestClient, store: Store) -> None:
+    body = client.get("/api/v1/compare?region=0301,4203&indicator=spesialundervisning-andel").json()
+    assert [a["code"] for a in body["areas"]] == ["0301", "4203"]
+    expected = store.observations(["spesialundervisning-andel"], ["4203"])
+    latest = expected.sort_values("period_end").iloc[-1]
+    cell = next(c for c in body["cells"] if c["region"] == "4203")
+    assert cell["period"] == latest["period"]
+    assert cell["value"] == pytest.approx(float(latest["value"]))
+    assert cell["significance"] in {"lower", "similar", "higher", "not_compared"}
+
+
+def test_cross_endpoint_reports_correlation(client: TestClient) -> None:
+    body = client.get("/api/v1/cross?x=mobbing-10-trinn&y=trivsel-skolen-10-trinn&own=4601").json()
+    stats = body["result"]
+    assert stats["n"] > 300
+    assert -1 <= stats["pearson"] <= 1
+
+
+def test_index_endpoint_ranks_every_kommune(client: TestClient) -> None:
+    body = client.get(
+        "/api/v1/index?indicators=mobbing-10-trinn:1,trivsel-skolen-10-trinn:1"
+    ).json()
+    ranks = [r["rank"] for r in body["rows"] if r["rank"] is not None]
+    assert len(ranks) > 300
+    assert min(ranks) == 1
+    assert all(
+        r["lower"] <= r["index"] <= r["upper"] for r in body["rows"] if r["rank"] is not None
+    )
+    assert body["recipe"]["components"] == [
+        ["mobbing-10-trinn", 1.0],
+        ["trivsel-skolen-10-trinn", 1.0],
+    ]

@@ -12,6 +12,7 @@ import numpy as np
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from oppvekst.store import Store
 
@@ -21,6 +22,10 @@ CACHE_SECONDS = 300
 def _default(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, BaseModel):  # catalogue records inside view results
+        return value.model_dump(mode="json")
+    if isinstance(value, np.ndarray):
+        return value.tolist()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(type(value).__name__)

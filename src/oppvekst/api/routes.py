@@ -337,3 +337,7 @@ def profile_data(
     result = profile(store, code, parse_benchmark(store, sammenligning, code))
     body = dataclasses.asdict(result)
     return json_response(request, store, body)
+
+
+# The compare / cross / index endpoints live in their own module on the same router.
+import oppvekst.api.analysis  # noqa: E402, F401
