@@ -3,8 +3,9 @@
 The Excel file holds every indicator of the package for the area, the level above it (county;
 Oslo for a bydel) and the country over time — the same selection and writer as ``/api/v1/data``
 (``views.data`` + ``exports.workbook``), with definitions, sources, symbols and licences on a
-metadata sheet. The ZIP adds the package's PDF report, a PNG of each indicator's chart and a
-README.txt of sources and licences. Every part says so when it holds synthetic demo values.
+metadata sheet. The ZIP adds the package's PDF report, a PNG of each indicator's chart (the
+indicator page's take-away image, through its renderer and disk cache) and a README.txt of sources
+and licences. Every part says so when it holds synthetic demo values.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
+from oppvekst import charts
+from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
+from oppvekst.charts.render import ImageFormat, Renderer
 from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.reports import figures, report
@@ -21,6 +25,7 @@ from oppvekst.reports.content import data_date
 from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.data import parse_selection, select
+from oppvekst.views.indicator import IndicatorSeries
 from oppvekst.views.packages import PackageSummary, package
 from oppvekst.views.regions import RegionRef, region_ref
 
@@ -102,14 +107,40 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
     return "\r\n".join(lines) + "\r\n"
 
 
+def chart_png(
+    store: Store, series: IndicatorSeries, region: RegionRef, renderer: Renderer, site: str
+) -> bytes:
+    """The indicator page's take-away image: the same chart with source, definition, data date
+    and the page's address burned in (``charts.figure`` + ``charts.render``), at twice the size."""
+    ind = series.indicator
+    size = FIGURE_SIZES[charts.SizePreset.REPORT]
+    options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.REPORT, note="")
+    codes = ",".join(a.code for a in series.areas)
+    footer = Footer(
+        source=ind.attribution,
+        definition=ind.definition,
+        data_date=f"Tall per {data_date(store)}",
+        url=f"{site.rstrip('/')}/indikator/{ind.id}?omrade={codes}" if site else None,
+    )
+    spec = figure(charts.line_chart(series, options), footer, size)
+    return renderer.render(spec, size, ImageFormat.PNG, scale=2).data
+
+
 def archive(
-    store: Store, package_id: str, code: str, benchmark: Benchmark, url: str = ""
+    store: Store,
+    package_id: str,
+    code: str,
+    benchmark: Benchmark,
+    renderer: Renderer,
+    site: str = "",
 ) -> PackageFile:
     """The ZIP: Excel, PDF report, a PNG per indicator chart and README.txt."""
     summary = package(store, package_id)
     region = region_ref(store, code)
+    url = f"{site.rstrip('/')}/pakker/{package_id}/{code}.zip" if site else ""
     download = _download(store, summary, region, url)
     made = report.build(store, code, benchmark, package=summary, url=url)
+    drawn = figures.all_series(store, region, [store.indicators[i] for i in made.figures])
     synthetic = download.synthetic or made.synthetic
     stamp = _zip_time(store)
     buffer = io.BytesIO()
@@ -122,9 +153,10 @@ def archive(
         add(f"{package_id}-{code}.xlsx", to_xlsx(download))
         add(f"{package_id}-{code}.pdf", made.pdf)
         for position, member in enumerate(summary.indicators, start=1):
-            figure = made.figures.get(member.indicator_id)
-            if figure is not None:
-                add(f"figurer/{position:02d}-{member.indicator_id}.png", figures.png(figure))
+            series = drawn.get(member.indicator_id)
+            if series is not None:
+                png = chart_png(store, series, region, renderer, site)
+                add(f"figurer/{position:02d}-{member.indicator_id}.png", png)
     return PackageFile(buffer.getvalue(), f"{package_id}-{code}.zip", synthetic)
 
 

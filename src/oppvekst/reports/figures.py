@@ -1,4 +1,4 @@
-"""The report's charts: the portal's own line chart over time, rendered to SVG (PDF) or PNG (ZIP).
+"""The report's charts: the portal's own line chart over time, rendered to SVG for the PDF.
 
 Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
@@ -28,7 +28,6 @@ from oppvekst.views.indicator import _series_summary as series_summary
 from oppvekst.views.regions import RegionRef, region_ref
 
 WORKERS = 2
-PNG_SCALE = 2.0
 CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
 
 
@@ -114,6 +113,10 @@ class FigureCache:
                 self._items.move_to_end(key)
             return found
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
     def put(self, key: tuple[str, str, tuple[str, ...]], figure: Figure) -> None:
         with self._lock:
             self._items[key] = figure
@@ -152,8 +155,3 @@ def for_typst(svg: str) -> str:
     resolving the chart's web font stack for every text element (a third of the compile time).
     """
     return svg.replace(FONT, "DejaVu Sans")
-
-
-def png(figure: Figure) -> bytes:
-    """The same chart as PNG (rasterised from the SVG, at twice the size for sharp print)."""
-    return bytes(vlc.svg_to_png(figure.svg, scale=PNG_SCALE))

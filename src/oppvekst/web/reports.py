@@ -2,7 +2,8 @@
 
 ``/kommune/{code}/rapport.pdf`` takes ``sammenligning`` (and ``gruppe``) exactly like the profile
 page, so the PDF is the page the reader was looking at. The routes are synchronous: FastAPI runs
-them on its worker threads, and web/limits.py meters them per client as expensive requests.
+them on its worker threads, and web/limits.py meters them per client as expensive requests. They are portal downloads, not part of the
+open-data API, so they stay out of its OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region
 from oppvekst.web.app import current_store
 from oppvekst.web.pages import _benchmark as page_benchmark  # the page's own reading of the URL
+from oppvekst.web.takeaway import renderer_for
 
 router = APIRouter()
 StoreDep = Annotated[Store, Depends(current_store)]
@@ -43,25 +45,30 @@ def _file(request: Request, store: Store, content: bytes, media: str, filename: 
     return Response(content, media_type=media, headers=headers)
 
 
-@router.get("/kommune/{code}/rapport.pdf", response_model=None)
+@router.get("/kommune/{code}/rapport.pdf", response_model=None, include_in_schema=False)
 def profile_report(request: Request, store: StoreDep, code: str) -> Response:
     wanted = _code(store, code)
     made = report.build(store, wanted, page_benchmark(store, request, wanted), url=str(request.url))
     return _file(request, store, made.pdf, PDF, made.filename)
 
 
-@router.get("/pakker/{package_id}/{code}.xlsx", response_model=None)
+@router.get("/pakker/{package_id}/{code}.xlsx", response_model=None, include_in_schema=False)
 def package_workbook(request: Request, store: StoreDep, package_id: str, code: str) -> Response:
     package(store, package_id)  # an unknown package is the first thing to say
     made = bundle.workbook(store, package_id, _code(store, code), url=str(request.url))
     return _file(request, store, made.content, XLSX, made.filename)
 
 
-@router.get("/pakker/{package_id}/{code}.zip", response_model=None)
+@router.get("/pakker/{package_id}/{code}.zip", response_model=None, include_in_schema=False)
 def package_archive(request: Request, store: StoreDep, package_id: str, code: str) -> Response:
     package(store, package_id)
     wanted = _code(store, code)
     made = bundle.archive(
-        store, package_id, wanted, page_benchmark(store, request, wanted), url=str(request.url)
+        store,
+        package_id,
+        wanted,
+        page_benchmark(store, request, wanted),
+        renderer_for(request),
+        site=str(request.base_url),
     )
     return _file(request, store, made.content, ZIP, made.filename)

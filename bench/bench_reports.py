@@ -1,0 +1,143 @@
+"""Report benchmarks: one municipality's PDF, every area's PDF, a 100 000-row Excel file.
+
+Runs on a snapshot in ``$OPPVEKST_BENCH_DATA_DIR`` when set, else builds one from the offline
+mirror with the demo fill (about 30 s, not timed). Each case has a baseline from the same run:
+the PDF against the same Typst document without charts (so the ratio is the price of the
+vector charts), all reports against the profile view alone, Excel against plain CSV.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.timing import Result, measure, median, p99
+from oppvekst.catalog import default_catalog
+from oppvekst.exports import Download
+from oppvekst.exports.tabular import to_csv
+from oppvekst.exports.workbook import to_xlsx
+from oppvekst.pipeline import build
+from oppvekst.pipeline.setup import choose_sources, load_regions
+from oppvekst.reports import content, figures, report
+from oppvekst.reports.typesetter import typesetter
+from oppvekst.snapshot import DataDir
+from oppvekst.store import Store
+from oppvekst.views.benchmark import parse_benchmark
+from oppvekst.views.data import parse_selection, select
+from oppvekst.views.profile import profile
+
+MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ONE_REPORT_SAMPLE = 7  # distinct kommuner: a repeated one would hit the chart cache
+ALL_REPORTS_SAMPLE = 30
+XLSX_ROWS = 100_000
+
+
+def _store() -> tuple[Store, Path | None]:
+    configured = os.environ.get("OPPVEKST_BENCH_DATA_DIR")
+    if configured:
+        return Store(DataDir(Path(configured)).current_path()), None
+    root = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    choice = choose_sources(MIRROR, record_into_mirror=False, probe=False)
+    build.run_update(
+        default_catalog(), load_regions(choice), choice.context, DataDir(root), fill_with_demo=True
+    )
+    return Store(DataDir(root).current_path()), root
+
+
+def _kommuner(store: Store, count: int, skip: int = 0) -> list[str]:
+    codes = [c for c, r in store.regions.items() if r.level == "kommune"]
+    step = max(1, len(codes) // (count + skip))
+    return codes[::step][skip : skip + count]
+
+
+def _pdf(store: Store, code: str) -> float:
+    figures.CACHE.clear()  # every chart is drawn, as for a first download
+    start = time.perf_counter()
+    report.build(store, code, parse_benchmark(store, None, code))
+    return time.perf_counter() - start
+
+
+def _pdf_without_charts(store: Store, code: str) -> float:
+    start = time.perf_counter()
+    result = profile(store, code, parse_benchmark(store, None, code))
+    document = content.document(store, result, {}, title=report.TITLE, lead="")
+    typesetter().pdf(document)
+    return time.perf_counter() - start
+
+
+def _profile_only(store: Store, code: str) -> float:
+    start = time.perf_counter()
+    profile(store, code, parse_benchmark(store, None, code))
+    return time.perf_counter() - start
+
+
+def _download(store: Store) -> Download:
+    ids = sorted(store.indicators_with_data)[:60]  # every indicator: ~170 000 totals
+    frame = select(store, parse_selection(store, ",".join(ids), "kommune,bydel,fylke,land", None))
+    rows = frame.head(XLSX_ROWS)
+    ids = sorted(set(rows["indicator_id"]))
+    return Download(
+        rows, tuple(store.indicators[i] for i in ids), store.snapshot_id, "bench", "", "bench"
+    )
+
+
+def run() -> list[dict[str, Any]]:
+    store, root = _store()
+    try:
+        _pdf(store, "0301")  # fonts, template and the chart engine warm up once per process
+        _pdf_without_charts(store, "0301")
+        sample = _kommuner(store, ONE_REPORT_SAMPLE)
+        with_charts = [_pdf(store, c) for c in sample]
+        plain = [_pdf_without_charts(store, c) for c in sample]
+        results = [
+            Result(
+                "report: Oppvekstprofil PDF, one kommune (16 vector charts, none cached)",
+                median(with_charts),
+                p99(with_charts),
+                "the same Typst document without charts",
+                median(plain),
+                note=f"{len(sample)} different kommuner",
+            )
+        ]
+        areas = len(store.regions)
+        batch = _kommuner(store, ALL_REPORTS_SAMPLE, skip=ONE_REPORT_SAMPLE)
+        each = [_pdf(store, c) for c in batch]
+        views = [_profile_only(store, c) for c in batch]
+        results.append(
+            Result(
+                f"report: all {areas} areas (land, fylker, kommuner, bydeler), total",
+                statistics.mean(each) * areas,
+                None,
+                "the profile view alone for every area",
+                statistics.mean(views) * areas,
+                note=f"extrapolated from a measured sample of {len(batch)} kommuner",
+            )
+        )
+        download = _download(store)
+        rows = len(download.observations)
+        xlsx = measure(lambda: to_xlsx(download), repeat=3)
+        csv = measure(lambda: to_csv(download), repeat=3)
+        results.append(
+            Result(
+                f"xlsx: {rows:,} rows with metadata sheet".replace(",", " "),
+                median(xlsx),
+                None,
+                "the same rows as CSV",
+                median(csv),
+            )
+        )
+        return [r.row() for r in results]
+    finally:
+        store.close()
+        if root is not None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
