@@ -41,3 +41,14 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-load bench-scale audit
+
+bench-load: setup system
+	$(BIN)/python -m bench --update load
+
+bench-scale: setup system
+	$(BIN)/python -m bench --update scale
+
+audit: setup
+	$(BIN)/pip-audit -r requirements.lock

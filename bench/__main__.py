@@ -8,6 +8,7 @@ the date.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import platform
 import sys
@@ -47,14 +48,22 @@ def _fmt(seconds: float | None) -> str:
 
 
 def main(names: list[str]) -> int:
+    # `--update` (make bench-load, bench-scale): run only the named modules but still rewrite
+    # RESULTS.md, keeping the other modules' rows from the last run (kept in RESULTS.json).
+    update = "--update" in names
+    names = [n for n in names if n != "--update"]
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     chosen = [m for m in modules if not names or any(n in m for n in names)]
     rows: list[dict[str, Any]] = []
+    if update and (HERE / "RESULTS.json").is_file():
+        kept = json.loads((HERE / "RESULTS.json").read_text(encoding="utf-8"))
+        rows = [r for r in kept if r["module"] not in chosen]
     for name in chosen:
         print(f"… {name}", file=sys.stderr, flush=True)
         module = importlib.import_module(f"bench.{name}")
         for row in module.run():
             rows.append({"module": name, **row})
+    rows.sort(key=lambda r: modules.index(r["module"]) if r["module"] in modules else 0)
     header = "| benchmark | median | p99 | baseline (same run) | baseline median | ratio |"
     lines = [header, "|---|---|---|---|---|---|"]
     for r in rows:
@@ -65,7 +74,8 @@ def main(names: list[str]) -> int:
         )
     table = "\n".join(lines)
     print(table)
-    if not names:
+    if not names or update:
+        (HERE / "RESULTS.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         (HERE / "RESULTS.md").write_text(
             "# Benchmark results\n\nWritten by `make bench` (`python -m bench`); do not edit by hand.\n\n"
