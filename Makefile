@@ -51,4 +51,5 @@ bench-scale: setup system
 	$(BIN)/python -m bench --update scale
 
 audit: setup
-	$(BIN)/pip-audit -r requirements.lock
+	# --strict: a package that could not be checked fails the audit instead of passing silently.
+	$(BIN)/pip-audit --strict -r requirements.lock
