@@ -132,7 +132,8 @@ def trends(
     p_value = sps.chi2.sf(chi2, 1)
 
     significant = chi2 > CRITICAL_CHI2
-    direction = np.sign(np.nan_to_num(slope)).astype(np.int8) * signs  # +1 getting better, −1 getting worse
+    # +1 getting better, −1 getting worse
+    direction = np.sign(np.nan_to_num(slope)).astype(np.int8) * signs
     up_kind = np.where(
         signs == 0,
         TrendKind.INCREASING.value,
