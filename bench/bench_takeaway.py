@@ -31,7 +31,7 @@ def run() -> list[dict[str, Any]]:
     from oppvekst.snapshot import DataDir
     from oppvekst.store import Store
     from oppvekst.views import indicator as iv
-    from oppvekst.web.analysis import boundaries_for
+    from oppvekst.web.selection import boundaries_for
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -3,7 +3,7 @@
 Every analysis chart has the same address with ``/bilde.{png,svg,pdf}`` after the page's path and
 the page's own query (``/indikator/mobbing-10-trinn/bilde.png?omrade=4601,46&fremhev=4601``), and
 an embed page under ``/embed`` (``/embed/indikator/mobbing-10-trinn?…``). Both read the URL with
-the page's own functions (``web.analysis``) and draw with the page's spec builders, so the file
+the page's own functions (``web.selection``) and draw with the page's spec builders, so the file
 and the embed show the chart on screen — plus, in the file, the source, definition, data date
 and address burned in (``charts.figure``).
 
@@ -41,7 +41,7 @@ from oppvekst.charts.render import (
 )
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
-from oppvekst.web import analysis
+from oppvekst.web import analysis, links, selection
 from oppvekst.web.app import current_store
 from oppvekst.web.rendering import number, observation, render
 
@@ -74,7 +74,7 @@ class TakenChart:
     periods: str  # the periods shown, for the frozen/living wording
 
 
-Geo = Callable[[analysis.MapChoice], str | dict[str, Any]]
+Geo = Callable[[selection.MapChoice], str | dict[str, Any]]
 
 
 # --- Reading the view from the URL -------------------------------------------------------------
@@ -95,7 +95,7 @@ def _sources(indicators: list[Indicator]) -> str:
 
 
 def _page_url(request: Request, page_path: str) -> str:
-    items = [(k, v) for k, v in request.query_params.multi_items() if k not in analysis.NOT_CHART]
+    items = [(k, v) for k, v in request.query_params.multi_items() if k not in links.NOT_CHART]
     query = urlencode(items, safe=",")
     return str(request.base_url).rstrip("/") + page_path + (f"?{query}" if query else "")
 
@@ -121,13 +121,13 @@ def _footer(
 def indicator_chart(store: Store, request: Request, indicator_id: str, geo: Geo) -> TakenChart:
     """The chart of an indicator page's figure or map tab (``fane``), as the page draws it."""
     indicator = store.indicator(indicator_id)
-    chosen = analysis.indicator_series(store, request, indicator_id)
+    chosen = selection.indicator_series(store, request, indicator_id)
     options = chosen.options
     plain = replace(options, note="")
     page_path = f"/indikator/{indicator_id}"
     d = indicator.decimals
     if request.query_params.get("fane") == "kart":
-        choice = analysis.indicator_map(store, request, indicator_id, chosen.breakdown)
+        choice = selection.indicator_map(store, request, indicator_id, chosen.breakdown)
         values = choice.values
         spec = charts.choropleth(values, plain, geo(choice))
         table = Table(
@@ -149,7 +149,7 @@ def indicator_chart(store: Store, request: Request, indicator_id: str, geo: Geo)
             values.period,
         )
     series = chosen.series
-    kind, spec, one_period = analysis.series_figure(series, plain, request.query_params)
+    kind, spec, one_period = selection.series_figure(series, plain, request.query_params)
     if kind == "linje":
         header = ("Område", *series.periods)
         rows = tuple(
@@ -194,7 +194,7 @@ def _significance(key: str) -> str:
 
 
 def compare_chart(store: Store, request: Request) -> TakenChart:
-    chosen = analysis.compare_selection(store, request)
+    chosen = selection.compare_selection(store, request)
     table = chosen.table
     if table is None:
         raise BadRequest(
@@ -229,7 +229,7 @@ def compare_chart(store: Store, request: Request) -> TakenChart:
 
 
 def cross_chart(store: Store, request: Request) -> TakenChart:
-    view, _, options = analysis.cross_selection(store, request)
+    view, _, options = selection.cross_selection(store, request)
     spec = charts.scatter_chart(view, replace(options, note=""))
     note = options.note or "Sammenhengen gjelder kommunene, ikke enkeltbarn."
     roles = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre"}
@@ -261,7 +261,7 @@ def cross_chart(store: Store, request: Request) -> TakenChart:
 
 
 def composite_chart(store: Store, request: Request) -> TakenChart:
-    view, own, options = analysis.composite_selection(store, request)
+    view, own, options = selection.composite_selection(store, request)
     spec = charts.index_chart(view, replace(options, note=""))
     shown = [r for r in view.rows if r.code == own] + [r for r in view.rows if r.index is not None][
         :10
@@ -304,8 +304,8 @@ def renderer_for(request: Request) -> Renderer:
 
 
 def _inline_geo(store: Store) -> Geo:
-    def load(choice: analysis.MapChoice) -> dict[str, Any]:
-        boundaries = analysis.boundaries_for(store)
+    def load(choice: selection.MapChoice) -> dict[str, Any]:
+        boundaries = selection.boundaries_for(store)
         if boundaries is None:
             raise BadRequest(
                 "Kartgrensene er ikke installert på denne serveren.", hint="Last ned tabellen."
@@ -381,7 +381,7 @@ def _embed(request: Request, store: Store, chart: TakenChart, page_path: str) ->
 
 @router.get("/embed/indikator/{indicator_id}", response_class=HTMLResponse)
 def indicator_embed(request: Request, store: StoreDep, indicator_id: str) -> HTMLResponse:
-    chart = indicator_chart(store, request, indicator_id, analysis.map_geo_url)
+    chart = indicator_chart(store, request, indicator_id, selection.map_geo_url)
     return _embed(request, store, chart, f"/indikator/{indicator_id}")
 
 

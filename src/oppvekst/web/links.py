@@ -1,0 +1,123 @@
+"""The addresses a chart offers: its data downloads, images, embeds and permalinks.
+
+Images and embeds (``web.takeaway``) take the page's own query, so a link made here always shows
+the chart on the page; data links go to the open-data API (``/api/v1/data``) for the same data.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+from oppvekst.views import indicator as iv
+
+# Query keys that do not change the chart (page furniture), left out of images and embeds.
+NOT_CHART = ("leggtil", "leggtilsett", "leggtilindikator", "skala")
+
+
+def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) -> dict[str, Any]:
+    """Download, embed and permalink addresses of the chart on this page.
+
+    ``pinned`` holds the period parameters that freeze the view (``periode=2015,…,2024``); the
+    living view drops them, so it picks up new periods when the data are updated. None: the page
+    has no frozen form (the heat table always shows each cell's latest value).
+    """
+    current = [(k, v) for k, v in request.query_params.multi_items() if k not in NOT_CHART]
+    path = request.url.path
+    base = str(request.base_url).rstrip("/")
+
+    def address(prefix: str, suffix: str, items: list[tuple[str, str]]) -> str:
+        return prefix + path + suffix + ("?" + urlencode(items, safe=",") if items else "")
+
+    living = [(k, v) for k, v in current if not pinned or k not in pinned]
+    frozen = living + [(k, str(v)) for k, v in (pinned or {}).items() if v]
+    views = {"levende": living, **({"fast": frozen} if pinned is not None else {})}
+    images: list[tuple[str, str, list[tuple[str, str]]]] = [
+        ("PNG", "png", current),
+        ("PNG, dobbel oppløsning (skarp i rapporter)", "png", [*current, ("skala", "2")]),
+        ("SVG (vektor, kan redigeres)", "svg", current),
+        ("PDF", "pdf", current),
+    ]
+    return {
+        "title": title,
+        "images": [(label, address("", f"/bilde.{fmt}", items)) for label, fmt, items in images],
+        "embeds": {
+            name: {
+                "embed": base + address("/embed", "", items),
+                "permalink": base + address("", "", items),
+                "snippet": (
+                    f'<iframe src="{html.escape(base + address("/embed", "", items))}" '
+                    f'title="{html.escape(title)}" width="100%" height="560" '
+                    'style="border:0" loading="lazy"></iframe>'
+                ),
+            }
+            for name, items in views.items()
+        },
+        "pinned": pinned,
+    }
+
+
+# --- Data downloads -----------------------------------------------------------------------------
+def series_downloads(
+    indicator_id: str, series: iv.IndicatorSeries, breakdown: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    base = {"indicator": indicator_id, "region": ",".join(a.code for a in series.areas)}
+    if series.periods:
+        base["period"] = ",".join(series.periods)
+    base.update(breakdown)
+    formats = (
+        ("csv", "CSV (regneark, semikolon og desimalkomma)"),
+        ("xlsx", "Excel (xlsx) med metadata"),
+        ("jsonstat2", "JSON-stat 2.0 (for programmer)"),
+    )
+    return [
+        (fmt, label, "/api/v1/data?" + urlencode({**base, "format": fmt})) for fmt, label in formats
+    ]
+
+
+def full_downloads(indicator_id: str) -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"alle-{fmt}",
+            f"Hele indikatoren, alle områder og perioder ({name})",
+            "/api/v1/data?" + urlencode({"indicator": indicator_id, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
+
+
+def map_downloads(
+    indicator_id: str, values: iv.MapValues, breakdown: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    base = {
+        "indicator": indicator_id,
+        "region": ",".join(r.code for r in values.rows),
+        "period": values.period,
+        **breakdown,
+    }
+    return [
+        (
+            fmt,
+            f"Kartets tall, {values.period} ({name})",
+            "/api/v1/data?" + urlencode({**base, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
+
+
+def selection_downloads(ids: list[str], codes: list[str] | None) -> list[tuple[str, str, str]]:
+    base = {"indicator": ",".join(ids)}
+    if codes:
+        base["region"] = ",".join(codes)
+    where = "de valgte områdene" if codes else "alle kommuner"
+    return [
+        (
+            fmt,
+            f"Indikatorene for {where}, alle perioder ({name})",
+            "/api/v1/data?" + urlencode({**base, "format": fmt}),
+        )
+        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+    ]
