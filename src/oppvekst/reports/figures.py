@@ -23,8 +23,7 @@ from oppvekst import charts
 from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.store import Store
-from oppvekst.views.indicator import IndicatorSeries, Point, num
-from oppvekst.views.indicator import _series_summary as series_summary
+from oppvekst.views.indicator import IndicatorSeries, Point, num, series_summary
 from oppvekst.views.regions import RegionRef, region_ref
 
 WORKERS = 2

@@ -6,11 +6,13 @@ population), not as a mean of their rates; means and scores are weighted by resp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
+from oppvekst.views.search import best_region
 
 BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]
 MAX_GROUP = 400
@@ -72,6 +74,34 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
         f"Ukjent sammenligningsgrunnlag «{raw}».",
         hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",
     )
+
+
+def benchmark_from_query(store: Store, query: Mapping[str, str], code: str) -> Benchmark:
+    """The benchmark in a page's query (``sammenligning``): the profile, its PDF and the packages.
+
+    ``sammenligning=gruppe&gruppe=Bergen, 5001`` is the profile form's own group: names or numbers
+    typed by a person, each resolved to its best match.
+    """
+    chosen = query.get("sammenligning")
+    if chosen == "gruppe":
+        typed = query.get("gruppe", "")
+        codes: list[str] = []
+        for part in typed.replace(";", ",").split(","):
+            if part.strip():
+                found = best_region(store, part)
+                if found is None:
+                    raise BadRequest(
+                        f"Fant ingen kommune som heter «{part.strip()}».",
+                        hint="Skriv navn eller kommunenumre skilt med komma, f.eks. Bergen, 5001.",
+                    )
+                codes.append(found)
+        if not codes:
+            raise BadRequest(
+                "Den egne gruppen er tom.",
+                hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
+            )
+        chosen = "gruppe:" + ",".join(codes)
+    return parse_benchmark(store, chosen, code)
 
 
 def _county(store: Store, code: str) -> str | None:

@@ -226,7 +226,7 @@ def series(
     draft = IndicatorSeries(
         indicator, areas, shown, chosen, points, any(p.synthetic for p in points), ()
     )
-    return replace(draft, summary=tuple(_series_summary(draft)))
+    return replace(draft, summary=tuple(series_summary(draft)))
 
 
 def _fmt(value: float | None, decimals: int) -> str:
@@ -236,7 +236,7 @@ def _fmt(value: float | None, decimals: int) -> str:
     return text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
 
 
-def _series_summary(s: IndicatorSeries) -> list[str]:
+def series_summary(s: IndicatorSeries) -> list[str]:
     ind = s.indicator
     out = []
     for area in s.areas:

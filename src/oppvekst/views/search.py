@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from oppvekst.regions import search_key
+from oppvekst.regions import normalise_code, search_key
 from oppvekst.store import Store
 from oppvekst.views.regions import LEVEL_NAMES
 
@@ -106,6 +106,18 @@ def search(store: Store, text: str, limit: int = 8) -> SearchResults:
     if regions or indicators:
         return SearchResults(query, regions, indicators, close_spelling=False)
     return SearchResults(query, _close_regions(store, query, limit), (), close_spelling=True)
+
+
+def best_region(store: Store, text: str) -> str | None:
+    """A code or name typed by a person → a region code (the best match), or None."""
+    text = text.strip()
+    if not text:
+        return None
+    code = normalise_code(text)
+    if code in store.regions:
+        return code
+    hits = search(store, text, limit=1).regions
+    return hits[0].id if hits else None
 
 
 def _region_hit(store: Store, code: str) -> SearchHit:

@@ -18,7 +18,7 @@ from oppvekst.errors import BadRequest, OppvekstError
 from oppvekst.regions import normalise_code
 from oppvekst.store import Store
 from oppvekst.views import bank, packages, search, status
-from oppvekst.views.benchmark import Benchmark, parse_benchmark
+from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.profile import BarometerRow, profile
 from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
 from oppvekst.web.app import current_store, wants_json
@@ -161,42 +161,6 @@ def find(request: Request, store: StoreDep, q: str = "") -> Response:
 
 
 # --- Area profile ---------------------------------------------------------------------------------
-def _resolve_area(store: Store, text: str) -> str | None:
-    """A code or name typed by a person → a region code (the best match), or None."""
-    text = text.strip()
-    if not text:
-        return None
-    code = normalise_code(text)
-    if code in store.regions:
-        return code
-    hits = search.search(store, text, limit=1).regions
-    return hits[0].id if hits else None
-
-
-def _benchmark(store: Store, request: Request, code: str) -> Benchmark:
-    """The benchmark from the URL; ``sammenligning=gruppe&gruppe=Bergen, 5001`` takes names too."""
-    chosen = request.query_params.get("sammenligning")
-    if chosen == "gruppe":
-        typed = request.query_params.get("gruppe", "")
-        codes: list[str] = []
-        for part in typed.replace(";", ",").split(","):
-            if part.strip():
-                found = _resolve_area(store, part)
-                if found is None:
-                    raise BadRequest(
-                        f"Fant ingen kommune som heter «{part.strip()}».",
-                        hint="Skriv navn eller kommunenumre skilt med komma, f.eks. Bergen, 5001.",
-                    )
-                codes.append(found)
-        if not codes:
-            raise BadRequest(
-                "Den egne gruppen er tom.",
-                hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
-            )
-        chosen = "gruppe:" + ",".join(codes)
-    return parse_benchmark(store, chosen, code)
-
-
 @router.get("/kommune/{code}", response_model=None)
 def area_profile(request: Request, store: StoreDep, code: str) -> Response:
     wanted = normalise_code(code)
@@ -208,7 +172,7 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
                 f"/kommune/{targets[0][0]}?{urlencode(params)}", status_code=301
             )
         raise unknown_region(store, wanted)
-    benchmark = _benchmark(store, request, wanted)
+    benchmark = benchmark_from_query(store, request.query_params, wanted)
     result = profile(store, wanted, benchmark)
     former = request.query_params.get("tidligere", "")
     former_note = None
@@ -327,14 +291,14 @@ def package_page(
     request: Request, store: StoreDep, package_id: str, omrade: str = ""
 ) -> HTMLResponse:
     summary = packages.package(store, package_id)
-    code = _resolve_area(store, omrade)
+    code = search.best_region(store, omrade)
     if omrade.strip() and code is None:
         raise unknown_region(store, omrade.strip())
     bundle = None
     if code is not None:
         region_ref(store, code)
         bundle = packages.package_for_area(
-            store, package_id, code, _benchmark(store, request, code)
+            store, package_id, code, benchmark_from_query(store, request.query_params, code)
         )
     return _page(
         request,

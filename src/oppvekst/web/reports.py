@@ -18,10 +18,10 @@ from oppvekst.api.responses import cache_headers
 from oppvekst.regions import normalise_code
 from oppvekst.reports import bundle, report
 from oppvekst.store import Store
+from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region
 from oppvekst.web.app import current_store
-from oppvekst.web.pages import _benchmark as page_benchmark  # the page's own reading of the URL
 from oppvekst.web.takeaway import renderer_for
 
 router = APIRouter()
@@ -48,7 +48,12 @@ def _file(request: Request, store: Store, content: bytes, media: str, filename: 
 @router.get("/kommune/{code}/rapport.pdf", response_model=None, include_in_schema=False)
 def profile_report(request: Request, store: StoreDep, code: str) -> Response:
     wanted = _code(store, code)
-    made = report.build(store, wanted, page_benchmark(store, request, wanted), url=str(request.url))
+    made = report.build(
+        store,
+        wanted,
+        benchmark_from_query(store, request.query_params, wanted),
+        url=str(request.url),
+    )
     return _file(request, store, made.pdf, PDF, made.filename)
 
 
@@ -67,7 +72,7 @@ def package_archive(request: Request, store: StoreDep, package_id: str, code: st
         store,
         package_id,
         wanted,
-        page_benchmark(store, request, wanted),
+        benchmark_from_query(store, request.query_params, wanted),
         renderer_for(request),
         site=str(request.base_url),
     )
