@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -102,10 +103,18 @@ def _print_summary(summary: build.UpdateSummary) -> None:
     for result in summary.results:
         if result.outcome is build.Outcome.FAILED:
             console.print(f"[red]{result.indicator_id}:[/] {result.message}")
+    if not summary.published:
+        console.print(
+            "[red bold]Ingen indikatorer kunne oppdateres, så ingen ny datasamling ble publisert."
+            f"[/] Den forrige ({summary.snapshot_id or 'ingen'}) brukes fortsatt."
+        )
+        return
     console.print(
         f"[bold]{summary.count(build.Outcome.UPDATED)}[/] indikatorer oppdatert, "
         f"[bold]{summary.count(build.Outcome.DEMO)}[/] med syntetiske demotall, "
-        f"[bold red]{summary.count(build.Outcome.FAILED)}[/] feilet. Publisert: {summary.path}"
+        f"[bold red]{summary.count(build.Outcome.FAILED)}[/] feilet "
+        "(de beholder forrige tall der det fantes). "
+        f"Publisert: {summary.path}"
     )
     if summary.count(build.Outcome.DEMO):
         console.print(
@@ -132,10 +141,19 @@ def update(
     """Fetch, harmonise, derive and publish a new snapshot (the old one serves until it is done)."""
     try:
         choice = choose_sources(mirror, record_into_mirror=record, probe=False)
-        _run_update(_data_dir(data_dir), choice, demo=demo, only=frozenset(only or ()))
+        summary = _run_update(_data_dir(data_dir), choice, demo=demo, only=frozenset(only or ()))
     except OppvekstError as exc:
         console.print(f"[red bold]Feil:[/] {exc.message}\n{exc.hint}")
         raise typer.Exit(2) from exc
+    except (OSError, duckdb.Error) as exc:
+        # A full disk or an unwritable data directory: the previous snapshot still serves.
+        console.print(
+            f"[red bold]Feil:[/] kunne ikke skrive den nye datasamlingen ({exc}).\n"
+            "Sjekk ledig plass og skrivetilgang i datamappen. Den forrige datasamlingen brukes fortsatt."
+        )
+        raise typer.Exit(2) from exc
+    if not summary.published:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -7,6 +7,7 @@ published only after validation, so an interrupted or failed update leaves the p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from oppvekst.errors import OppvekstError
 from oppvekst.pipeline import demo
 from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
+from oppvekst.pipeline.carry import Carried, previous_rows
 from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
 from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
 from oppvekst.pipeline.regions_step import RegionTables
@@ -30,6 +32,7 @@ from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
 
 class Outcome(StrEnum):
     UPDATED = "oppdatert"
+    KEPT = "beholdt"
     DEMO = "demotall"
     FAILED = "feilet"
     EMPTY = "ingen data"
@@ -46,10 +49,11 @@ class IndicatorResult:
 
 @dataclass(frozen=True, slots=True)
 class UpdateSummary:
-    snapshot_id: str
-    path: Path
+    snapshot_id: str | None  # the snapshot now served (the previous one when nothing was new)
+    path: Path | None
     data_mode: str
     results: tuple[IndicatorResult, ...]
+    published: bool = True
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
@@ -68,6 +72,10 @@ class _State:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     provenance: list[dict[str, object]] = field(default_factory=list)
     results: list[IndicatorResult] = field(default_factory=list)
+    carried: Carried | None = None
+
+    def updated(self) -> set[str]:
+        return {r.indicator_id for r in self.results if r.outcome is Outcome.UPDATED}
 
 
 def run_update(
@@ -95,6 +103,15 @@ def run_update(
             for indicator in derived:
                 progress.step(indicator.id)
                 _one_derived(indicator, regions, state)
+            if not state.updated() and not fill_with_demo:
+                # Nothing new: publishing would only risk the data being served.
+                writer.abandon()
+                previous = data_dir.current_id()
+                mode = context.mode_label
+                kept = tuple(_kept_note(r) for r in state.results)
+                path = data_dir.current_path() if previous else None
+                return UpdateSummary(previous, path, mode, kept, published=False)
+            _carry_forward(catalog, data_dir, regions, state)
             if fill_with_demo:
                 _fill_demo(chosen, regions, state)
             _write(writer, catalog, regions, state, context, fill_with_demo)
@@ -104,6 +121,23 @@ def run_update(
             raise
     mode = context.mode_label + (" + demo" if fill_with_demo else "")
     return UpdateSummary(writer.snapshot_id, path, mode, tuple(state.results))
+
+
+def _kept_note(result: IndicatorResult) -> IndicatorResult:
+    if result.outcome is Outcome.UPDATED:
+        return result
+    note = " Forrige tall beholdes." if result.message else "Forrige tall beholdes."
+    return dataclasses.replace(result, message=result.message + note)
+
+
+def _carry_forward(
+    catalog: Catalog, data_dir: DataDir, regions: RegionTables, state: _State
+) -> None:
+    """Indicators without new rows keep the previous snapshot's rows (see pipeline/carry.py)."""
+    missing = [i.id for i in catalog if i.id not in state.frames]
+    state.carried = previous_rows(data_dir, missing, regions.codes)
+    kept = state.carried.indicator_ids
+    state.results = [_kept_note(r) if r.indicator_id in kept else r for r in state.results]
 
 
 def _one_indicator(
@@ -174,10 +208,19 @@ def _one_derived(indicator: Indicator, regions: RegionTables, state: _State) -> 
 
 
 def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:
-    population = regions.demo_population(state.frames.get(demo.POPULATION_INDICATOR))
-    done = {r.indicator_id for r in state.results if r.outcome is Outcome.UPDATED}
+    carried = state.carried.observations if state.carried is not None else pd.DataFrame()
+    children = state.frames.get(demo.POPULATION_INDICATOR)
+    if children is None and len(carried):
+        children = carried[carried["indicator_id"] == demo.POPULATION_INDICATOR]
+    population = regions.demo_population(children)
+    real_carried = (
+        set(carried.loc[~carried["synthetic"].astype(bool), "indicator_id"])
+        if len(carried)
+        else set()
+    )
+    done = state.updated() | real_carried
     why = {r.indicator_id: r.message for r in state.results if r.outcome is not Outcome.UPDATED}
-    state.results = [r for r in state.results if r.outcome is Outcome.UPDATED]
+    state.results = [r for r in state.results if r.indicator_id in done]
     for indicator in chosen:
         if indicator.id in done:
             continue
@@ -237,6 +280,12 @@ def _write(
     frames = []
     for indicator_id, frame in state.frames.items():
         frames.append(finalise(catalog.indicator(indicator_id), frame, regions))
+    carried_provenance = pd.DataFrame()
+    if state.carried is not None and len(state.carried.observations):
+        # Only what this update did not produce anew (a demo fill replaces old demo rows).
+        old = state.carried.observations
+        frames.append(old[~old["indicator_id"].isin(state.frames.keys())])
+        carried_provenance = state.carried.provenance
     observations = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -245,7 +294,9 @@ def _write(
     # Sorted so DuckDB's zone maps skip most row groups for one indicator or one region.
     observations = observations.sort_values(["indicator_id", "region", "period_end", "period"])
     writer.write_frame("observations", observations[OBSERVATION_COLUMNS])
-    provenance = pd.DataFrame(state.provenance).drop_duplicates(subset="id")
+    provenance = pd.concat(
+        [pd.DataFrame(state.provenance), carried_provenance], ignore_index=True
+    ).drop_duplicates(subset="id")
     writer.write_frame("provenance", provenance)
     writer.write_frame(
         "source_status",

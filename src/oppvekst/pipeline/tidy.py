@@ -49,6 +49,10 @@ def tidy(
                 lambda code, b=breakdown: b.categories.get(code, code)
             )
     roles = _roles(work, mapping, missing)
+    for column in mapping.sum_over:
+        # Kept beside each cell until the sum, so the measure pivot never merges e.g. the two
+        # sexes of a table into one cell before they are added up.
+        out[f"_s_{column}"] = work[column].astype(str)
     if mapping.measure_column:
         pivoted = _pivot_measures(out, roles, work[mapping.measure_column].astype(str), mapping)
         return _finish(pivoted, mapping, grouped)
@@ -161,11 +165,11 @@ def _pivot_measures(
         "region",
         "period",
         *BREAKDOWN_COLUMNS,
-        *[c for c in base.columns if c.startswith("_g_")],
+        *[c for c in base.columns if c.startswith(("_g_", "_s_"))],
     ]
-    wide = base.pivot_table(
-        index=index, columns="_role", values="_v", aggfunc="first", dropna=False
-    )
+    # groupby + unstack keeps exactly the cells the source has (a pivot_table with dropna=False
+    # would build the full cartesian product of every index level).
+    wide = base.groupby([*index, "_role"], sort=False)["_v"].first().unstack("_role")
     # The status describes the value: take it from the value cell where one is mapped (a source
     # may hide the count but publish the share), else from the numerator.
     status_role = "value" if mapping.value else "numerator"
