@@ -162,12 +162,6 @@ def test_no_input_makes_a_server_error_beyond_the_known_one(walk: Walk) -> None:
     assert not unexpected, "\n".join(unexpected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: ?omrade=<unknown code> on /indikator/{id}, /sammenlign and their /embed/ "
-    "pages raises KeyError in web/analysis.py (500 instead of the 404 error page); remove this "
-    "marker when fixed",
-)
 def test_unknown_area_on_the_indicator_page_is_not_a_server_error(walk: Walk) -> None:
     assert not walk.server_errors, "\n".join(walk.server_errors)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -18,7 +18,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
 from oppvekst.stats import comparison
 from oppvekst.store import Store
-from oppvekst.views.regions import RegionRef, region_ref
+from oppvekst.views.regions import RegionRef, region_ref, unknown_region
 
 MapLevel = Literal["kommune", "bydel", "fylke"]
 MAX_AREAS = 30
@@ -173,6 +173,10 @@ def areas_from_param(store: Store, text: str | None) -> list[str]:
     codes = list(dict.fromkeys(codes))
     if len(codes) > MAX_AREAS:
         raise BadRequest(f"Velg høyst {MAX_AREAS} områder om gangen.", hint="Fjern noen områder.")
+    for code in codes:
+        if code not in store.regions:
+            # A former code names what it became; anything else gets the usual 404 with hints.
+            raise unknown_region(store, code)
     return codes
 
 
@@ -204,27 +208,45 @@ def series(
         breakdown=dict(breakdown) if breakdown else None,
     )
     names = {a.code: a.name for a in areas}
-    points = tuple(
-        Point(
-            region=str(r["region"]),
-            name=names[str(r["region"])],
-            period=str(r["period"]),
-            period_end=int(r["period_end"]),
-            value=num(r["value"]),
-            lower95=num(r["lower95"]),
-            upper95=num(r["upper95"]),
-            numerator=num(r["numerator"]),
-            denominator=num(r["denominator"]),
-            status=(str(r["status"]) if isinstance(r["status"], str) and r["status"] else None),
-            flags=(str(r["flags"]) if isinstance(r["flags"], str) and r["flags"] else None),
-            synthetic=bool(r["synthetic"]),
-        )
-        for r in obs.to_dict("records")
-    )
+    points = tuple(point_from_record(r, names) for r in obs.to_dict("records"))
     shown = tuple(p for p in (periods or available) if any(pt.period == p for pt in points))
     chosen = tuple((k, v) for k, v in (breakdown or {}).items() if v != "total")
+    return summarised_series(indicator, areas, shown, chosen, points)
+
+
+def point_from_record(record: Mapping[Any, Any], names: Mapping[str, str]) -> Point:
+    """One observation row (a DataFrame record or a plain query row) as a chart point."""
+    return Point(
+        region=str(record["region"]),
+        name=names[str(record["region"])],
+        period=str(record["period"]),
+        period_end=int(record["period_end"]),
+        value=num(record["value"]),
+        lower95=num(record["lower95"]),
+        upper95=num(record["upper95"]),
+        numerator=num(record["numerator"]),
+        denominator=num(record["denominator"]),
+        status=_text(record["status"]),
+        flags=_text(record["flags"]),
+        synthetic=bool(record["synthetic"]),
+    )
+
+
+def _text(x: object) -> str | None:
+    # A DataFrame record holds NaN (a float, and truthy) where the database had NULL.
+    return str(x) if isinstance(x, str) and x else None
+
+
+def summarised_series(
+    indicator: Indicator,
+    areas: tuple[RegionRef, ...],
+    periods: tuple[str, ...],
+    breakdown: tuple[tuple[str, str], ...],
+    points: tuple[Point, ...],
+) -> IndicatorSeries:
+    """The series with its synthetic flag and its plain-language summary filled in."""
     draft = IndicatorSeries(
-        indicator, areas, shown, chosen, points, any(p.synthetic for p in points), ()
+        indicator, areas, periods, breakdown, points, any(p.synthetic for p in points), ()
     )
     return replace(draft, summary=tuple(series_summary(draft)))
 
