@@ -53,7 +53,8 @@ def search_key(text: str, table: dict[int, str] = _FOLD) -> str:
     return _NOT_ALNUM.sub(" ", stripped).strip()
 
 
-def _query_variants(text: str) -> set[str]:
+def query_variants(text: str) -> set[str]:
+    """The folded query plus the spellings of æ/ø/å people type on an English keyboard."""
     key = search_key(text)
     # A query typed without æøå may spell them "oe"/"aa"; names are keyed with "o"/"a".
     return {
@@ -234,7 +235,7 @@ class Registry:
         query = text.strip()
         if not query:
             return []
-        variants = _query_variants(query)
+        variants = query_variants(query)
         scored: list[tuple[int, int, int, Region]] = []
         for region in self._regions.values():
             score = _match_score(query, variants, region, self._variant_keys[region.code])
@@ -308,6 +309,12 @@ def _match_score(query: str, variants: set[str], region: Region, keys: set[str])
         return 0
     if query.isdigit():
         return 2 if region.code.startswith(query) else None
+    return name_score(variants, keys)
+
+
+def name_score(variants: set[str], keys: set[str]) -> int | None:
+    """How well a query's variants meet a name's keys: 1 the whole name, 2 its start, 3 the start
+    of a word in it, 4 anywhere in it; None when they do not meet."""
     best: int | None = None
     for variant in variants:
         for key in keys:

@@ -17,25 +17,17 @@ from oppvekst.exports.workbook import INTERVAL_TEXT
 from oppvekst.reports.figures import Figure, for_typst
 from oppvekst.reports.numbers import interval, number, observation
 from oppvekst.store import Store
-from oppvekst.views.profile import BarometerRow, Profile
+from oppvekst.views.profile import (
+    BETTER,
+    SIGNIFICANCE_MARKS,
+    WORSE,
+    BarometerRow,
+    Profile,
+    trend_mark,
+)
 
 Document = dict[str, Any]
 
-# Significance → (mark, label): the mark picks colour *and* shape in the template, and the label is
-# always printed, so nothing depends on seeing colour (the same words as the profile page).
-SIGNIFICANCE = {
-    "much_better": ("bedre", "Mye bedre"),
-    "better": ("bedre", "Bedre"),
-    "similar": ("likt", "Ingen signifikant forskjell"),
-    "worse": ("verre", "Dårligere"),
-    "much_worse": ("verre", "Mye dårligere"),
-    "higher": ("hoyere", "Høyere"),
-    "lower": ("lavere", "Lavere"),
-    "not_compared": ("ikke", "Ikke sammenlignet"),
-}
-TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→"}
-WORSE = ("worse", "much_worse")
-BETTER = ("better", "much_better")
 DEMO_NOTE = (
     "Denne rapporten inneholder SYNTETISKE DEMOTALL for indikatorene merket «Demotall». "
     "De er laget for utvikling og test, er ikke statistikk og må ikke brukes i planer eller vedtak."
@@ -78,14 +70,7 @@ METHODS = (
 
 
 def sig_mark(significance: str) -> tuple[str, str]:
-    return SIGNIFICANCE.get(significance, ("ikke", "Ikke sammenlignet"))
-
-
-def trend_mark(kind: str) -> tuple[str, str]:
-    """(arrow, judgement) of a trend kind such as ``increasing_worse``."""
-    direction, _, judgement = kind.partition("_")
-    arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
-    return arrow, {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
+    return SIGNIFICANCE_MARKS.get(significance, ("ikke", "Ikke sammenlignet"))
 
 
 def spine(row: BarometerRow) -> dict[str, float | None] | None:

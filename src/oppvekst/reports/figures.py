@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import vl_convert as vlc
@@ -23,7 +23,7 @@ from oppvekst import charts
 from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.store import Store
-from oppvekst.views.indicator import IndicatorSeries, Point, num, series_summary
+from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.regions import RegionRef, region_ref
 
 WORKERS = 2
@@ -68,26 +68,9 @@ def all_series(
         if not refs:
             continue
         names = {a.code: a.name for a in refs}
-        points = tuple(
-            Point(
-                region=str(r["region"]),
-                name=names[str(r["region"])],
-                period=str(r["period"]),
-                period_end=int(r["period_end"]),
-                value=num(r["value"]),
-                lower95=num(r["lower95"]),
-                upper95=num(r["upper95"]),
-                numerator=num(r["numerator"]),
-                denominator=num(r["denominator"]),
-                status=str(r["status"]) if r["status"] else None,
-                flags=str(r["flags"]) if r["flags"] else None,
-                synthetic=bool(r["synthetic"]),
-            )
-            for r in rows.get(ind.id, [])
-        )
+        points = tuple(point_from_record(r, names) for r in rows.get(ind.id, []))
         shown = tuple(p for p in store.periods(ind.id) if any(pt.period == p for pt in points))
-        draft = IndicatorSeries(ind, refs, shown, (), points, any(p.synthetic for p in points), ())
-        out[ind.id] = replace(draft, summary=tuple(series_summary(draft)))
+        out[ind.id] = summarised_series(ind, refs, shown, (), points)
     return out
 
 

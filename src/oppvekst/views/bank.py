@@ -13,20 +13,14 @@ from typing import Any
 
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
+from oppvekst.views import indicator as indicator_view
 from oppvekst.views.regions import LEVEL_NAMES
 
 __all__ = ["LEVEL_NAMES", "Pivot", "listing", "pivot"]
 
-BREAKDOWN_NAMES = {"sex": "Kjønn", "age": "Alder", "background": "Bakgrunn", "grade": "Trinn"}
-# The breakdowns' names in page URLs (Norwegian, like the rest of what a person sees).
-BREAKDOWN_PARAMS = {"sex": "kjonn", "age": "alder", "background": "bakgrunn", "grade": "trinn"}
-CATEGORY_NAMES = {
-    "total": "I alt",
-    "male": "Gutter",
-    "female": "Jenter",
-    "boys": "Gutter",
-    "girls": "Jenter",
-}
+BREAKDOWN_NAMES = indicator_view.BREAKDOWN_LABELS
+# Column → the breakdown's name in page URLs (Norwegian, like the rest of what a person sees).
+BREAKDOWN_PARAMS = {column: param for param, column in indicator_view.BREAKDOWN_PARAMS.items()}
 # Levels from the broadest down; a pivot at the country level is one row and still useful.
 LEVEL_ORDER = ("land", "fylke", "kommune", "bydel")
 MAX_PIVOT_PERIODS = 30
@@ -188,14 +182,12 @@ def listing(store: Store, wanted: BankFilter) -> BankListing:
 
 
 def category_label(column: str, category: str) -> str:
-    """Norwegian label of a breakdown category: age ``0-5`` → ``0–5 år``."""
-    if category in CATEGORY_NAMES:
-        return CATEGORY_NAMES[category]
-    if column == "age" and category.replace("-", "").isdigit():
-        return category.replace("-", "–") + " år"
-    if column == "grade" and category.isdigit():
-        return f"{category}. trinn"
-    return category
+    """Norwegian label of a breakdown category: age ``0-5`` → ``0–5 år``.
+
+    As on the indicator page, except that the total reads "I alt" in a table, where the indicator
+    page's selector offers "Alle".
+    """
+    return "I alt" if category == "total" else indicator_view.category_label(column, category)
 
 
 def _options(values: list[str]) -> tuple[Option, ...]:

@@ -19,6 +19,30 @@ from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark, benchmark_values
 from oppvekst.views.regions import RegionRef, region_ref
 
+# Significance → (mark, short Norwegian label), the same on the profile page and in its PDF. The
+# mark picks a colour *and* a marker shape, and the label is always printed, so nothing depends on
+# seeing colour.
+SIGNIFICANCE_MARKS: dict[str, tuple[str, str]] = {
+    "much_better": ("bedre", "Mye bedre"),
+    "better": ("bedre", "Bedre"),
+    "similar": ("likt", "Ingen signifikant forskjell"),
+    "worse": ("verre", "Dårligere"),
+    "much_worse": ("verre", "Mye dårligere"),
+    "higher": ("hoyere", "Høyere"),
+    "lower": ("lavere", "Lavere"),
+    "not_compared": ("ikke", "Ikke sammenlignet"),
+}
+WORSE = ("worse", "much_worse")
+BETTER = ("better", "much_better")
+TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→"}
+
+
+def trend_mark(kind: str) -> tuple[str, str]:
+    """(arrow, judgement mark) of a trend kind such as ``increasing_worse``; "–" when it has none."""
+    direction, _, judgement = kind.partition("_")
+    arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
+    return arrow, {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
+
 
 @dataclass(frozen=True, slots=True)
 class BarometerRow:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from oppvekst.regions import normalise_code, search_key
+from oppvekst.regions import name_score, normalise_code, query_variants, search_key
 from oppvekst.store import Store
 from oppvekst.views.regions import LEVEL_NAMES
 
@@ -60,40 +60,9 @@ def _exact(results: SearchResults) -> bool:
     return len(same) == 1 and same[0] is first
 
 
-def query_variants(text: str) -> set[str]:
-    """The folded query plus the spellings of æ/ø/å people type on an English keyboard."""
-    key = search_key(text)
-    return {
-        key,
-        key.replace("oe", "o"),
-        key.replace("aa", "a"),
-        key.replace("aa", "a").replace("oe", "o"),
-    }
-
-
 def _name_keys(name: str, key: str) -> set[str]:
     # The stored key spells æ as "ae"; "barum" and "berum" (æ left out, or typed as e) match too.
     return {key, search_key(name), key.replace("ae", "a"), key.replace("ae", "e")}
-
-
-def _score(variants: set[str], keys: set[str]) -> int | None:
-    best: int | None = None
-    for variant in variants:
-        if not variant:
-            continue
-        for key in keys:
-            if key == variant:
-                score = 1
-            elif key.startswith(variant):
-                score = 2
-            elif f" {variant}" in f" {key}":
-                score = 3
-            elif variant in key:
-                score = 4
-            else:
-                continue
-            best = score if best is None else min(best, score)
-    return best
 
 
 def search(store: Store, text: str, limit: int = 8) -> SearchResults:
@@ -141,7 +110,7 @@ def _regions(store: Store, query: str, limit: int) -> tuple[SearchHit, ...]:
     else:
         variants = query_variants(query)
         for order, (code, row) in enumerate(store.regions.items()):
-            score = _score(variants, _name_keys(row.name, row.search_key))
+            score = name_score(variants, _name_keys(row.name, row.search_key))
             if score is not None:
                 scored.append((score, _LEVEL_RANK.get(row.level, 9), order, code))
     scored.sort()

@@ -61,9 +61,23 @@ def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) 
 
 
 # --- Data downloads -----------------------------------------------------------------------------
+# (key, label, address); the key becomes the link's ``data-format``.
+DataLink = tuple[str, str, str]
+FORMAT_NAMES = (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
+
+
+def _api(query: dict[str, str], fmt: str) -> str:
+    return "/api/v1/data?" + urlencode({**query, "format": fmt})
+
+
+def _each_format(query: dict[str, str], label: str, key_prefix: str = "") -> list[DataLink]:
+    """One link per format, the format's name in brackets after ``label``."""
+    return [(key_prefix + fmt, f"{label} ({name})", _api(query, fmt)) for fmt, name in FORMAT_NAMES]
+
+
 def series_downloads(
     indicator_id: str, series: iv.IndicatorSeries, breakdown: dict[str, str]
-) -> list[tuple[str, str, str]]:
+) -> list[DataLink]:
     base = {"indicator": indicator_id, "region": ",".join(a.code for a in series.areas)}
     if series.periods:
         base["period"] = ",".join(series.periods)
@@ -73,51 +87,30 @@ def series_downloads(
         ("xlsx", "Excel (xlsx) med metadata"),
         ("jsonstat2", "JSON-stat 2.0 (for programmer)"),
     )
-    return [
-        (fmt, label, "/api/v1/data?" + urlencode({**base, "format": fmt})) for fmt, label in formats
-    ]
+    return [(fmt, label, _api(base, fmt)) for fmt, label in formats]
 
 
-def full_downloads(indicator_id: str) -> list[tuple[str, str, str]]:
-    return [
-        (
-            f"alle-{fmt}",
-            f"Hele indikatoren, alle områder og perioder ({name})",
-            "/api/v1/data?" + urlencode({"indicator": indicator_id, "format": fmt}),
-        )
-        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
-    ]
+def full_downloads(indicator_id: str) -> list[DataLink]:
+    return _each_format(
+        {"indicator": indicator_id}, "Hele indikatoren, alle områder og perioder", "alle-"
+    )
 
 
 def map_downloads(
     indicator_id: str, values: iv.MapValues, breakdown: dict[str, str]
-) -> list[tuple[str, str, str]]:
+) -> list[DataLink]:
     base = {
         "indicator": indicator_id,
         "region": ",".join(r.code for r in values.rows),
         "period": values.period,
         **breakdown,
     }
-    return [
-        (
-            fmt,
-            f"Kartets tall, {values.period} ({name})",
-            "/api/v1/data?" + urlencode({**base, "format": fmt}),
-        )
-        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
-    ]
+    return _each_format(base, f"Kartets tall, {values.period}")
 
 
-def selection_downloads(ids: list[str], codes: list[str] | None) -> list[tuple[str, str, str]]:
+def selection_downloads(ids: list[str], codes: list[str] | None) -> list[DataLink]:
     base = {"indicator": ",".join(ids)}
     if codes:
         base["region"] = ",".join(codes)
     where = "de valgte områdene" if codes else "alle kommuner"
-    return [
-        (
-            fmt,
-            f"Indikatorene for {where}, alle perioder ({name})",
-            "/api/v1/data?" + urlencode({**base, "format": fmt}),
-        )
-        for fmt, name in (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
-    ]
+    return _each_format(base, f"Indikatorene for {where}, alle perioder")

@@ -19,7 +19,14 @@ from oppvekst.regions import normalise_code
 from oppvekst.store import Store
 from oppvekst.views import bank, packages, search, status
 from oppvekst.views.benchmark import benchmark_from_query
-from oppvekst.views.profile import BarometerRow, profile
+from oppvekst.views.profile import (
+    BETTER,
+    SIGNIFICANCE_MARKS,
+    WORSE,
+    BarometerRow,
+    profile,
+    trend_mark,
+)
 from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
 from oppvekst.web.app import current_store, wants_json
 from oppvekst.web.rendering import render
@@ -27,34 +34,11 @@ from oppvekst.web.rendering import render
 router = APIRouter(default_response_class=HTMLResponse)
 StoreDep = Annotated[Store, Depends(current_store)]
 
-# Significance → (CSS class, short Norwegian label). The class picks a colour *and* a marker shape,
-# and the label is always printed, so nothing depends on seeing colour.
-SIGNIFICANCE = {
-    "much_better": ("bedre", "Mye bedre"),
-    "better": ("bedre", "Bedre"),
-    "similar": ("likt", "Ingen signifikant forskjell"),
-    "worse": ("verre", "Dårligere"),
-    "much_worse": ("verre", "Mye dårligere"),
-    "higher": ("hoyere", "Høyere"),
-    "lower": ("lavere", "Lavere"),
-    "not_compared": ("ikke", "Ikke sammenlignet"),
-}
-TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→", "cannot_calculate": "–"}
-WORSE = ("worse", "much_worse")
 SPINE_PAD, SPINE_SPAN = 8.0, 144.0  # the marker must fit inside the 160 px box at both ends
-BETTER = ("better", "much_better")
 
 
 def _time(value: datetime | None) -> str:
     return value.strftime("%d.%m.%Y kl. %H.%M") if value else "–"
-
-
-def _trend(kind: str) -> tuple[str, str]:
-    """(arrow, CSS class) of a trend kind such as ``increasing_worse``."""
-    direction, _, judgement = kind.partition("_")
-    arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
-    css = {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
-    return arrow, css
 
 
 def spine(row: BarometerRow) -> dict[str, float] | None:
@@ -95,8 +79,8 @@ def _page(
     request: Request, template: str, store: Store | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     helpers = {
-        "SIGNIFICANCE": SIGNIFICANCE,
-        "trend_marker": _trend,
+        "SIGNIFICANCE": SIGNIFICANCE_MARKS,
+        "trend_marker": trend_mark,
         "spine": spine,
         "when": _time,
         "category_label": bank.category_label,
