@@ -6,25 +6,18 @@ are Vega-Lite specs placed in a ``<script type="application/json">`` block and d
 ``/static/js/charts.js`` with the locally served vega-embed bundle; the table beside each chart is
 server-rendered, so the page reads fine without JavaScript. What a URL selects is read in
 ``web.selection`` (shared with the image downloads and embeds); the links a chart offers are made
-in ``web.links``.
+in ``web.links``; the boundary layers and the vega bundle are served by ``web.assets``.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-from collections import OrderedDict
-from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount
 
 from oppvekst import charts
-from oppvekst.charts.maps import wound_for_d3
 from oppvekst.charts.options import ACCENTS, CLASSIFICATION_LABELS, PALETTE_LABELS, SIZE_LABELS
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
@@ -32,14 +25,12 @@ from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
-from oppvekst.web import links
+from oppvekst.web import assets, links
 from oppvekst.web.app import current_store
 from oppvekst.web.rendering import SYMBOLS, render
 from oppvekst.web.selection import (
     GROUP_KINDS,
-    MAP_LEVELS,
     boundaries_for,
-    boundaries_root,
     compare_selection,
     composite_selection,
     cross_selection,
@@ -52,6 +43,8 @@ from oppvekst.web.selection import (
 
 router = APIRouter(default_response_class=HTMLResponse)
 StoreDep = Annotated[Store, Depends(current_store)]
+# The boundary layers and the vega bundle that these pages load come with them.
+router.include_router(assets.router)
 
 TABS = (
     ("figur", "Figur"),
@@ -60,8 +53,6 @@ TABS = (
     ("om", "Om indikatoren"),
     ("last-ned", "Last ned"),
 )
-BUNDLE_PATH = "/static/vendor/vega-bundle.js"
-FALLBACK_BUNDLE_PATH = "/vendor/vega-bundle.js"
 INTERVAL_TEXT = {
     "wilson": "95 %-intervallet er beregnet med Wilsons metode for andeler "
     "(riktig også ved små tall og ved 0).",
@@ -75,26 +66,12 @@ INTERVAL_TEXT = {
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
-def bundle_url(request: Request) -> str:
-    """Where the vega bundle is reachable: the canonical path unless /static shadows it."""
-    for route in request.app.router.routes:
-        if isinstance(route, Mount) and route.path == "/static":
-            return FALLBACK_BUNDLE_PATH
-        if getattr(route, "path", None) == BUNDLE_PATH:
-            return BUNDLE_PATH
-    return FALLBACK_BUNDLE_PATH
-
-
-def versioned_bundle_url(request: Request) -> str:
-    return bundle_url(request) + "?v=" + _bundle()[1][:12]
-
-
 def _page(request: Request, template: str, store: Store, **context: Any) -> HTMLResponse:
     return render(
         request,
         template,
         store,
-        vega_bundle=versioned_bundle_url(request),
+        vega_bundle=assets.versioned_bundle_url(request),
         ACCENTS=ACCENTS,
         SIZE_LABELS=SIZE_LABELS,
         SYMBOLS=SYMBOLS,
@@ -138,71 +115,6 @@ def _region_options(
     store: Store, levels: tuple[str, ...] = ("kommune", "fylke", "bydel", "land")
 ) -> list[tuple[str, str]]:
     return [(c, r.name) for c, r in store.regions.items() if r.level in levels]
-
-
-# --- Boundary layers and the vega bundle ---------------------------------------------------------
-_GEO_CACHE: OrderedDict[tuple[Any, ...], tuple[bytes, bytes, str]] = OrderedDict()
-GEO_CACHE_SIZE = 48
-
-
-@router.get("/kart/{level}.geojson", response_model=None)
-def boundary_layer(
-    request: Request,
-    store: StoreDep,
-    level: str,
-    fylke: str | None = None,
-    koder: str | None = None,
-    aar: int = 2024,
-) -> Response:
-    if level not in MAP_LEVELS:
-        raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Bruk kommune, fylke eller bydel.")
-    boundaries = boundaries_for(store)
-    if boundaries is None:
-        raise BadRequest(
-            "Kartgrensene er ikke installert på denne serveren.", hint="Se tabellen i stedet."
-        )
-    codes = tuple(sorted(c.strip() for c in koder.split(","))) if koder else None
-    key = (str(boundaries_root(store)), level, aar, fylke, codes)
-    if key not in _GEO_CACHE:
-        layer = wound_for_d3(boundaries.layer(level, aar, county=fylke, codes=codes))
-        raw = json.dumps(layer, separators=(",", ":")).encode()
-        _GEO_CACHE[key] = (raw, gzip.compress(raw, 6), hashlib.sha256(raw).hexdigest()[:20])
-        while len(_GEO_CACHE) > GEO_CACHE_SIZE:
-            _GEO_CACHE.popitem(last=False)
-    raw, packed, etag = _GEO_CACHE[key]
-    return _cached_response(request, raw, packed, etag, "application/geo+json", max_age=86_400)
-
-
-@cache
-def _bundle() -> tuple[bytes, str, bytes]:
-    import vl_convert
-
-    raw = vl_convert.javascript_bundle().encode()  # type: ignore[call-arg]
-    return raw, hashlib.sha256(raw).hexdigest()[:20], gzip.compress(raw, 6)
-
-
-def _cached_response(
-    request: Request, raw: bytes, packed: bytes, etag: str, media: str, max_age: int
-) -> Response:
-    headers = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
-    }
-    if request.headers.get("if-none-match") == f'"{etag}"':
-        return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(packed, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
-    return Response(raw, media_type=media, headers=headers)
-
-
-@router.get(BUNDLE_PATH, response_model=None, include_in_schema=False)
-@router.get(FALLBACK_BUNDLE_PATH, response_model=None, include_in_schema=False)
-def vega_bundle(request: Request) -> Response:
-    raw, etag, packed = _bundle()
-    return _cached_response(
-        request, raw, packed, etag, "text/javascript; charset=utf-8", max_age=31_536_000
-    )
 
 
 # --- Indicator page ---------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from oppvekst.charts.render import (
 )
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
-from oppvekst.web import analysis, links, selection
+from oppvekst.web import assets, links, selection
 from oppvekst.web.app import current_store
 from oppvekst.web.rendering import number, observation, render
 
@@ -375,7 +375,7 @@ def _embed(request: Request, store: Store, chart: TakenChart, page_path: str) ->
         spec=chart.spec,
         frozen=frozen,
         page_url=_page_url(request, page_path),
-        vega_bundle=analysis.versioned_bundle_url(request),
+        vega_bundle=assets.versioned_bundle_url(request),
     )
 
 
