@@ -62,10 +62,19 @@ def _get_routes(app: FastAPI) -> list[APIRoute]:
 _READ = re.compile(r"(?:query_params|params)(?:\.get|\.getlist)?[(\[]\"([a-z_]+)\"")
 
 
+# Modules that read a page's URL on its behalf (shared by the page, image and embed handlers).
+URL_READERS = ("oppvekst.web.selection", "oppvekst.views.benchmark")
+
+
 def _undeclared(route: APIRoute) -> set[str]:
-    """Query names a page reads from ``request.query_params`` itself (not in the signature)."""
-    module = sys.modules.get(route.endpoint.__module__)
-    return set(_READ.findall(inspect.getsource(module))) if module else set()
+    """Query names a page reads from the URL itself (not in the signature): in its own module or
+    in the shared URL readers it calls."""
+    names: set[str] = set()
+    for module_name in (route.endpoint.__module__, *URL_READERS):
+        module = sys.modules.get(module_name)
+        if module is not None:
+            names |= set(_READ.findall(inspect.getsource(module)))
+    return names
 
 
 def _all_read_names() -> set[str]:
