@@ -4,6 +4,7 @@ Retry-After, problem+json in Norwegian) and the bounded render queue (503 + Retr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import httpx
@@ -140,7 +141,10 @@ def test_the_render_queue_is_bounded() -> None:
             release.set()
             return [await first, *refused]
 
-    answers = asyncio.run(scenario())
+    # A thread of its own: in a worker that also drives Playwright's sync API, this thread
+    # already has a running event loop, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        answers = pool.submit(asyncio.run, scenario()).result(timeout=60)
     assert answers[0].status_code == 200
     for refused in answers[1:]:
         assert_problem(refused, 503)
