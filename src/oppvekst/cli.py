@@ -87,9 +87,13 @@ def _run_update(
 
 def _print_summary(summary: build.UpdateSummary) -> None:
     table = Table(title=f"Oppdatering {summary.snapshot_id} ({summary.data_mode})")
-    for column in ("Indikator", "Resultat", "Rader", "Kilde"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("Melding", overflow="ellipsis", no_wrap=True, max_width=70)
+    # Fixed minimum widths: on a narrow or piped console rich would otherwise squeeze the short
+    # columns to nothing. Full failure messages are printed below the table.
+    table.add_column("Indikator", no_wrap=True, overflow="ellipsis", max_width=34)
+    table.add_column("Resultat", no_wrap=True, min_width=9)
+    table.add_column("Rader", no_wrap=True, min_width=6, justify="right")
+    table.add_column("Kilde", no_wrap=True, overflow="ellipsis", max_width=22)
+    table.add_column("Melding", overflow="ellipsis", no_wrap=True, max_width=60)
     for result in summary.results:
         style = {"feilet": "red", "demotall": "yellow"}.get(result.outcome.value, "")
         table.add_row(
