@@ -3,30 +3,48 @@
 The CSP allows no inline scripts (all JavaScript is served from /static); Vega compiles chart
 expressions with ``new Function``, hence 'unsafe-eval' for scripts. Only embed pages (``/embed/``)
 may be framed by other sites; everything else denies framing.
+
+A plain ASGI middleware (not Starlette's BaseHTTPMiddleware): it only adds headers to the response
+start message, so it costs nothing per request beyond that and never buffers a body.
 """
 
 from __future__ import annotations
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _BASE_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
+_COMMON = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+]
+_PAGE = [
+    (b"content-security-policy", f"{_BASE_CSP}; frame-ancestors 'none'".encode()),
+    (b"x-frame-options", b"DENY"),
+    *_COMMON,
+]
+_EMBED = [(b"content-security-policy", f"{_BASE_CSP}; frame-ancestors *".encode()), *_COMMON]
+_OURS = {name for name, _ in _PAGE} | {name for name, _ in _EMBED}
 
 
-class SecurityHeadersMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        embed = request.url.path.startswith("/embed/")
-        frame_rule = "frame-ancestors *" if embed else "frame-ancestors 'none'"
-        response.headers["Content-Security-Policy"] = f"{_BASE_CSP}; {frame_rule}"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        if not embed:
-            response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-        return response
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = _EMBED if str(scope.get("path", "")).startswith("/embed/") else _PAGE
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+                message = {**message, "headers": [*headers, *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
