@@ -15,16 +15,14 @@ import functools
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from oppvekst.web.process import free_port, running
 
 DATA_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ENV = {"OPPVEKST_RATE_LIMIT": "off"}  # benchmarks measure serving, not the abuse limits
@@ -43,12 +41,6 @@ class WrkResult:
     requests_per_s: float
     requests: int
     errors: int  # socket errors + non-2xx/3xx answers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @functools.cache
@@ -76,34 +68,10 @@ def serve(data_dir: Path, static_dir: Path | None = None) -> Iterator[Server]:
     port = free_port()
     command = [sys.executable, "-m", "bench.portal", "--data-dir", str(data_dir)]
     command += ["--port", str(port)] + (["--static", str(static_dir)] if static_dir else [])
-    process = subprocess.Popen(
-        command,
-        cwd=Path(__file__).resolve().parents[1],
-        env={**os.environ, **ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"The portal exited: {error[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/v1/status", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("The portal did not start within 120 s")
-            time.sleep(0.3)
-        yield Server(base, process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running(
+        command, port, environment=ENV, cwd=Path(__file__).resolve().parents[1], start_timeout=120
+    ) as server:
+        yield Server(server.base, server.pid)
 
 
 def peak_rss_mb(pid: int) -> float:

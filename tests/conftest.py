@@ -30,13 +30,7 @@ def shared_data() -> Path:
 # The real catalogue, the real offline mirror (../shared/data) and the demo fill: the same path a
 # person takes with `oppvekst update --mirror ../shared/data --demo`.
 
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-
-import httpx  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -65,48 +59,14 @@ def store(snapshot_dir: Path):  # type: ignore[no-untyped-def]
     opened.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(snapshot_dir: Path) -> Iterator[str]:
     """The real portal (uvicorn in a subprocess) on a free loopback port; yields its base URL."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oppvekst",
-            "serve",
-            "--data-dir",
-            str(snapshot_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"The portal exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
-        try:
-            if httpx.get(f"{base}/api/v1/status", timeout=1).status_code < 500:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("The portal did not start within 60 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    from oppvekst.web.process import free_port, running, serve_command
+
+    port = free_port()
+    with running(serve_command(snapshot_dir, port), port) as server:
+        yield server.base
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -4,18 +4,14 @@ portal as a uvicorn subprocess on loopback."""
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
+
+from oppvekst.web.process import free_port, running, serve_command
 
 
 def make_app(data_dir: Path, **environment: str) -> FastAPI:
@@ -48,51 +44,9 @@ def route_paths(app: FastAPI) -> set[str]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def portal(data_dir: Path, **environment: str) -> Iterator[str]:
     """The real portal (``oppvekst serve``, uvicorn) on a free loopback port; yields its URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oppvekst",
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **environment},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"The portal exited: {error[-2000:]}")
-            try:
-                if httpx.get(f"{base}/api/v1/status", timeout=2).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("The portal did not start within 90 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running(serve_command(data_dir, port), port, environment=environment) as server:
+        yield server.base

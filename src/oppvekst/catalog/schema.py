@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# One polarity for the catalogue and the statistics engine (the records' values are its values).
+from oppvekst.stats.comparison import Polarity as Polarity
+
 
 class Record(BaseModel):
     """Frozen, strict base: unknown keys in a YAML record are an error, not silently ignored."""
@@ -26,12 +29,6 @@ class Measure(StrEnum):
     MEAN = "mean"  # mean of a quantity, e.g. days of absence
     SCORE = "score"  # a scale score or index (national tests, Ungdata means)
     CHANGE = "change"  # percent change between two periods
-
-
-class Polarity(StrEnum):
-    HIGHER_BETTER = "higher_better"
-    LOWER_BETTER = "lower_better"
-    NONE = "none"  # no judgement: lower / similar / higher
 
 
 class IntervalMethod(StrEnum):

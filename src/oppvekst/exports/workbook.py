@@ -7,7 +7,6 @@ as strings (never as formulas: ``strings_to_formulas`` is off), so formula injec
 from __future__ import annotations
 
 import io
-import math
 from typing import Any
 
 import pandas as pd
@@ -40,16 +39,6 @@ def to_xlsx(download: Download) -> bytes:
     _metadata_sheet(book, download, bold, warn)
     book.close()
     return buffer.getvalue()
-
-
-def _value(x: Any) -> Any:
-    if x is None:
-        return None
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if isinstance(x, bool):
-        return "ja" if x else "nei"
-    return x
 
 
 def _column_values(column: pd.Series) -> list[Any]:
