@@ -246,3 +246,13 @@ def test_index_endpoint_ranks_every_kommune(client: TestClient) -> None:
         ["mobbing-10-trinn", 1.0],
         ["trivsel-skolen-10-trinn", 1.0],
     ]
+
+
+def test_compare_parameter_puts_the_judgement_in_the_rows(client: TestClient) -> None:
+    rows = client.get(
+        "/api/v1/data?indicator=spesialundervisning-andel&region=4203,0&period=2025-26&compare=land"
+    ).json()["rows"]
+    own = next(r for r in rows if r["region"] == "4203")
+    country = next(r for r in rows if r["region"] == "0")
+    assert own["benchmark_value"] == pytest.approx(country["value"])
+    assert own["significance"] in {"lower", "similar", "higher", "not_compared"}

@@ -15,29 +15,10 @@ import pandas as pd
 from fastapi import Request
 
 from oppvekst.errors import BadRequest
+from oppvekst.exports import COLUMNS
 
-OUT_COLUMNS = [
-    "indicator_id",
-    "region",
-    "region_name",
-    "period",
-    "sex",
-    "age",
-    "background",
-    "grade",
-    "value",
-    "numerator",
-    "denominator",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "status",
-    "flags",
-    "source",
-    "synthetic",
-    "provenance_id",
-]
+# The download columns (in their order) plus the provenance id, and the comparison when asked for.
+OUT_COLUMNS = [*COLUMNS, "provenance_id", "benchmark_region", "benchmark_value", "significance"]
 
 
 def _query_hash(request: Request) -> str:
