@@ -22,6 +22,7 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import NoSnapshot, UnknownIndicator
+from oppvekst.observations import ObservationQuery, ObservationTable
 from oppvekst.snapshot import DataDir
 
 TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
@@ -157,34 +158,10 @@ class Store:
         )
 
     # --- observations -------------------------------------------------------------------------
-    def _observation_query(
-        self,
-        indicator_ids: Sequence[str],
-        regions: Sequence[str] | None,
-        periods: Sequence[str] | None,
-        breakdown: dict[str, str] | None,
-        all_breakdowns: bool,
-    ) -> tuple[str, list[Any]]:
-        where = ["indicator_id IN (SELECT unnest(?))"]
-        params: list[Any] = [list(indicator_ids)]
-        if regions is not None:
-            where.append("region IN (SELECT unnest(?))")
-            params.append(list(regions))
-        if periods is not None:
-            where.append("period IN (SELECT unnest(?))")
-            params.append(list(periods))
-        if breakdown:
-            for column in ("sex", "age", "background", "grade"):
-                where.append(f"{column} = ?")
-                params.append(breakdown.get(column, "total"))
-        elif not all_breakdowns:
-            where.append(TOTAL_FILTER)
-        sql = (
-            "SELECT * FROM observations WHERE "
-            + " AND ".join(where)
-            + " ORDER BY indicator_id, region, period_end, period"
-        )
-        return sql, params
+    @cached_property
+    def observation_table(self) -> ObservationTable:
+        """The observations in memory, indexed (read once per snapshot; see observations.py)."""
+        return ObservationTable.load(self.frame, self._fetch)
 
     def observations(
         self,
@@ -196,9 +173,9 @@ class Store:
         all_breakdowns: bool = False,
     ) -> pd.DataFrame:
         """Observations, newest period last; totals only unless a breakdown is asked for."""
-        return self.frame(
-            *self._observation_query(indicator_ids, regions, periods, breakdown, all_breakdowns)
-        )
+        table = self.observation_table
+        query = ObservationQuery(indicator_ids, regions, periods, breakdown, all_breakdowns)
+        return table.frame(table.positions(query))
 
     def observation_records(
         self,
@@ -207,7 +184,8 @@ class Store:
         periods: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Totals as plain dicts (for pages that need a few hundred rows quickly)."""
-        return self.records(*self._observation_query(indicator_ids, regions, periods, None, False))
+        table = self.observation_table
+        return table.records(table.positions(ObservationQuery(indicator_ids, regions, periods)))
 
     def group_values(
         self, indicator_ids: Sequence[str], members: Sequence[str]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import orjson
 import pandas as pd
 from fastapi import Request
@@ -14,12 +16,12 @@ from fastapi.responses import Response
 
 from oppvekst.api.responses import cache_headers, not_modified
 from oppvekst.errors import BadRequest
-from oppvekst.exports import Download
+from oppvekst.exports import COLUMNS, Download
 from oppvekst.exports.jsonstat import to_jsonstat
-from oppvekst.exports.tabular import CsvDialect, to_csv
+from oppvekst.exports.tabular import CsvDialect, csv_bytes, to_csv
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.store import Store
-from oppvekst.views.data import Selection
+from oppvekst.views.data import Selection, selected_column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,6 +42,14 @@ MEDIA = {
     Format.XLSX: XLSX,
     Format.JSONSTAT: "application/json",
     Format.PARQUET: "application/vnd.apache.parquet",
+}
+EXTENSION = {
+    Format.JSON: "json",
+    Format.CSV: "csv",
+    Format.CSV_PLAIN: "csv",
+    Format.XLSX: "xlsx",
+    Format.JSONSTAT: "json",
+    Format.PARQUET: "parquet",
 }
 ACCEPT = {
     "text/csv": Format.CSV,
@@ -89,26 +99,48 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
         return path.read_bytes()
 
 
-def render_data(
-    request: Request, store: Store, frame: pd.DataFrame, chosen: Format, selection: Selection
+def _attachment(
+    request: Request, store: Store, chosen: Format, selection: Selection, make: Callable[[], bytes]
 ) -> Response:
     headers = cache_headers(request, store, MEDIA[chosen])
     if not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    download = make_download(request, store, frame, selection)
     name = "oppvekststatus-" + "-".join(selection.indicators)[:80]
-    if chosen is Format.CSV:
-        content, ext = to_csv(download, CsvDialect.NORWEGIAN), "csv"
-    elif chosen is Format.CSV_PLAIN:
-        content, ext = to_csv(download, CsvDialect.PLAIN), "csv"
-    elif chosen is Format.XLSX:
-        content, ext = to_xlsx(download), "xlsx"
-    elif chosen is Format.JSONSTAT:
-        content, ext = orjson.dumps(to_jsonstat(download)), "json"
-    else:
+    headers["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSION[chosen]}"'
+    return Response(make(), media_type=MEDIA[chosen], headers=headers)
+
+
+def render_csv(
+    request: Request, store: Store, positions: np.ndarray, chosen: Format, selection: Selection
+) -> Response:
+    """CSV straight from the in-memory table's columns (no DataFrame on the common path)."""
+    dialect = CsvDialect.NORWEGIAN if chosen is Format.CSV else CsvDialect.PLAIN
+
+    def make() -> bytes:
+        columns = {
+            label: selected_column(store, name, positions) for name, label in COLUMNS.items()
+        }
+        return csv_bytes(columns, dialect)
+
+    return _attachment(request, store, chosen, selection, make)
+
+
+def render_data(
+    request: Request, store: Store, frame: pd.DataFrame, chosen: Format, selection: Selection
+) -> Response:
+    def make() -> bytes:
+        download = make_download(request, store, frame, selection)
+        if chosen is Format.CSV:
+            return to_csv(download, CsvDialect.NORWEGIAN)
+        if chosen is Format.CSV_PLAIN:
+            return to_csv(download, CsvDialect.PLAIN)
+        if chosen is Format.XLSX:
+            return to_xlsx(download)
+        if chosen is Format.JSONSTAT:
+            return orjson.dumps(to_jsonstat(download))
         columns = [c for c in frame.columns if c != "flags"] + (
             ["flags"] if "flags" in frame else []
         )
-        content, ext = to_parquet(frame[columns]), "parquet"
-    headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
-    return Response(content, media_type=MEDIA[chosen], headers=headers)
+        return to_parquet(frame[columns])
+
+    return _attachment(request, store, chosen, selection, make)

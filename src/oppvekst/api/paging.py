@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,8 @@ from oppvekst.errors import BadRequest
 from oppvekst.exports import COLUMNS
 
 # The download columns (in their order) plus the provenance id, and the comparison when asked for.
-OUT_COLUMNS = [*COLUMNS, "provenance_id", "benchmark_region", "benchmark_value", "significance"]
+DATA_COLUMNS = (*COLUMNS, "provenance_id")
+OUT_COLUMNS = (*DATA_COLUMNS, "benchmark_region", "benchmark_value", "significance")
 
 
 def _query_hash(request: Request) -> str:
@@ -52,16 +54,29 @@ def decode_cursor(cursor: str, snapshot: str, query: str) -> int:
     return offset
 
 
-def page(
-    frame: pd.DataFrame, snapshot: str, request: Request, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Rows ``start:stop`` of a result, and the cursor for the rows after them (None at the end)."""
+
+    start: int
+    stop: int
+    next: str | None
+
+
+def window(request: Request, snapshot: str, total: int, limit: int, cursor: str | None) -> Window:
     query = _query_hash(request)
-    offset = decode_cursor(cursor, snapshot, query) if cursor else 0
+    start = decode_cursor(cursor, snapshot, query) if cursor else 0
+    stop = min(start + limit, total)
+    return Window(
+        start, stop, encode_cursor(start + limit, snapshot, query) if stop < total else None
+    )
+
+
+def frame_rows(frame: pd.DataFrame, part: Window) -> list[dict[str, Any]]:
+    """The window's rows of a frame as JSON-ready dicts (the path with a comparison attached)."""
     columns = [c for c in OUT_COLUMNS if c in frame.columns]
-    chunk = frame.iloc[offset : offset + limit][columns]
-    rows = [
+    chunk = frame.iloc[part.start : part.stop][columns]
+    return [
         {str(k): v for k, v in r.items()}
         for r in chunk.astype(object).where(chunk.notna(), None).to_dict("records")
     ]
-    end = offset + limit
-    return rows, encode_cursor(end, snapshot, query) if end < len(frame) else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -29,19 +28,6 @@ def _default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(type(value).__name__)
-
-
-def _clean(value: Any) -> Any:
-    """NaN is not JSON: missing numbers become null (their status says why)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.floating) and np.isnan(value):
-        return None
-    return value
 
 
 def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, str]:
@@ -71,5 +57,6 @@ def json_response(request: Request, store: Store, body: Any) -> Response:
     headers = cache_headers(request, store, "application/json")
     if not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    content = orjson.dumps(_clean(body), default=_default, option=orjson.OPT_SERIALIZE_NUMPY)
+    # orjson writes NaN as null: a missing number is null in JSON (its status says why).
+    content = orjson.dumps(body, default=_default, option=orjson.OPT_SERIALIZE_NUMPY)
     return Response(content, media_type="application/json", headers=headers)

@@ -13,13 +13,19 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from oppvekst.api.formats import Format, choose_format, render_data
-from oppvekst.api.paging import page
+from oppvekst.api.formats import Format, choose_format, render_csv, render_data
+from oppvekst.api.paging import DATA_COLUMNS, Window, frame_rows, window
 from oppvekst.api.responses import json_response
 from oppvekst.errors import BadRequest
 from oppvekst.store import Store
 from oppvekst.views.benchmark import parse_benchmark
-from oppvekst.views.data import parse_selection, select
+from oppvekst.views.data import (
+    Selection,
+    parse_selection,
+    select,
+    select_positions,
+    selected_records,
+)
 from oppvekst.views.profile import profile
 from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
 from oppvekst.web.app import current_store
@@ -296,26 +302,48 @@ def data(
         period,
         {"sex": sex, "age": age, "background": background, "grade": grade},
     )
+    if chosen is Format.JSON and not compare:
+        # The common case reads columns straight from the in-memory table: no DataFrame, and
+        # only the rows of the requested page are turned into Python values.
+        positions = select_positions(store, selection)
+        part = window(request, store.snapshot_id, len(positions), limit, cursor)
+        shown = positions[part.start : part.stop]
+        rows = selected_records(store, shown, DATA_COLUMNS)
+        synthetic = bool(store.observation_table.numbers["synthetic"][positions].any())
+        return _data_body(request, store, selection, len(positions), synthetic, rows, part)
+    if chosen in (Format.CSV, Format.CSV_PLAIN) and not compare:
+        return render_csv(request, store, select_positions(store, selection), chosen, selection)
     frame = select(store, selection)
     if compare:
         from oppvekst.api.comparisons import attach_comparison
 
         frame = attach_comparison(store, frame, compare)
     if chosen is Format.JSON:
-        rows, next_cursor = page(frame, store.snapshot_id, request, limit, cursor)
-        return json_response(
-            request,
-            store,
-            {
-                "snapshot": store.snapshot_id,
-                "notes": list(selection.regions.notes),
-                "synthetic": bool(frame["synthetic"].any()) if len(frame) else False,
-                "count": len(frame),
-                "rows": rows,
-                "next": next_cursor,
-            },
-        )
+        part = window(request, store.snapshot_id, len(frame), limit, cursor)
+        synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+        rows = frame_rows(frame, part)
+        return _data_body(request, store, selection, len(frame), synthetic, rows, part)
     return render_data(request, store, frame, chosen, selection)
+
+
+def _data_body(
+    request: Request,
+    store: Store,
+    selection: Selection,
+    count: int,
+    synthetic: bool,
+    rows: list[dict[str, Any]],
+    part: Window,
+) -> Response:
+    body = {
+        "snapshot": store.snapshot_id,
+        "notes": list(selection.regions.notes),
+        "synthetic": synthetic,
+        "count": count,
+        "rows": rows,
+        "next": part.next,
+    }
+    return json_response(request, store, body)
 
 
 @router.get("/profile/{code}", summary="Barometeret bak kommuneprofilen")

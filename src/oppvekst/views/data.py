@@ -7,11 +7,15 @@ note (``0219`` → ``3201`` Bærum), so an old bookmark or script keeps working 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from oppvekst.errors import BadRequest
+from oppvekst.observations import ObservationQuery, python_values
 from oppvekst.store import Store
 from oppvekst.views.regions import former_code_targets, unknown_region
 
@@ -118,35 +122,65 @@ def parse_selection(
     )
 
 
-def select(store: Store, selection: Selection) -> pd.DataFrame:
-    """Observations for the selection, with region names and source names attached."""
+def select_positions(store: Store, selection: Selection) -> np.ndarray:
+    """Row positions (in the store's observation table) of the selection, in display order:
+    indicator, then regions as the region list orders them, then period."""
+    table = store.observation_table
     periods = selection.periods
     latest_only = periods == ("siste",)
-    breakdown = selection.breakdown
-    wildcard = breakdown is not None and "*" in breakdown.values()
-    frame = store.observations(
-        list(selection.indicators),
-        list(selection.regions.codes),
-        None if latest_only else (list(periods) if periods else None),
-        breakdown=None if wildcard else breakdown,
-        all_breakdowns=wildcard,
+    positions = table.positions(
+        ObservationQuery(
+            selection.indicators,
+            selection.regions.codes,
+            None if latest_only else periods,
+            selection.breakdown,
+        )
     )
-    if wildcard and breakdown is not None:
-        for column in BREAKDOWNS:
-            wanted = breakdown.get(column)
-            if wanted is None:
-                frame = frame[frame[column] == "total"]
-            elif wanted != "*":
-                frame = frame[frame[column] == wanted]
-    if latest_only and len(frame):
-        last = frame.groupby("indicator_id")["period_end"].transform("max")
-        frame = frame[frame["period_end"] == last]
-    frame = frame.copy()
-    frame["region_name"] = frame["region"].map(lambda c: store.regions[c].name)
-    sources = {k: v.get("source") for k, v in store.provenance.items()}
-    frame["source"] = frame["provenance_id"].map(sources)
+    indicators = table.text["indicator_id"].codes[positions]
+    if latest_only and len(positions):
+        ends = table.numbers["period_end"][positions]
+        last = {code: ends[indicators == code].max() for code in np.unique(indicators)}
+        keep = ends == np.array([last[code] for code in indicators])
+        positions, indicators = positions[keep], indicators[keep]
+    # The table is in (indicator, region code, period) order; a stable sort on the region's rank
+    # within each indicator gives the region list's order and keeps the periods in theirs.
+    ranks = _region_ranks(store)[table.text["region"].codes[positions]]
+    return positions[np.lexsort((ranks, indicators))]
+
+
+def _region_ranks(store: Store) -> np.ndarray:
     order = {code: i for i, code in enumerate(store.regions)}
-    frame["_order"] = frame["region"].map(order)
-    return frame.sort_values(["indicator_id", "_order", "period_end", "period"]).drop(
-        columns="_order"
-    )
+    regions = store.observation_table.text["region"].values
+    return np.array([order.get(str(code), len(order)) for code in regions], dtype=np.int64)
+
+
+def selected_column(store: Store, name: str, positions: np.ndarray) -> np.ndarray:
+    """A column of the selection, including the two it gains: region name and source."""
+    table = store.observation_table
+    if name == "region_name":
+        codes = table.text["region"]
+        names = np.array([store.regions[str(c)].name for c in codes.values], dtype=object)
+        return names[codes.codes[positions]]
+    if name == "source":
+        sources = {k: v.get("source") for k, v in store.provenance.items()}
+        ids = table.text["provenance_id"]
+        values = np.array([sources.get(str(p)) for p in ids.values], dtype=object)
+        return values[ids.codes[positions]]
+    return table.column(name, positions)
+
+
+def select(store: Store, selection: Selection) -> pd.DataFrame:
+    """Observations for the selection, with region names and source names attached."""
+    positions = select_positions(store, selection)
+    frame = store.observation_table.frame(positions)
+    frame["region_name"] = selected_column(store, "region_name", positions)
+    frame["source"] = selected_column(store, "source", positions)
+    return frame
+
+
+def selected_records(
+    store: Store, positions: np.ndarray, names: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The selection's rows as plain dicts (missing numbers as None), built column by column."""
+    columns = [python_values(selected_column(store, name, positions)) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
