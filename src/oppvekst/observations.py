@@ -86,7 +86,8 @@ class TextColumn:
     lookup: dict[str, int]  # text → code
 
     def take(self, positions: np.ndarray) -> np.ndarray:
-        return self.values[self.codes[positions]]
+        taken: np.ndarray = self.values[self.codes[positions]]
+        return taken
 
     def code(self, text: str) -> int:
         return self.lookup.get(text, -1)
@@ -157,9 +158,9 @@ class ObservationTable:
         if selection.breakdown:
             # A named category, "*" for every category, and "total" where nothing is said.
             for column in BREAKDOWN_COLUMNS:
-                wanted = selection.breakdown.get(column, "total")
-                if wanted != "*":
-                    code = self.text[column].code(wanted)
+                category = selection.breakdown.get(column, "total")
+                if category != "*":
+                    code = self.text[column].code(category)
                     positions = positions[self.text[column].codes[positions] == code]
         elif not selection.all_breakdowns:
             positions = positions[self.is_total[positions]]
@@ -169,7 +170,8 @@ class ObservationTable:
     def column(self, name: str, positions: np.ndarray) -> np.ndarray:
         if name in self.text:
             return self.text[name].take(positions)
-        return self.numbers[name][positions]
+        taken: np.ndarray = self.numbers[name][positions]
+        return taken
 
     def frame(self, positions: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(

@@ -160,12 +160,14 @@ def selected_column(store: Store, name: str, positions: np.ndarray) -> np.ndarra
     if name == "region_name":
         codes = table.text["region"]
         names = np.array([store.regions[str(c)].name for c in codes.values], dtype=object)
-        return names[codes.codes[positions]]
+        taken: np.ndarray = names[codes.codes[positions]]
+        return taken
     if name == "source":
         sources = {k: v.get("source") for k, v in store.provenance.items()}
         ids = table.text["provenance_id"]
         values = np.array([sources.get(str(p)) for p in ids.values], dtype=object)
-        return values[ids.codes[positions]]
+        found: np.ndarray = values[ids.codes[positions]]
+        return found
     return table.column(name, positions)
 
 
