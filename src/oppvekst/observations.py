@@ -72,8 +72,8 @@ COLUMN_ORDER = (
     "synthetic",
 )
 BREAKDOWN_COLUMNS = ("sex", "age", "background", "grade")
-# rowid last: rows that differ only by breakdown keep the order the pipeline wrote them in.
-SORT = "indicator_id, region, period_end, period, rowid"
+# Rows are kept in (indicator_id, region, period_end, period) order; rows that differ only by
+# breakdown keep the order the pipeline wrote them in (rowid).
 
 FrameQuery = Callable[[str], pd.DataFrame]
 Fetch = Callable[[str], list[tuple[Any, ...]]]
@@ -121,21 +121,47 @@ class ObservationTable:
 
     @classmethod
     def load(cls, query: FrameQuery, fetch: Fetch) -> ObservationTable:
-        coded = ", ".join(
-            f"(dense_rank() OVER (ORDER BY {c} NULLS LAST) - 1)::INTEGER AS c_{c}"
-            for c in TEXT_COLUMNS
+        # Each text column is replaced by its code through a join with its (tiny) table of
+        # distinct values, so no Python string is made per cell; NULL gets the code after the
+        # last value (whose slot holds None).
+        text_values: dict[str, list[Any]] = {}
+        joins, coded = [], []
+        for n, column in enumerate(TEXT_COLUMNS):
+            rows = fetch(
+                f"SELECT DISTINCT {column} FROM observations WHERE {column} IS NOT NULL ORDER BY 1"  # noqa: S608
+            )
+            text_values[column] = [r[0] for r in rows]
+            joins.append(  # column names are this module's constants, never input
+                f"LEFT JOIN (SELECT v, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS c FROM "  # noqa: S608
+                f"(SELECT DISTINCT {column} AS v FROM observations WHERE {column} IS NOT NULL)) "
+                f"d{n} ON d{n}.v = o.{column}"
+            )
+            coded.append(f"coalesce(d{n}.c, {len(rows)}) AS c_{column}")
+        numbers = ", ".join(f"o.{c}" for c in NUMBER_COLUMNS)
+        frame = query(
+            f"SELECT {', '.join(coded)}, {numbers}, o.rowid AS row_id "  # noqa: S608
+            f"FROM observations o {' '.join(joins)}"
         )
-        numbers = ", ".join(NUMBER_COLUMNS)
-        frame = query(f"SELECT {coded}, {numbers} FROM observations ORDER BY {SORT}")  # noqa: S608
+        # Sorted here rather than in SQL: a stable numpy sort of small integer keys needs far
+        # less memory than DuckDB sorting the whole row. Codes follow the texts' sort order.
+        order = np.lexsort(
+            (
+                frame["row_id"].to_numpy(),
+                frame["c_period"].to_numpy(),
+                frame["period_end"].to_numpy(),
+                frame["c_region"].to_numpy(),
+                frame["c_indicator_id"].to_numpy(),
+            )
+        )
         text: dict[str, TextColumn] = {}
-        for column in TEXT_COLUMNS:
-            rows = fetch(f"SELECT DISTINCT {column} FROM observations ORDER BY 1 NULLS LAST")  # noqa: S608
-            values = np.empty(len(rows), dtype=object)
-            values[:] = [r[0] for r in rows]
-            codes = frame[f"c_{column}"].to_numpy(dtype=np.int32)
-            lookup = {str(v): i for i, v in enumerate(values) if v is not None}
+        for column, distinct in text_values.items():
+            values = np.empty(len(distinct) + 1, dtype=object)
+            values[:-1] = distinct
+            values[-1] = None
+            codes = frame[f"c_{column}"].to_numpy(dtype=np.int32)[order]
+            lookup = {str(v): i for i, v in enumerate(distinct)}
             text[column] = TextColumn(codes, values, lookup)
-        return cls(text, {c: frame[c].to_numpy() for c in NUMBER_COLUMNS})
+        return cls(text, {c: frame[c].to_numpy()[order] for c in NUMBER_COLUMNS})
 
     # --- choosing rows ---------------------------------------------------------------------------
     def positions(self, selection: ObservationQuery) -> np.ndarray:

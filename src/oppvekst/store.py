@@ -288,4 +288,11 @@ class StoreManager:
                     while len(self._retired) > 2:
                         self._retired.pop(0).close()
                 self._store = Store(path)
+                # Read the observation table now, beside the requests still served from the
+                # old store, so the first request on the new snapshot does not wait for it.
+                threading.Thread(target=_warm, args=(self._store,), daemon=True).start()
             return self._store
+
+
+def _warm(store: Store) -> None:
+    store.observation_table  # noqa: B018 (a cached property: reading it fills it)
