@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup system serve check fmt lint types test bench clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in requirements.lock (what `make audit` checks), so a new upstream
+# release can neither change a fresh machine's environment nor fail the audit's lock comparison.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock pip setuptools
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
