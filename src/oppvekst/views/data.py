@@ -159,7 +159,10 @@ def selected_column(store: Store, name: str, positions: np.ndarray) -> np.ndarra
     table = store.observation_table
     if name == "region_name":
         codes = table.text["region"]
-        names = np.array([store.regions[str(c)].name for c in codes.values], dtype=object)
+        regions = store.regions
+        names = np.array(
+            [regions[c].name if c in regions else None for c in codes.values], dtype=object
+        )
         taken: np.ndarray = names[codes.codes[positions]]
         return taken
     if name == "source":
