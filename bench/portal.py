@@ -64,12 +64,19 @@ def build_demo_data() -> Path:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path, static_dir: Path | None = None) -> Iterator[Server]:
+def serve(
+    data_dir: Path, static_dir: Path | None = None, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
     port = free_port()
     command = [sys.executable, "-m", "bench.portal", "--data-dir", str(data_dir)]
     command += ["--port", str(port)] + (["--static", str(static_dir)] if static_dir else [])
+    environment = {**ENV, **(settings or {})}
     with running(
-        command, port, environment=ENV, cwd=Path(__file__).resolve().parents[1], start_timeout=120
+        command,
+        port,
+        environment=environment,
+        cwd=Path(__file__).resolve().parents[1],
+        start_timeout=120,
     ) as server:
         yield Server(server.base, server.pid)
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from oppvekst.api.answers import ANSWERS, answer_key, keep, replay
 from oppvekst.api.formats import Format, choose_format, render_csv, render_data
 from oppvekst.api.paging import DATA_COLUMNS, Window, frame_rows, window
 from oppvekst.api.responses import json_response
@@ -295,6 +296,10 @@ def data(
 ) -> Response:
     _guard(request)
     chosen = choose_format(format, request.headers.get("accept", ""))
+    key = answer_key(store, request, chosen.value)
+    answer = ANSWERS.get(key)
+    if answer is not None:
+        return replay(request, store, answer)
     selection = parse_selection(
         store,
         indicator,
@@ -302,6 +307,18 @@ def data(
         period,
         {"sex": sex, "age": age, "background": background, "grade": grade},
     )
+    return keep(key, _answer(request, store, selection, chosen, compare, limit, cursor))
+
+
+def _answer(
+    request: Request,
+    store: Store,
+    selection: Selection,
+    chosen: Format,
+    compare: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Response:
     if chosen is Format.JSON and not compare:
         # The common case reads columns straight from the in-memory table: no DataFrame, and
         # only the rows of the requested page are turned into Python values.

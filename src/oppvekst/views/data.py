@@ -7,6 +7,7 @@ note (``0219`` → ``3201`` Bærum), so an old bookmark or script keeps working 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -144,33 +145,43 @@ def select_positions(store: Store, selection: Selection) -> np.ndarray:
         positions, indicators = positions[keep], indicators[keep]
     # The table is in (indicator, region code, period) order; a stable sort on the region's rank
     # within each indicator gives the region list's order and keeps the periods in theirs.
-    ranks = _region_ranks(store)[table.text["region"].codes[positions]]
+    ranks = labels(store).region_ranks[table.text["region"].codes[positions]]
     return positions[np.lexsort((ranks, indicators))]
 
 
-def _region_ranks(store: Store) -> np.ndarray:
-    order = {code: i for i, code in enumerate(store.regions)}
-    regions = store.observation_table.text["region"].values
-    return np.array([order.get(str(code), len(order)) for code in regions], dtype=np.int64)
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Per region and provenance code of a store's table: display rank, name and source."""
+
+    region_ranks: np.ndarray
+    region_names: np.ndarray
+    sources: np.ndarray
+
+
+@functools.lru_cache(maxsize=4)  # a few stores: the current one and those retiring
+def labels(store: Store) -> Labels:
+    table = store.observation_table
+    regions = store.regions
+    order = {code: i for i, code in enumerate(regions)}
+    codes = table.text["region"].values
+    provenance = {k: v.get("source") for k, v in store.provenance.items()}
+    return Labels(
+        np.array([order.get(c, len(order)) for c in codes], dtype=np.int64),
+        np.array([regions[c].name if c in regions else None for c in codes], dtype=object),
+        np.array([provenance.get(p) for p in table.text["provenance_id"].values], dtype=object),
+    )
 
 
 def selected_column(store: Store, name: str, positions: np.ndarray) -> np.ndarray:
     """A column of the selection, including the two it gains: region name and source."""
     table = store.observation_table
     if name == "region_name":
-        codes = table.text["region"]
-        regions = store.regions
-        names = np.array(
-            [regions[c].name if c in regions else None for c in codes.values], dtype=object
-        )
-        taken: np.ndarray = names[codes.codes[positions]]
-        return taken
+        names: np.ndarray = labels(store).region_names[table.text["region"].codes[positions]]
+        return names
     if name == "source":
-        sources = {k: v.get("source") for k, v in store.provenance.items()}
-        ids = table.text["provenance_id"]
-        values = np.array([sources.get(str(p)) for p in ids.values], dtype=object)
-        found: np.ndarray = values[ids.codes[positions]]
-        return found
+        codes = table.text["provenance_id"].codes[positions]
+        sources: np.ndarray = labels(store).sources[codes]
+        return sources
     return table.column(name, positions)
 
 
