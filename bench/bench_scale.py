@@ -95,9 +95,14 @@ def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
 
 def _measure(data: Path) -> tuple[dict[str, list[float]], float]:
     """Sequential requests (one warm-up, then REPEAT): at 10× some answers take longer than a
-    wrk window, and the growth per request is the point here (load is in bench_load)."""
+    wrk window, and the growth per request is the point here (load is in bench_load). The API's
+    answer cache is off, so every request is computed on the data at this scale."""
     times: dict[str, list[float]] = {}
-    with serve(data) as server, httpx.Client(base_url=server.base, timeout=300) as http:
+    settings = {"OPPVEKST_ANSWER_CACHE_MB": "0"}
+    with (
+        serve(data, None, settings) as server,
+        httpx.Client(base_url=server.base, timeout=300) as http,
+    ):
         for label, path in PATHS.items():
             times[label] = measure(lambda p=path: http.get(p).raise_for_status(), repeat=REPEAT)
         memory = peak_rss_mb(server.pid)
