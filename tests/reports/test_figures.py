@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import vl_convert as vlc
 
-from oppvekst.reports import figures
+from oppvekst import charts
+from oppvekst.reports import figures, templates
 from oppvekst.store import Store
 from oppvekst.views.indicator import series
 from oppvekst.views.regions import region_ref
@@ -32,3 +34,28 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     levels = {lv.value for lv in barn.levels}
     bydel = figures.chart_areas(store, region_ref(store, "030101"), barn)
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
+
+
+@pytest.mark.parametrize("code", ["4203", "030101"])
+def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str) -> None:
+    """No label limit, a shared compiled template and a worker process change nothing drawn."""
+    region = region_ref(store, code)
+    indicators = [
+        i
+        for i in store.indicators.values()
+        if i.key_indicator and i.id in store.indicators_with_data
+    ][:6]
+    options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
+    data = figures.all_series(store, region, indicators)
+    for attempt in ("compiled now", "from the template cache"):
+        figures.CACHE.clear()
+        drawn = figures.figures(store, region, indicators)
+        assert set(drawn) == set(data), attempt
+        for ind_id, drawn_series in data.items():
+            page = vlc.vegalite_to_svg(charts.line_chart(drawn_series, options))
+            assert drawn[ind_id].svg == page, (attempt, ind_id)
+    for each in data.values():
+        names = tuple(a.name for a in each.areas)
+        found = templates.shape(figures.chart_spec(each, region), names)
+        assert found is not None
+        assert templates.CACHE.get(found.key) is not None  # the second round used it

@@ -3,30 +3,30 @@
 Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
 options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
-screen. vl-convert renders on a small pool of worker threads (its JavaScript engine runs them in
-parallel), and finished SVGs are kept per snapshot: a second report for the same area, or the ZIP
-after the PDF, does not render again.
+screen. The specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few
+vl-convert worker processes in parallel (``reports.chart_pool``); finished SVGs are kept per
+snapshot: a second report for the same area, or the ZIP after the PDF, does not render again.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-
-import vl_convert as vlc
 
 from oppvekst import charts
 from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.options import FONT, Spec
+from oppvekst.reports import templates
+from oppvekst.reports.chart_pool import POOL, Job
+from oppvekst.reports.chart_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.regions import RegionRef, region_ref
 
-WORKERS = 2
 CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
 
 
@@ -77,7 +77,14 @@ def all_series(
 def chart_spec(series: IndicatorSeries, region: RegionRef) -> Spec:
     """The line chart over time at the small size (half a report page; legible when printed)."""
     options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.SMALL)
-    return charts.line_chart(series, options)
+    spec = charts.line_chart(series, options)
+    # With a label limit vl-convert measures every axis and legend label twice, once more to see
+    # whether it must be cut (a third of the drawing time). Periods, numbers and area names are
+    # far shorter than the limits, so no limit draws the same SVG (tests compare them).
+    config = spec["config"]
+    config["axis"] = {**config.get("axis", {}), "labelLimit": 0}
+    config["legend"] = {**config.get("legend", {}), "labelLimit": 0}
+    return spec
 
 
 class FigureCache:
@@ -118,16 +125,42 @@ def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) ->
     data = all_series(store, region, [i for i in wanted if i.id not in found])
     missing = [i for i in wanted if i.id in data]
     specs = [chart_spec(data[i.id], region) for i in missing]
-    if specs:
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            svgs = list(pool.map(vlc.vegalite_to_svg, specs))
-    else:
-        svgs = []
+    svgs = draw(
+        [
+            (spec, tuple(a.name for a in data[i.id].areas))
+            for i, spec in zip(missing, specs, strict=True)
+        ]
+    )
     for ind, spec, svg in zip(missing, specs, svgs, strict=True):
         figure = Figure(ind.id, svg, str(spec.get("description", "")))
         CACHE.put(keys[ind.id], figure)
         found[ind.id] = figure
     return found
+
+
+def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:
+    """Each Vega-Lite spec (with its areas' names) as SVG, drawn by the chart workers.
+
+    Shapes not seen before are compiled first (in parallel too); every chart is then drawn from
+    its filled-in Vega. A spec whose shape cannot be shared is drawn from Vega-Lite directly.
+    """
+    shapes = [templates.shape(spec, names) for spec, names in specs]
+    new = list(
+        dict.fromkeys(s.key for s in shapes if s is not None and templates.CACHE.get(s.key) is None)
+    )
+    for key, compiled in zip(new, POOL.run([Job(VEGALITE_TO_VEGA, k) for k in new]), strict=True):
+        templates.CACHE.put(key, json.loads(compiled))
+    jobs = []
+    for (spec, _), found in zip(specs, shapes, strict=True):
+        template = templates.CACHE.get(found.key) if found is not None else None
+        vega = templates.fill(template, found) if template is not None and found else None
+        # Drawing time grows with the rows (points, labels) over a fixed cost per chart.
+        weight = 30.0 + len(spec.get("data", {}).get("values", []))
+        if vega is not None:
+            jobs.append(Job(VEGA_TO_SVG, json.dumps(vega, ensure_ascii=True), weight))
+        else:
+            jobs.append(Job(VEGALITE_TO_SVG, json.dumps(spec, ensure_ascii=True), weight * 1.4))
+    return POOL.run(jobs)
 
 
 def for_typst(svg: str) -> str:

@@ -1,0 +1,155 @@
+"""The report's chart workers: a few long-lived processes running ``reports/chart_worker.py``.
+
+vl-convert converts one chart at a time per process and holds the GIL for the whole conversion
+(measured: a Python thread gets no turn during a 0.8 s conversion), so the thread pool this
+replaces drew the 16 charts one after another and froze every other thread of the web server
+meanwhile. Worker processes draw in parallel on every core, and the process asking waits on a
+pipe with the GIL released.
+
+The workers start on first use (about a second: vl-convert loads its engine) and stay; each
+holds ~120 MB. One report uses all of them at a time (a lock), concurrent reports queue for the
+charts but not for Typst. A worker that dies or hangs is killed and the batch drawn in this
+process instead; the next batch starts fresh workers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from oppvekst.reports import chart_worker
+
+WORKER_SCRIPT = Path(chart_worker.__file__)
+# Two cores on the development machine and on CI; more workers than cores only add memory.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+TIMEOUT_S = 120.0  # a batch of a report's charts takes well under a second
+
+
+class ChartError(RuntimeError):
+    """vl-convert rejected a spec (a bug in the report's chart code, not the reader's fault)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    kind: str  # one of chart_worker.KINDS
+    spec: str  # JSON text of the spec
+    weight: float = 1.0  # relative drawing time, to share the work out evenly
+
+
+class Worker:
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, str(WORKER_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="ascii",
+        )
+        self._ready = False
+
+    def run(self, jobs: Sequence[Job]) -> list[dict[str, str]]:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None
+        assert stdout is not None
+        if not self._ready:
+            if stdout.readline().strip() != "ready":
+                raise OSError("chart worker did not start")
+            self._ready = True
+        lines = [json.dumps([j.kind, j.spec], ensure_ascii=True) for j in jobs]
+        stdin.write(f"{len(jobs)}\n" + "".join(line + "\n" for line in lines))
+        stdin.flush()
+        replies = []
+        for _ in jobs:
+            line = stdout.readline()
+            if not line:
+                raise OSError("chart worker exited")
+            replies.append(json.loads(line))
+        return replies
+
+    def close(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # unsent bytes to a dead process: dropped
+                    pipe.close()
+
+
+def share(jobs: Sequence[Job], parts: int) -> list[list[int]]:
+    """Job indices in ``parts`` groups of about equal weight (heaviest first, to the lightest)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, parts))]
+    loads = [0.0] * len(groups)
+    for index in sorted(range(len(jobs)), key=lambda i: -jobs[i].weight):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += jobs[index].weight
+    return [g for g in groups if g]
+
+
+class ChartPool:
+    def __init__(self, size: int = WORKERS) -> None:
+        self._size = size
+        self._workers: list[Worker] = []
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._io = ThreadPoolExecutor(max_workers=size, thread_name_prefix="chart-io")
+
+    def run(self, jobs: Sequence[Job]) -> list[str]:
+        """Each job's output, in order; raises ``ChartError`` for a spec vl-convert rejects."""
+        if not jobs:
+            return []
+        with self._lock:
+            replies = self._run(jobs)
+        errors = [r["error"] for r in replies if "error" in r]
+        if errors:
+            raise ChartError(errors[0])
+        return [r["out"] for r in replies]
+
+    def _run(self, jobs: Sequence[Job]) -> list[dict[str, str]]:
+        if self._pid != os.getpid():
+            # A forked child must not share its parent's pipes, and has none of its I/O threads.
+            self._workers, self._pid = [], os.getpid()
+            self._io = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix="chart-io")
+        groups = share(jobs, self._size)
+        try:
+            while len(self._workers) < len(groups):
+                self._workers.append(Worker())
+            futures = [
+                self._io.submit(worker.run, [jobs[i] for i in group])
+                for worker, group in zip(self._workers, groups, strict=False)
+            ]
+            answered = [f.result(timeout=TIMEOUT_S) for f in futures]
+        except (OSError, TimeoutError, ValueError):
+            # A dead, hung or garbled worker: start afresh next time, draw this batch here.
+            self.close()
+            return [_in_process(job) for job in jobs]
+        replies: list[dict[str, str]] = [{}] * len(jobs)
+        for group, answers in zip(groups, answered, strict=True):
+            for index, reply in zip(group, answers, strict=True):
+                replies[index] = reply
+        return replies
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
+
+
+def _in_process(job: Job) -> dict[str, str]:
+    try:
+        return {"out": chart_worker.perform(job.kind, job.spec)}
+    except Exception as exc:  # the same answer a worker would give
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+POOL = ChartPool()
+atexit.register(POOL.close)

@@ -1,0 +1,141 @@
+"""Chart worker processes and compiled templates: parallel, GIL-free, and drawing the same SVG."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+import vl_convert as vlc
+
+from oppvekst.reports import chart_pool, templates
+from oppvekst.reports.chart_pool import ChartError, ChartPool, Job, share
+from oppvekst.reports.chart_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
+
+
+def line_spec(names: list[str], description: str = "Linjediagram") -> dict[str, Any]:
+    """A small spec in the report's style: names in a colour domain, rows inline."""
+    rows = [
+        {"omrade": n, "periode": p, "verdi": 10.0 + i + j / 3}
+        for i, n in enumerate(names)
+        for j, p in enumerate(["2022", "2023", "2024"])
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": description,
+        "title": {"text": "Andel barn"},
+        "width": 200,
+        "height": 120,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "periode", "type": "ordinal"},
+            "y": {"field": "verdi", "type": "quantitative"},
+            "color": {"field": "omrade", "scale": {"domain": names}},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def pool() -> Any:
+    made = ChartPool(size=2)
+    yield made
+    made.close()
+
+
+def test_share_splits_the_weight_evenly() -> None:
+    jobs = [Job(VEGA_TO_SVG, "{}", w) for w in (5, 4, 3, 3, 2, 1)]
+    groups = share(jobs, 2)
+    loads = sorted(sum(jobs[i].weight for i in g) for g in groups)
+    assert loads == [9, 9]
+    assert sorted(i for g in groups for i in g) == list(range(6))
+    assert share(jobs[:1], 2) == [[0]]
+
+
+def test_workers_draw_what_vl_convert_draws_in_process(pool: ChartPool) -> None:
+    specs = [line_spec(["Arendal", "Agder", "Norge"]), line_spec(["Bergen", "Vestland"])]
+    out = pool.run([Job(VEGALITE_TO_SVG, json.dumps(s)) for s in specs])
+    assert out == [vlc.vegalite_to_svg(s) for s in specs]
+    compiled = pool.run([Job(VEGALITE_TO_VEGA, json.dumps(specs[0]))])
+    assert json.loads(compiled[0]) == vlc.vegalite_to_vega(specs[0])
+
+
+def test_a_rejected_spec_is_an_error_and_the_workers_survive(pool: ChartPool) -> None:
+    with pytest.raises(ChartError, match="Error"):
+        pool.run([Job(VEGA_TO_SVG, json.dumps({"marks": [{"type": "no-such-mark"}]}))])
+    assert pool.run([Job(VEGALITE_TO_SVG, json.dumps(line_spec(["A"])))])[0].startswith("<svg")
+
+
+def test_a_dead_worker_is_replaced_and_its_batch_drawn_anyway(pool: ChartPool) -> None:
+    spec = json.dumps(line_spec(["Arendal", "Norge"]))
+    pool.run([Job(VEGALITE_TO_SVG, spec)] * 2)
+    for worker in pool._workers:
+        worker._process.kill()
+        worker._process.wait()
+    assert pool.run([Job(VEGALITE_TO_SVG, spec)] * 2) == [vlc.vegalite_to_svg(spec)] * 2
+    assert pool.run([Job(VEGALITE_TO_SVG, spec)] * 2) == [vlc.vegalite_to_svg(spec)] * 2
+
+
+def test_other_threads_run_while_charts_are_drawn(pool: ChartPool) -> None:
+    """vl-convert in this process would hold the GIL for the whole batch (a web server frozen)."""
+    jobs = [Job(VEGALITE_TO_SVG, json.dumps(line_spec([f"Område {i}", "Norge"]))) for i in range(8)]
+    pool.run(jobs[:2])
+    ticks: list[float] = []
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=tick)
+    thread.start()
+    start = time.perf_counter()
+    pool.run(jobs)
+    end = time.perf_counter()
+    stop.set()
+    thread.join()
+    assert len([t for t in ticks if start < t < end]) >= 5
+
+
+def test_a_filled_template_is_the_spec_compiled_directly() -> None:
+    first = line_spec(["Arendal", "Agder", "Norge"], "Arendal: 19,9")
+    second = line_spec(["Grimstad", "Agder", "Norge"], "Grimstad: 21,0")
+    a = templates.shape(first, ["Arendal", "Agder", "Norge"])
+    b = templates.shape(second, ["Grimstad", "Agder", "Norge"])
+    assert a is not None and b is not None
+    assert a.key == b.key  # one compilation serves both kommuner
+    assert "Arendal" not in a.key and "19,9" not in a.key
+    template = json.loads(json.dumps(vlc.vegalite_to_vega(json.loads(a.key))))
+    filled = templates.fill(template, b)
+    assert filled is not None
+    assert vlc.vega_to_svg(filled) == vlc.vegalite_to_svg(second)
+    assert filled["description"] == "Grimstad: 21,0"
+
+
+def test_shapes_that_cannot_be_shared_are_compiled_on_their_own() -> None:
+    # Oslo is both the kommune and the county: one name twice cannot be told apart.
+    assert templates.shape(line_spec(["Oslo", "Oslo", "Norge"]), ["Oslo", "Oslo", "Norge"]) is None
+    spec = line_spec(["Arendal", "Norge"])
+    found = templates.shape(spec, ["Arendal", "Norge"])
+    assert found is not None
+    # A name compiled into an expression (not a plain string) cannot be swapped back safely.
+    template = {
+        "data": [{"name": "source_0", "values": []}],
+        "marks": [
+            {
+                "encode": {
+                    "update": {
+                        "opacity": {"signal": f"datum.omrade === '{templates._placeholder(0)}'"}
+                    }
+                }
+            }
+        ],
+    }
+    assert templates.fill(template, found) is None
+
+
+def test_the_module_pool_uses_every_core_up_to_two() -> None:
+    assert 1 <= chart_pool.WORKERS <= 2
