@@ -26,17 +26,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import platform
 import random
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 from packaging.requirements import InvalidRequirement, Requirement
@@ -47,6 +48,7 @@ from packaging.version import InvalidVersion, Version
 ROOT = Path(__file__).resolve().parents[1]
 PYPI = "https://pypi.org/pypi"
 PROJECT = "oppvekst[dev]"
+T = TypeVar("T")
 USER_AGENT = f"oppvekst-dependency-audit/1.0 (requirements.lock check) httpx/{httpx.__version__}"
 SKIPPED_WHY = (
     "The partial check above is still meaningful: yanked pins are caught, and for every pin at "
@@ -426,6 +428,13 @@ def run_pip_audit(lock: Path) -> int:
 # --- The run --------------------------------------------------------------------------------
 
 
+def _run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: callers that already run an event loop (a test
+    session that also drives Playwright's sync API, say) cannot start a second one in theirs."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def audit(args: argparse.Namespace) -> int:
     lock: Path = args.lock
     fetch = Fetch(args.pypi_url.rstrip("/"), args.timeout, args.retries, args.backoff, 8)
@@ -433,7 +442,7 @@ def audit(args: argparse.Namespace) -> int:
     print(f"Auditing {len(pins)} pins in {lock.name} against {fetch.pypi}")
 
     environment = environment_findings(pins, args.project)
-    documents = asyncio.run(fetch_projects(pins, fetch))
+    documents = _run_apart(fetch_projects(pins, fetch))
     verdicts = [judge(pin, parse_project(pin.name, documents[pin.key])) for pin in pins]
 
     findings = environment + [f for v in verdicts for f in v.findings]
