@@ -139,3 +139,22 @@ def test_shapes_that_cannot_be_shared_are_compiled_on_their_own() -> None:
 
 def test_the_module_pool_uses_every_core_up_to_two() -> None:
     assert 1 <= chart_pool.WORKERS <= 2
+
+
+def test_build_all_keeps_the_order_and_goes_on_after_a_failing_area() -> None:
+    from typing import cast
+
+    from oppvekst.errors import OppvekstError
+    from oppvekst.reports import report
+
+    def make(code: str) -> report.Report:
+        time.sleep(0.05 if code == "a" else 0)  # the first finishes last: order must still hold
+        if code == "b":
+            raise OppvekstError("Ukjent område")
+        return cast(report.Report, code)
+
+    out: list[tuple[str, Any]] = list(report.build_all(cast(Any, None), ["a", "b", "c"], make))
+    assert [code for code, _ in out] == ["a", "b", "c"]
+    assert out[0][1] == "a"
+    assert out[2][1] == "c"
+    assert isinstance(out[1][1], OppvekstError)

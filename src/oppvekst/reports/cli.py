@@ -57,14 +57,17 @@ def _all(store: Store, codes: list[str], benchmark: str, out_dir: Path) -> int:
         console=console,
     ) as bar:
         task = bar.add_task("Rapporter", total=len(codes))
-        for code in codes:
+
+        def make(code: str) -> reports.Report:
+            return reports.build(store, code, parse_benchmark(store, benchmark, code))
+
+        for code, made in reports.build_all(store, codes, make):
             bar.update(task, description=f"Rapporter: {store.regions[code].name}")
-            try:
-                made = reports.build(store, code, parse_benchmark(store, benchmark, code))
-                (out_dir / made.filename).write_bytes(made.pdf)
-            except OppvekstError as exc:  # one area's problem must not stop the other 400
+            if isinstance(made, OppvekstError):  # one area's problem must not stop the other 400
                 failed += 1
-                console.print(f"[red]{code}:[/] {exc.message}")
+                console.print(f"[red]{code}:[/] {made.message}")
+            else:
+                (out_dir / made.filename).write_bytes(made.pdf)
             bar.advance(task)
         bar.update(task, description="Rapporter")
     return failed

@@ -6,18 +6,26 @@ For a kommune, a bydel, a fylke or the whole country, against any benchmark the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.errors import OppvekstError
 from oppvekst.reports import content, figures
 from oppvekst.reports.typesetter import typesetter
 from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.packages import PackageSummary
 from oppvekst.views.profile import Profile, profile
+from oppvekst.views.regions import region_ref
 
 TITLE = "Oppvekstprofil"
+# Threads that only wait: for the chart workers (drawing while the profile is computed), and for
+# a second report in ``build_all`` (its charts drawn while the first one's PDF is typeset).
+IN_FLIGHT = 2
+_DRAWING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="report-charts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +60,19 @@ def build(
     chosen: list[Indicator] | None = (
         [store.indicators[i.indicator_id] for i in package.indicators] if package else None
     )
+    # The profile has a row for each chosen indicator with data: the charts for those can be
+    # drawn while the profile is computed.
+    candidates = (
+        chosen if chosen is not None else [i for i in store.indicators.values() if i.key_indicator]
+    )
+    drawing: Future[dict[str, figures.Figure]] = _DRAWING.submit(
+        figures.figures, store, region_ref(store, code), candidates
+    )
     result = profile(store, code, benchmark, indicators=chosen)
     shown = [store.indicators[r.indicator_id] for r in result.rows]
-    drawn = figures.figures(store, result.region, shown)
+    drawn = drawing.result()
+    if set(drawn) != {i.id for i in shown}:  # not expected; the cached ones are not redrawn
+        drawn = figures.figures(store, result.region, shown)
     if package is not None:
         title, lead = package.title, package.description
         filename = f"{package.id}-{code}.pdf"
@@ -68,3 +86,23 @@ def build(
     document = content.document(store, result, drawn, title=title, lead=lead, url=url)
     pdf = typesetter().pdf(document, _created(store))
     return Report(pdf, filename, result, drawn)
+
+
+def build_all(
+    store: Store, codes: Sequence[str], make: Callable[[str], Report]
+) -> Iterator[tuple[str, Report | OppvekstError]]:
+    """``make(code)`` for each area, in order, two at a time (``oppvekst report --all``).
+
+    One report's charts are drawn by the chart workers while the other's PDF is typeset, so
+    both cores stay busy. An area whose report fails gives its error instead, and the rest go on.
+    """
+    pool = ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="report")
+    try:
+        futures = [(code, pool.submit(make, code)) for code in codes]
+        for code, future in futures:
+            try:
+                yield code, future.result()
+            except OppvekstError as exc:
+                yield code, exc
+    finally:
+        pool.shutdown(cancel_futures=True)
