@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from oppvekst.snapshot import OBSERVATION_COLUMNS
+
 TEXT_COLUMNS = (
     "indicator_id",
     "region",
@@ -32,45 +34,9 @@ TEXT_COLUMNS = (
     "flags",
     "provenance_id",
 )
-NUMBER_COLUMNS = (
-    "period_start",
-    "period_end",
-    "value",
-    "numerator",
-    "denominator",
-    "sd",
-    "n",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "synthetic",
-)
 # The column order of the snapshot table (and so of every frame handed out).
-COLUMN_ORDER = (
-    "indicator_id",
-    "region",
-    "period",
-    "period_start",
-    "period_end",
-    "sex",
-    "age",
-    "background",
-    "grade",
-    "value",
-    "numerator",
-    "denominator",
-    "sd",
-    "n",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "status",
-    "flags",
-    "provenance_id",
-    "synthetic",
-)
+COLUMN_ORDER = tuple(OBSERVATION_COLUMNS)
+NUMBER_COLUMNS = tuple(c for c in COLUMN_ORDER if c not in TEXT_COLUMNS)
 BREAKDOWN_COLUMNS = ("sex", "age", "background", "grade")
 # Rows are kept in (indicator_id, region, period_end, period) order; rows that differ only by
 # breakdown keep the order the pipeline wrote them in (rowid).
