@@ -115,24 +115,27 @@ def test_a_filled_template_is_the_spec_compiled_directly() -> None:
     assert filled["description"] == "Grimstad: 21,0"
 
 
-def test_shapes_that_cannot_be_shared_are_compiled_on_their_own() -> None:
-    # Oslo is both the kommune and the county: one name twice cannot be told apart.
-    assert templates.shape(line_spec(["Oslo", "Oslo", "Norge"]), ["Oslo", "Oslo", "Norge"]) is None
-    spec = line_spec(["Arendal", "Norge"])
-    found = templates.shape(spec, ["Arendal", "Norge"])
+def test_a_name_given_twice_fills_in_both_places() -> None:
+    # Oslo is both the kommune and the county; Norge's position must stay its own.
+    names = ["Oslo", "Oslo", "Norge"]
+    spec = line_spec(names)
+    found = templates.shape(spec, names)
     assert found is not None
-    # A name compiled into an expression (not a plain string) cannot be swapped back safely.
+    template = json.loads(json.dumps(vlc.vegalite_to_vega(json.loads(found.key))))
+    filled = templates.fill(template, found)
+    assert filled is not None
+    assert vlc.vega_to_svg(filled) == vlc.vegalite_to_svg(spec)
+
+
+def test_a_name_compiled_into_an_expression_is_not_filled_in() -> None:
+    found = templates.shape(line_spec(["Arendal", "Norge"]), ["Arendal", "Norge"])
+    assert found is not None
+    assert templates.shape({"data": {"url": "x.csv"}}, []) is None
+    # A placeholder inside a longer string cannot be swapped back safely: compiled on its own.
+    expression = f"datum.omrade === '{templates._placeholder(0)}'"
     template = {
         "data": [{"name": "source_0", "values": []}],
-        "marks": [
-            {
-                "encode": {
-                    "update": {
-                        "opacity": {"signal": f"datum.omrade === '{templates._placeholder(0)}'"}
-                    }
-                }
-            }
-        ],
+        "marks": [{"encode": {"update": {"opacity": {"signal": expression}}}}],
     }
     assert templates.fill(template, found) is None
 

@@ -36,7 +36,7 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
 
 
-@pytest.mark.parametrize("code", ["4203", "030101"])
+@pytest.mark.parametrize("code", ["4203", "030101", "0301"])
 def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str) -> None:
     """No label limit, a shared compiled template and a worker process change nothing drawn."""
     region = region_ref(store, code)

@@ -52,14 +52,18 @@ def _swap(node: Any, table: dict[str, str]) -> Any:
 
 
 def shape(spec: Spec, names: Sequence[str]) -> Shape | None:
-    """The spec's shape, or None when it cannot be shared (two areas with one name: Oslo)."""
+    """The spec's shape, or None for a spec without inline rows."""
     data = spec.get("data")
-    if len(set(names)) != len(names) or not isinstance(data, dict) or "values" not in data:
+    if not isinstance(data, dict) or "values" not in data:
         return None
     shell = {**spec, "data": {**data, "values": []}}
     if "description" in spec:
         shell["description"] = DESCRIPTION
-    table = {name: _placeholder(i) for i, name in enumerate(names)}
+    # A name given twice (Oslo, the kommune and the county) keeps its first placeholder: the
+    # shape then records the repetition, and filling in gives the same name back in both places.
+    table: dict[str, str] = {}
+    for i, name in enumerate(names):
+        table.setdefault(name, _placeholder(i))
     key = json.dumps(_swap(shell, table), ensure_ascii=True, sort_keys=True)
     return Shape(key, tuple(names), tuple(data["values"]), str(spec.get("description", "")))
 
