@@ -8,8 +8,9 @@ vector charts), all reports against the profile view alone, Excel against plain 
 "Cold" means no chart is cached: the SVG cache is emptied before every report (or batch), so all
 16 charts are drawn. What a running process keeps is kept, as in the portal: Typst's compiler,
 the chart worker processes (started by the warm-up report) and the Vega compiled per chart
-shape (``reports.templates``; the first kommune after the warm-up compiles them, which shows in
-the p99 — the warm-up area, Oslo, cannot share them).
+shape (``reports.templates``: data-free, one per indicator and area pattern). The warm-up area,
+Oslo, has a shape of its own (kommune and county share the name), so the first ordinary kommune
+after it compiles its shapes: that report shows in the p99.
 """
 
 from __future__ import annotations
