@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oppvekst.reports import chart_worker
+from oppvekst.reports.typesetter import ReportError
 
 WORKER_SCRIPT = Path(chart_worker.__file__)
 # Two cores on the development machine and on CI; more workers than cores only add memory.
@@ -34,8 +35,11 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 TIMEOUT_S = 120.0  # a batch of a report's charts takes well under a second
 
 
-class ChartError(RuntimeError):
+class ChartError(ReportError):
     """vl-convert rejected a spec (a bug in the report's chart code, not the reader's fault)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("Figurene i rapporten kunne ikke tegnes.", hint=f"vl-convert: {detail}")
 
 
 @dataclass(frozen=True, slots=True)
