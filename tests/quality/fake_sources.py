@@ -11,15 +11,16 @@ sources do (``klass_fault`` takes KLASS down instead); everything else keeps ans
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
+
+from .loopback import LoopbackServer
 
 YEARS = ("2024", "2025", "2026")
 AGES = tuple(f"{a:03d}" for a in range(18))
@@ -105,7 +106,7 @@ class FakeSources:
     fault: str | None = None  # breaks SSB 07459 data
     klass_fault: str | None = None  # "503": KLASS (the region list) is down
     hits: Counter[str] = field(default_factory=Counter)
-    _server: ThreadingHTTPServer | None = None
+    _server: LoopbackServer | None = None
 
     def __post_init__(self) -> None:
         self.codes = klass_codes(self.shared_data)
@@ -114,8 +115,7 @@ class FakeSources:
     @property
     def base(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.base
 
     def environment(self) -> dict[str, str]:
         return {
@@ -130,28 +130,12 @@ class FakeSources:
         }
 
     def start(self) -> FakeSources:
-        sources = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                sources.answer(self)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
-                sources.answer(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = LoopbackServer(self.answer)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = urlsplit(handler.path).path

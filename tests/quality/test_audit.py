@@ -11,11 +11,10 @@ import importlib.util
 import json
 import socket
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from .loopback import LoopbackServer
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "audit_dependencies.py"
 PACKAGE = "idna"
@@ -81,37 +82,20 @@ class FakePyPI:
     unavailable_first: int = 0  # 503s before the first real answer
     per_version_status: int = 404
     hits: Counter[str] = field(default_factory=Counter)
-    _server: ThreadingHTTPServer | None = None
+    _server: LoopbackServer | None = None
 
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/pypi"
+        return f"{self._server.base}/pypi"
 
     def start(self) -> FakePyPI:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake.answer(self)
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server = server
-        # A short poll interval: shutdown() waits up to one, in every test's teardown.
-        serve = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        serve.start()
+        self._server = LoopbackServer(self.answer)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path).path.strip("/").split("/")
