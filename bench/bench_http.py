@@ -26,8 +26,9 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from bench.portal import Server, WrkResult, build_demo_data, free_port, serve, wrk
+from bench.portal import Server, WrkResult, build_demo_data, serve, wrk
 from bench.timing import Result
+from oppvekst.web.process import free_port
 
 SECONDS = 5
 PROFILE = "/kommune/0301"

@@ -10,6 +10,7 @@ is the growth) and the server's peak memory at each scale.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -93,6 +94,10 @@ def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
     return root, len(base), len(observations)
 
 
+def _get(http: httpx.Client, path: str) -> None:
+    http.get(path).raise_for_status()
+
+
 def _measure(data: Path) -> tuple[dict[str, list[float]], float]:
     """Sequential requests (one warm-up, then REPEAT): at 10× some answers take longer than a
     wrk window, and the growth per request is the point here (load is in bench_load). The API's
@@ -104,7 +109,7 @@ def _measure(data: Path) -> tuple[dict[str, list[float]], float]:
         httpx.Client(base_url=server.base, timeout=300) as http,
     ):
         for label, path in PATHS.items():
-            times[label] = measure(lambda p=path: http.get(p).raise_for_status(), repeat=REPEAT)
+            times[label] = measure(functools.partial(_get, http, path), repeat=REPEAT)
         memory = peak_rss_mb(server.pid)
     return times, memory
 
