@@ -173,8 +173,13 @@ class ObservationTable:
 
     def records(self, positions: np.ndarray) -> list[dict[str, Any]]:
         """Plain dicts with None for missing numbers (as a database cursor gives them)."""
-        columns = [python_values(self.column(name, positions)) for name in COLUMN_ORDER]
-        return [dict(zip(COLUMN_ORDER, row, strict=True)) for row in zip(*columns, strict=True)]
+        return as_records(COLUMN_ORDER, [self.column(name, positions) for name in COLUMN_ORDER])
+
+
+def as_records(names: Sequence[str], columns: Sequence[np.ndarray]) -> list[dict[str, Any]]:
+    """Rows as plain dicts from equal-length columns, built column by column (missing as None)."""
+    values = [python_values(column) for column in columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def python_values(array: np.ndarray) -> list[Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import Response
 
+from oppvekst.api.paging import canonical_query
 from oppvekst.api.responses import cache_headers, not_modified
 from oppvekst.store import Store
 
@@ -79,8 +80,7 @@ ANSWERS = AnswerCache.from_environment()
 
 def answer_key(store: Store, request: Request, chosen: str) -> tuple[str, ...]:
     """Snapshot, format and the query in a canonical order (parameter order does not matter)."""
-    items = sorted(request.query_params.multi_items())
-    return (store.snapshot_id, chosen, *(f"{k}={v}" for k, v in items))
+    return (store.snapshot_id, chosen, *(f"{k}={v}" for k, v in canonical_query(request)))
 
 
 def replay(request: Request, store: Store, answer: Answer) -> Response:

@@ -23,8 +23,13 @@ DATA_COLUMNS = (*COLUMNS, "provenance_id")
 OUT_COLUMNS = (*DATA_COLUMNS, "benchmark_region", "benchmark_value", "significance")
 
 
+def canonical_query(request: Request) -> list[tuple[str, str]]:
+    """The query's parameters in a fixed order: the same question however it is spelled."""
+    return sorted(request.query_params.multi_items())
+
+
 def _query_hash(request: Request) -> str:
-    items = sorted((k, v) for k, v in request.query_params.multi_items() if k != "cursor")
+    items = [(k, v) for k, v in canonical_query(request) if k != "cursor"]
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
 
 

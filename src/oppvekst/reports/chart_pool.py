@@ -135,7 +135,7 @@ class ChartPool:
         except (OSError, TimeoutError, ValueError):
             # A dead, hung or garbled worker: start afresh next time, draw this batch here.
             self.close()
-            return [_in_process(job) for job in jobs]
+            return [chart_worker.answer(job.kind, job.spec) for job in jobs]
         replies: list[dict[str, str]] = [{}] * len(jobs)
         for group, answers in zip(groups, answered, strict=True):
             for index, reply in zip(group, answers, strict=True):
@@ -146,13 +146,6 @@ class ChartPool:
         for worker in self._workers:
             worker.close()
         self._workers = []
-
-
-def _in_process(job: Job) -> dict[str, str]:
-    try:
-        return {"out": chart_worker.perform(job.kind, job.spec)}
-    except Exception as exc:  # the same answer a worker would give
-        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 POOL = ChartPool()

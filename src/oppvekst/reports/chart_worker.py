@@ -47,7 +47,7 @@ def perform(kind: str, spec: str) -> str:
     raise ValueError(f"unknown conversion {kind!r}")
 
 
-def _answer(kind: str, spec: str) -> dict[str, str]:
+def answer(kind: str, spec: str) -> dict[str, str]:
     try:
         return {"out": perform(kind, spec)}
     except Exception as exc:  # a bad spec fails its chart, never the worker
@@ -61,7 +61,7 @@ def main() -> None:
         # The whole batch is read before any chart is drawn: the parent's writes never wait
         # on the drawing, and the replies go out together.
         jobs = [json.loads(sys.stdin.readline()) for _ in range(int(header))]
-        replies = [_answer(kind, spec) for kind, spec in jobs]
+        replies = [answer(kind, spec) for kind, spec in jobs]
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=True) + "\n" for r in replies))
         sys.stdout.flush()
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.errors import BadRequest
-from oppvekst.observations import ObservationQuery, python_values
+from oppvekst.observations import ObservationQuery, as_records
 from oppvekst.store import Store
 from oppvekst.views.regions import former_code_targets, unknown_region
 
@@ -198,5 +198,4 @@ def selected_records(
     store: Store, positions: np.ndarray, names: Sequence[str]
 ) -> list[dict[str, Any]]:
     """The selection's rows as plain dicts (missing numbers as None), built column by column."""
-    columns = [python_values(selected_column(store, name, positions)) for name in names]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return as_records(names, [selected_column(store, name, positions) for name in names])
