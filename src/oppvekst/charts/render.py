@@ -3,7 +3,9 @@
 One figure is laid out once: a first pass measures the natural size (``vegalite_to_scenegraph``),
 the plot area is corrected by the difference, and the second pass draws the SVG. The SVG canvas is
 then padded to the exact target size, and PNG and PDF are converted from that SVG (``svg_to_png``,
-``svg_to_pdf``) without running Vega again. So PNG 1×, PNG 2×, SVG and PDF of one edited chart cost
+``svg_to_pdf``) without running Vega again. Every conversion runs in the chart workers
+(``charts.drawing``): vl-convert holds the GIL for a whole conversion, so drawing a national map
+in the server's own process would stall every other request meanwhile. So PNG 1×, PNG 2×, SVG and PDF of one edited chart cost
 two Vega passes together, and each file is cached by the hash of the spec that made it.
 
 Numbers: every spec carries the Norwegian d3 locale in ``config.locale``, which vl-convert honours
@@ -17,6 +19,7 @@ cache is per replica (a second replica renders its own copies); the files are sa
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -32,6 +35,13 @@ from typing import Any
 
 import vl_convert as vlc
 
+from oppvekst.charts.drawing import POOL
+from oppvekst.charts.drawing_worker import (
+    SVG_TO_PDF,
+    SVG_TO_PNG,
+    VEGALITE_TO_SCENEGRAPH,
+    VEGALITE_TO_SVG,
+)
 from oppvekst.charts.options import Spec
 
 VERSION = ".".join(str(v) for v in vlc.get_vegalite_versions()[-1:]) + "/" + vlc.get_vega_version()
@@ -114,7 +124,9 @@ def fit(figure_spec: Spec, size: tuple[int, int]) -> Spec:
     ``vconcat`` aligns the children's plot origins, not their outer edges.
     """
     chart, footer = figure_spec["vconcat"]
-    scene: dict[str, Any] = vlc.vegalite_to_scenegraph({**figure_spec, "vconcat": [chart]})
+    scene: dict[str, Any] = json.loads(
+        POOL.one(VEGALITE_TO_SCENEGRAPH, {**figure_spec, "vconcat": [chart]})
+    )
     natural_w, natural_h = float(scene["width"]), float(scene["height"])
     left = float(scene["origin"][0]) - float(figure_spec.get("padding", 0))
     below = float(footer["height"]) + float(figure_spec.get("spacing", 0))
@@ -183,11 +195,11 @@ class Renderer:
         if hit is not None:
             return Rendered(hit, MEDIA_TYPES[ImageFormat.SVG], cached=True)
         fitted = fit(figure_spec, size)
-        drawn = vlc.vegalite_to_svg(fitted)
+        drawn = POOL.one(VEGALITE_TO_SVG, fitted)
         over = _overflow(drawn, size)
         if over != (0, 0):
             # A resize can change the layout a little (another tick, a longer label): shrink once.
-            drawn = vlc.vegalite_to_svg(_shrink(fitted, over))
+            drawn = POOL.one(VEGALITE_TO_SVG, _shrink(fitted, over))
         data = pad_canvas(drawn, size).encode()
         self.cache.put(key, data)
         return Rendered(data, MEDIA_TYPES[ImageFormat.SVG], cached=False)
@@ -203,9 +215,9 @@ class Renderer:
             return Rendered(hit, MEDIA_TYPES[fmt], cached=True)
         svg = self.svg(figure_spec, size).data.decode()
         if fmt is ImageFormat.PNG:
-            data = bytes(vlc.svg_to_png(svg, scale=float(scale)))
+            data = base64.b64decode(POOL.one(SVG_TO_PNG, [svg, scale]))
         else:
-            data = bytes(vlc.svg_to_pdf(svg))
+            data = base64.b64decode(POOL.one(SVG_TO_PDF, svg))
         self.cache.put(key, data)
         return Rendered(data, MEDIA_TYPES[fmt], cached=False)
 

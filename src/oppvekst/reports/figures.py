@@ -4,7 +4,7 @@ Each indicator is drawn for the area, the level above it (county; Oslo for a byd
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
 options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
 screen. The specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few
-vl-convert worker processes in parallel (``reports.chart_pool``); finished SVGs are kept per
+vl-convert worker processes in parallel (``charts.drawing``); finished SVGs are kept per
 snapshot: a second report for the same area, or the ZIP after the PDF, does not render again.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 
 from oppvekst import charts
 from oppvekst.catalog.schema import Indicator
+from oppvekst.charts.drawing import POOL, Job
+from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.reports import templates
-from oppvekst.reports.chart_pool import POOL, Job
-from oppvekst.reports.chart_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.regions import RegionRef, region_ref

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -10,9 +11,17 @@ from typing import Any
 import pytest
 import vl_convert as vlc
 
-from oppvekst.reports import chart_pool, templates
-from oppvekst.reports.chart_pool import ChartError, ChartPool, Job, share
-from oppvekst.reports.chart_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
+from oppvekst.charts import drawing as chart_pool
+from oppvekst.charts.drawing import ChartError, ChartPool, Job, share
+from oppvekst.charts.drawing_worker import (
+    SVG_TO_PDF,
+    SVG_TO_PNG,
+    VEGA_TO_SVG,
+    VEGALITE_TO_SCENEGRAPH,
+    VEGALITE_TO_SVG,
+    VEGALITE_TO_VEGA,
+)
+from oppvekst.reports import templates
 
 
 def line_spec(names: list[str], description: str = "Linjediagram") -> dict[str, Any]:
@@ -60,6 +69,18 @@ def test_workers_draw_what_vl_convert_draws_in_process(pool: ChartPool) -> None:
     assert out == [vlc.vegalite_to_svg(s) for s in specs]
     compiled = pool.run([Job(VEGALITE_TO_VEGA, json.dumps(specs[0]))])
     assert json.loads(compiled[0]) == vlc.vegalite_to_vega(specs[0])
+
+
+def test_image_conversions_match_vl_convert_in_process(pool: ChartPool) -> None:
+    """The portal's image downloads: layout pass, and SVG to PNG (any scale) and PDF."""
+    spec = line_spec(["Arendal", "Norge"])
+    scene = json.loads(pool.one(VEGALITE_TO_SCENEGRAPH, spec))
+    assert scene == json.loads(json.dumps(vlc.vegalite_to_scenegraph(spec)))
+    svg = vlc.vegalite_to_svg(spec)
+    png = base64.b64decode(pool.one(SVG_TO_PNG, [svg, 2]))
+    assert png == bytes(vlc.svg_to_png(svg, scale=2.0))
+    pdf = base64.b64decode(pool.one(SVG_TO_PDF, svg))
+    assert pdf.startswith(b"%PDF")
 
 
 def test_a_rejected_spec_is_an_error_and_the_workers_survive(pool: ChartPool) -> None:

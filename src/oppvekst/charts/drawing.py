@@ -1,4 +1,5 @@
-"""The report's chart workers: a few long-lived processes running ``reports/chart_worker.py``.
+"""Chart workers: a few long-lived processes running ``charts/drawing_worker.py``, drawing the
+report's charts and the portal's image downloads.
 
 vl-convert converts one chart at a time per process and holds the GIL for the whole conversion
 (measured: a Python thread gets no turn during a 0.8 s conversion), so the thread pool this
@@ -25,26 +26,30 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from oppvekst.reports import chart_worker
-from oppvekst.reports.typesetter import ReportError
+from oppvekst.charts import drawing_worker
+from oppvekst.errors import OppvekstError
 
-WORKER_SCRIPT = Path(chart_worker.__file__)
+WORKER_SCRIPT = Path(drawing_worker.__file__)
 # Two cores on the development machine and on CI; more workers than cores only add memory.
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 TIMEOUT_S = 120.0  # a batch of a report's charts takes well under a second
 
 
-class ChartError(ReportError):
-    """vl-convert rejected a spec (a bug in the report's chart code, not the reader's fault)."""
+class ChartError(OppvekstError):
+    """vl-convert rejected a spec (a bug in our chart code, not the reader's fault)."""
+
+    code = "chart-failed"
+    http_status = 500
 
     def __init__(self, detail: str) -> None:
-        super().__init__("Figurene i rapporten kunne ikke tegnes.", hint=f"vl-convert: {detail}")
+        super().__init__("Figurene kunne ikke tegnes.", hint=f"vl-convert: {detail}")
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    kind: str  # one of chart_worker.KINDS
+    kind: str  # one of drawing_worker.KINDS
     spec: str  # JSON text of the spec
     weight: float = 1.0  # relative drawing time, to share the work out evenly
 
@@ -107,6 +112,10 @@ class ChartPool:
         self._lock = threading.Lock()
         self._io = ThreadPoolExecutor(max_workers=size, thread_name_prefix="chart-io")
 
+    def one(self, kind: str, spec: Any) -> str:
+        """A single conversion of ``spec`` (a JSON value) by a worker."""
+        return self.run([Job(kind, json.dumps(spec, ensure_ascii=True))])[0]
+
     def run(self, jobs: Sequence[Job]) -> list[str]:
         """Each job's output, in order; raises ``ChartError`` for a spec vl-convert rejects."""
         if not jobs:
@@ -135,7 +144,7 @@ class ChartPool:
         except (OSError, TimeoutError, ValueError):
             # A dead, hung or garbled worker: start afresh next time, draw this batch here.
             self.close()
-            return [chart_worker.answer(job.kind, job.spec) for job in jobs]
+            return [drawing_worker.answer(job.kind, job.spec) for job in jobs]
         replies: list[dict[str, str]] = [{}] * len(jobs)
         for group, answers in zip(groups, answered, strict=True):
             for index, reply in zip(group, answers, strict=True):

@@ -1,6 +1,6 @@
 """A chart worker process: vl-convert conversions for the report, one batch at a time.
 
-Run as a script (``python chart_worker.py``) by ``reports.chart_pool``; it imports nothing from
+Run as a script (``python drawing_worker.py``) by ``charts.drawing``; it imports nothing from
 ``oppvekst``, so it needs no package path and starts in the time vl-convert itself takes.
 vl-convert runs one conversion at a time per process and holds the GIL while it does, so the
 report's charts are drawn by a few of these processes in parallel instead of by threads.
@@ -12,15 +12,27 @@ a request is a count line ``N`` and N lines ``[kind, spec]``; the reply is N lin
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from typing import Any
 
-# What a worker can be asked to do (the report's only three conversions).
+# What a worker can be asked to do: the report's three conversions, and the image downloads'
+# layout pass and file conversions. Binary output (PNG, PDF) comes back base64-encoded.
 VEGA_TO_SVG = "vega-svg"
 VEGALITE_TO_VEGA = "vegalite-vega"
 VEGALITE_TO_SVG = "vegalite-svg"
-KINDS = (VEGA_TO_SVG, VEGALITE_TO_VEGA, VEGALITE_TO_SVG)
+VEGALITE_TO_SCENEGRAPH = "vegalite-scenegraph"
+SVG_TO_PNG = "svg-png"  # spec: [svg text, scale]
+SVG_TO_PDF = "svg-pdf"  # spec: svg text
+KINDS = (
+    VEGA_TO_SVG,
+    VEGALITE_TO_VEGA,
+    VEGALITE_TO_SVG,
+    VEGALITE_TO_SCENEGRAPH,
+    SVG_TO_PNG,
+    SVG_TO_PDF,
+)
 
 # The smallest chart with text: loads the Vega bundles and the text measurer before the first
 # real request, so a report never waits for the engine to start.
@@ -32,7 +44,7 @@ WARM_UP: dict[str, Any] = {
 
 
 def perform(kind: str, spec: str) -> str:
-    """One conversion; ``spec`` is the JSON text of a Vega or Vega-Lite spec."""
+    """One conversion; ``spec`` is JSON text: a Vega or Vega-Lite spec, or an SVG (and scale)."""
     import vl_convert as vlc
 
     # Parsed here, not by vl-convert: its JSON reader may round a number's last bit differently,
@@ -44,6 +56,13 @@ def perform(kind: str, spec: str) -> str:
         return json.dumps(vlc.vegalite_to_vega(parsed), ensure_ascii=True)
     if kind == VEGALITE_TO_SVG:
         return vlc.vegalite_to_svg(parsed)
+    if kind == VEGALITE_TO_SCENEGRAPH:
+        return json.dumps(vlc.vegalite_to_scenegraph(parsed), ensure_ascii=True)
+    if kind == SVG_TO_PNG:
+        svg, scale = parsed
+        return base64.b64encode(bytes(vlc.svg_to_png(svg, scale=float(scale)))).decode()
+    if kind == SVG_TO_PDF:
+        return base64.b64encode(bytes(vlc.svg_to_pdf(parsed))).decode()
     raise ValueError(f"unknown conversion {kind!r}")
 
 
