@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from oppvekst.charts import drawing_worker
 from oppvekst.errors import OppvekstError
 
@@ -81,7 +83,7 @@ class Worker:
             line = stdout.readline()
             if not line:
                 raise OSError("chart worker exited")
-            replies.append(json.loads(line))
+            replies.append(orjson.loads(line))
         return replies
 
     def close(self) -> None:

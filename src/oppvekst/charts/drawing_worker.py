@@ -17,6 +17,9 @@ import json
 import sys
 from typing import Any
 
+# orjson parses a national map's spec (0.7 MB, GeoJSON inside) several times faster than json.
+import orjson
+
 # What a worker can be asked to do: the report's three conversions, and the image downloads'
 # layout pass and file conversions. Binary output (PNG, PDF) comes back base64-encoded.
 VEGA_TO_SVG = "vega-svg"
@@ -49,7 +52,7 @@ def perform(kind: str, spec: str) -> str:
 
     # Parsed here, not by vl-convert: its JSON reader may round a number's last bit differently,
     # and the SVG would then differ from one drawn in the parent from the same spec.
-    parsed = json.loads(spec)
+    parsed = orjson.loads(spec)
     if kind == VEGA_TO_SVG:
         return vlc.vega_to_svg(parsed)
     if kind == VEGALITE_TO_VEGA:
@@ -79,7 +82,7 @@ def main() -> None:
     for header in sys.stdin:
         # The whole batch is read before any chart is drawn: the parent's writes never wait
         # on the drawing, and the replies go out together.
-        jobs = [json.loads(sys.stdin.readline()) for _ in range(int(header))]
+        jobs = [orjson.loads(sys.stdin.readline()) for _ in range(int(header))]
         replies = [answer(kind, spec) for kind, spec in jobs]
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=True) + "\n" for r in replies))
         sys.stdout.flush()

@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import orjson
 import vl_convert as vlc
 
 from oppvekst.charts.drawing import POOL
@@ -124,7 +125,7 @@ def fit(figure_spec: Spec, size: tuple[int, int]) -> Spec:
     ``vconcat`` aligns the children's plot origins, not their outer edges.
     """
     chart, footer = figure_spec["vconcat"]
-    scene: dict[str, Any] = json.loads(
+    scene: dict[str, Any] = orjson.loads(
         POOL.one(VEGALITE_TO_SCENEGRAPH, {**figure_spec, "vconcat": [chart]})
     )
     natural_w, natural_h = float(scene["width"]), float(scene["height"])
