@@ -19,7 +19,7 @@ from oppvekst.pipeline import build
 from oppvekst.pipeline.harmonise import to_current_borders
 from oppvekst.pipeline.setup import choose_sources, load_regions
 from oppvekst.pipeline.tidy import tidy
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 POPULATION = "stats/population_0-17_by_single_age_2024borders_2005-2026.csv"

@@ -32,8 +32,8 @@ from oppvekst.pipeline import build
 from oppvekst.pipeline.setup import choose_sources, load_regions
 from oppvekst.reports import content, figures, report
 from oppvekst.reports.typesetter import typesetter
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.data import parse_selection, select
 from oppvekst.views.profile import profile

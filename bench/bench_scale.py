@@ -22,7 +22,7 @@ import pandas as pd
 
 from bench.portal import build_demo_data, peak_rss_mb, serve
 from bench.timing import Result, measure, median, p99
-from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
 
 REPEAT = 7
 PROVENANCE = "syntetisk-skala"

@@ -28,8 +28,8 @@ def run() -> list[dict[str, Any]]:
     from oppvekst.catalog import default_catalog
     from oppvekst.pipeline import build
     from oppvekst.pipeline.setup import choose_sources, load_regions
-    from oppvekst.snapshot import DataDir
-    from oppvekst.store import Store
+    from oppvekst.snapshot.files import DataDir
+    from oppvekst.snapshot.store import Store
     from oppvekst.views import indicator as iv
     from oppvekst.web.selection import boundaries_for
 

@@ -52,7 +52,7 @@ def build_demo_data() -> Path:
     from oppvekst.catalog import default_catalog
     from oppvekst.pipeline import build
     from oppvekst.pipeline.setup import choose_sources, load_regions
-    from oppvekst.snapshot import DataDir
+    from oppvekst.snapshot.files import DataDir
 
     root = Path(tempfile.mkdtemp(prefix="bench-data-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
@@ -152,7 +152,7 @@ def _main() -> None:
     import uvicorn
     from fastapi.staticfiles import StaticFiles
 
-    from oppvekst.snapshot import DataDir
+    from oppvekst.snapshot.files import DataDir
     from oppvekst.web.app import create_app
 
     parser = argparse.ArgumentParser()

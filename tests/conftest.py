@@ -39,7 +39,7 @@ def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) ->
     from oppvekst.catalog import default_catalog
     from oppvekst.pipeline import build
     from oppvekst.pipeline.setup import choose_sources, load_regions
-    from oppvekst.snapshot import DataDir
+    from oppvekst.snapshot.files import DataDir
 
     root = tmp_path_factory.mktemp("data")
     choice = choose_sources(shared_data, record_into_mirror=False, probe=False)
@@ -51,8 +51,8 @@ def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) ->
 
 @pytest.fixture(scope="session")
 def store(snapshot_dir: Path):  # type: ignore[no-untyped-def]
-    from oppvekst.snapshot import DataDir
-    from oppvekst.store import Store
+    from oppvekst.snapshot.files import DataDir
+    from oppvekst.snapshot.store import Store
 
     opened = Store(DataDir(snapshot_dir).current_path())
     yield opened

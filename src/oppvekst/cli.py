@@ -24,7 +24,7 @@ from oppvekst.pipeline.setup import (
     load_regions,
 )
 from oppvekst.reports.cli import report
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 
 app = typer.Typer(
     add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene."

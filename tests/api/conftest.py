@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 from oppvekst.web.app import create_app
 
 

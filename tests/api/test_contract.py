@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyjstat import pyjstat
 
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 DATA = "/api/v1/data?indicator=barn-0-17,spesialundervisning-andel&region=0301,4203,42,0&period=2024-25,2024,2025-26"
 

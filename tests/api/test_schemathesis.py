@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 from oppvekst.web.app import create_app
 
 EXAMPLES_PER_OPERATION = 25

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from oppvekst.store import TOTAL_FILTER, Store
+from oppvekst.snapshot.store import TOTAL_FILTER, Store
 
 pytestmark = pytest.mark.browser
 

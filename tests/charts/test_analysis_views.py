@@ -71,7 +71,7 @@ def test_bydel_map_only_for_indicators_with_bydeler(store) -> None:  # type: ign
 
 
 def test_suggested_sets_and_similar_recipe(store, shared_data) -> None:  # type: ignore[no-untyped-def]
-    from oppvekst.boundaries import BoundaryStore
+    from oppvekst.regions.boundaries import BoundaryStore
 
     boundaries = BoundaryStore(shared_data / "boundaries")
     sets = {

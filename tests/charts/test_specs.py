@@ -65,7 +65,7 @@ def test_options_from_the_url_fall_back_on_bad_values() -> None:
 
 
 def test_map_classes_and_highlight(store, shared_data) -> None:  # type: ignore[no-untyped-def]
-    from oppvekst.boundaries import BoundaryStore
+    from oppvekst.regions.boundaries import BoundaryStore
 
     values = iv.map_values(store, "barn-lavinntekt-eu60", county="46")
     geo = wound_for_d3(BoundaryStore(shared_data / "boundaries").layer("kommune", county="46"))

@@ -13,7 +13,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import MalformedResponse
 from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.region_sources import registry_from_offline
+from oppvekst.regions.offline import registry_from_offline
 
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "oppvekst" / "catalog" / "indicators"
 

@@ -20,8 +20,8 @@ from oppvekst.catalog import CATALOG_DIR, load_catalog
 from oppvekst.errors import ValidationFailed
 from oppvekst.pipeline import build
 from oppvekst.pipeline.setup import choose_sources, load_regions
-from oppvekst.snapshot import DataDir, SnapshotWriter
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir, SnapshotWriter
+from oppvekst.snapshot.store import Store
 
 
 def test_snapshot_has_every_region(store: Store) -> None:

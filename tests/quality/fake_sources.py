@@ -28,7 +28,7 @@ FAULTS = ("truncated", "wrong-shape", "wrong-encoding", "429-storm", "503")
 
 
 def klass_codes(shared_data: Path) -> dict[int, list[dict[str, Any]]]:
-    from oppvekst.region_sources import registry_from_offline
+    from oppvekst.regions.offline import registry_from_offline
 
     registry = registry_from_offline(shared_data)
 

@@ -16,7 +16,7 @@ from oppvekst.web.process import free_port, running, serve_command
 
 def make_app(data_dir: Path, **environment: str) -> FastAPI:
     """``create_app`` with ``OPPVEKST_*`` settings (the limits read them when the app is built)."""
-    from oppvekst.snapshot import DataDir
+    from oppvekst.snapshot.files import DataDir
     from oppvekst.web.app import create_app
 
     with pytest.MonkeyPatch.context() as patch:

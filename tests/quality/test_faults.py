@@ -26,7 +26,7 @@ from oppvekst.pipeline import build
 from oppvekst.pipeline.acquire import SourceBases, SourceContext
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.pipeline.setup import SourceChoice, load_regions
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 from oppvekst.sources.http import HttpClient, RetryPolicy
 from oppvekst.sources.mirror import Gateway, MirrorMode
 

@@ -17,7 +17,7 @@ import duckdb
 import httpx
 import pytest
 
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 
 from .portal_process import portal
 

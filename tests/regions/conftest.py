@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from oppvekst.region_sources import registry_from_offline
-from oppvekst.regions import Registry
+from oppvekst.regions.offline import registry_from_offline
+from oppvekst.regions.registry import Registry
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from oppvekst.boundaries import BoundaryStore, topology_to_geojson
 from oppvekst.errors import UnknownRegion
-from oppvekst.regions import Registry
+from oppvekst.regions.boundaries import BoundaryStore, topology_to_geojson
+from oppvekst.regions.registry import Registry
 
 
 @pytest.fixture(scope="module")

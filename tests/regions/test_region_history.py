@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from oppvekst.region_history import ChangeKind, Level
-from oppvekst.regions import Registry
+from oppvekst.regions.history import ChangeKind, Level
+from oppvekst.regions.registry import Registry
 
 
 def chain(registry: Registry, code: str) -> list[str]:

@@ -6,13 +6,11 @@ from datetime import date
 
 import pytest
 
-from oppvekst.classification import ClassificationCode, CodeChange
-from oppvekst.region_history import EQUAL_SPLIT, ChangeKind, Level
-from oppvekst.region_sources import (
-    KommuneClassification,
-    registry_from_klass,
-)
-from oppvekst.regions import Registry
+from oppvekst.regions.codes import ClassificationCode, CodeChange
+from oppvekst.regions.history import EQUAL_SPLIT, ChangeKind, Level
+from oppvekst.regions.klass import registry_from_klass
+from oppvekst.regions.registry import Registry
+from oppvekst.regions.tree import KommuneClassification
 
 Y2018, Y2020, Y2024, Y2026 = (date(y, 1, 1) for y in (2018, 2020, 2024, 2026))
 TODAY = date(2026, 6, 1)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from oppvekst.errors import UnknownRegion
-from oppvekst.region_sources import to_frames
-from oppvekst.regions import Level, Registry
+from oppvekst.regions.registry import Level, Registry
+from oppvekst.regions.tree import to_frames
 
 
 def test_counts_of_each_level(registry: Registry) -> None:

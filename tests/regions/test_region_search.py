@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from oppvekst.regions import Registry, search_key
+from oppvekst.regions.registry import Registry, search_key
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from oppvekst.reports import report
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from oppvekst.exports import SYNTHETIC_WARNING
 from oppvekst.reports.figures import chart_areas
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.packages import package
 from oppvekst.views.regions import region_ref
 

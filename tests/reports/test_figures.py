@@ -7,7 +7,7 @@ import vl_convert as vlc
 
 from oppvekst import charts
 from oppvekst.reports import figures, templates
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import series
 from oppvekst.views.regions import region_ref
 

@@ -11,7 +11,7 @@ import typst
 from oppvekst.reports import content
 from oppvekst.reports.markup import escape, string_literal
 from oppvekst.reports.typesetter import font_dir, typesetter
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 from .pdf_reading import pdf_text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from oppvekst.reports import report
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 from .pdf_reading import page_count, pdf_text
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oppvekst.observations import ObservationQuery, _ranges
-from oppvekst.store import Store
+from oppvekst.snapshot.observations import ObservationQuery, _ranges
+from oppvekst.snapshot.store import Store
 
 TOTALS = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
 

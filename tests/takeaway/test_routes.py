@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.takeaway.test_figures import HOSTILE, pdf_text, png_size
 
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
 from oppvekst.web.app import create_app
 
 LINE = "/indikator/barn-lavinntekt-eu60?omrade=4601,46,0&egen=4601"

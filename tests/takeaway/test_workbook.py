@@ -17,7 +17,7 @@ import python_calamine
 
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download, sheet_xml
 from oppvekst.exports.workbook import to_xlsx
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.data import parse_selection, select
 
 TEXTS = [

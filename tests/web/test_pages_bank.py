@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store
 from oppvekst.web.app import create_app
 from oppvekst.web.rendering import number
 

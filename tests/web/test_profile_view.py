@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.web.app import create_app
 from oppvekst.web.rendering import number

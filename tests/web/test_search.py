@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store
 from oppvekst.views.search import search
 from oppvekst.web.app import create_app
 

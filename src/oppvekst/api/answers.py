@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from oppvekst.api.paging import canonical_query
 from oppvekst.api.responses import cache_headers, not_modified
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 DEFAULT_MB = 64
 

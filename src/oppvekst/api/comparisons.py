@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.errors import BadRequest
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
-from oppvekst.store import Store
 from oppvekst.views.regions import region_ref
 
 

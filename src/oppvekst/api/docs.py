@@ -8,7 +8,7 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.web.app import current_store
 from oppvekst.web.rendering import render
 

@@ -20,7 +20,7 @@ from oppvekst.exports import COLUMNS, Download
 from oppvekst.exports.jsonstat import to_jsonstat
 from oppvekst.exports.tabular import CsvDialect, csv_bytes, to_csv
 from oppvekst.exports.workbook import to_xlsx
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

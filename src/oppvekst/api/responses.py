@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 CACHE_SECONDS = 300
 

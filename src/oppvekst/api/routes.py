@@ -18,7 +18,7 @@ from oppvekst.api.formats import Format, choose_format, render_csv, render_data
 from oppvekst.api.paging import DATA_COLUMNS, Window, frame_rows, window
 from oppvekst.api.responses import json_response
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.data import (
     Selection,
@@ -105,7 +105,7 @@ def regions(
     ] = None,
 ) -> Response:
     _guard(request)
-    from oppvekst.regions import search_key
+    from oppvekst.regions.registry import search_key
 
     wanted = search_key(q) if q else None
     rows = [

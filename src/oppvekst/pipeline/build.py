@@ -27,7 +27,7 @@ from oppvekst.pipeline.carry import Carried, previous_rows
 from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
 from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
 
 
 class Outcome(StrEnum):

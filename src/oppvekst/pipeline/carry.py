@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from oppvekst.errors import NoSnapshot
-from oppvekst.snapshot import OBSERVATION_COLUMNS, DataDir
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir
 
 
 @dataclass(frozen=True)

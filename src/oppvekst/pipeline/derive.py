@@ -17,7 +17,7 @@ import pandas as pd
 from oppvekst.catalog.schema import Indicator, IntervalMethod, Measure
 from oppvekst.errors import CatalogError
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.snapshot import OBSERVATION_COLUMNS
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS
 from oppvekst.stats import intervals, suppression
 
 SUPPRESSED = ":"

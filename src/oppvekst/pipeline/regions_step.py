@@ -15,8 +15,8 @@ import pandas as pd
 
 from oppvekst.errors import SourceError
 from oppvekst.pipeline.demo import DemoPopulation
-from oppvekst.region_sources import to_frames
-from oppvekst.regions import Registry
+from oppvekst.regions.registry import Registry
+from oppvekst.regions.tree import to_frames
 
 
 @dataclass

@@ -17,7 +17,8 @@ import httpx
 from oppvekst.errors import SourceUnavailable
 from oppvekst.pipeline.acquire import SourceBases, SourceContext
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.region_sources import registry_from_klass, registry_from_offline
+from oppvekst.regions.klass import registry_from_klass
+from oppvekst.regions.offline import registry_from_offline
 from oppvekst.sources.http import HttpClient, RetryPolicy
 from oppvekst.sources.klass import KlassClient
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode

@@ -22,7 +22,7 @@ from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.data import parse_selection, select
 from oppvekst.views.indicator import IndicatorSeries

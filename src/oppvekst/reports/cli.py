@@ -23,10 +23,10 @@ from rich.progress import (
 
 from oppvekst.errors import OppvekstError
 from oppvekst.pipeline.setup import DEFAULT_DATA_DIR
-from oppvekst.regions import normalise_code
+from oppvekst.regions.registry import normalise_code
 from oppvekst.reports import report as reports
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 
 console = Console(stderr=True)

@@ -23,7 +23,7 @@ from oppvekst.charts.drawing import POOL, Job
 from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.reports import templates
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.regions import RegionRef, region_ref
 

@@ -15,7 +15,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import OppvekstError
 from oppvekst.reports import content, figures
 from oppvekst.reports.typesetter import typesetter
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.packages import PackageSummary
 from oppvekst.views.profile import Profile, profile

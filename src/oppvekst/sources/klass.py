@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import orjson
 
-from oppvekst.classification import ClassificationCode, CodeChange
 from oppvekst.errors import MalformedResponse
+from oppvekst.regions.codes import ClassificationCode, CodeChange
 from oppvekst.sources.http import Fetched, Fetcher, Request
 
 BASE = "https://data.ssb.no/api/klass/v1"

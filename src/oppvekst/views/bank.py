@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views import indicator as indicator_view
 from oppvekst.views.regions import LEVEL_NAMES
 

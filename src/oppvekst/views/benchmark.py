@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.search import best_region
 
 BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]

@@ -15,8 +15,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
-from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark, benchmark_values, parse_benchmark
 from oppvekst.views.indicator import check_level, num
 from oppvekst.views.regions import RegionRef, region_ref

@@ -15,8 +15,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Polarity
 from oppvekst.errors import BadRequest, StatisticsInputError
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import composite
-from oppvekst.store import Store
 
 MAX_COMPONENTS = 12
 DEFAULT_COMPONENTS: tuple[tuple[str, float], ...] = (

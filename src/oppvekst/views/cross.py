@@ -15,8 +15,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import crossing, sentences
-from oppvekst.store import Store
 from oppvekst.views.indicator import num
 from oppvekst.views.regions import RegionRef, region_ref
 

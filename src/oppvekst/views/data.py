@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.errors import BadRequest
-from oppvekst.observations import ObservationQuery, as_records
-from oppvekst.store import Store
+from oppvekst.snapshot.observations import ObservationQuery, as_records
+from oppvekst.snapshot.store import Store
 from oppvekst.views.regions import former_code_targets, unknown_region
 
 MAX_REGIONS = 1000

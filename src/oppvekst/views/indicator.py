@@ -16,8 +16,8 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
-from oppvekst.store import Store
 from oppvekst.views.regions import RegionRef, region_ref, unknown_region
 
 MapLevel = Literal["kommune", "bydel", "fylke"]

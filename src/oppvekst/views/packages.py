@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oppvekst.errors import UnknownPackage
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.profile import Profile, profile
 

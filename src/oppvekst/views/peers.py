@@ -20,10 +20,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from oppvekst.boundaries import BoundaryStore
 from oppvekst.errors import BadRequest, OppvekstError, StatisticsInputError
+from oppvekst.regions.boundaries import BoundaryStore
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import similarity
-from oppvekst.store import Store
 from oppvekst.views.regions import region_ref
 
 SetKind = Literal["fylke", "kostra", "naboer", "lignende"]

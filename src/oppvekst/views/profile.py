@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.stats.trend import trend as trend_test
-from oppvekst.store import Store
 from oppvekst.views.benchmark import Benchmark, benchmark_values
 from oppvekst.views.regions import RegionRef, region_ref
 

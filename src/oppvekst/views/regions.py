@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oppvekst.errors import UnknownRegion
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 LEVEL_NAMES = {"land": "Landet", "fylke": "Fylke", "kommune": "Kommune", "bydel": "Bydel"}
 

@@ -3,7 +3,7 @@
 People type names the way they would say them: without æ/ø/å ("baerum", "tromso", "tromsoe"),
 without Sámi letters ("karasjok" for Kárášjohka - Karasjok), only the start of a name, or a
 municipality number. Both the query and the names are folded to plain ASCII with
-``oppvekst.regions.search_key`` so that all of these meet.
+``oppvekst.regions.registry.search_key`` so that all of these meet.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from oppvekst.regions import name_score, normalise_code, query_variants, search_key
-from oppvekst.store import Store
+from oppvekst.regions.registry import name_score, normalise_code, query_variants, search_key
+from oppvekst.snapshot.store import Store
 from oppvekst.views.regions import LEVEL_NAMES
 
 HitKind = Literal["region", "indicator"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 OUTCOME_NAMES = {
     "oppdatert": "Oppdatert",

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from oppvekst import charts
 from oppvekst.charts.options import ACCENTS, CLASSIFICATION_LABELS, PALETTE_LABELS, SIZE_LABELS
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import indicator as iv

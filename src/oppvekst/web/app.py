@@ -16,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from oppvekst.errors import BadRequest, OppvekstError
-from oppvekst.snapshot import DataDir
-from oppvekst.store import Store, StoreManager
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.store import Store, StoreManager
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
 

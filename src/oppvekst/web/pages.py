@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from oppvekst.errors import BadRequest, OppvekstError
-from oppvekst.regions import normalise_code
-from oppvekst.store import Store
+from oppvekst.regions.registry import normalise_code
+from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
 from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.profile import (

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
 THIN_SPACE = "\u202f"  # narrow no-break space: the thousands separator in Norwegian typesetting

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from oppvekst.api.responses import cache_headers
-from oppvekst.regions import normalise_code
+from oppvekst.regions.registry import normalise_code
 from oppvekst.reports import bundle, report
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region

@@ -17,9 +17,9 @@ from fastapi import Request
 from starlette.datastructures import QueryParams
 
 from oppvekst import charts
-from oppvekst.boundaries import BoundaryStore
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.regions.boundaries import BoundaryStore
+from oppvekst.snapshot.store import Store
 from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import cross as cross_view

@@ -40,7 +40,7 @@ from oppvekst.charts.render import (
     default_cache_dir,
 )
 from oppvekst.errors import BadRequest
-from oppvekst.store import Store
+from oppvekst.snapshot.store import Store
 from oppvekst.web import assets, links, selection
 from oppvekst.web.app import current_store
 from oppvekst.web.rendering import number, observation, render

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from oppvekst.classification import ClassificationCode, CodeChange
-from oppvekst.region_history import CodeVersion, Level, RegistryHistory, changes_from_klass
-from oppvekst.region_tree import (
+from oppvekst.regions.codes import ClassificationCode, CodeChange
+from oppvekst.regions.history import CodeVersion, Level, RegistryHistory, changes_from_klass
+from oppvekst.regions.registry import COUNTRY_CODE, OSLO, KostraGroup, Registry
+from oppvekst.regions.tree import (
     COUNTRY_NAME,
     KommuneClassification,
     assemble,
     declared_changes,
 )
-from oppvekst.regions import COUNTRY_CODE, OSLO, KostraGroup, Registry
 
 
 def registry_from_klass(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from oppvekst.classification import CodeChange
+from oppvekst.regions.codes import CodeChange
 
 
 class Level(StrEnum):

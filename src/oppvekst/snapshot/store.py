@@ -22,8 +22,8 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import NoSnapshot, UnknownIndicator
-from oppvekst.observations import ObservationQuery, ObservationTable
-from oppvekst.snapshot import DataDir
+from oppvekst.snapshot.files import DataDir
+from oppvekst.snapshot.observations import ObservationQuery, ObservationTable
 
 TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from oppvekst.errors import UnknownRegion
-from oppvekst.region_history import Level
+from oppvekst.regions.history import Level
 
 Position = list[float]
 Ring = list[Position]

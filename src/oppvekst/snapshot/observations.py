@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oppvekst.snapshot import OBSERVATION_COLUMNS
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS
 
 TEXT_COLUMNS = (
     "indicator_id",

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from oppvekst.errors import UnknownRegion
-from oppvekst.region_history import NUMBER_LABEL, Level, RegistryHistory
+from oppvekst.regions.history import NUMBER_LABEL, Level, RegistryHistory
 
 __all__ = [
     "KostraGroup",

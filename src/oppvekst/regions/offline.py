@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from oppvekst.classification import ClassificationCode
-from oppvekst.region_history import (
+from oppvekst.regions.codes import ClassificationCode
+from oppvekst.regions.history import (
     ChangeKind,
     CodeVersion,
     CrosswalkLink,
@@ -29,8 +29,8 @@ from oppvekst.region_history import (
     RegistryHistory,
     classify_steps,
 )
-from oppvekst.region_tree import COUNTRY_NAME, KommuneClassification, assemble, declared_changes
-from oppvekst.regions import COUNTRY_CODE, OSLO, KostraGroup, Registry
+from oppvekst.regions.registry import COUNTRY_CODE, OSLO, KostraGroup, Registry
+from oppvekst.regions.tree import COUNTRY_NAME, KommuneClassification, assemble, declared_changes
 
 ROUGH_SPLIT = "Grov tilnærming fra csdata (ikke befolkningsandeler)."
 SSB_ALESUND = "SSB fører hele Ålesund 2020–2023 til 1508 i sine harmoniserte serier."

@@ -16,9 +16,15 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from oppvekst.classification import ClassificationCode
-from oppvekst.region_history import ChangeKind, Level, RegionChange, RegistryHistory, classify_steps
-from oppvekst.regions import COUNTRY_CODE, KostraGroup, Region, Registry, search_key
+from oppvekst.regions.codes import ClassificationCode
+from oppvekst.regions.history import (
+    ChangeKind,
+    Level,
+    RegionChange,
+    RegistryHistory,
+    classify_steps,
+)
+from oppvekst.regions.registry import COUNTRY_CODE, KostraGroup, Region, Registry, search_key
 
 COUNTRY_NAME = "Norge"
 
@@ -125,7 +131,7 @@ def to_frames(registry: Registry) -> dict[str, pd.DataFrame]:
 
 def declared_changes() -> dict[str, Any]:
     """The changes and exclusions in ``regions_declared.yml`` (what the offline files lack)."""
-    text = resources.files("oppvekst").joinpath("regions_declared.yml").read_text(encoding="utf-8")
+    text = resources.files("oppvekst.regions").joinpath("declared.yml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     changes = [
         (c["old_code"], c["old_name"], c["new_code"], c["new_name"], c["changed_on"])
