@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from oppvekst.snapshot.store import Store
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

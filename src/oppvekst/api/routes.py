@@ -29,7 +29,7 @@ from oppvekst.views.data import (
 )
 from oppvekst.views.profile import profile
 from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 
 PROBLEM = {
     "description": "Feil, som application/problem+json med en melding om hva du kan gjøre",

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from oppvekst.errors import NoSnapshot, SnapshotError, ValidationFailed
+from oppvekst.snapshot.table import OBSERVATIONS
 
 KEEP_SNAPSHOTS = 3
 
@@ -49,43 +50,13 @@ CREATE TABLE provenance (
   id VARCHAR PRIMARY KEY, indicator_id VARCHAR, source VARCHAR, publisher VARCHAR, table_id VARCHAR,
   request VARCHAR, source_updated VARCHAR, fetched_at TIMESTAMP, checksum VARCHAR,
   synthetic BOOLEAN);
-CREATE TABLE observations (
-  indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL, period VARCHAR NOT NULL,
-  period_start INTEGER, period_end INTEGER,
-  sex VARCHAR NOT NULL, age VARCHAR NOT NULL, background VARCHAR NOT NULL, grade VARCHAR NOT NULL,
-  value DOUBLE, numerator DOUBLE, denominator DOUBLE, sd DOUBLE, n DOUBLE,
-  lower95 DOUBLE, upper95 DOUBLE, lower998 DOUBLE, upper998 DOUBLE,
-  status VARCHAR, flags VARCHAR, provenance_id VARCHAR, synthetic BOOLEAN NOT NULL);
 CREATE TABLE source_status (
   indicator_id VARCHAR, outcome VARCHAR, rows BIGINT, source VARCHAR, message VARCHAR,
   source_updated VARCHAR, fetched_at TIMESTAMP);
-"""
+""" + OBSERVATIONS.ddl("observations")
 
-OBSERVATION_COLUMNS = [
-    "indicator_id",
-    "region",
-    "period",
-    "period_start",
-    "period_end",
-    "sex",
-    "age",
-    "background",
-    "grade",
-    "value",
-    "numerator",
-    "denominator",
-    "sd",
-    "n",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "status",
-    "flags",
-    "provenance_id",
-    "synthetic",
-]
-OBSERVATION_KEY = ("indicator_id", "region", "period", "sex", "age", "background", "grade")
+OBSERVATION_COLUMNS = list(OBSERVATIONS.names)
+OBSERVATION_KEY = OBSERVATIONS.primary_key
 
 
 @dataclass(frozen=True, slots=True)

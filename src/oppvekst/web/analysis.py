@@ -26,7 +26,7 @@ from oppvekst.views import composite as composite_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
 from oppvekst.web import assets, links
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import SYMBOLS, render
 from oppvekst.web.selection import (
     GROUP_KINDS,

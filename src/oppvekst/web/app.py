@@ -17,7 +17,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from oppvekst.errors import BadRequest, OppvekstError
 from oppvekst.snapshot.files import DataDir
-from oppvekst.snapshot.store import Store, StoreManager
+from oppvekst.snapshot.store import StoreManager
+from oppvekst.web.dependencies import wants_json
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
 
@@ -30,23 +31,6 @@ ROUTERS = (
     "oppvekst.web.reports",  # PDF reports, package bundles (XLSX, ZIP)
     "oppvekst.web.pages",
 )
-
-
-def current_store(request: Request) -> Store:
-    """FastAPI dependency: the snapshot this request is served from (taken once per request)."""
-    cached: Store | None = getattr(request.state, "store", None)
-    if cached is None:
-        manager: StoreManager = request.app.state.stores
-        cached = manager.current()
-        request.state.store = cached
-    return cached
-
-
-def wants_json(request: Request) -> bool:
-    return (
-        request.url.path.startswith("/api/")
-        or "application/json" in request.headers.get("accept", "").split(",")[0]
-    )
 
 
 def create_app(data_dir: DataDir) -> FastAPI:

@@ -20,7 +20,7 @@ from starlette.routing import Mount
 from oppvekst.charts.maps import wound_for_d3
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 from oppvekst.web.selection import MAP_LEVELS, boundaries_for, boundaries_root
 
 router = APIRouter()

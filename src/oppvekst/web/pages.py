@@ -28,7 +28,7 @@ from oppvekst.views.profile import (
     trend_mark,
 )
 from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
-from oppvekst.web.app import current_store, wants_json
+from oppvekst.web.dependencies import current_store, wants_json
 from oppvekst.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)

@@ -21,7 +21,7 @@ from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 from oppvekst.web.takeaway import renderer_for
 
 router = APIRouter()

@@ -42,7 +42,7 @@ from oppvekst.charts.render import (
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.web import assets, links, selection
-from oppvekst.web.app import current_store
+from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import number, observation, render
 
 router = APIRouter()

@@ -1,0 +1,121 @@
+"""The observation table, declared once: columns, types, key, breakdown dimensions, missing values.
+
+Modelled on frictionless' Table Schema: each field has a name, a type and a description; the
+primary key and the missing-value symbols (with their Norwegian labels) belong to the schema. The
+pipeline builds frames in this column order, the snapshot's DDL is generated from it, the store
+reads it in this order, and every download and API answer takes its columns, symbols and labels
+from here — so a column or a symbol cannot mean one thing in one place and another elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    """Table Schema field types, with the DuckDB type each is stored as."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+
+    @property
+    def sql(self) -> str:
+        return _SQL_TYPES[self]
+
+
+_SQL_TYPES = {
+    FieldType.STRING: "VARCHAR",
+    FieldType.INTEGER: "INTEGER",
+    FieldType.NUMBER: "DOUBLE",
+    FieldType.BOOLEAN: "BOOLEAN",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MissingValue:
+    """A status symbol that stands where a value is not shown, and what it means to a reader."""
+
+    symbol: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSchema:
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    missing_values: tuple[MissingValue, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def ddl(self, table: str) -> str:
+        """``CREATE TABLE`` for this schema (the snapshot's table is made from it, not beside it)."""
+        columns = ", ".join(
+            f"{f.name} {f.type.sql}{' NOT NULL' if f.required else ''}" for f in self.fields
+        )
+        return f"CREATE TABLE {table} ({columns});"
+
+
+# The breakdown dimensions, in this order everywhere; "total" is the category of "all".
+BREAKDOWNS: tuple[str, ...] = ("sex", "age", "background", "grade")
+TOTAL = "total"
+
+# SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and the sources' own "*".
+MISSING_VALUES: tuple[MissingValue, ...] = (
+    MissingValue(":", "Skjult av personvernhensyn (for få personer bak tallet)"),
+    MissingValue("..", "Tallgrunnlag mangler"),
+    MissingValue(".", "Tall kan ikke forekomme"),
+    MissingValue("...", "Oppgave mangler foreløpig"),
+    MissingValue("*", "Skjermet av kilden"),
+)
+SYMBOL_LABELS: dict[str, str] = {m.symbol: m.label for m in MISSING_VALUES}
+
+_S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
+OBSERVATIONS = TableSchema(
+    fields=(
+        Field("indicator_id", _S, "Indikatorens id i katalogen", required=True),
+        Field("region", _S, "Regionnummer (SSBs koder: 0, 03, 0301, 030101)", required=True),
+        Field(
+            "period", S, "Periode slik kilden oppgir den (2024, 2021–2023, 2025-26)", required=True
+        ),
+        Field("period_start", _I, "Første år i perioden"),
+        Field("period_end", _I, "Siste år i perioden"),
+        Field("sex", _S, "Kjønn (total = alle)", required=True),
+        Field("age", _S, "Alder (total = alle)", required=True),
+        Field("background", _S, "Innvandringsbakgrunn (total = alle)", required=True),
+        Field("grade", _S, "Trinn (total = alle)", required=True),
+        Field("value", _N, "Verdien i indikatorens enhet"),
+        Field("numerator", _N, "Teller"),
+        Field("denominator", _N, "Nevner"),
+        Field("sd", _N, "Standardavvik"),
+        Field("n", _N, "Antall svar eller personer bak verdien"),
+        Field("lower95", _N, "Nedre grense, 95 % konfidensintervall"),
+        Field("upper95", _N, "Øvre grense, 95 % konfidensintervall"),
+        Field("lower998", _N, "Nedre grense, 99,8 % konfidensintervall"),
+        Field("upper998", _N, "Øvre grense, 99,8 % konfidensintervall"),
+        Field("status", _S, "Symbol der verdien ikke vises (se tegnforklaringen)"),
+        Field("flags", _S, "Merknader om hvordan verdien er laget"),
+        Field("provenance_id", _S, "Kildeopplysningenes id"),
+        Field("synthetic", _B, "Syntetisk demotall (ikke statistikk)", required=True),
+    ),
+    primary_key=("indicator_id", "region", "period", *BREAKDOWNS),
+    missing_values=MISSING_VALUES,
+)
