@@ -94,7 +94,7 @@ OBSERVATIONS = TableSchema(
         Field("indicator_id", _S, "Indikatorens id i katalogen", required=True),
         Field("region", _S, "Regionnummer (SSBs koder: 0, 03, 0301, 030101)", required=True),
         Field(
-            "period", S, "Periode slik kilden oppgir den (2024, 2021–2023, 2025-26)", required=True
+            "period", _S, "Periode slik kilden oppgir den (2024, 2021–2023, 2025-26)", required=True
         ),
         Field("period_start", _I, "Første år i perioden"),
         Field("period_end", _I, "Siste år i perioden"),
