@@ -20,24 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oppvekst.snapshot.files import OBSERVATION_COLUMNS
+from oppvekst.snapshot.table import BREAKDOWNS, OBSERVATIONS, FieldType
 
-TEXT_COLUMNS = (
-    "indicator_id",
-    "region",
-    "period",
-    "sex",
-    "age",
-    "background",
-    "grade",
-    "status",
-    "flags",
-    "provenance_id",
-)
-# The column order of the snapshot table (and so of every frame handed out).
-COLUMN_ORDER = tuple(OBSERVATION_COLUMNS)
+# The column order of the snapshot table (and so of every frame handed out); text columns are kept
+# as dictionary codes, the rest as numpy arrays of their own type.
+COLUMN_ORDER = OBSERVATIONS.names
+TEXT_COLUMNS = tuple(f.name for f in OBSERVATIONS.fields if f.type is FieldType.STRING)
 NUMBER_COLUMNS = tuple(c for c in COLUMN_ORDER if c not in TEXT_COLUMNS)
-BREAKDOWN_COLUMNS = ("sex", "age", "background", "grade")
+BREAKDOWN_COLUMNS = BREAKDOWNS
 # Rows are kept in (indicator_id, region, period_end, period) order; rows that differ only by
 # breakdown keep the order the pipeline wrote them in (rowid).
 
