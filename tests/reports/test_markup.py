@@ -9,7 +9,7 @@ import pytest
 import typst
 
 from oppvekst.reports import content
-from oppvekst.reports.markup import escape, string_literal
+from oppvekst.reports.markup import escape
 from oppvekst.reports.typesetter import font_dir, typesetter
 from oppvekst.snapshot.store import Store
 
@@ -42,11 +42,6 @@ def _typeset(source: str, tmp_path: Path) -> str:
 def test_escaped_text_prints_exactly_as_written(text: str, tmp_path: Path) -> None:
     flat = " ".join(text.split())
     assert _typeset(escape(text), tmp_path).strip() == flat
-
-
-@pytest.mark.parametrize("text", HOSTILE)
-def test_string_literal_prints_exactly_as_written(text: str, tmp_path: Path) -> None:
-    assert _typeset("#" + string_literal(text), tmp_path).strip() == " ".join(text.split())
 
 
 def test_escape_backslashes_every_special_character() -> None:

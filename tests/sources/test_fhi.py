@@ -14,10 +14,7 @@ from oppvekst.sources.fhi import (
     FhiClient,
     FhiQuery,
     data_body,
-    everything,
-    latest_periods,
     parse_dimensions,
-    parse_flags,
 )
 from oppvekst.sources.http import HttpClient
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode
@@ -40,14 +37,11 @@ def _doc_query() -> FhiQuery:
     )
 
 
-def test_latest_periods_is_bottom_not_top() -> None:
-    # FHI: top = first N categories (oldest years); bottom = last N (newest).
-    assert latest_periods(3) == DimensionFilter("AAR", "bottom", ("3",))
-
-
 def test_body_shape_and_max_row_count() -> None:
     query = FhiQuery(
-        377, (DimensionFilter("GEO", "item", ("4001",)), everything("AAR")), max_row_count=50000
+        377,
+        (DimensionFilter("GEO", "item", ("4001",)), DimensionFilter("AAR", "all", ("*",))),
+        max_row_count=50000,
     )
     assert data_body(query) == {
         "dimensions": [
@@ -59,12 +53,16 @@ def test_body_shape_and_max_row_count() -> None:
 
 
 def test_each_dimension_needs_exactly_one_filter() -> None:
-    twice = FhiQuery(377, (everything("GEO"), DimensionFilter("GEO", "top", ("1",))))
+    twice = FhiQuery(
+        377, (DimensionFilter("GEO", "all", ("*",)), DimensionFilter("GEO", "top", ("1",)))
+    )
     with pytest.raises(BadQuery, match=r"\['GEO'\] have more than one filter"):
         data_body(twice)
     with pytest.raises(BadQuery, match=r"no filter for dimensions \['MEASURE_TYPE'\]"):
         data_body(
-            FhiQuery(377, (everything("GEO"), everything("AAR"))),
+            FhiQuery(
+                377, (DimensionFilter("GEO", "all", ("*",)), DimensionFilter("AAR", "all", ("*",)))
+            ),
             known=["GEO", "AAR", "MEASURE_TYPE"],
         )
 
@@ -78,14 +76,11 @@ def test_doc_example_replays_and_decodes(shared_data: Path) -> None:
     assert fetched.response.method == "POST"
 
 
-def test_dimensions_and_flags() -> None:
+def test_dimensions() -> None:
     dims = parse_dimensions((HERE / "fhi_nokkel_377_dimension.json").read_bytes())
     geo = dims[0]
     assert [(c.value, c.depth) for c in geo.categories] == [("0", 0), ("40", 1), ("4001", 2)]
     assert [c.value for c in dims[1].categories] == ["2021_2023", "2022_2024"]
-    flags = parse_flags((HERE / "fhi_nokkel_377_flag.json").read_bytes())
-    assert flags[1].symbol == ":"
-    assert flags[1].text == "Anonymisert"
 
 
 def test_client_posts_json_body(shared_data: Path) -> None:

@@ -10,9 +10,8 @@ import pytest
 from oppvekst.errors import MalformedResponse, NotInMirror
 from oppvekst.sources.http import HttpClient, Request
 from oppvekst.sources.jsonstat import decode
-from oppvekst.sources.klass import parse_correspondence_csv
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode, normalise_url, request_key
-from oppvekst.sources.pxweb import parse_codelist, parse_table_info
+from oppvekst.sources.pxweb import parse_codelist
 from oppvekst.sources.udir import parse_rapportside, parse_report
 
 from .clock import FakeClock
@@ -102,11 +101,13 @@ def test_manifest_entries_exist_and_decode(shared_data: Path) -> None:
         elif entry.kind == "udir-rapportside":
             assert parse_rapportside(response.content).endpoint.rapport_nr >= 1
         elif entry.kind == "ssb-v2-tableinfo":
-            assert parse_table_info(response.content).id == "05300"
+            assert response.json()["id"] == "05300"
         elif entry.kind == "ssb-v2-codelist":
             assert parse_codelist(response.content).values
         elif entry.kind == "klass-correspondence-csv":
-            assert len(parse_correspondence_csv(response.content)) > 300
+            lines = response.content.decode("iso-8859-1").splitlines()
+            assert lines[0].startswith('"sourceCode"') or lines[0].startswith("sourceCode")
+            assert len(lines) > 300
         else:
             assert entry.kind in ("json", "ssb-v0-metadata")
             assert response.json()

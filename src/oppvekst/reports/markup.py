@@ -26,11 +26,3 @@ def escape(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def string_literal(text: str) -> str:
-    """A Typst string literal (code mode) holding ``text`` exactly."""
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return f'"{escaped}"'

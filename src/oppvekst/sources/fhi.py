@@ -54,26 +54,11 @@ class FhiDimension:
 
 
 @dataclass(frozen=True, slots=True)
-class Flag:
-    symbol: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class TableEntry:
     table_id: int
     title: str
     published_at: str | None
     modified_at: str | None
-
-
-def latest_periods(n: int, code: str = "AAR") -> DimensionFilter:
-    """The newest ``n`` periods: FHI's ``bottom`` (last categories), not ``top``."""
-    return DimensionFilter(code, "bottom", (str(n),))
-
-
-def everything(code: str) -> DimensionFilter:
-    return DimensionFilter(code, "all", ("*",))
 
 
 def data_body(query: FhiQuery, known: Sequence[str] | None = None) -> dict[str, Any]:
@@ -135,13 +120,6 @@ def parse_dimensions(content: bytes) -> tuple[FhiDimension, ...]:
     )
 
 
-def parse_flags(content: bytes) -> tuple[Flag, ...]:
-    doc = _json(content, "flags")
-    if not isinstance(doc, list):
-        raise MalformedResponse("FHI flags: expected a list of {title, text}.", hint="Re-fetch it.")
-    return tuple(Flag(str(f.get("title", "")), str(f.get("text", ""))) for f in doc)
-
-
 def parse_tables(content: bytes) -> tuple[TableEntry, ...]:
     doc = _json(content, "table list")
     rows = doc if isinstance(doc, list) else [doc]
@@ -173,10 +151,6 @@ class FhiClient:
         url = f"{self.base}/{source}/table/{table_id}/dimension"
         response = self.fetcher.fetch(Request.get(url))
         return Fetched(parse_dimensions(response.content), response)
-
-    def flags(self, table_id: int, source: str = SOURCE) -> Fetched[tuple[Flag, ...]]:
-        response = self.fetcher.fetch(Request.get(f"{self.base}/{source}/table/{table_id}/flag"))
-        return Fetched(parse_flags(response.content), response)
 
     def data(self, query: FhiQuery, known: Sequence[str] | None = None) -> Fetched[Dataset]:
         """POST the query; ``known`` = the table's dimension codes, to catch a missing filter."""

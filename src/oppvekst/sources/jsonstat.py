@@ -11,7 +11,7 @@ kept as status, never as numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -337,8 +337,3 @@ def _position(key: object, n: int, where: str) -> int:
 
 def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def codes_of(dataset: Dataset) -> Mapping[str, Sequence[str]]:
-    """Codes per dimension id, e.g. to build an explicit query from metadata."""
-    return {d.id: d.codes for d in dataset.dimensions}

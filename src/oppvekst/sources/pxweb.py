@@ -62,19 +62,6 @@ class TableQuery:
 
 
 @dataclass(frozen=True, slots=True)
-class TableInfo:
-    id: str
-    label: str
-    updated: str | None
-    first_period: str | None
-    last_period: str | None
-    time_unit: str | None
-    variable_names: tuple[str, ...]
-    discontinued: bool | None
-    source: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class CodeListValue:
     code: str
     label: str
@@ -228,14 +215,6 @@ def resolved_selections(query: TableQuery, metadata: Dataset | None) -> list[lis
     return out
 
 
-def estimate_cells(query: TableQuery, metadata: Dataset | None = None) -> int | None:
-    """Cells the query selects, from explicit codes or the metadata; None if unknown."""
-    counts = resolved_selections(query, metadata)
-    if any(c is None for c in counts):
-        return None
-    return math.prod(len(c) for c in counts if c is not None)
-
-
 def split_query(
     query: TableQuery, metadata: Dataset | None = None, *, max_cells: int = MAX_CELLS
 ) -> tuple[TableQuery, ...]:
@@ -287,10 +266,6 @@ class PxWebClient:
         response = self.fetcher.fetch(Request.get(f"{self.base}/config"))
         return Fetched(_load(response.content, "config"), response)
 
-    def table_info(self, table_id: str, lang: Lang = "no") -> Fetched[TableInfo]:
-        response = self.fetcher.fetch(Request.get(f"{self.base}/tables/{table_id}", {"lang": lang}))
-        return Fetched(parse_table_info(response.content), response)
-
     def metadata(
         self, table_id: str, codelists: Mapping[str, str] | None = None, lang: Lang = "no"
     ) -> Fetched[Dataset]:
@@ -330,23 +305,6 @@ def _load(content: bytes, what: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise MalformedResponse(f"SSB {what}: expected a JSON object.", hint="Re-fetch it.")
     return doc
-
-
-def parse_table_info(content: bytes) -> TableInfo:
-    doc = _load(content, "table info")
-    if "id" not in doc or "label" not in doc:
-        raise MalformedResponse("SSB table info lacks 'id'/'label'.", hint="Check the table id.")
-    return TableInfo(
-        id=str(doc["id"]),
-        label=str(doc["label"]),
-        updated=doc.get("updated"),
-        first_period=doc.get("firstPeriod"),
-        last_period=doc.get("lastPeriod"),
-        time_unit=doc.get("timeUnit"),
-        variable_names=tuple(str(v) for v in doc.get("variableNames") or ()),
-        discontinued=doc.get("discontinued"),
-        source=doc.get("source"),
-    )
 
 
 def parse_codelist(content: bytes) -> CodeList:

@@ -1,4 +1,4 @@
-"""Udir: the statistikkportalen report API and the statistikkbanken export API.
+"""Udir: the statistikkportalen report API.
 
 The report API (``statistikkportalen.udir.no/api/rapportering``) is "not meant for external use
 and will change without notice", so report numbers and versions are always read from
@@ -22,7 +22,6 @@ from oppvekst.errors import MalformedResponse
 from oppvekst.sources.http import Fetched, Fetcher, Request
 
 PORTAL_BASE = "https://statistikkportalen.udir.no/api/rapportering"
-EXPORT_BASE = "https://api.statistikkbanken.udir.no/api/rest/v2/Eksport"
 ALL = -10  # Udir's "alle" in filters
 SUPPRESSED = "*"
 REPORT_COLUMNS = (
@@ -201,12 +200,9 @@ def _json(content: bytes, what: str) -> Any:
 
 
 class UdirClient:
-    def __init__(
-        self, fetcher: Fetcher, *, portal: str = PORTAL_BASE, export: str = EXPORT_BASE
-    ) -> None:
+    def __init__(self, fetcher: Fetcher, *, portal: str = PORTAL_BASE) -> None:
         self.fetcher = fetcher
         self.portal = portal
-        self.export = export
 
     def rapportside(self, code: str) -> Fetched[ReportPage]:
         response = self.fetcher.fetch(Request.get(f"{self.portal}/rest/v1/Rapportside/{code}"))
@@ -218,40 +214,3 @@ class UdirClient:
         url = report_data_url(page.endpoint, filters, row_path, self.portal)
         response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
         return Fetched(parse_report(response.content), response)
-
-    def filter_values(self, page: ReportPage, filters: Mapping[str, Any]) -> Fetched[Any]:
-        url = f"{self.portal}{page.endpoint.path()}/filterVerdier?filter={_q(udir_filter(filters))}"
-        response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
-        return Fetched(_json(response.content, "filterVerdier"), response)
-
-    # --- statistikkbanken export API --------------------------------------------------------------
-
-    def export_tables(self) -> Fetched[Any]:
-        response = self.fetcher.fetch(Request.get(self.export))
-        return Fetched(_json(response.content, "Eksport"), response)
-
-    def export_page_count(self, export_id: int, filters: Mapping[str, Any]) -> Fetched[int]:
-        url = f"{self.export}/{export_id}/sideData?filter={_q(udir_filter(filters))}&format=0"
-        response = self.fetcher.fetch(Request("GET", url, None, (("Accept", "application/json"),)))
-        doc = _json(response.content, "sideData")
-        if not isinstance(doc, dict) or "JSONSider" not in doc:
-            raise _fail("sideData", "no 'JSONSider' (page count) in the response")
-        return Fetched(int(doc["JSONSider"]), response)
-
-    def export_rows(self, export_id: int, filters: Mapping[str, Any]) -> list[Fetched[list[Any]]]:
-        """All pages of an export table (``sideNummer`` 1..N from ``sideData``)."""
-        pages = self.export_page_count(export_id, filters).value
-        out: list[Fetched[list[Any]]] = []
-        for number in range(1, pages + 1):
-            url = (
-                f"{self.export}/{export_id}/data?filter={_q(udir_filter(filters))}"
-                f"&format=0&sideNummer={number}"
-            )
-            response = self.fetcher.fetch(
-                Request("GET", url, None, (("Accept", "application/json"),))
-            )
-            rows = _json(response.content, "Eksport data")
-            if not isinstance(rows, list):
-                raise _fail("Eksport data", f"page {number} is not a list of rows")
-            out.append(Fetched(rows, response))
-        return out
