@@ -9,8 +9,9 @@ pipe with the GIL released.
 
 The workers start on first use (about a second: vl-convert loads its engine) and stay; each
 holds ~120 MB. One report uses all of them at a time (a lock), concurrent reports queue for the
-charts but not for Typst. A worker that dies or hangs is killed and the batch drawn in this
-process instead; the next batch starts fresh workers.
+charts but not for Typst. A worker that dies or hangs is killed and the batch tried once more in
+fresh workers; if that fails too the request gets a ``ChartCrashed`` error. Nothing is ever drawn
+in the server's own process: vl-convert aborts the process it runs in on some input.
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ class ChartError(OppvekstError):
 
     def __init__(self, detail: str) -> None:
         super().__init__("Figurene kunne ikke tegnes.", hint=f"vl-convert: {detail}")
+
+
+class ChartCrashed(ChartError):
+    """The drawing process died twice on this batch; the server itself goes on."""
+
+    code = "chart-crashed"
+
+    def __init__(self) -> None:
+        OppvekstError.__init__(
+            self,
+            "Figuren kunne ikke tegnes.",
+            hint="Prøv igjen om litt. Tallene finnes fortsatt i tabellen og i nedlastingene.",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,22 +150,31 @@ class ChartPool:
             self._io = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix="chart-io")
         groups = share(jobs, self._size)
         try:
-            while len(self._workers) < len(groups):
-                self._workers.append(Worker())
-            futures = [
-                self._io.submit(worker.run, [jobs[i] for i in group])
-                for worker, group in zip(self._workers, groups, strict=False)
-            ]
-            answered = [f.result(timeout=TIMEOUT_S) for f in futures]
+            answered = self._attempt(jobs, groups)
         except (OSError, TimeoutError, ValueError):
-            # A dead, hung or garbled worker: start afresh next time, draw this batch here.
+            # A dead, hung or garbled worker: start afresh and try once more (the worker may have
+            # died of something else). Never draw here instead: what killed a worker (vl-convert
+            # aborts the process on some input) would then end the web server.
             self.close()
-            return [drawing_worker.answer(job.kind, job.spec) for job in jobs]
+            try:
+                answered = self._attempt(jobs, groups)
+            except (OSError, TimeoutError, ValueError) as exc:
+                self.close()
+                raise ChartCrashed() from exc
         replies: list[dict[str, str]] = [{}] * len(jobs)
         for group, answers in zip(groups, answered, strict=True):
             for index, reply in zip(group, answers, strict=True):
                 replies[index] = reply
         return replies
+
+    def _attempt(self, jobs: Sequence[Job], groups: list[list[int]]) -> list[list[dict[str, str]]]:
+        while len(self._workers) < len(groups):
+            self._workers.append(Worker())
+        futures = [
+            self._io.submit(worker.run, [jobs[i] for i in group])
+            for worker, group in zip(self._workers, groups, strict=False)
+        ]
+        return [f.result(timeout=TIMEOUT_S) for f in futures]
 
     def close(self) -> None:
         for worker in self._workers:

@@ -19,6 +19,7 @@ import numpy as np
 from oppvekst.charts.options import (
     MUTED,
     SIGNIFICANCE_STYLE,
+    SYNTHETIC_MARK,
     ChartOptions,
     Classification,
     Palette,
@@ -126,10 +127,11 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
         else "kommuner"
     )
     title = f"{ind.title}, {values.period}"
-    subtitle = f"{level.capitalize()}{where} · {ind.unit}" + (
-        " · Syntetiske demotall" if values.synthetic else ""
+    keep = [ind.unit, *([SYNTHETIC_MARK] if values.synthetic else [])]
+    subtitle = " · ".join([f"{level.capitalize()}{where}", *keep])
+    options = options.with_defaults(
+        title, subtitle, f"{ind.attribution}. Kart: © Kartverket", keep=keep
     )
-    options = options.with_defaults(title, subtitle, f"{ind.attribution}. Kart: © Kartverket")
     labels, legend, colours = classify(values, options)
     fmt = number_format(ind.decimals)
     rows = [

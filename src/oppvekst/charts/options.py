@@ -8,9 +8,12 @@ so vl-convert renders the same decimal commas as the browser without extra argum
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
+
+from oppvekst.charts.text import printable
 
 Spec = dict[str, Any]
 
@@ -127,6 +130,10 @@ SIGNIFICANCE_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
+# Said on every figure with demo values; no edit of the titles can remove it.
+SYNTHETIC_MARK = "Syntetiske demotall"
+
+
 @dataclass(frozen=True, slots=True)
 class ChartOptions:
     highlight: tuple[
@@ -145,12 +152,24 @@ class ChartOptions:
     extra: tuple[tuple[str, str], ...] = field(default=())  # free key/values for later options
     accent: str | None = None  # colour of the highlighted area (an ``ACCENTS`` key), else palette's
 
-    def with_defaults(self, title: str, subtitle: str | None, note: str | None) -> ChartOptions:
-        """Fill in the titles the reader left empty."""
+    def with_defaults(
+        self, title: str, subtitle: str | None, note: str | None, keep: Sequence[str] = ()
+    ) -> ChartOptions:
+        """Fill in the titles the reader left empty.
+
+        ``keep`` are the parts of the default subtitle no edit may remove (the unit, «Syntetiske
+        demotall»): a reader's own subtitle gets them appended, so a figure taken away never
+        loses its unit or hides that its numbers are synthetic.
+        """
+        if self.subtitle is None:
+            chosen = subtitle
+        else:
+            kept = [part for part in keep if part and part.lower() not in self.subtitle.lower()]
+            chosen = " · ".join([self.subtitle, *kept])
         return replace(
             self,
             title=self.title or title,
-            subtitle=self.subtitle if self.subtitle is not None else subtitle,
+            subtitle=chosen,
             note=self.note if self.note is not None else note,
         )
 
@@ -195,9 +214,9 @@ def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> Ch
     return ChartOptions(
         highlight=highlight,
         palette=pick(Palette, "palett", Palette.OKABE_ITO),
-        title=(params.get("tittel") or None),
-        subtitle=(params.get("undertittel") or None),
-        note=(params.get("note") or None),
+        title=_reader_text(params.get("tittel")),
+        subtitle=_reader_text(params.get("undertittel")),
+        note=_reader_text(params.get("note")),
         intervals="skjul" if params.get("intervall") == "skjul" else "vis",
         focus="valgte" if focus == "valgte" else "skjul" if focus == "skjul" else "alle",
         classification=pick(Classification, "klassifisering", Classification.QUANTILES),
@@ -205,6 +224,11 @@ def parse_options(params: dict[str, str], highlight: tuple[str, ...] = ()) -> Ch
         size=pick(SizePreset, "storrelse", SizePreset.SCREEN),
         accent=params.get("uthevfarge") if params.get("uthevfarge") in ACCENTS else None,
     )
+
+
+def _reader_text(text: str | None) -> str | None:
+    """A text field the reader typed, safe to draw; empty (or nothing left) means the default."""
+    return printable(text) or None if text else None
 
 
 def number_format(decimals: int) -> str:
@@ -216,8 +240,10 @@ def frame(spec: Spec, options: ChartOptions, description: str) -> Spec:
     """Wrap a chart body with schema, size, titles, note, locale and the shared style."""
     width, height = SIZES[options.size]
     # The note travels in the subtitle so it survives into PNG/SVG/PDF downloads.
-    subtitle = [*_lines(options.subtitle), *_lines(options.note)]
-    title: dict[str, Any] = {"text": options.title or "", "anchor": "start"}
+    # Every text the figure carries passes one sanitiser, whether the reader typed it or a source
+    # named it (a region or indicator name): one control character would abort vl-convert.
+    subtitle = [printable(line) for line in (*_lines(options.subtitle), *_lines(options.note))]
+    title: dict[str, Any] = {"text": printable(options.title or ""), "anchor": "start"}
     if subtitle:
         title["subtitle"] = subtitle
     for layer in spec.get("layer", []):
@@ -226,7 +252,7 @@ def frame(spec: Spec, options: ChartOptions, description: str) -> Spec:
             layer["mark"]["aria"] = False
     return {
         "$schema": SCHEMA,
-        "description": description,  # becomes the SVG's aria-label
+        "description": printable(description, limit=None),  # becomes the SVG's aria-label
         "title": title,
         "width": width,
         "height": height,

@@ -8,7 +8,14 @@ click opens it without any script of ours.
 
 from __future__ import annotations
 
-from oppvekst.charts.options import CATEGORICAL, ChartOptions, Spec, frame, number_format
+from oppvekst.charts.options import (
+    CATEGORICAL,
+    SYNTHETIC_MARK,
+    ChartOptions,
+    Spec,
+    frame,
+    number_format,
+)
 from oppvekst.views.cross import CrossView
 
 ROLE_LABELS = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre kommuner"}
@@ -24,9 +31,10 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
     x, y = view.x, view.y
     title = f"{y.short_title} og {x.short_title}, {view.year}"
     stats = f"r = {_r(view.result.pearson)}, R² = {_r(view.result.r2)}, n = {view.result.n}"
-    subtitle = stats + (" · Syntetiske demotall" if view.synthetic else "")
+    keep = [SYNTHETIC_MARK] if view.synthetic else []
+    subtitle = " · ".join([stats, *keep])
     options = options.with_defaults(
-        title, subtitle, "Sammenhengen gjelder kommunene, ikke enkeltbarn."
+        title, subtitle, "Sammenhengen gjelder kommunene, ikke enkeltbarn.", keep=keep
     )
     roles = [r for r in ("egen", "gruppe", "andre") if any(p.role == r for p in view.points)]
     rows = sorted(

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from oppvekst.charts.options import CATEGORICAL, MUTED, ChartOptions, Spec, frame, number_format
+from oppvekst.charts.options import (
+    CATEGORICAL,
+    MUTED,
+    SYNTHETIC_MARK,
+    ChartOptions,
+    Spec,
+    frame,
+    number_format,
+)
 from oppvekst.views.indicator import IndicatorSeries
 
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
@@ -51,20 +59,22 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
     ]
 
 
-def _titles(series: IndicatorSeries, kind: str) -> tuple[str, str, str]:
+def _with_titles(series: IndicatorSeries, options: ChartOptions, kind: str) -> ChartOptions:
     ind = series.indicator
     breakdown = ", ".join(v for _, v in series.breakdown)
-    subtitle = f"{ind.unit[:1].upper()}{ind.unit[1:]}" + (f" · {breakdown}" if breakdown else "")
+    unit = f"{ind.unit[:1].upper()}{ind.unit[1:]}"
+    subtitle = unit + (f" · {breakdown}" if breakdown else "")
+    keep = [unit]
     if series.synthetic:
-        subtitle += " · Syntetiske demotall"
-    note = ind.attribution
-    return f"{ind.title}{kind}", subtitle, note
+        subtitle += f" · {SYNTHETIC_MARK}"
+        keep.append(SYNTHETIC_MARK)
+    return options.with_defaults(f"{ind.title}{kind}", subtitle, ind.attribution, keep=keep)
 
 
 def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
     """Development over time; 95 % intervals as bands where they exist and the reader wants them."""
-    title, subtitle, note = _titles(series, "")
-    options = options.with_defaults(title, subtitle, note)
+    options = _with_titles(series, options, "")
+    title = options.title or ""
     fmt = number_format(series.indicator.decimals)
     names = [a.name for a in series.areas]
     codes = [a.code for a in series.areas]
@@ -163,8 +173,8 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
 def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None = None) -> Spec:
     """One period (the latest by default), one bar per area with its 95 % interval as a whisker."""
     period = period or series.latest_period or (series.periods[-1] if series.periods else "")
-    title, subtitle, note = _titles(series, f", {period}")
-    options = options.with_defaults(title, subtitle, note)
+    options = _with_titles(series, options, f", {period}")
+    title = options.title or ""
     fmt = number_format(series.indicator.decimals)
     rows = [r for r in _rows(series, options) if r["periode"] == period]
     # Areas with no row at all still get a line saying so.
