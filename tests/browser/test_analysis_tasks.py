@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oppvekst.web.rendering import number
+from oppvekst.views.numbers import number
 
 pytestmark = pytest.mark.browser
 

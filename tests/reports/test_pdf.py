@@ -101,7 +101,7 @@ def test_numbers_in_the_document_use_narrow_no_break_spaces_and_decimal_commas(
     built: Callable[[str], report.Report],
 ) -> None:
     # pdftotext turns U+202F into a plain space, so the document itself is checked here.
-    from oppvekst.reports.numbers import interval, number
+    from oppvekst.views.numbers import interval, number
 
     assert number(1234567.891, 1) == "1\u202f234\u202f567,9"
     assert number(-3.25, 2) == "\u22123,25"

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
+from oppvekst.views.numbers import number
 from oppvekst.web.app import create_app
-from oppvekst.web.rendering import number
 
 
 @pytest.fixture(scope="module")

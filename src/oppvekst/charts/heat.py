@@ -16,15 +16,14 @@ from oppvekst.charts.options import (
 )
 from oppvekst.views.compare import SIGNIFICANCE_MARK, CompareTable
 from oppvekst.views.composite import CompositeView
+from oppvekst.views.numbers import NBSP, number
 
 QUINTILE_COLOURS = ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")
 DARK = {"much_better", "much_worse", "higher", "q4", "q5"}
 
 
 def _fmt(x: float | None, decimals: int) -> str:
-    if x is None:
-        return ""
-    return f"{x:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+    return number(x, decimals, missing="", thousands=NBSP)
 
 
 def heat_table(table: CompareTable, options: ChartOptions) -> Spec:

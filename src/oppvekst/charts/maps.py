@@ -28,6 +28,7 @@ from oppvekst.charts.options import (
     number_format,
 )
 from oppvekst.views.indicator import MapValues
+from oppvekst.views.numbers import NBSP, number
 
 MISSING_LABEL = "Mangler tall / skjult"
 MISSING_COLOUR = "#FFFFFF"
@@ -49,7 +50,7 @@ RAMPS: dict[Palette, tuple[str, ...]] = {
 
 
 def _fmt(x: float, decimals: int) -> str:
-    return f"{x:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+    return number(x, decimals, thousands=NBSP)
 
 
 def classes(values: list[float], method: Classification, n: int) -> list[float]:

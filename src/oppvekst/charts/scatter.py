@@ -17,13 +17,14 @@ from oppvekst.charts.options import (
     number_format,
 )
 from oppvekst.views.cross import CrossView
+from oppvekst.views.numbers import NBSP, number
 
 ROLE_LABELS = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre kommuner"}
 DRAW_ORDER = {"andre": 0, "gruppe": 1, "egen": 2}
 
 
 def _r(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",").replace("-", "\u2212")
+    return number(x, 2, thousands=NBSP)
 
 
 def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:

@@ -15,8 +15,8 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.exports import SYMBOL_TEXTS
 from oppvekst.exports.workbook import INTERVAL_TEXT
 from oppvekst.reports.figures import Figure, for_typst
-from oppvekst.reports.numbers import interval, number, observation
 from oppvekst.snapshot.store import Store
+from oppvekst.views.numbers import interval, number, observation
 from oppvekst.views.profile import (
     BETTER,
     SIGNIFICANCE_MARKS,

@@ -18,6 +18,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
+from oppvekst.views.numbers import number
 from oppvekst.views.regions import RegionRef, region_ref, unknown_region
 
 MapLevel = Literal["kommune", "bydel", "fylke"]
@@ -251,13 +252,6 @@ def summarised_series(
     return replace(draft, summary=tuple(series_summary(draft)))
 
 
-def _fmt(value: float | None, decimals: int) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
-
-
 def series_summary(s: IndicatorSeries) -> list[str]:
     ind = s.indicator
     out = []
@@ -270,7 +264,7 @@ def series_summary(s: IndicatorSeries) -> list[str]:
             out.append(f"{area.name}: ingen tall i perioden.")
             continue
         first, last = own[0], own[-1]
-        text = f"{area.name}: {_fmt(last.value, ind.decimals)} {ind.unit} i {last.period}"
+        text = f"{area.name}: {number(last.value, ind.decimals)} {ind.unit} i {last.period}"
         if first is not last and first.value is not None and last.value is not None:
             direction = (
                 "opp fra"
@@ -279,7 +273,7 @@ def series_summary(s: IndicatorSeries) -> list[str]:
                 if last.value < first.value
                 else "samme som"
             )
-            text += f", {direction} {_fmt(first.value, ind.decimals)} i {first.period}"
+            text += f", {direction} {number(first.value, ind.decimals)} i {first.period}"
         out.append(text + ".")
     return out
 
@@ -381,8 +375,8 @@ def _map_summary(indicator: Indicator, period: str, rows: list[MapValue]) -> lis
     low, high = valued[0], valued[-1]
     d = indicator.decimals
     text = [
-        f"{len(valued)} områder har tall for {period}. Lavest: {low.name} ({_fmt(low.value, d)}), "
-        f"høyest: {high.name} ({_fmt(high.value, d)})."
+        f"{len(valued)} områder har tall for {period}. Lavest: {low.name} ({number(low.value, d)}), "
+        f"høyest: {high.name} ({number(high.value, d)})."
     ]
     if missing:
         text.append(f"{missing} områder mangler tall eller er skjult av personvernhensyn.")

@@ -6,7 +6,6 @@ so (``demo_banner``). Numbers are formatted the Norwegian way: decimal comma, th
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,9 +15,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst.snapshot.store import Store
+from oppvekst.views.numbers import number, observation
 
 TEMPLATES = Path(__file__).parent / "templates"
-THIN_SPACE = "\u202f"  # narrow no-break space: the thousands separator in Norwegian typesetting
 
 SYMBOLS = {
     ":": "Skjult av personvernhensyn (for få personer bak tallet)",
@@ -27,27 +26,6 @@ SYMBOLS = {
     "...": "Oppgave mangler foreløpig",
     "*": "Skjermet av kilden",
 }
-
-
-def number(value: Any, decimals: int = 1) -> str:
-    """1234567.891 → '1 234 567,9' (narrow no-break space, decimal comma); None/NaN → '–'."""
-    if value is None:
-        return "–"
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(x):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
-
-
-def observation(value: Any, status: Any, decimals: int = 1) -> str:
-    """A value, or its status symbol when the value is missing or suppressed (never 0 or blank)."""
-    if status and (value is None or (isinstance(value, float) and math.isnan(value))):
-        return str(status)
-    return number(value, decimals)
 
 
 def query(request: Request, **changes: Any) -> str:

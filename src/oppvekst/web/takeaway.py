@@ -41,9 +41,10 @@ from oppvekst.charts.render import (
 )
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
+from oppvekst.views.numbers import number, observation
 from oppvekst.web import assets, links, selection
 from oppvekst.web.dependencies import current_store
-from oppvekst.web.rendering import number, observation, render
+from oppvekst.web.rendering import render
 
 router = APIRouter()
 StoreDep = Annotated[Store, Depends(current_store)]
