@@ -33,20 +33,29 @@ def shared_data() -> Path:
 from collections.abc import Iterator  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """A data directory holding one published snapshot (mirror + demo)."""
+def _built(root: Path, shared_data: Path, *, demo: bool) -> Path:
     from oppvekst.catalog import default_catalog
     from oppvekst.pipeline import build
     from oppvekst.pipeline.setup import choose_sources, load_regions
     from oppvekst.snapshot.files import DataDir
 
-    root = tmp_path_factory.mktemp("data")
     choice = choose_sources(shared_data, record_into_mirror=False, probe=False)
     build.run_update(
-        default_catalog(), load_regions(choice), choice.context, DataDir(root), fill_with_demo=True
+        default_catalog(), load_regions(choice), choice.context, DataDir(root), fill_with_demo=demo
     )
     return root
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """A data directory holding one published snapshot (mirror + demo)."""
+    return _built(tmp_path_factory.mktemp("data"), shared_data, demo=True)
+
+
+@pytest.fixture(scope="session")
+def real_snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """The real part only (`oppvekst update --mirror ../shared/data`, no demo values)."""
+    return _built(tmp_path_factory.mktemp("real-data"), shared_data, demo=False)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from oppvekst.charts.options import (
 from oppvekst.views.cross import CrossView
 from oppvekst.views.numbers import NBSP, number
 
+SIZES = {"egen": 220, "gruppe": 90, "andre": 28}  # point area in px² per role
 ROLE_LABELS = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre kommuner"}
 DRAW_ORDER = {"andre": 0, "gruppe": 1, "egen": 2}
 
@@ -49,6 +50,7 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                 "merket": p.role != "andre",
                 "lenke": f"/kommune/{p.code}",
                 "orden": DRAW_ORDER[p.role],
+                "storrelse": SIZES[p.role],
             }
             for p in view.points
         ),
@@ -71,7 +73,6 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
     }
     colours = {"egen": options.highlight_colour, "gruppe": palette[1], "andre": "#9AA5B1"}
     shapes = {"egen": "circle", "gruppe": "diamond", "andre": "circle"}
-    sizes = {"egen": 220, "gruppe": 90, "andre": 28}
     domain = [ROLE_LABELS[r] for r in roles]
     layers: list[Spec] = [
         {
@@ -90,12 +91,9 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                     "type": "nominal",
                     "scale": {"domain": domain, "range": [shapes[r] for r in roles]},
                 },
-                "size": {
-                    "field": "rolle",
-                    "type": "nominal",
-                    "scale": {"domain": domain, "range": [sizes[r] for r in roles]},
-                    "legend": None,
-                },
+                # Sizes are data, not a scale: a size scale over a nominal field with one role
+                # in it drew every point with a NaN path (nothing on the default /krysse).
+                "size": {"field": "storrelse", "type": "quantitative", "scale": None},
                 "stroke": {
                     "condition": {"test": "datum.orden == 2", "value": "#000000"},
                     "value": None,

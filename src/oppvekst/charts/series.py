@@ -116,7 +116,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
                     "x": x,
                     "y": {"field": "nedre", "type": "quantitative"},
                     "y2": {"field": "ovre"},
-                    "color": {**colour, "legend": None},
+                    "color": colour,
                 },
             }
         )
@@ -139,7 +139,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
             "encoding": {
                 "x": x,
                 "y": y,
-                "color": {**colour, "legend": None},
+                "color": colour,
                 "shape": {
                     "field": "omrade",
                     "type": "nominal",
