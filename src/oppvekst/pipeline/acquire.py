@@ -27,7 +27,7 @@ from oppvekst.sources import fhi, klass, pxweb, udir
 from oppvekst.sources.fhi import DimensionFilter, FhiClient, FhiQuery
 from oppvekst.sources.http import Response
 from oppvekst.sources.mirror import Gateway, MirrorMode
-from oppvekst.sources.pxweb import PxWebClient, Selection, TableQuery
+from oppvekst.sources.pxweb import PxWebClient, TableQuery, VariableSelection
 from oppvekst.sources.udir import UdirClient
 
 _FILTER = re.compile(r"([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)")
@@ -217,7 +217,7 @@ def _pxweb(
 ) -> tuple[pd.DataFrame, int | None]:
     client = PxWebClient(context.gateway, base=context.bases.pxweb)
     selections = tuple(
-        Selection(
+        VariableSelection(
             variable, tuple(values), spec.codelists.get(variable), spec.output_values.get(variable)
         )
         for variable, values in spec.selection.items()

@@ -18,7 +18,7 @@ One pure ASGI middleware (no response buffering, so streamed downloads stay stre
 Multi-replica seam: the only per-process state is :class:`LocalBuckets` (a bounded dict of token
 buckets) and the render semaphore. Behind a load balancer with several replicas each replica
 limits on its own, so a client gets up to N × the rate. A shared limiter (e.g. GCRA in Redis, or the
-reverse proxy's ``limit_req``) implements the :class:`RateLimiter` protocol and is passed to
+reverse proxy's ``limit_req``) implements the :class:`ClientLimiter` protocol and is passed to
 :class:`LimitsMiddleware`; the render queue is meant to stay per process (it protects this
 process's CPU).
 """
@@ -85,7 +85,7 @@ class LimitsConfig:
         )
 
 
-class RateLimiter(Protocol):
+class ClientLimiter(Protocol):
     """The seam for a shared limiter: ``take`` returns 0 when allowed, else seconds to wait."""
 
     def take(self, client: str) -> float: ...
@@ -190,11 +190,11 @@ async def _answer(
 
 class LimitsMiddleware:
     def __init__(
-        self, app: ASGIApp, config: LimitsConfig | None = None, limiter: RateLimiter | None = None
+        self, app: ASGIApp, config: LimitsConfig | None = None, limiter: ClientLimiter | None = None
     ) -> None:
         self.app = app
         self.config = config or LimitsConfig.from_environment()
-        self.limiter: RateLimiter | None = limiter
+        self.limiter: ClientLimiter | None = limiter
         if limiter is None and self.config.per_minute > 0:
             self.limiter = LocalBuckets(
                 self.config.burst, self.config.per_minute, self.config.max_clients
