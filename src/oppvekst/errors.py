@@ -176,7 +176,7 @@ class NotFound(OppvekstError):
 
     code = "not-found"
     http_status = 404
-    title = "Fant ikke siden"
+    title = "Fant ingenting på denne adressen"
 
 
 class MethodNotAllowed(OppvekstError):

@@ -6,6 +6,7 @@
 * no ``except ImportError`` in the web and API layers (a router that silently vanishes when its
   module fails to import is a page that 404s without an error anywhere);
 * every class name defined once (two ``Level`` enums drift apart, and an import picks one by luck);
+* every exception class in the error catalogue (``oppvekst/errors.py``);
 * the top of the package holds only the entry points, the error catalogue and the settings;
 * only ``settings.py`` reads the process environment, so every setting is declared in one place.
 """
@@ -192,6 +193,22 @@ def test_every_class_name_is_defined_once() -> None:
                 defined[node.name].append(_where(module, node))
     twice = {name: places for name, places in defined.items() if len(places) > 1}
     assert not twice, f"Class names defined more than once: {twice}"
+
+
+def test_every_error_class_is_in_the_catalogue() -> None:
+    """An error defined beside its code has no place in the catalogue's list of codes."""
+    catalogue = MODULES["oppvekst.errors"]
+    errors = {n.name for n in ast.walk(catalogue.tree) if isinstance(n, ast.ClassDef)}
+    errors |= {"Exception", "BaseException", "ValueError", "RuntimeError"}
+    outside = [
+        f"{node.name} ({_where(module, node)})"
+        for module in MODULES.values()
+        if module is not catalogue
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id in errors for b in node.bases)
+    ]
+    assert not outside, f"Define these in oppvekst/errors.py: {outside}"
 
 
 def test_the_package_top_holds_only_entry_points_errors_and_settings() -> None:
