@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ def shared_data_dir() -> Path:
     """``../shared/data`` beside the checkout, or ``OPPVEKST_SHARED_DATA`` when set."""
     configured = os.environ.get("OPPVEKST_SHARED_DATA")
     return Path(configured) if configured else (REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_for_each_test() -> Iterator[None]:
+    """A process reads its settings once; a test that sets ``OPPVEKST_*`` is a new "process" and
+    must see its own values, so the cached settings are dropped around every test."""
+    from oppvekst.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +41,6 @@ def shared_data() -> Path:
 # --- One fixture dataset, built once per test session (per xdist worker) -------------------------
 # The real catalogue, the real offline mirror (../shared/data) and the demo fill: the same path a
 # person takes with `oppvekst update --mirror ../shared/data --demo`.
-
-from collections.abc import Iterator  # noqa: E402
 
 
 def _built(root: Path, shared_data: Path, *, demo: bool) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,16 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from oppvekst.catalog import default_catalog
-from oppvekst.errors import OppvekstError
+from oppvekst.errors import OppvekstError, UnknownIndicator
 from oppvekst.pipeline import build
-from oppvekst.pipeline.setup import (
-    DEFAULT_DATA_DIR,
-    SourceChoice,
-    choose_sources,
-    default_mirror,
-    load_regions,
-)
+from oppvekst.pipeline.setup import SourceChoice, choose_sources, default_mirror, load_regions
 from oppvekst.reports.cli import report
+from oppvekst.settings import get_settings
 from oppvekst.snapshot.files import DataDir
 
 app = typer.Typer(
@@ -47,7 +41,7 @@ MirrorOption = Annotated[
 
 
 def _data_dir(path: Path | None) -> DataDir:
-    return DataDir((path or Path(os.environ.get("OPPVEKST_DATA_DIR", DEFAULT_DATA_DIR))).resolve())
+    return DataDir((path or get_settings().data_dir).resolve())
 
 
 def _run_update(
@@ -56,7 +50,7 @@ def _run_update(
     catalog = default_catalog()
     unknown = sorted(i for i in only if not catalog.has(i))
     if unknown:
-        raise OppvekstError(f"Ukjente indikatorer: {unknown}", hint="Se «oppvekst list».")
+        raise UnknownIndicator(f"Ukjente indikatorer: {unknown}", hint="Se «oppvekst list».")
     console.print(f"[bold]Kilder:[/] {choice.description}")
     regions = load_regions(choice)
     with Progress(

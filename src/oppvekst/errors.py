@@ -1,23 +1,42 @@
-"""The typed error catalogue.
+"""The error catalogue: every failure a person can meet, with its stable code, HTTP status and title.
 
-Every failure a person can meet has a class here with a stable ``code`` and a message that says what
-to do. The web layer turns them into problem+json (API) or an error page (portal); the CLI prints the
-message. Codes are part of the public contract: never reuse or rename one.
+Each class here is one entry: ``code`` is stable (part of the public contract: never reuse or
+rename one), ``http_status`` is what the web answers with, and ``title`` says in Norwegian what kind
+of failure it is. An instance adds the particular ``message`` (defaults to the title) and a ``hint``
+saying what to do. The web layer renders every one the same way (``oppvekst.web.errors``:
+problem+json for the API and JSON clients, the error page for browsers); the CLI prints the message.
+Nothing outside this module defines an error class (``tests/quality/test_layout.py`` checks).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
+
 
 class OppvekstError(Exception):
-    """Base class. ``code`` is stable; ``hint`` says what the reader can do about it."""
+    """Base class, and the entry for a failure nobody foresaw."""
 
-    code = "error"
-    http_status = 500
+    code: ClassVar[str] = "error"
+    http_status: ClassVar[int] = 500
+    title: ClassVar[str] = "Noe gikk galt"
+    retry_after: int | None = None  # seconds; sent as Retry-After
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        hint: str = "",
+        suggestions: Sequence[str] = (),
+        retry_after: int | None = None,
+    ) -> None:
+        self.message = message or self.title
+        super().__init__(self.message)
         self.hint = hint
+        # Codes of areas the reader may have meant (a former kommune number's successors).
+        self.suggestions: Sequence[str] = suggestions
+        if retry_after is not None:
+            self.retry_after = retry_after
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -29,57 +48,68 @@ class SourceError(OppvekstError):
 
     code = "source-error"
     http_status = 502
+    title = "Kilden leverte ikke brukbare data"
 
 
 class SourceUnavailable(SourceError):
     code = "source-unavailable"
+    title = "Kilden svarer ikke"
 
 
 class RateLimited(SourceError):
     code = "rate-limited"
+    title = "Kilden begrenser antall forespørsler"
 
 
 class BadQuery(SourceError):
     """The source rejected our query (HTTP 400/404): a bug in a catalogue record or a removed table."""
 
     code = "bad-query"
+    title = "Kilden avviste spørringen"
 
 
 class QueryTooLarge(SourceError):
     code = "query-too-large"
+    title = "Spørringen er for stor for kilden"
 
 
 class MalformedResponse(SourceError):
     """The response could not be decoded (truncated JSON, wrong sizes, unknown shape)."""
 
     code = "malformed-response"
+    title = "Kilden sendte et svar som ikke kan leses"
 
 
 class NotInMirror(SourceError):
     """Offline run: the mirror holds no recorded response for this request."""
 
     code = "not-in-mirror"
+    title = "Speilet har ikke dette svaret"
 
 
 # --- Regions --------------------------------------------------------------------------------------
 class UnknownRegion(OppvekstError):
     code = "unknown-region"
     http_status = 404
+    title = "Ukjent område"
 
 
 # --- Catalogue ----------------------------------------------------------------------------------
 class CatalogError(OppvekstError):
     code = "catalog-invalid"
+    title = "Feil i indikatorkatalogen"
 
 
 class UnknownIndicator(OppvekstError):
     code = "unknown-indicator"
     http_status = 404
+    title = "Ukjent indikator"
 
 
 class UnknownPackage(OppvekstError):
     code = "unknown-package"
     http_status = 404
+    title = "Ukjent pakke"
 
 
 # --- Statistics -----------------------------------------------------------------------------------
@@ -88,30 +118,136 @@ class StatisticsInputError(OppvekstError, ValueError):
 
     code = "statistics-input"
     http_status = 400
+    title = "Tallene kan ikke brukes i beregningen"
 
 
 # --- Snapshots ------------------------------------------------------------------------------------
 class SnapshotError(OppvekstError):
     code = "snapshot-error"
+    title = "Feil i datasamlingen"
 
 
 class NoSnapshot(SnapshotError):
     code = "no-snapshot"
     http_status = 503
+    title = "Ingen datasamling ennå"
 
 
 class ValidationFailed(SnapshotError):
     """A freshly built snapshot failed validation; it was not published."""
 
     code = "validation-failed"
+    title = "Den nye datasamlingen besto ikke kontrollen"
+
+
+# --- Figures and reports --------------------------------------------------------------------------
+class ChartError(OppvekstError):
+    """vl-convert rejected a spec (a bug in our chart code, not the reader's fault)."""
+
+    code = "chart-failed"
+    title = "Figurene kunne ikke tegnes"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("Figurene kunne ikke tegnes.", hint=f"vl-convert: {detail}")
+
+
+class ChartCrashed(ChartError):
+    """The drawing process died twice on one batch (vl-convert aborts on some input); the server
+    itself goes on, and the request gets this."""
+
+    code = "chart-crashed"
+    title = "Figuren kunne ikke tegnes"
+
+    def __init__(self) -> None:
+        OppvekstError.__init__(
+            self,
+            "Figuren kunne ikke tegnes.",
+            hint="Prøv igjen om litt. Tallene finnes fortsatt i tabellen og i nedlastingene.",
+        )
+
+
+class ReportError(OppvekstError):
+    code = "report-failed"
+    title = "Rapporten kunne ikke lages"
+
+
+# --- Settings -------------------------------------------------------------------------------------
+class InvalidSettings(OppvekstError):
+    """An ``OPPVEKST_*`` environment variable holds a value that cannot be used."""
+
+    code = "settings-invalid"
+    title = "Ugyldig innstilling"
 
 
 # --- Requests -------------------------------------------------------------------------------------
 class BadRequest(OppvekstError):
     code = "bad-request"
     http_status = 400
+    title = "Ugyldig forespørsel"
+
+
+class NotFound(OppvekstError):
+    """No page or API resource at this address."""
+
+    code = "not-found"
+    http_status = 404
+    title = "Fant ingenting på denne adressen"
+
+
+class MethodNotAllowed(OppvekstError):
+    """The portal and the API only take GET (and HEAD)."""
+
+    code = "method-not-allowed"
+    http_status = 405
+    title = "Metoden er ikke tillatt"
+
+
+# The limits (``oppvekst.web.limits``) answer these before a request reaches a route. Their codes
+# are Norwegian because they were published that way first.
+class BodyTooLarge(OppvekstError):
+    code = "innhold-for-stort"
+    http_status = 413
+    title = "Forespørselen er for stor"
+
+
+class UrlTooLong(OppvekstError):
+    code = "adresse-for-lang"
+    http_status = 414
+    title = "Adressen er for lang"
 
 
 class TooManyRequests(OppvekstError):
-    code = "too-many-requests"
+    code = "for-mange-foresporsler"
     http_status = 429
+    title = "For mange forespørsler"
+    retry_after = 60
+
+
+class HeadersTooLarge(OppvekstError):
+    code = "hoder-for-store"
+    http_status = 431
+    title = "Hodene i forespørselen er for store"
+
+
+class Busy(OppvekstError):
+    code = "opptatt"
+    http_status = 503
+    title = "Tjenesten er opptatt"
+    retry_after = 5
+
+
+# Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.
+BY_HTTP_STATUS: dict[int, type[OppvekstError]] = {
+    error.http_status: error
+    for error in (BadRequest, NotFound, MethodNotAllowed, BodyTooLarge, UrlTooLong, HeadersTooLarge)
+}
+
+
+def catalogue() -> Iterator[type[OppvekstError]]:
+    """Every entry, the base class first."""
+    yield OppvekstError
+    todo = list(OppvekstError.__subclasses__())
+    while todo:
+        entry = todo.pop(0)
+        yield entry
+        todo.extend(entry.__subclasses__())

@@ -15,14 +15,17 @@ from oppvekst.web.process import free_port, running, serve_command
 
 
 def make_app(data_dir: Path, **environment: str) -> FastAPI:
-    """``create_app`` with ``OPPVEKST_*`` settings (the limits read them when the app is built)."""
+    """``create_app`` with the settings these ``OPPVEKST_*`` variables give (read as a process
+    would read them at start)."""
+    from oppvekst.settings import Settings
     from oppvekst.snapshot.files import DataDir
     from oppvekst.web.app import create_app
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in environment.items():
             patch.setenv(key, value)
-        return create_app(DataDir(data_dir))
+        settings = Settings()
+    return create_app(DataDir(data_dir), settings)
 
 
 def route_paths(app: FastAPI) -> set[str]:

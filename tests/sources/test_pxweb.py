@@ -17,8 +17,8 @@ from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode
 from oppvekst.sources.pxweb import (
     MAX_CELLS,
     PxWebClient,
-    Selection,
     TableQuery,
+    VariableSelection,
     data_request,
     data_url,
     parse_codelist,
@@ -46,9 +46,11 @@ def test_get_url_has_explicit_selections_codelists_and_bracketed_expressions() -
     query = TableQuery(
         "07459",
         (
-            Selection("Region", ("K-3103",), codelist="agg_KommSummer", output_values="aggregated"),
-            Selection("ContentsCode", ("Personer1",)),
-            Selection("Tid", ("range(2020,2022)",)),
+            VariableSelection(
+                "Region", ("K-3103",), codelist="agg_KommSummer", output_values="aggregated"
+            ),
+            VariableSelection("ContentsCode", ("Personer1",)),
+            VariableSelection("Tid", ("range(2020,2022)",)),
         ),
     )
     url = data_url(query)
@@ -65,9 +67,9 @@ def test_get_url_has_explicit_selections_codelists_and_bracketed_expressions() -
 
 def test_long_selection_switches_to_post() -> None:
     selections = (
-        Selection("Region", _kommuner(400)),
-        Selection("ContentsCode", ("Personer1",)),
-        Selection("Tid", ("2024",)),
+        VariableSelection("Region", _kommuner(400)),
+        VariableSelection("ContentsCode", ("Personer1",)),
+        VariableSelection("Tid", ("2024",)),
     )
     query = TableQuery("07459", selections, heading=("Tid",), stub=("Region",))
     assert len(data_url(query)) > 2100
@@ -81,13 +83,13 @@ def test_long_selection_switches_to_post() -> None:
     body = orjson.loads(request.body)
     assert body["selection"][0] == {"variableCode": "Region", "valueCodes": list(_kommuner(400))}
     assert body["placement"] == {"heading": ["Tid"], "stub": ["Region"]}
-    short = TableQuery("07459", (Selection("Region", _kommuner(10)), *selections[1:]))
+    short = TableQuery("07459", (VariableSelection("Region", _kommuner(10)), *selections[1:]))
     assert data_request(short).method == "GET"
 
 
 def test_empty_selection_is_refused() -> None:
     with pytest.raises(BadQuery, match="empty selection"):
-        data_request(TableQuery("07459", (Selection("Tid", ()),)))
+        data_request(TableQuery("07459", (VariableSelection("Tid", ()),)))
 
 
 def test_split_over_800000_cells_along_largest_dimension() -> None:
@@ -96,11 +98,11 @@ def test_split_over_800000_cells_along_largest_dimension() -> None:
     query = TableQuery(
         "07459",
         (
-            Selection("Region", _kommuner(357)),
-            Selection("Kjonn", ("1", "2")),
-            Selection("Alder", alder),
-            Selection("ContentsCode", ("Personer1",)),
-            Selection("Tid", years),
+            VariableSelection("Region", _kommuner(357)),
+            VariableSelection("Kjonn", ("1", "2")),
+            VariableSelection("Alder", alder),
+            VariableSelection("ContentsCode", ("Personer1",)),
+            VariableSelection("Tid", years),
         ),
     )
     total = 357 * 2 * 100 * 40
@@ -116,7 +118,11 @@ def test_split_over_800000_cells_along_largest_dimension() -> None:
 
 def test_split_recurses_when_one_code_is_still_too_big() -> None:
     query = TableQuery(
-        "t", (Selection("A", ("a", "b")), Selection("B", tuple(str(i) for i in range(10))))
+        "t",
+        (
+            VariableSelection("A", ("a", "b")),
+            VariableSelection("B", tuple(str(i) for i in range(10))),
+        ),
     )
     parts = split_query(query, max_cells=3)
     assert all((estimate_cells(p) or 0) <= 3 for p in parts)
@@ -125,7 +131,10 @@ def test_split_recurses_when_one_code_is_still_too_big() -> None:
 
 def test_split_impossible_raises() -> None:
     with pytest.raises(QueryTooLarge):
-        split_query(TableQuery("t", (Selection("A", ("a",)), Selection("B", ("b",)))), max_cells=0)
+        split_query(
+            TableQuery("t", (VariableSelection("A", ("a",)), VariableSelection("B", ("b",)))),
+            max_cells=0,
+        )
 
 
 def _metadata_05300(shared_data: Path) -> Dataset:
@@ -139,15 +148,22 @@ def _metadata_05300(shared_data: Path) -> Dataset:
 def test_expressions_resolve_against_metadata(shared_data: Path) -> None:
     meta = _metadata_05300(shared_data)
     tid = meta.dimension("Tid").codes
-    assert resolve(Selection("Tid", ("top(2)",)), tid, is_time=True) == ["2016", "2021"]  # newest
-    assert resolve(Selection("Tid", ("bottom(1)",)), tid, is_time=True) == ["1991"]
-    assert resolve(Selection("Tid", ("from(2012)",)), tid, is_time=True) == ["2012", "2016", "2021"]
-    assert resolve(Selection("Tid", ("range(1994,2000)",)), tid, is_time=True) == [
+    assert resolve(VariableSelection("Tid", ("top(2)",)), tid, is_time=True) == [
+        "2016",
+        "2021",
+    ]  # newest
+    assert resolve(VariableSelection("Tid", ("bottom(1)",)), tid, is_time=True) == ["1991"]
+    assert resolve(VariableSelection("Tid", ("from(2012)",)), tid, is_time=True) == [
+        "2012",
+        "2016",
+        "2021",
+    ]
+    assert resolve(VariableSelection("Tid", ("range(1994,2000)",)), tid, is_time=True) == [
         "1994",
         "1997",
         "2000",
     ]
-    assert resolve(Selection("Tid", ("20*",)), tid, is_time=True) == [
+    assert resolve(VariableSelection("Tid", ("20*",)), tid, is_time=True) == [
         "2000",
         "2004",
         "2008",
@@ -158,10 +174,10 @@ def test_expressions_resolve_against_metadata(shared_data: Path) -> None:
     query = TableQuery(
         "05300",
         (
-            Selection("Avstand1", ("*",)),
-            Selection("Kulturtilbud", ("0?",)),
-            Selection("ContentsCode", ("Avstand",)),
-            Selection("Tid", ("top(3)",)),
+            VariableSelection("Avstand1", ("*",)),
+            VariableSelection("Kulturtilbud", ("0?",)),
+            VariableSelection("ContentsCode", ("Avstand",)),
+            VariableSelection("Tid", ("top(3)",)),
         ),
     )
     assert estimate_cells(query, meta) == 6 * 8 * 1 * 3
@@ -190,7 +206,7 @@ def test_client_fetches_and_records_each_part(shared_data: Path, tmp_path: Path)
     meta = _metadata_05300(shared_data)
     query = TableQuery(
         "05300",
-        tuple(Selection(d.id, d.codes) for d in meta.dimensions),
+        tuple(VariableSelection(d.id, d.codes) for d in meta.dimensions),
     )
     result = PxWebClient(gateway, max_cells=200).data(query, meta)
     assert len(result.datasets) == len(result.responses) == 3  # 432 cells in parts of ≤ 200
@@ -213,7 +229,10 @@ def test_client_refuses_missing_variable(shared_data: Path) -> None:
     )
     with pytest.raises(BadQuery, match=r"no selection for \['Tid'\]"):
         client.data(
-            TableQuery("05300", tuple(Selection(d.id, ("*",)) for d in meta.dimensions[:3])), meta
+            TableQuery(
+                "05300", tuple(VariableSelection(d.id, ("*",)) for d in meta.dimensions[:3])
+            ),
+            meta,
         )
 
 

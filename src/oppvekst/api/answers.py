@@ -10,7 +10,6 @@ all; ``OPPVEKST_ANSWER_CACHE_MB=0`` turns the cache off (the benchmarks measure 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,9 +19,8 @@ from fastapi.responses import Response
 
 from oppvekst.api.paging import canonical_query
 from oppvekst.api.responses import cache_headers, not_modified
+from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.store import Store
-
-DEFAULT_MB = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +40,8 @@ class AnswerCache:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_environment(cls) -> AnswerCache:
-        megabytes = float(os.environ.get("OPPVEKST_ANSWER_CACHE_MB", DEFAULT_MB))
-        total = int(megabytes * 1024 * 1024)
+    def from_settings(cls, settings: Settings) -> AnswerCache:
+        total = int(settings.answer_cache_mb * 1024 * 1024)
         return cls(total, total // 8)
 
     def get(self, key: tuple[str, ...]) -> Answer | None:
@@ -75,7 +72,7 @@ class AnswerCache:
         return len(self._answers)
 
 
-ANSWERS = AnswerCache.from_environment()
+ANSWERS = AnswerCache.from_settings(get_settings())
 
 
 def answer_key(store: Store, request: Request, chosen: str) -> tuple[str, ...]:

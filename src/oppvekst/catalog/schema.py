@@ -12,8 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# One polarity for the catalogue and the statistics engine (the records' values are its values).
+# One level enum for the catalogue and the region registry, one polarity and one interval method
+# for the catalogue and the statistics engine (the records' values are their values).
+from oppvekst.regions.history import Level as Level
 from oppvekst.stats.comparison import Polarity as Polarity
+from oppvekst.stats.intervals import IntervalMethod as IntervalMethod
 
 
 class Record(BaseModel):
@@ -31,25 +34,11 @@ class Measure(StrEnum):
     CHANGE = "change"  # percent change between two periods
 
 
-class IntervalMethod(StrEnum):
-    WILSON = "wilson"
-    BYAR = "byar"  # exact Poisson below 10 events
-    T = "t"
-    NONE = "none"
-
-
 class Periodicity(StrEnum):
     ANNUAL = "annual"
     SCHOOL_YEAR = "school_year"
     THREE_YEAR = "three_year"
     IRREGULAR = "irregular"
-
-
-class Level(StrEnum):
-    LAND = "land"
-    FYLKE = "fylke"
-    KOMMUNE = "kommune"
-    BYDEL = "bydel"
 
 
 class Breakdown(StrEnum):

@@ -32,35 +32,12 @@ from typing import Any
 import orjson
 
 from oppvekst.charts import drawing_worker
-from oppvekst.errors import OppvekstError
+from oppvekst.errors import ChartCrashed, ChartError
 
 WORKER_SCRIPT = Path(drawing_worker.__file__)
 # Two cores on the development machine and on CI; more workers than cores only add memory.
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 TIMEOUT_S = 120.0  # a batch of a report's charts takes well under a second
-
-
-class ChartError(OppvekstError):
-    """vl-convert rejected a spec (a bug in our chart code, not the reader's fault)."""
-
-    code = "chart-failed"
-    http_status = 500
-
-    def __init__(self, detail: str) -> None:
-        super().__init__("Figurene kunne ikke tegnes.", hint=f"vl-convert: {detail}")
-
-
-class ChartCrashed(ChartError):
-    """The drawing process died twice on this batch; the server itself goes on."""
-
-    code = "chart-crashed"
-
-    def __init__(self) -> None:
-        OppvekstError.__init__(
-            self,
-            "Figuren kunne ikke tegnes.",
-            hint="Prøv igjen om litt. Tallene finnes fortsatt i tabellen og i nedlastingene.",
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from oppvekst.charts.drawing_worker import (
     VEGALITE_TO_SVG,
 )
 from oppvekst.charts.options import Spec
+from oppvekst.settings import get_settings
 
 VERSION = ".".join(str(v) for v in vlc.get_vegalite_versions()[-1:]) + "/" + vlc.get_vega_version()
 _ROOT = re.compile(r'^<svg ([^>]*?)width="([\d.]+)" height="([\d.]+)" viewBox="0 0 [\d. ]+"')
@@ -225,9 +226,9 @@ class Renderer:
 
 def default_cache_dir(data_dir: Path | None) -> Path:
     """``<data dir>/cache/figurer`` when there is a data dir, else a directory under the temp dir."""
-    configured = os.environ.get("OPPVEKST_FIGURE_CACHE")
+    configured = get_settings().figure_cache
     if configured:
-        return Path(configured)
+        return configured
     if data_dir is not None:
         return data_dir / "cache" / "figurer"
     return Path(tempfile.gettempdir()) / "oppvekst-figurer"
@@ -235,7 +236,4 @@ def default_cache_dir(data_dir: Path | None) -> Path:
 
 def cache_limit() -> int:
     """``OPPVEKST_FIGURE_CACHE_MB`` (default 256 MB)."""
-    try:
-        return int(float(os.environ.get("OPPVEKST_FIGURE_CACHE_MB", "256")) * 1024 * 1024)
-    except ValueError:
-        return 256 * 1024 * 1024
+    return int(get_settings().figure_cache_mb * 1024 * 1024)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,11 +22,12 @@ import pandas as pd
 from oppvekst.catalog.schema import FhiFetch, FileFetch, Indicator, PxWebFetch, UdirFetch
 from oppvekst.errors import MalformedResponse, NotInMirror, SourceError
 from oppvekst.pipeline.tidy import MISSING_MARKERS, tidy
+from oppvekst.settings import Settings, get_settings
 from oppvekst.sources import fhi, klass, pxweb, udir
 from oppvekst.sources.fhi import DimensionFilter, FhiClient, FhiQuery
 from oppvekst.sources.http import Response
 from oppvekst.sources.mirror import Gateway, MirrorMode
-from oppvekst.sources.pxweb import PxWebClient, Selection, TableQuery
+from oppvekst.sources.pxweb import PxWebClient, TableQuery, VariableSelection
 from oppvekst.sources.udir import UdirClient
 
 _FILTER = re.compile(r"([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)")
@@ -44,12 +44,12 @@ class SourceBases:
     udir: str = udir.PORTAL_BASE
 
     @classmethod
-    def from_environment(cls) -> SourceBases:
+    def from_settings(cls, settings: Settings) -> SourceBases:
         return cls(
-            pxweb=os.environ.get("OPPVEKST_SSB_BASE", pxweb.BASE),
-            klass=os.environ.get("OPPVEKST_KLASS_BASE", klass.BASE),
-            fhi=os.environ.get("OPPVEKST_FHI_BASE", fhi.BASE),
-            udir=os.environ.get("OPPVEKST_UDIR_BASE", udir.PORTAL_BASE),
+            pxweb=settings.ssb_base or pxweb.BASE,
+            klass=settings.klass_base or klass.BASE,
+            fhi=settings.fhi_base or fhi.BASE,
+            udir=settings.udir_base or udir.PORTAL_BASE,
         )
 
 
@@ -57,7 +57,7 @@ class SourceBases:
 class SourceContext:
     gateway: Gateway
     mirror_dir: Path | None
-    bases: SourceBases = field(default_factory=SourceBases.from_environment)
+    bases: SourceBases = field(default_factory=lambda: SourceBases.from_settings(get_settings()))
 
     @property
     def mode(self) -> MirrorMode:
@@ -217,7 +217,7 @@ def _pxweb(
 ) -> tuple[pd.DataFrame, int | None]:
     client = PxWebClient(context.gateway, base=context.bases.pxweb)
     selections = tuple(
-        Selection(
+        VariableSelection(
             variable, tuple(values), spec.codelists.get(variable), spec.output_values.get(variable)
         )
         for variable, values in spec.selection.items()

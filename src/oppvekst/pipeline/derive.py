@@ -156,7 +156,7 @@ def _add_intervals(indicator: Indicator, out: pd.DataFrame) -> None:
     numerator = out["numerator"].to_numpy()
     denominator = out["denominator"].to_numpy()
     usable = np.isfinite(out["value"].to_numpy())
-    if method in (IntervalMethod.WILSON, IntervalMethod.BYAR):
+    if method in (IntervalMethod.WILSON, IntervalMethod.BYAR, IntervalMethod.POISSON_EXACT):
         usable &= np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
         usable &= numerator >= 0
         if method is IntervalMethod.WILSON:

@@ -7,10 +7,10 @@ so plainly on the console and on every page.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -19,13 +19,14 @@ from oppvekst.pipeline.acquire import SourceBases, SourceContext
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.regions.klass import registry_from_klass
 from oppvekst.regions.offline import registry_from_offline
+from oppvekst.settings import get_settings
 from oppvekst.sources.http import HttpClient, RetryPolicy
 from oppvekst.sources.klass import KlassClient
 from oppvekst.sources.mirror import Gateway, Mirror, MirrorMode
 
-DEFAULT_DATA_DIR = "data"
 PROBE_PATH = "/config"
 HISTORY_FROM = date(2005, 1, 1)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,9 @@ class SourceChoice:
 
 def default_mirror() -> Path | None:
     """``$OPPVEKST_MIRROR``, else ``../shared/data`` beside the checkout when it exists."""
-    configured = os.environ.get("OPPVEKST_MIRROR")
+    configured = get_settings().mirror
     if configured:
-        return Path(configured)
+        return configured
     beside = Path(__file__).resolve().parents[3].parent / "shared" / "data"
     return beside if beside.is_dir() else None
 
@@ -48,18 +49,22 @@ def default_mirror() -> Path | None:
 def http_client() -> HttpClient:
     """The live client; ``OPPVEKST_HTTP_RETRY_ATTEMPTS``, ``…_BASE_DELAY`` and ``…_MAX_DELAY``
     shorten the back-off so fault-injection tests against a local fake server do not wait minutes."""
-    default = RetryPolicy()
+    default, settings = RetryPolicy(), get_settings()
     retry = RetryPolicy(
-        attempts=int(os.environ.get("OPPVEKST_HTTP_RETRY_ATTEMPTS", default.attempts)),
-        base_delay=float(os.environ.get("OPPVEKST_HTTP_RETRY_BASE_DELAY", default.base_delay)),
-        max_delay=float(os.environ.get("OPPVEKST_HTTP_RETRY_MAX_DELAY", default.max_delay)),
+        attempts=_given(settings.http_retry_attempts, default.attempts),
+        base_delay=_given(settings.http_retry_base_delay, default.base_delay),
+        max_delay=_given(settings.http_retry_max_delay, default.max_delay),
     )
     return HttpClient(retry=retry)
 
 
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
 def sources_reachable(timeout: float = 4.0) -> bool:
     try:
-        httpx.get(SourceBases.from_environment().pxweb + PROBE_PATH, timeout=timeout)
+        httpx.get(SourceBases.from_settings(get_settings()).pxweb + PROBE_PATH, timeout=timeout)
     except httpx.HTTPError:
         return False
     return True

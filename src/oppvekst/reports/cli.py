@@ -6,7 +6,6 @@ oppvekst report --all --out-dir rapporter
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,9 +21,9 @@ from rich.progress import (
 )
 
 from oppvekst.errors import OppvekstError
-from oppvekst.pipeline.setup import DEFAULT_DATA_DIR
 from oppvekst.regions.registry import normalise_code
 from oppvekst.reports import report as reports
+from oppvekst.settings import get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
@@ -33,7 +32,7 @@ console = Console(stderr=True)
 
 
 def _store(data_dir: Path | None) -> Store:
-    root = (data_dir or Path(os.environ.get("OPPVEKST_DATA_DIR", DEFAULT_DATA_DIR))).resolve()
+    root = (data_dir or get_settings().data_dir).resolve()
     return Store(DataDir(root).current_path())
 
 

@@ -87,7 +87,7 @@ def chart_spec(series: IndicatorSeries, region: RegionRef) -> Spec:
     return spec
 
 
-class FigureCache:
+class ReportFigureCache:
     """Rendered SVGs by (snapshot, indicator, areas); bounded, shared by all threads."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
@@ -114,7 +114,7 @@ class FigureCache:
                 self._items.popitem(last=False)
 
 
-CACHE = FigureCache()
+CACHE = ReportFigureCache()
 
 
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:

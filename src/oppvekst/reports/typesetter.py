@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,8 @@ from typing import Any
 
 import typst
 
-from oppvekst.errors import OppvekstError
+from oppvekst.errors import ReportError
+from oppvekst.settings import get_settings
 
 TEMPLATE = Path(__file__).parent / "oppvekstprofil.typ"
 FONT_DIRS = (
@@ -30,14 +30,9 @@ FONT_DIRS = (
 FONT_FAMILY = "DejaVu Sans"
 
 
-class ReportError(OppvekstError):
-    code = "report-failed"
-    http_status = 500
-
-
 def font_dir() -> Path:
-    configured = os.environ.get("OPPVEKST_FONT_DIR")
-    candidates = (Path(configured),) if configured else FONT_DIRS
+    configured = get_settings().font_dir
+    candidates = (configured,) if configured else FONT_DIRS
     for path in candidates:
         if (path / "DejaVuSans.ttf").is_file():
             return path

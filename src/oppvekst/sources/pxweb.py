@@ -34,7 +34,7 @@ _EXPRESSION = re.compile(r"^(top|bottom|from|to|range)\((.*)\)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class Selection:
+class VariableSelection:
     """Codes or expressions (``*``, ``03*``, ``top(5)``, ``from(2015)``…) for one variable."""
 
     variable: str
@@ -49,12 +49,12 @@ class Selection:
 @dataclass(frozen=True, slots=True)
 class TableQuery:
     table_id: str
-    selections: tuple[Selection, ...]
+    selections: tuple[VariableSelection, ...]
     lang: Lang = "no"
     heading: tuple[str, ...] = ()
     stub: tuple[str, ...] = ()
 
-    def selection(self, variable: str) -> Selection:
+    def selection(self, variable: str) -> VariableSelection:
         for sel in self.selections:
             if sel.variable == variable:
                 return sel
@@ -160,7 +160,9 @@ def _check_selections(query: TableQuery, variables: Sequence[str] | None = None)
 # --- Cell estimates and splitting --------------------------------------------------------
 
 
-def resolve(selection: Selection, codes: Sequence[str], *, is_time: bool) -> list[str] | None:
+def resolve(
+    selection: VariableSelection, codes: Sequence[str], *, is_time: bool
+) -> list[str] | None:
     """The codes a selection picks from ``codes`` (metadata order), or None if not resolvable."""
     picked: list[str] = []
     for value in selection.values:

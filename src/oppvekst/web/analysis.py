@@ -43,8 +43,6 @@ from oppvekst.web.selection import (
 
 router = APIRouter(default_response_class=HTMLResponse)
 StoreDep = Annotated[Store, Depends(current_store)]
-# The boundary layers and the vega bundle that these pages load come with them.
-router.include_router(assets.router)
 
 TABS = (
     ("figur", "Figur"),

@@ -18,7 +18,7 @@ One pure ASGI middleware (no response buffering, so streamed downloads stay stre
 Multi-replica seam: the only per-process state is :class:`LocalBuckets` (a bounded dict of token
 buckets) and the render semaphore. Behind a load balancer with several replicas each replica
 limits on its own, so a client gets up to N × the rate. A shared limiter (e.g. GCRA in Redis, or the
-reverse proxy's ``limit_req``) implements the :class:`RateLimiter` protocol and is passed to
+reverse proxy's ``limit_req``) implements the :class:`ClientLimiter` protocol and is passed to
 :class:`LimitsMiddleware`; the render queue is meant to stay per process (it protects this
 process's CPU).
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -36,7 +35,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
-import orjson
+from oppvekst.errors import (
+    BodyTooLarge,
+    Busy,
+    HeadersTooLarge,
+    OppvekstError,
+    TooManyRequests,
+    UrlTooLong,
+)
+from oppvekst.settings import Settings, get_settings
+from oppvekst.web.errors import problem_response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,7 +52,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PROBLEM_BASE = "https://oppvekststatus.no/api/problemer/"
 HEAVY_FORMATS = frozenset({"xlsx", "csv", "csv-plain", "parquet", "jsonstat2"})
 HEAVY_ACCEPT = ("text/csv", "spreadsheetml", "parquet", "json-stat")
 
@@ -63,29 +70,27 @@ class LimitsConfig:
     max_clients: int = 10_000  # buckets kept in memory; the least recently seen are dropped
 
     @classmethod
-    def from_environment(cls) -> LimitsConfig:
+    def from_settings(cls, settings: Settings) -> LimitsConfig:
         """``OPPVEKST_RATE_LIMIT`` = ``burst/per_minute`` (``off`` disables),
         ``OPPVEKST_RENDER_SLOTS``, ``OPPVEKST_TRUSTED_PROXIES`` (comma-separated peer addresses
         whose ``X-Forwarded-For`` is believed)."""
         default = cls()
         burst, per_minute = default.burst, default.per_minute
-        rate = os.environ.get("OPPVEKST_RATE_LIMIT", "").strip().lower()
+        rate = settings.rate_limit.strip().lower()
         if rate in ("off", "0", "none"):
             per_minute = 0.0
         elif rate:
             left, _, right = rate.partition("/")
             burst, per_minute = int(left), float(right or left)
-        slots = int(os.environ.get("OPPVEKST_RENDER_SLOTS", default.render_slots))
-        proxies = os.environ.get("OPPVEKST_TRUSTED_PROXIES", "")
         return cls(
             burst=burst,
             per_minute=per_minute,
-            render_slots=max(1, slots),
-            trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
+            render_slots=max(1, settings.render_slots),
+            trusted_proxies=settings.trusted_proxies,
         )
 
 
-class RateLimiter(Protocol):
+class ClientLimiter(Protocol):
     """The seam for a shared limiter: ``take`` returns 0 when allowed, else seconds to wait."""
 
     def take(self, client: str) -> float: ...
@@ -160,41 +165,30 @@ def client_key(scope: Scope, trusted: frozenset[str]) -> str:
     return str(peer)
 
 
-def problem(status: int, code: str, title: str, detail: str, instance: str) -> bytes:
-    body = {
-        "type": PROBLEM_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    return orjson.dumps(body)
+# After refusing oversized headers or a body that was not read, the connection is not reused.
+CLOSE = {"Connection": "close"}
 
 
-async def _answer(
-    send: Send, status: int, body: bytes, retry_after: int | None = None, close: bool = False
+async def _refuse(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    error: OppvekstError,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),
-    ]
-    if retry_after is not None:
-        headers.append((b"retry-after", str(retry_after).encode()))
-    if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    """The catalogue's problem+json, for browsers too: what the limits refuse is mostly a
+    download or an image, which has no page around it to show an error in."""
+    response = problem_response(error, scope.get("path", ""), headers)
+    await response(scope, receive, send)
 
 
 class LimitsMiddleware:
     def __init__(
-        self, app: ASGIApp, config: LimitsConfig | None = None, limiter: RateLimiter | None = None
+        self, app: ASGIApp, config: LimitsConfig | None = None, limiter: ClientLimiter | None = None
     ) -> None:
         self.app = app
-        self.config = config or LimitsConfig.from_environment()
-        self.limiter: RateLimiter | None = limiter
+        self.config = config or LimitsConfig.from_settings(get_settings())
+        self.limiter: ClientLimiter | None = limiter
         if limiter is None and self.config.per_minute > 0:
             self.limiter = LocalBuckets(
                 self.config.burst, self.config.per_minute, self.config.max_clients
@@ -207,8 +201,10 @@ class LimitsMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        refused = await self._refuse_size(scope, send, path)
-        if refused:
+        too_large = self._too_large(scope, path)
+        if too_large is not None:
+            closing = isinstance(too_large, (HeadersTooLarge, BodyTooLarge))
+            await _refuse(scope, receive, send, too_large, CLOSE if closing else None)
             return
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         accept = _header(scope, b"accept")
@@ -216,69 +212,54 @@ class LimitsMiddleware:
             wait = self.limiter.take(client_key(scope, self.config.trusted_proxies))
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
-                detail = (
+                hint = (
                     "Du har sendt mange tunge forespørsler (nedlastinger, bilder, PDF eller "
                     f"uttrekk uten regionfilter) på kort tid. Vent {seconds} sekunder og prøv "
                     "igjen, eller avgrens uttrekket med region=…."
                 )
-                body = problem(
-                    429, "for-mange-foresporsler", "For mange forespørsler", detail, path
-                )
-                await _answer(send, 429, body, retry_after=seconds)
+                await _refuse(scope, receive, send, TooManyRequests(hint=hint, retry_after=seconds))
                 return
         if is_render(path):
-            await self._queued(scope, receive, send, path)
+            await self._queued(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
-    async def _refuse_size(self, scope: Scope, send: Send, path: str) -> bool:
+    def _too_large(self, scope: Scope, path: str) -> OppvekstError | None:
+        """The size limit a request breaks, if any."""
         config = self.config
         url_length = len(scope.get("raw_path") or path.encode()) + len(
             scope.get("query_string", b"")
         )
         if url_length > config.max_url:
-            detail = (
-                f"Adressen er {url_length} tegn; grensen er {config.max_url}. Bruk nivå- og "
+            return UrlTooLong(
+                hint=f"Adressen er {url_length} tegn; grensen er {config.max_url}. Bruk nivå- og "
                 "fylkesvelgere (kommune, fylke:40) i stedet for lange lister med koder."
             )
-            await _answer(
-                send, 414, problem(414, "adresse-for-lang", "Adressen er for lang", detail, path)
-            )
-            return True
         header_bytes = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
         if header_bytes > config.max_header_bytes:
-            detail = (
-                f"Forespørselen har {header_bytes} byte med hoder; grensen er "
+            return HeadersTooLarge(
+                hint=f"Forespørselen har {header_bytes} byte med hoder; grensen er "
                 f"{config.max_header_bytes}. Fjern store informasjonskapsler eller hoder."
             )
-            body = problem(
-                431, "hoder-for-store", "Hodene i forespørselen er for store", detail, path
-            )
-            await _answer(send, 431, body, close=True)
-            return True
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > config.max_body_bytes:
-            await self._too_large(send, path)
-            return True
-        return False
+            return BodyTooLarge(
+                hint=f"Innholdet i forespørselen kan være høyst {config.max_body_bytes} byte."
+            )
+        return None
 
-    async def _too_large(self, send: Send, path: str) -> None:
-        detail = f"Innholdet i forespørselen kan være høyst {self.config.max_body_bytes} byte."
-        body = problem(413, "innhold-for-stort", "Forespørselen er for stor", detail, path)
-        await _answer(send, 413, body, close=True)
-
-    async def _queued(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+    async def _queued(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.config.render_slots)
         slots = self._slots
         if slots.locked() and self._waiting >= self.config.render_queue:
-            await self._busy(send, path)
+            await _refuse(scope, receive, send, BUSY)
             return
         self._waiting += 1
         try:
             await asyncio.wait_for(slots.acquire(), timeout=self.config.render_wait)
         except TimeoutError:
-            await self._busy(send, path)
+            await _refuse(scope, receive, send, BUSY)
             return
         finally:
             self._waiting -= 1
@@ -287,13 +268,11 @@ class LimitsMiddleware:
         finally:
             slots.release()
 
-    async def _busy(self, send: Send, path: str) -> None:
-        detail = (
-            "Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
-            "tallene er de samme i tabellen og i API-et."
-        )
-        body = problem(503, "opptatt", "Tjenesten er opptatt", detail, path)
-        await _answer(send, 503, body, retry_after=5)
+
+BUSY = Busy(
+    hint="Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
+    "tallene er de samme i tabellen og i API-et."
+)
 
 
 def _header(scope: Scope, name: bytes) -> str:

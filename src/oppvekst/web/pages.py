@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from oppvekst.errors import BadRequest, OppvekstError
+from oppvekst.errors import BadRequest
 from oppvekst.regions.registry import normalise_code
 from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
@@ -89,21 +89,6 @@ def _page(
         "breakdown_params": bank.BREAKDOWN_PARAMS,
     }
     return render(request, template, store, status_code, **helpers, **context)
-
-
-def error_page(request: Request, exc: OppvekstError) -> HTMLResponse:
-    """The HTML page for a typed error: what went wrong, what to do, and links to try instead."""
-    try:
-        store: Store | None = current_store(request)
-    except OppvekstError:
-        store = None  # e.g. no snapshot published yet: the page must still render
-    suggestions = []
-    for code in getattr(exc, "suggestions", None) or []:
-        if store is not None and code in store.regions:
-            suggestions.append(
-                search.SearchHit("region", code, store.regions[code].name, code, f"/kommune/{code}")
-            )
-    return _page(request, "error.html", store, exc.http_status, error=exc, suggestions=suggestions)
 
 
 # --- Front page and search ------------------------------------------------------------------------
@@ -300,15 +285,3 @@ def package_page(
 @router.get("/status")
 def data_status_page(request: Request, store: StoreDep) -> HTMLResponse:
     return _page(request, "status.html", store, data=status.data_status(store))
-
-
-# Portal part 2 (indicator, compare, cross, index pages) is optional so each half runs on its own.
-try:
-    from oppvekst.web.analysis import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
-        router as analysis_router,
-    )
-except ModuleNotFoundError as exc:
-    if exc.name != "oppvekst.web.analysis":
-        raise
-else:
-    router.include_router(analysis_router)

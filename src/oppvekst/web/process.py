@@ -4,7 +4,6 @@ the HTTP benchmarks, which all need the same start-wait-stop dance."""
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from oppvekst.settings import child_environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def running(
     process = subprocess.Popen(
         list(command),
         cwd=cwd,
-        env={**os.environ, **(environment or {})},
+        env=child_environment(environment or {}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

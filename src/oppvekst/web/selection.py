@@ -7,7 +7,6 @@ from.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from starlette.datastructures import QueryParams
 from oppvekst import charts
 from oppvekst.errors import BadRequest
 from oppvekst.regions.boundaries import BoundaryStore
+from oppvekst.settings import get_settings
 from oppvekst.snapshot.store import Store
 from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
@@ -65,8 +65,9 @@ def boundaries_root(store: Store) -> Path | None:
     candidates = []
     if store.meta.get("mirror"):
         candidates.append(Path(store.meta["mirror"]) / "boundaries")
-    if os.environ.get("OPPVEKST_BOUNDARIES"):
-        candidates.append(Path(os.environ["OPPVEKST_BOUNDARIES"]))
+    configured = get_settings().boundaries
+    if configured:
+        candidates.append(configured)
     candidates.append(REPO_ROOT.parent / "shared" / "data" / "boundaries")
     return next((c for c in candidates if c.is_dir()), None)
 

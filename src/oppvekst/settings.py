@@ -1,0 +1,84 @@
+"""The settings: every ``OPPVEKST_*`` environment variable, declared and read in this one module.
+
+``get_settings()`` reads the environment once per process and keeps the result, so a setting means
+the same thing for every request; modules take what they need from it (or are handed it) instead
+of reading the environment on their own (``tests/quality/test_layout.py`` checks that). An empty
+variable counts as unset. A value that cannot be parsed stops the program with the variable's name
+(``InvalidSettings``) rather than being quietly replaced by the default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from oppvekst.errors import InvalidSettings
+
+PREFIX = "OPPVEKST_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, frozen=True)
+
+    # Where things are. ``--data-dir`` and ``--mirror`` on the command line win over these.
+    data_dir: Path = Path("data")
+    mirror: Path | None = None  # else ../shared/data beside the checkout, when it exists
+    boundaries: Path | None = None  # map boundaries, else the mirror's or ../shared/data's
+    font_dir: Path | None = None  # else Debian's fonts-dejavu-core
+    figure_cache: Path | None = None  # else <data dir>/cache/figurer
+
+    # Memory and disk budgets (MB); 0 turns the answer cache off.
+    answer_cache_mb: float = 64.0
+    figure_cache_mb: float = 256.0
+
+    # Abuse limits (``web.limits``): ``burst/per_minute``, or ``off``; empty means the default.
+    rate_limit: str = ""
+    render_slots: int = 2
+    # Peers whose X-Forwarded-For is believed, comma-separated.
+    trusted_proxies: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    # The official APIs, overridable so tests can point the real connectors at a fake server;
+    # None is the official address (``pipeline.acquire.SourceBases``).
+    ssb_base: str | None = None
+    klass_base: str | None = None
+    fhi_base: str | None = None
+    udir_base: str | None = None
+    # Back-off of the live HTTP client; None keeps ``sources.http.RetryPolicy``'s default.
+    http_retry_attempts: int | None = None
+    http_retry_base_delay: float | None = None
+    http_retry_max_delay: float | None = None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = ", ".join(
+            f"{PREFIX}{'.'.join(str(p) for p in e['loc']).upper()} ({e['msg']})"
+            for e in exc.errors()
+        )
+        raise InvalidSettings(
+            f"Ugyldig verdi i miljøvariabel: {wrong}.",
+            hint="Rett verdien eller fjern variabelen for å bruke standardverdien.",
+        ) from exc
+
+
+def child_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment plus ``extra``: what a child process (the portal started by
+    the tests and benchmarks) is given, so the child reads its settings the same way."""
+    return {**os.environ, **extra}

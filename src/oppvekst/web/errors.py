@@ -1,0 +1,128 @@
+"""Answering an error over HTTP: every catalogue entry (``oppvekst.errors``) the same way.
+
+API paths and clients that ask for JSON get RFC 7807 problem+json; browsers get the Norwegian error
+page. ``problem_response`` is the one place a problem body is made: the exception handlers use it
+and so do the abuse limits, which answer before a request reaches a route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
+from oppvekst.snapshot.store import Store
+from oppvekst.views.search import SearchHit
+from oppvekst.web.dependencies import current_store, wants_json
+from oppvekst.web.rendering import render
+
+PROBLEM_BASE = "https://oppvekststatus.no/api/problemer/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem_response(
+    error: OppvekstError, instance: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """RFC 7807 problem+json with a message a person can act on."""
+    body: dict[str, object] = {
+        "type": PROBLEM_BASE + error.code,
+        "title": error.message,
+        "status": error.http_status,
+        "detail": error.hint or error.message,
+        "instance": instance,
+        "code": error.code,
+    }
+    if error.suggestions:
+        body["suggestions"] = list(error.suggestions)
+    return JSONResponse(
+        body,
+        status_code=error.http_status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=_headers(error, headers),
+    )
+
+
+def error_page(
+    request: Request, error: OppvekstError, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
+    """The HTML page for an error: what went wrong, what to do, and links to try instead."""
+    try:
+        store: Store | None = current_store(request)
+    except OppvekstError:
+        store = None  # e.g. no snapshot published yet: the page must still render
+    suggestions = [
+        SearchHit("region", code, store.regions[code].name, code, f"/kommune/{code}")
+        for code in error.suggestions
+        if store is not None and code in store.regions
+    ]
+    page = render(
+        request, "error.html", store, error.http_status, error=error, suggestions=suggestions
+    )
+    page.headers.update(_headers(error, headers))
+    return page
+
+
+def error_response(
+    request: Request, error: OppvekstError, headers: Mapping[str, str] | None = None
+) -> Response:
+    if wants_json(request):
+        return problem_response(error, request.url.path, headers)
+    return error_page(request, error, headers)
+
+
+def _headers(error: OppvekstError, extra: Mapping[str, str] | None) -> dict[str, str]:
+    # An error answers for this moment only (a snapshot may arrive, a limit may lift): never cached.
+    headers = {"Cache-Control": "no-store", **(extra or {})}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return headers
+
+
+def from_validation(exc: RequestValidationError) -> BadRequest:
+    """A rejected parameter, in words a person can act on."""
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+        for e in exc.errors()
+    )
+    return BadRequest(f"Ugyldig forespørsel: {problems}", hint="Se /api/docs for lovlige verdier.")
+
+
+HTTP_HINTS = {
+    404: "Sjekk adressen, eller søk etter kommunen eller indikatoren du leter etter.",
+    405: "Portalen og API-et tar bare imot GET-forespørsler.",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error a request can meet answers through ``error_response``."""
+
+    async def _oppvekst(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, OppvekstError)
+        return error_response(request, exc)
+
+    async def _invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(request, from_validation(exc))
+
+    async def _http(request: Request, exc: Exception) -> Response:
+        # Starlette's own errors: no route for the path, a method the route does not take.
+        assert isinstance(exc, HTTPException)
+        entry = BY_HTTP_STATUS.get(exc.status_code)
+        if entry is None:  # a status no route of ours causes: Starlette's answer, status intact
+            return await http_exception_handler(request, exc)
+        error = entry(hint=HTTP_HINTS.get(exc.status_code, ""))
+        return error_response(request, error, exc.headers)
+
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette still re-raises the exception after this answer, so it is logged as before.
+        return error_response(request, OppvekstError())
+
+    app.add_exception_handler(OppvekstError, _oppvekst)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
