@@ -7,7 +7,6 @@ before the sanitiser, ``/indikator/barn-0-17/bilde.png?tittel=A%00B`` ended the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,9 +37,9 @@ TEXT_FIELDS = ("tittel", "undertittel", "note")
 
 
 @pytest.fixture(scope="module")
-def client(snapshot_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(snapshot_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     settings = Settings(rate_limit="off", figure_cache=tmp_path_factory.mktemp("figurer"))
-    yield TestClient(create_app(DataDir(snapshot_dir), settings))
+    return TestClient(create_app(DataDir(snapshot_dir), settings))
 
 
 def _image(page: str, fmt: str, extra: str) -> str:
