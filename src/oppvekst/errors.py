@@ -115,3 +115,18 @@ class BadRequest(OppvekstError):
 class TooManyRequests(OppvekstError):
     code = "too-many-requests"
     http_status = 429
+
+
+class QueryTooLong(BadRequest):
+    """The query string is longer than the API reads (a URL's length is not in the OpenAPI)."""
+
+    code = "query-too-long"
+    http_status = 414
+
+
+class Unprocessable(BadRequest):
+    """Well-formed (the OpenAPI allows it), but the data cannot answer it: a cursor from another
+    query, more regions or cells than one answer holds, a year without data."""
+
+    code = "unprocessable"
+    http_status = 422

@@ -38,6 +38,8 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from oppvekst.exports.formats import FILES
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -45,7 +47,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PROBLEM_BASE = "https://oppvekststatus.no/api/problemer/"
-HEAVY_FORMATS = frozenset({"xlsx", "csv", "csv-plain", "parquet", "jsonstat2"})
+HEAVY_FORMATS = frozenset(f.key for f in FILES)
 HEAVY_ACCEPT = ("text/csv", "spreadsheetml", "parquet", "json-stat")
 
 
