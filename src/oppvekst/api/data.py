@@ -148,20 +148,19 @@ def _answer(
     limit: int,
     cursor: str | None,
 ) -> Response:
-    if compare:
-        frame = attach_comparison(store, select(store, selection), compare)
-        rows = frame_rows(frame)
-    elif chosen is JSON or chosen in CSV_FORMATS:
-        # The common case reads columns straight from the in-memory table: no DataFrame, and
-        # only the rows of the requested page are turned into Python values.
-        rows = table_rows(store, select_positions(store, selection))
-    else:
-        frame = select(store, selection)
-        rows = frame_rows(frame)
-    if chosen is JSON:
-        return _page(request, store, selection, rows, limit, cursor)
-    if chosen in CSV_FORMATS:
+    compared = attach_comparison(store, select(store, selection), compare) if compare else None
+    if chosen is JSON or chosen in CSV_FORMATS:
+        # Without a comparison the rows are read straight from the in-memory table: no DataFrame,
+        # and a JSON page turns only its own rows into Python values.
+        rows = (
+            frame_rows(compared)
+            if compared is not None
+            else table_rows(store, select_positions(store, selection))
+        )
+        if chosen is JSON:
+            return _page(request, store, selection, rows, limit, cursor)
         return render_csv(request, store, rows, chosen, selection)
+    frame = compared if compared is not None else select(store, selection)
     return render_file(request, store, frame, chosen, selection)
 
 

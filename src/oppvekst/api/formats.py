@@ -39,6 +39,8 @@ from oppvekst.exports.workbook import to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
 
+CSV_FORMATS = (CSV, CSV_PLAIN)
+
 
 @dataclass(frozen=True, slots=True)
 class Rows:
@@ -146,6 +148,3 @@ def render_file(
         return to_parquet(download.fields())
 
     return _attachment(request, store, chosen, selection, make)
-
-
-CSV_FORMATS = (CSV, CSV_PLAIN)
