@@ -68,7 +68,7 @@ def status(request: Request, store: StoreDep) -> Response:
     "/regions",
     summary="Regioner: land, fylker, kommuner og Oslos bydeler",
     response_model=RegionList,
-    responses=problems(),
+    responses=problems(400),
 )
 def regions(
     request: Request,
@@ -100,7 +100,7 @@ def regions(
     "/regions/{code}",
     summary="Én region, med tidligere koder (et tidligere nummer sier hva det ble til)",
     response_model=Region | FormerRegion,
-    responses=problems(404),
+    responses=problems(400, 404),
 )
 def region(
     request: Request,
@@ -178,7 +178,7 @@ def _summary(store: Store, ind: Indicator) -> dict[str, Any]:
     "/indicators",
     summary="Indikatorene i katalogen",
     response_model=IndicatorList,
-    responses=problems(),
+    responses=problems(400),
 )
 def indicators(
     request: Request,
@@ -210,7 +210,7 @@ def indicators(
     "/indicators/{indicator_id}",
     summary="Hele metadataposten for én indikator",
     response_model=IndicatorRecord,
-    responses=problems(404),
+    responses=problems(400, 404),
 )
 def indicator(
     request: Request,

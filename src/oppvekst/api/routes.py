@@ -14,6 +14,9 @@ from fastapi import APIRouter
 from oppvekst.api import analysis, catalogue, data
 from oppvekst.api.problems import other_client_errors
 
-router = APIRouter(prefix="/api/v1", tags=["data"], responses=other_client_errors())
+NOT_MODIFIED = {304: {"description": "Uendret siden svaret med denne ETag-en (If-None-Match)"}}
+router = APIRouter(
+    prefix="/api/v1", tags=["data"], responses={**NOT_MODIFIED, **other_client_errors()}
+)
 for part in (catalogue.router, data.router, analysis.router):
     router.include_router(part)
