@@ -236,6 +236,23 @@ class Busy(OppvekstError):
     retry_after = 5
 
 
+class QueryTooLong(BadRequest):
+    """The query string is longer than the API reads (a URL's length is not in the OpenAPI)."""
+
+    code = "query-too-long"
+    http_status = 414
+    title = "Spørringen er for lang"
+
+
+class Unprocessable(BadRequest):
+    """Well-formed (the OpenAPI allows it), but the data cannot answer it: a cursor from another
+    query, more regions or cells than one answer holds, a year without data."""
+
+    code = "unprocessable"
+    http_status = 422
+    title = "Forespørselen kan ikke besvares med disse dataene"
+
+
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.
 BY_HTTP_STATUS: dict[int, type[OppvekstError]] = {
     error.http_status: error

@@ -1,7 +1,8 @@
-"""``/api/v1/compare``, ``/cross`` and ``/index``: the computations behind those pages, as data.
+"""``/api/v1/compare``, ``/cross``, ``/index`` and ``/profile``: the computations behind those
+pages, as data.
 
-The same view functions as the pages (``views.compare``, ``views.cross``, ``views.composite``), so
-the numbers on the page and in the API can never disagree.
+The same view functions as the pages (``views.compare``, ``views.cross``, ``views.composite``,
+``views.profile``), so the numbers on the page and in the API can never disagree.
 """
 
 from __future__ import annotations
@@ -9,21 +10,45 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from oppvekst.api.analysis_models import CompareTable, CompositeView, CrossView, Profile
+from oppvekst.api.parameters import (
+    BENCHMARK,
+    ID,
+    MUNICIPALITY,
+    REGION_CODE,
+    REGION_LIST,
+    YEAR,
+    answerable,
+    guard_query_length,
+)
+from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
-from oppvekst.api.routes import ID_LIST, REGION_LIST, StoreDep, router
-from oppvekst.errors import BadRequest
+from oppvekst.errors import Unprocessable
+from oppvekst.views.benchmark import parse_benchmark
+from oppvekst.views.compare import MAX_INDICATORS as MAX_COMPARED
 from oppvekst.views.compare import compare_table
 from oppvekst.views.composite import composite_view, parse_recipe
 from oppvekst.views.cross import cross_view
 from oppvekst.views.data import parse_regions
+from oppvekst.views.profile import profile
+from oppvekst.views.regions import unknown_region
+from oppvekst.web.dependencies import StoreDep
 
+router = APIRouter()
 MAX_COMPARE_CELLS = 5_000
+_ID = ID.strip("^$")
+_WEIGHTED = rf"{_ID}(:[0-9]+(\.[0-9]+)?)?"
 
 
-@router.get("/compare", summary="Områder × indikatorer, farget etter valgt sammenligning")
+@router.get(
+    "/compare",
+    summary="Områder × indikatorer, farget etter valgt sammenligning",
+    response_model=CompareTable,
+    responses=problems(400, 404, 422),
+)
 def compare(
     request: Request,
     store: StoreDep,
@@ -35,24 +60,36 @@ def compare(
     ],
     indicator: Annotated[
         str,
-        Query(description="Indikatorer", examples=["barn-0-17"], pattern=ID_LIST, max_length=2000),
+        Query(
+            description=f"Indikatorer (høyst {MAX_COMPARED})",
+            examples=["barn-0-17"],
+            pattern=rf"^{_ID}(,{_ID}){{0,{MAX_COMPARED - 1}}}$",
+            max_length=2000,
+        ),
     ],
     benchmark: Annotated[
         Literal["land", "fylke", "kostra"], Query(description="Sammenlign med")
     ] = "land",
 ) -> Response:
-    codes = parse_regions(store, region).codes
-    ids = [i for i in indicator.split(",") if i]
-    if len(codes) * len(ids) > MAX_COMPARE_CELLS:
-        raise BadRequest(
-            f"For mange celler ({len(codes) * len(ids)}); høyst {MAX_COMPARE_CELLS}.",
-            hint="Velg færre områder eller indikatorer.",
-        )
-    table = compare_table(store, codes, ids, benchmark=benchmark)
+    guard_query_length(request)
+    with answerable():
+        codes = parse_regions(store, region).codes
+        ids = [i for i in indicator.split(",") if i]
+        if len(codes) * len(ids) > MAX_COMPARE_CELLS:
+            raise Unprocessable(
+                f"For mange celler ({len(codes) * len(ids)}); høyst {MAX_COMPARE_CELLS}.",
+                hint="Velg færre områder eller indikatorer.",
+            )
+        table = compare_table(store, codes, ids, benchmark=benchmark)
     return json_response(request, store, dataclasses.asdict(table))
 
 
-@router.get("/cross", summary="To indikatorer på tvers av kommunene: korrelasjon og regresjon")
+@router.get(
+    "/cross",
+    summary="To indikatorer på tvers av kommunene: korrelasjon og regresjon",
+    response_model=CrossView,
+    responses=problems(400, 404, 422),
+)
 def cross(
     request: Request,
     store: StoreDep,
@@ -61,7 +98,7 @@ def cross(
         Query(
             description="Indikator på x-aksen",
             examples=["mobbing-10-trinn"],
-            pattern=ID_LIST,
+            pattern=ID,
             max_length=100,
         ),
     ],
@@ -69,24 +106,32 @@ def cross(
         str,
         Query(
             description="Indikator på y-aksen",
-            examples=["trivsel-10-trinn"],
-            pattern=ID_LIST,
+            examples=["trivsel-skolen-10-trinn"],
+            pattern=ID,
             max_length=100,
         ),
     ],
     year: Annotated[
         int | None, Query(ge=1900, le=2100, description="År (standard: siste felles)")
     ] = None,
-    own: Annotated[str | None, Query(description="Egen kommune", pattern=r"^[0-9]{4}$")] = None,
+    own: Annotated[str | None, Query(description="Egen kommune", pattern=MUNICIPALITY)] = None,
     weighting: Annotated[Literal["ingen", "folketall"], Query(description="Vekting")] = "ingen",
 ) -> Response:
     store.indicator(x)
     store.indicator(y)
-    view = cross_view(store, x, y, year=year, own=own, weighting=weighting)
+    if own is not None and own not in store.regions:
+        raise unknown_region(store, own)
+    with answerable():
+        view = cross_view(store, x, y, year=year, own=own, weighting=weighting)
     return json_response(request, store, dataclasses.asdict(view))
 
 
-@router.get("/index", summary="Sammensatt indeks med usikkerhet og rangintervall")
+@router.get(
+    "/index",
+    summary="Sammensatt indeks med usikkerhet og rangintervall",
+    response_model=CompositeView,
+    responses=problems(400, 404, 422),
+)
 def index(
     request: Request,
     store: StoreDep,
@@ -94,17 +139,51 @@ def index(
         str,
         Query(
             description="Indikatorer med vekt: id:vekt,id:vekt",
-            examples=["mobbing-10-trinn:1,trivsel-10-trinn:1"],
-            pattern=r"^[a-z0-9-]+(:[0-9]+(\.[0-9]+)?)?(,[a-z0-9-]+(:[0-9]+(\.[0-9]+)?)?)*$",
+            examples=["mobbing-10-trinn:1,trivsel-skolen-10-trinn:1"],
+            pattern=rf"^{_WEIGHTED}(,{_WEIGHTED})*$",
             max_length=2000,
         ),
     ],
-    year: Annotated[str | None, Query(pattern=r"^[0-9]{4}$", description="År")] = None,
+    year: Annotated[str | None, Query(pattern=YEAR, description="År")] = None,
     method: Annotated[
         Literal["zscore", "base_year"] | None, Query(description="z-skår eller basisår-skala")
     ] = None,
-    base_year: Annotated[str | None, Query(pattern=r"^[0-9]{4}$", description="Basisår")] = None,
+    base_year: Annotated[str | None, Query(pattern=YEAR, description="Basisår")] = None,
 ) -> Response:
-    recipe = parse_recipe(store, indicators, year, method, base_year)
-    view = composite_view(store, recipe)
+    guard_query_length(request)
+    with answerable():
+        recipe = parse_recipe(store, indicators, year, method, base_year)
+        view = composite_view(store, recipe)
     return json_response(request, store, dataclasses.asdict(view))
+
+
+@router.get(
+    "/profile/{code}",
+    summary="Barometeret bak kommuneprofilen",
+    response_model=Profile,
+    responses=problems(400, 404, 422),
+)
+def profile_data(
+    request: Request,
+    store: StoreDep,
+    code: Annotated[str, Path(description="Regionnummer", examples=["0301"], pattern=REGION_CODE)],
+    sammenligning: Annotated[
+        str | None,
+        Query(
+            description="land, fylke, kostra eller gruppe:kode,kode",
+            pattern=BENCHMARK,
+            max_length=3000,
+        ),
+    ] = None,
+) -> Response:
+    guard_query_length(request)
+    if code not in store.regions:
+        raise unknown_region(store, code)
+    if sammenligning and sammenligning.startswith("gruppe:"):
+        # A group of codes that are not regions is a 404 like any unknown code, with suggestions.
+        for member in sammenligning.removeprefix("gruppe:").split(","):
+            if member not in store.regions:
+                raise unknown_region(store, member)
+    with answerable():
+        result = profile(store, code, parse_benchmark(store, sammenligning, code))
+    return json_response(request, store, dataclasses.asdict(result))

@@ -1,19 +1,26 @@
-"""Optional benchmark comparison attached to data rows (``compare=land|fylke``)."""
+"""Optional benchmark comparison attached to data rows (``compare=land|fylke``).
+
+The columns it adds are ``oppvekst.exports.COMPARISON_COLUMNS``, so every format carries them.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats import comparison
 from oppvekst.views.regions import region_ref
 
+Against = Literal["land", "fylke"]
+# A row meets its benchmark's row with the same indicator, period and breakdown categories.
+KEY = ("indicator_id", "period", *BREAKDOWNS)
 
-def attach_comparison(store: Store, frame: pd.DataFrame, against: str) -> pd.DataFrame:
-    if against not in ("land", "fylke"):
-        raise BadRequest(f"Ukjent sammenligning «{against}».", hint="Bruk land eller fylke.")
+
+def attach_comparison(store: Store, frame: pd.DataFrame, against: Against) -> pd.DataFrame:
     if frame.empty:
         return frame.assign(benchmark_region=None, benchmark_value=np.nan, significance=None)
     out = frame.copy()
@@ -21,13 +28,12 @@ def attach_comparison(store: Store, frame: pd.DataFrame, against: str) -> pd.Dat
         out["benchmark_region"] = "0"
     else:
         out["benchmark_region"] = out["region"].map(lambda c: region_ref(store, c).county or "0")
-    keys = ["indicator_id", "period", "sex", "age", "background", "grade"]
     bench = store.observations(
         sorted(set(out["indicator_id"])), sorted(set(out["benchmark_region"])), all_breakdowns=True
-    )[[*keys, "region", "value"]].rename(
+    )[[*KEY, "region", "value"]].rename(
         columns={"region": "benchmark_region", "value": "benchmark_value"}
     )
-    out = out.merge(bench, on=[*keys, "benchmark_region"], how="left")
+    out = out.merge(bench, on=[*KEY, "benchmark_region"], how="left")
     polarity = out["indicator_id"].map(lambda i: store.indicator(i).polarity.value)
     out["significance"] = comparison.compare(
         out["value"].to_numpy(float),

@@ -8,6 +8,8 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from oppvekst.exports import ALL_COLUMNS
+from oppvekst.exports.formats import FORMATS
 from oppvekst.snapshot.store import Store
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import render
@@ -53,5 +55,11 @@ def guide(request: Request, store: Store = Depends(current_store)) -> HTMLRespon
         {(i.source.publisher, i.licence, i.attribution) for i in store.indicators.values()}
     )
     return render(
-        request, "api_guide.html", store, sources=sources, base=str(request.base_url).rstrip("/")
+        request,
+        "api_guide.html",
+        store,
+        sources=sources,
+        formats=FORMATS,
+        columns=ALL_COLUMNS,
+        base=str(request.base_url).rstrip("/"),
     )

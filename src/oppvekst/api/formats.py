@@ -1,10 +1,15 @@
-"""Data formats of ``/api/v1/data`` (and the pages' downloads): chosen by ``format`` or ``Accept``."""
+"""``/api/v1/data`` as a file: the format chosen by ``format`` or ``Accept``, from one list.
+
+Every format writes the same rows with the same columns (``Rows``, the declared columns of
+``oppvekst.exports``): CSV straight from the columns, XLSX, JSON-stat and Parquet through a
+``Download``. Which formats exist is ``oppvekst.exports.formats``; nothing here lists them again.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,75 +21,72 @@ from fastapi.responses import Response
 
 from oppvekst.api.responses import cache_headers, not_modified
 from oppvekst.errors import BadRequest
-from oppvekst.exports import COLUMNS, Download
+from oppvekst.exports import COLUMNS, ROW_COLUMNS, Download, columns_in
+from oppvekst.exports.formats import (
+    BY_MEDIA_TYPE,
+    CSV,
+    CSV_PLAIN,
+    FORMATS,
+    JSON,
+    JSONSTAT,
+    XLSX,
+    DataFormat,
+    format_named,
+)
 from oppvekst.exports.jsonstat import to_jsonstat
-from oppvekst.exports.tabular import CsvDialect, csv_bytes, to_csv
+from oppvekst.exports.tabular import CsvDialect, csv_bytes
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_FORMATS = (CSV, CSV_PLAIN)
 
 
-class Format(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-    CSV_PLAIN = "csv-plain"
-    XLSX = "xlsx"
-    JSONSTAT = "jsonstat2"
-    PARQUET = "parquet"
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The answer's rows, a column at a time, with the columns every format carries."""
+
+    names: tuple[str, ...]
+    count: int
+    take: Callable[[str, slice], np.ndarray]
+
+    def columns(self, part: slice = slice(None)) -> dict[str, np.ndarray]:
+        return {name: self.take(name, part) for name in self.names}
 
 
-MEDIA = {
-    Format.JSON: "application/json",
-    Format.CSV: "text/csv; charset=utf-8",
-    Format.CSV_PLAIN: "text/csv; charset=utf-8",
-    Format.XLSX: XLSX,
-    Format.JSONSTAT: "application/json",
-    Format.PARQUET: "application/vnd.apache.parquet",
-}
-EXTENSION = {
-    Format.JSON: "json",
-    Format.CSV: "csv",
-    Format.CSV_PLAIN: "csv",
-    Format.XLSX: "xlsx",
-    Format.JSONSTAT: "json",
-    Format.PARQUET: "parquet",
-}
-ACCEPT = {
-    "text/csv": Format.CSV,
-    XLSX: Format.XLSX,
-    "application/vnd.apache.parquet": Format.PARQUET,
-    "application/json": Format.JSON,
-}
+def table_rows(store: Store, positions: np.ndarray) -> Rows:
+    """Rows read straight from the in-memory table (no DataFrame): the common, uncompared case."""
+    names = tuple(c.name for c in ROW_COLUMNS)
+    return Rows(
+        names, len(positions), lambda name, part: selected_column(store, name, positions[part])
+    )
 
 
-def choose_format(requested: str | None, accept: str) -> Format:
+def frame_rows(frame: pd.DataFrame) -> Rows:
+    """Rows of a frame (the comparison's columns attached): its declared columns."""
+    return Rows(columns_in(frame.columns), len(frame), lambda name, part: _array(frame[name])[part])
+
+
+def _array(column: pd.Series) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy()
+    return column.to_numpy(dtype=object)
+
+
+def choose_format(requested: str | None, accept: str) -> DataFormat:
     if requested:
-        try:
-            return Format(requested.lower())
-        except ValueError:
+        chosen = format_named(requested.lower())
+        if chosen is None:
             raise BadRequest(
                 f"Ukjent format «{requested}».",
-                hint="Bruk json, csv, csv-plain, xlsx, jsonstat2 eller parquet.",
-            ) from None
+                hint="Bruk " + ", ".join(f.key for f in FORMATS) + ".",
+            )
+        return chosen
     for part in accept.split(","):
         media = part.split(";")[0].strip().lower()
-        if media in ACCEPT:
-            return ACCEPT[media]
-    return Format.JSON
-
-
-def make_download(
-    request: Request, store: Store, frame: pd.DataFrame, selection: Selection
-) -> Download:
-    return Download(
-        observations=frame,
-        indicators=tuple(store.indicator(i) for i in selection.indicators),
-        snapshot_id=store.snapshot_id,
-        built_at=store.meta.get("built_at", ""),
-        url=str(request.url),
-    )
+        if media in BY_MEDIA_TYPE:
+            return BY_MEDIA_TYPE[media]
+    return JSON
 
 
 def to_parquet(frame: pd.DataFrame) -> bytes:
@@ -100,47 +102,49 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
 
 
 def _attachment(
-    request: Request, store: Store, chosen: Format, selection: Selection, make: Callable[[], bytes]
+    request: Request,
+    store: Store,
+    chosen: DataFormat,
+    selection: Selection,
+    make: Callable[[], bytes],
 ) -> Response:
-    headers = cache_headers(request, store, MEDIA[chosen])
+    headers = cache_headers(request, store, chosen.media_type)
     if not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     name = "oppvekststatus-" + "-".join(selection.indicators)[:80]
-    headers["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSION[chosen]}"'
-    return Response(make(), media_type=MEDIA[chosen], headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{name}.{chosen.extension}"'
+    return Response(make(), media_type=chosen.media_type, headers=headers)
 
 
 def render_csv(
-    request: Request, store: Store, positions: np.ndarray, chosen: Format, selection: Selection
+    request: Request, store: Store, rows: Rows, chosen: DataFormat, selection: Selection
 ) -> Response:
-    """CSV straight from the in-memory table's columns (no DataFrame on the common path)."""
-    dialect = CsvDialect.NORWEGIAN if chosen is Format.CSV else CsvDialect.PLAIN
+    """The one CSV path: the rows' columns under their download labels, in either dialect."""
+    dialect = CsvDialect.NORWEGIAN if chosen is CSV else CsvDialect.PLAIN
 
     def make() -> bytes:
-        columns = {
-            label: selected_column(store, name, positions) for name, label in COLUMNS.items()
-        }
-        return csv_bytes(columns, dialect)
+        return csv_bytes({COLUMNS[name]: v for name, v in rows.columns().items()}, dialect)
 
     return _attachment(request, store, chosen, selection, make)
 
 
-def render_data(
-    request: Request, store: Store, frame: pd.DataFrame, chosen: Format, selection: Selection
+def render_file(
+    request: Request, store: Store, frame: pd.DataFrame, chosen: DataFormat, selection: Selection
 ) -> Response:
+    """XLSX, JSON-stat or Parquet of the frame's declared columns (what the JSON rows carry)."""
+    download = Download(
+        observations=frame,
+        indicators=tuple(store.indicator(i) for i in selection.indicators),
+        snapshot_id=store.snapshot_id,
+        built_at=store.meta.get("built_at", ""),
+        url=str(request.url),
+    )
+
     def make() -> bytes:
-        download = make_download(request, store, frame, selection)
-        if chosen is Format.CSV:
-            return to_csv(download, CsvDialect.NORWEGIAN)
-        if chosen is Format.CSV_PLAIN:
-            return to_csv(download, CsvDialect.PLAIN)
-        if chosen is Format.XLSX:
+        if chosen is XLSX:
             return to_xlsx(download)
-        if chosen is Format.JSONSTAT:
+        if chosen is JSONSTAT:
             return orjson.dumps(to_jsonstat(download))
-        columns = [c for c in frame.columns if c != "flags"] + (
-            ["flags"] if "flags" in frame else []
-        )
-        return to_parquet(frame[columns])
+        return to_parquet(download.fields())
 
     return _attachment(request, store, chosen, selection, make)

@@ -10,17 +10,13 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
-import pandas as pd
 from fastapi import Request
 
-from oppvekst.errors import BadRequest
-from oppvekst.exports import COLUMNS
+from oppvekst.errors import Unprocessable
 
-# The download columns (in their order) plus the provenance id, and the comparison when asked for.
-DATA_COLUMNS = (*COLUMNS, "provenance_id")
-OUT_COLUMNS = (*DATA_COLUMNS, "benchmark_region", "benchmark_value", "significance")
+# What every cursor starts with: base64 of '{"' (the JSON it encodes). The OpenAPI pattern.
+CURSOR_PATTERN = r"^eyJ[A-Za-z0-9_-]{1,400}$"
 
 
 def canonical_query(request: Request) -> list[tuple[str, str]]:
@@ -44,18 +40,18 @@ def decode_cursor(cursor: str, snapshot: str, query: str) -> int:
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         offset, cursor_snapshot, cursor_query = int(data["o"]), str(data["s"]), str(data["q"])
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise BadRequest(
+        raise Unprocessable(
             "Ugyldig cursor.", hint="Bruk `next` nøyaktig slik den kom i forrige svar."
         ) from exc
     if cursor_query != query:
-        raise BadRequest("Cursoren hører til en annen spørring.", hint="Start uten cursor.")
+        raise Unprocessable("Cursoren hører til en annen spørring.", hint="Start uten cursor.")
     if cursor_snapshot != snapshot:
-        raise BadRequest(
+        raise Unprocessable(
             "Dataene er oppdatert siden cursoren ble laget.",
             hint="Start på nytt uten cursor for å få den nye datasamlingen.",
         )
     if offset < 0:
-        raise BadRequest("Ugyldig cursor.")
+        raise Unprocessable("Ugyldig cursor.")
     return offset
 
 
@@ -75,13 +71,3 @@ def window(request: Request, snapshot: str, total: int, limit: int, cursor: str 
     return Window(
         start, stop, encode_cursor(start + limit, snapshot, query) if stop < total else None
     )
-
-
-def frame_rows(frame: pd.DataFrame, part: Window) -> list[dict[str, Any]]:
-    """The window's rows of a frame as JSON-ready dicts (the path with a comparison attached)."""
-    columns = [c for c in OUT_COLUMNS if c in frame.columns]
-    chunk = frame.iloc[part.start : part.stop][columns]
-    return [
-        {str(k): v for k, v in r.items()}
-        for r in chunk.astype(object).where(chunk.notna(), None).to_dict("records")
-    ]

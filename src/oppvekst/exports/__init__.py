@@ -3,55 +3,94 @@
 A ``Download`` is what the person selected (observations + the indicators' records + the snapshot's
 identity); each writer renders it. Every download says where the numbers come from, and says so
 loudly wherever synthetic demo values are included.
+
+The columns of an answer are declared once here (``ROW_COLUMNS``, and ``COMPARISON_COLUMNS`` when a
+benchmark is attached): the JSON rows of ``/api/v1/data`` and every download carry exactly these,
+by their field name (JSON, Parquet) or their Norwegian label (CSV, XLSX, JSON-stat's dimensions).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.snapshot.table import OBSERVATIONS, SYMBOL_LABELS, FieldType
 
-SYMBOL_TEXTS = {
-    ":": "Skjult av personvernhensyn (for få personer bak tallet)",
-    "..": "Tallgrunnlag mangler",
-    ".": "Tall kan ikke forekomme",
-    "...": "Oppgave mangler foreløpig",
-    "*": "Skjermet av kilden",
-}
+# Readers (reports, bundles) take the symbol labels from here or from the table: the same dict.
+SYMBOL_TEXTS = SYMBOL_LABELS
 SYNTHETIC_WARNING = (
     "ADVARSEL: Uttrekket inneholder SYNTETISKE DEMOTALL (kilde «Syntetiske demotall»). "
     "De er laget for utvikling og test og er ikke statistikk."
 )
 
-# Column names in downloads (Norwegian, stable: part of the download contract).
-COLUMNS = {
-    "indicator_id": "indikator",
-    "region": "region",
-    "region_name": "regionnavn",
-    "period": "periode",
-    "sex": "kjonn",
-    "age": "alder",
-    "background": "bakgrunn",
-    "grade": "trinn",
-    "value": "verdi",
-    "numerator": "teller",
-    "denominator": "nevner",
-    "lower95": "nedre_95",
-    "upper95": "ovre_95",
-    "lower998": "nedre_998",
-    "upper998": "ovre_998",
-    "status": "symbol",
-    "flags": "merknad",
-    "source": "kilde",
-    "synthetic": "syntetisk",
-}
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an answer: its field name (JSON, Parquet) and download label (CSV, XLSX)."""
+
+    name: str
+    label: str  # Norwegian and stable: part of the download contract
+    type: FieldType
+    description: str
+    nullable: bool = True
+
+
+def _field(name: str, label: str) -> Column:
+    field = OBSERVATIONS.field(name)
+    return Column(name, label, field.type, field.description, nullable=not field.required)
+
+
+_S = FieldType.STRING
+ROW_COLUMNS: tuple[Column, ...] = (
+    _field("indicator_id", "indikator"),
+    _field("region", "region"),
+    Column("region_name", "regionnavn", _S, "Regionens navn"),
+    _field("period", "periode"),
+    _field("sex", "kjonn"),
+    _field("age", "alder"),
+    _field("background", "bakgrunn"),
+    _field("grade", "trinn"),
+    _field("value", "verdi"),
+    _field("numerator", "teller"),
+    _field("denominator", "nevner"),
+    _field("lower95", "nedre_95"),
+    _field("upper95", "ovre_95"),
+    _field("lower998", "nedre_998"),
+    _field("upper998", "ovre_998"),
+    _field("status", "symbol"),
+    _field("flags", "merknad"),
+    Column("source", "kilde", _S, "Kilden tallet kommer fra"),
+    _field("synthetic", "syntetisk"),
+    _field("provenance_id", "kildeopplysning"),
+)
+# Attached by ``compare=land|fylke`` (the benchmark's value for the same key, and the judgement).
+COMPARISON_COLUMNS: tuple[Column, ...] = (
+    Column("benchmark_region", "sammenligning_region", _S, "Regionen raden sammenlignes med"),
+    Column("benchmark_value", "sammenligning_verdi", FieldType.NUMBER, "Sammenligningens verdi"),
+    Column(
+        "significance",
+        "signifikans",
+        _S,
+        "Forskjell fra sammenligningen (lower, similar, higher, better, worse, not_compared …)",
+    ),
+)
+ALL_COLUMNS = (*ROW_COLUMNS, *COMPARISON_COLUMNS)
+# Field name → download label, in the declared order.
+COLUMNS: dict[str, str] = {c.name: c.label for c in ALL_COLUMNS}
+
+
+def columns_in(names: Iterable[str]) -> tuple[str, ...]:
+    """The declared columns among ``names``, in the declared order: what an answer carries."""
+    present = set(names)
+    return tuple(c.name for c in ALL_COLUMNS if c.name in present)
 
 
 @dataclass(frozen=True)
 class Download:
-    observations: pd.DataFrame  # snapshot columns + region_name + source
+    observations: pd.DataFrame  # snapshot columns + region_name + source (+ the comparison)
     indicators: tuple[Indicator, ...]
     snapshot_id: str
     built_at: str
@@ -62,7 +101,15 @@ class Download:
     def synthetic(self) -> bool:
         return bool(len(self.observations)) and bool(self.observations["synthetic"].any())
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The declared columns this download carries (by field name), in order."""
+        return columns_in(self.observations.columns)
+
+    def fields(self) -> pd.DataFrame:
+        """The carried columns by field name (JSON's and Parquet's names)."""
+        return self.observations[list(self.columns)]
+
     def table(self) -> pd.DataFrame:
-        """The observations with download column names, in a fixed order."""
-        present = [c for c in COLUMNS if c in self.observations.columns]
-        return self.observations[present].rename(columns=COLUMNS)
+        """The carried columns with download labels (CSV's and XLSX's names), in order."""
+        return self.fields().rename(columns=COLUMNS)

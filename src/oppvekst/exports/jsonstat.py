@@ -1,9 +1,12 @@
 """JSON-stat 2.0 downloads (https://json-stat.org/full/), with status symbols.
 
-Dimensions: indicator × region × period × the breakdowns present (sex, age, background, grade), in
-that order; ``value`` is dense and row-major (last dimension fastest) with ``null`` where a cell
-has no value, and ``status`` (object keyed by flat index) carries SSB's symbols and our own
-suppression ``:``. Extensions keep the interval limits, counts and provenance per cell.
+Dimensions: indicator × region × period × the breakdowns (sex, age, background, grade), in that
+order, always all of them (a breakdown not asked for has the one category ``total``, so it does
+not change a cell's flat index); ``value`` is dense and row-major (last dimension fastest) with
+``null`` where a cell has no value, and ``status`` (object keyed by flat index) carries SSB's
+symbols and our own suppression ``:``. The region's name is its label; every other column of the
+answer (counts, interval limits, flags, source, provenance and any comparison) is kept per cell in
+``extension.cells``, so the document carries exactly the columns of the JSON rows.
 """
 
 from __future__ import annotations
@@ -14,18 +17,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
+from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
+from oppvekst.snapshot.table import BREAKDOWNS, SYMBOL_LABELS
 
-DIMENSIONS = (
-    ("indicator_id", "indikator", "Indikator"),
-    ("region", "region", "Region"),
-    ("period", "tid", "Tid"),
-    ("sex", "kjonn", "Kjønn"),
-    ("age", "alder", "Alder"),
-    ("background", "bakgrunn", "Bakgrunn"),
-    ("grade", "trinn", "Trinn"),
+_DIMENSION_LABELS = {
+    "indicator_id": "Indikator",
+    "region": "Region",
+    "period": "Tid",
+    "sex": "Kjønn",
+    "age": "Alder",
+    "background": "Bakgrunn",
+    "grade": "Trinn",
+}
+# (column, dimension id, label); the dimension ids are the download labels, but time is "tid".
+DIMENSIONS = tuple(
+    (column, "tid" if column == "period" else COLUMNS[column], _DIMENSION_LABELS[column])
+    for column in ("indicator_id", "region", "period", *BREAKDOWNS)
 )
-EXTRA = ("numerator", "denominator", "lower95", "upper95", "lower998", "upper998")
+# Columns that are a dimension, the value and its symbol, or a label: not repeated per cell.
+NOT_PER_CELL = frozenset({*(d[0] for d in DIMENSIONS), "value", "status", "region_name"})
 
 
 def _clean(x: Any) -> Any:
@@ -42,9 +52,7 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     dims: list[tuple[str, str, str, list[str]]] = []
     for column, dim_id, label in DIMENSIONS:
         codes = list(dict.fromkeys(obs[column].astype(str))) if len(obs) else []
-        if column in ("sex", "age", "background", "grade") and codes in (["total"], []):
-            continue
-        if column == "period":
+        if column == "period" and "period_end" in obs:
             order = obs.drop_duplicates("period").sort_values(["period_end", "period"])
             codes = order["period"].astype(str).tolist()
         dims.append((column, dim_id, label, codes))
@@ -58,11 +66,12 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     values: list[Any] = [None] * total
     status: dict[str, str] = {}
     extension_cells: dict[str, dict[str, Any]] = {}
+    per_cell = [c for c in download.columns if c not in NOT_PER_CELL]
     for pos, row in zip(positions.tolist(), obs.to_dict("records"), strict=True):
         values[pos] = _clean(row["value"])
         if row.get("status"):
             status[str(pos)] = str(row["status"])
-        extras = {k: _clean(row.get(k)) for k in EXTRA if _clean(row.get(k)) is not None}
+        extras = {k: _clean(row[k]) for k in per_cell if _clean(row[k]) is not None}
         if extras:
             extension_cells[str(pos)] = extras
     region_names = dict(
@@ -86,7 +95,7 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     sources = sorted({ind.attribution for ind in download.indicators})
     notes = [
         *(["" + SYNTHETIC_WARNING] if download.synthetic else []),
-        *(f"{s}: {t}" for s, t in SYMBOL_TEXTS.items()),
+        *(f"{s}: {t}" for s, t in SYMBOL_LABELS.items()),
     ]
     return {
         "version": "2.0",

@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
+from oppvekst.exports import SYNTHETIC_WARNING, Download
 from oppvekst.exports.sheet_xml import SheetRows, sheet_rows
+from oppvekst.snapshot.table import SYMBOL_LABELS
 
 INTERVAL_TEXT = {
     "wilson": "Wilson-intervall (andeler)",
@@ -141,7 +142,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
             sheet.write_string(row, c, str(text))
     row += 2
     sheet.write_string(row, 0, "Symboler", bold)
-    for symbol, text in SYMBOL_TEXTS.items():
+    for symbol, text in SYMBOL_LABELS.items():
         row += 1
         sheet.write_string(row, 0, symbol)
         sheet.write_string(row, 1, text)

@@ -43,6 +43,7 @@ from oppvekst.errors import (
     TooManyRequests,
     UrlTooLong,
 )
+from oppvekst.exports.formats import FILES
 from oppvekst.settings import Settings, get_settings
 from oppvekst.web.errors import problem_response
 
@@ -52,7 +53,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-HEAVY_FORMATS = frozenset({"xlsx", "csv", "csv-plain", "parquet", "jsonstat2"})
+HEAVY_FORMATS = frozenset(f.key for f in FILES)
 HEAVY_ACCEPT = ("text/csv", "spreadsheetml", "parquet", "json-stat")
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from oppvekst.exports.formats import DOWNLOADS
 from oppvekst.views import indicator as iv
 
 # Query keys that do not change the chart (page furniture), left out of images and embeds.
@@ -63,7 +64,6 @@ def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) 
 # --- Data downloads -----------------------------------------------------------------------------
 # (key, label, address); the key becomes the link's ``data-format``.
 DataLink = tuple[str, str, str]
-FORMAT_NAMES = (("csv", "CSV"), ("xlsx", "Excel"), ("jsonstat2", "JSON-stat"))
 
 
 def _api(query: dict[str, str], fmt: str) -> str:
@@ -72,7 +72,7 @@ def _api(query: dict[str, str], fmt: str) -> str:
 
 def _each_format(query: dict[str, str], label: str, key_prefix: str = "") -> list[DataLink]:
     """One link per format, the format's name in brackets after ``label``."""
-    return [(key_prefix + fmt, f"{label} ({name})", _api(query, fmt)) for fmt, name in FORMAT_NAMES]
+    return [(key_prefix + f.key, f"{label} ({f.name})", _api(query, f.key)) for f in DOWNLOADS]
 
 
 def series_downloads(
@@ -82,12 +82,7 @@ def series_downloads(
     if series.periods:
         base["period"] = ",".join(series.periods)
     base.update(breakdown)
-    formats = (
-        ("csv", "CSV (regneark, semikolon og desimalkomma)"),
-        ("xlsx", "Excel (xlsx) med metadata"),
-        ("jsonstat2", "JSON-stat 2.0 (for programmer)"),
-    )
-    return [(fmt, label, _api(base, fmt)) for fmt, label in formats]
+    return [(f.key, f.label, _api(base, f.key)) for f in DOWNLOADS]
 
 
 def full_downloads(indicator_id: str) -> list[DataLink]:

@@ -1,0 +1,161 @@
+"""The 200 answers of the analysis operations (``/compare``, ``/cross``, ``/index``, ``/profile``).
+
+They mirror the view dataclasses the pages render (``views.compare``, ``views.cross``,
+``views.composite``, ``views.profile``), as the JSON ``dataclasses.asdict`` makes of them; numbers
+a statistic can leave undefined (NaN) are ``null``.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from oppvekst.api.models import Answer, RegionRef
+from oppvekst.catalog.schema import Indicator
+
+SIGNIFICANCE = "much_better, better, similar, worse, much_worse, lower, higher eller not_compared"
+
+
+class Cell(Answer):
+    indicator_id: str
+    region: str
+    period: str | None
+    value: float | None
+    status: str | None
+    benchmark_value: float | None
+    significance: str = Field(description=SIGNIFICANCE)
+    quintile: int | None = Field(description="1 = laveste femtedel av kommunene")
+    category: str = Field(description="Det fargen viser: en signifikans eller q1–q5")
+    label: str
+    synthetic: bool
+
+
+class CompareTable(Answer):
+    areas: list[RegionRef]
+    indicators: list[Indicator]
+    cells: list[Cell]
+    benchmark_param: str
+    benchmark_label: str
+    colour_by: str
+    sort: str | None
+    synthetic: bool
+    summary: list[str]
+
+
+class CrossPoint(Answer):
+    code: str
+    name: str
+    x: float
+    y: float
+    role: str = Field(description="egen, gruppe eller andre")
+    weight: float | None
+
+
+class Crossing(Answer):
+    n: int
+    pearson: float | None
+    pearson_lower: float | None
+    pearson_upper: float | None
+    spearman: float | None
+    spearman_lower: float | None
+    spearman_upper: float | None
+    slope: float | None
+    intercept: float | None
+    r2: float | None
+    show_line: bool
+    outliers: list[str]
+    outlier_indices: list[int]
+
+
+class CrossView(Answer):
+    x: Indicator
+    y: Indicator
+    year: int
+    period_x: str
+    period_y: str
+    years: list[int]
+    points: list[CrossPoint]
+    missing: int = Field(description="Kommuner uten begge verdiene")
+    result: Crossing
+    own: RegionRef | None
+    group: list[str]
+    group_label: str
+    weighting: str
+    sentence: str
+    ecological_note: str
+    synthetic: bool
+
+
+class Recipe(Answer):
+    components: list[tuple[str, float]] = Field(description="(indikator, vekt)")
+    year: int | None
+    method: str = Field(description="zscore eller base_year")
+    base_year: int | None
+
+
+class IndexRow(Answer):
+    code: str
+    name: str
+    index: float | None
+    lower: float | None
+    upper: float | None
+    rank: int | None
+    rank_lower: int | None
+    rank_upper: int | None
+    components_used: int
+
+
+class CompositeView(Answer):
+    recipe: Recipe
+    indicators: list[Indicator]
+    periods: list[str]
+    year: int
+    years: list[int]
+    rows: list[IndexRow]
+    recipe_text: str
+    highlight: list[str]
+    synthetic: bool
+    summary: list[str]
+
+
+class Benchmark(Answer):
+    kind: str = Field(description="land, fylke, kostra eller gruppe")
+    members: list[str]
+    label: str
+
+
+class BarometerRow(Answer):
+    indicator_id: str
+    title: str
+    short_title: str
+    topic: str
+    unit: str
+    decimals: int
+    polarity: str
+    period: str | None
+    value: float | None
+    numerator: float | None
+    lower95: float | None
+    upper95: float | None
+    status: str | None
+    county_value: float | None
+    country_value: float | None
+    benchmark_value: float | None
+    min_value: float | None
+    max_value: float | None
+    q1: float | None
+    q3: float | None
+    significance: str = Field(description=SIGNIFICANCE)
+    trend: str
+    trend_text: str
+    sentence: str
+    synthetic: bool
+    flags: str | None
+
+
+class Profile(Answer):
+    region: RegionRef
+    county: RegionRef | None
+    benchmark: Benchmark
+    rows: list[BarometerRow]
+    summary: list[str]
+    synthetic: bool

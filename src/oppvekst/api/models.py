@@ -1,0 +1,203 @@
+"""The 200 answers of ``/api/v1``, as pydantic models: what the OpenAPI documents.
+
+The routes build their bodies directly (orjson, no validation on the way out: the big ``/data``
+answers would pay for it), so these models describe the bodies rather than make them; the
+schemathesis test checks every answer against them, and ``extra="forbid"`` makes an undocumented
+field fail that check. Numbers the statistics can leave undefined (NaN) are ``null`` in JSON, so
+they are nullable here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from oppvekst.catalog.schema import Indicator
+from oppvekst.exports import ALL_COLUMNS, ROW_COLUMNS, Column
+from oppvekst.snapshot.table import FieldType
+
+_PYTHON_TYPES: dict[FieldType, type] = {
+    FieldType.STRING: str,
+    FieldType.INTEGER: int,
+    FieldType.NUMBER: float,
+    FieldType.BOOLEAN: bool,
+}
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Status, regions, topics, indicators ------------------------------------------------------
+class SourceStatus(Answer):
+    indicator_id: str
+    outcome: str = Field(description="oppdatert, uendret, demotall, feilet …")
+    rows: int
+    source: str
+    message: str
+    source_updated: str | None
+    fetched_at: str | None
+
+
+class Status(Answer):
+    snapshot: str = Field(description="Datasamlingens id (også i X-Oppvekst-Snapshot)")
+    built_at: str | None
+    data_mode: str | None
+    synthetic_rows: int
+    total_rows: int
+    indicators: list[SourceStatus]
+
+
+class FormerCode(Answer):
+    code: str
+    name: str
+    changed_on: str
+    kind: str
+    became: str = Field(description="Koden den ble til (eller en del av)")
+
+
+class RegionSummary(Answer):
+    code: str
+    name: str
+    level: str = Field(description="land, fylke, kommune eller bydel")
+    parent: str | None
+    kostra_group: str | None
+    kostra_name: str | None
+    centrality: int | None = Field(description="SSBs sentralitetsklasse, 1 = mest sentral")
+    search_key: str
+    former_codes: list[FormerCode]
+
+
+class RegionList(Answer):
+    regions: list[RegionSummary]
+    count: int
+
+
+class RegionRef(Answer):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    county: str | None = Field(description="Fylket en kommune eller bydel ligger i")
+    kostra_group: str | None
+    kostra_name: str | None
+
+
+class RegionChange(Answer):
+    old_code: str | None
+    old_name: str | None
+    new_code: str | None
+    new_name: str | None
+    changed_on: str | None
+    kind: str | None
+    weight: float | None
+    level: str | None
+    note: str | None
+
+
+class Region(RegionRef):
+    former: bool = Field(description="false: en gjeldende region")
+    changes: list[RegionChange]
+
+
+class CurrentRegion(Answer):
+    code: str
+    name: str
+
+
+class FormerRegion(Answer):
+    requested: str
+    former: bool = Field(description="true: koden er et tidligere regionnummer")
+    current: list[CurrentRegion]
+    note: str
+
+
+class Topic(Answer):
+    id: str
+    title: str
+    description: str
+    rank: int
+    indicators: int = Field(description="Antall indikatorer i temaet")
+
+
+class TopicList(Answer):
+    topics: list[Topic]
+
+
+class IndicatorSummary(Answer):
+    id: str
+    title: str
+    short_title: str
+    topic: str
+    measure: str
+    unit: str
+    polarity: str
+    key_indicator: bool
+    publisher: str
+    table: str | None
+    verified: bool
+    synthetic: bool
+    has_data: bool
+    periods: list[str] = Field(description="Siste periode med tall")
+
+
+class IndicatorList(Answer):
+    indicators: list[IndicatorSummary]
+    count: int
+
+
+class IndicatorRecord(Indicator):
+    """The catalogue record, with the periods and breakdown categories the data have."""
+
+    periods: list[str]
+    breakdowns_in_data: dict[str, list[str]]
+    synthetic: bool
+
+
+# --- Observations ---------------------------------------------------------------------------------
+def _row_field(column: Column) -> Any:
+    kind: Any = _PYTHON_TYPES[column.type]
+    if column.nullable:
+        kind = kind | None
+    if column in ROW_COLUMNS:
+        return (kind, Field(description=column.description))
+    return (kind, Field(None, description=column.description + " (med compare)"))
+
+
+# One row of /data: built from the declared columns, so the schema lists exactly what every format
+# carries (the comparison's columns only with ``compare``).
+DataRow: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "DataRow",
+    __config__=ConfigDict(extra="forbid"),
+    **{column.name: _row_field(column) for column in ALL_COLUMNS},
+)
+
+
+class DataPage(Answer):
+    snapshot: str
+    notes: list[str] = Field(description="Merknader, f.eks. tidligere koder som ble oversatt")
+    synthetic: bool = Field(description="Minst én rad er et syntetisk demotall")
+    count: int = Field(description="Rader i hele svaret (alle sider)")
+    rows: list[DataRow]  # type: ignore[valid-type]
+    next: str | None = Field(description="cursor for neste side; null på siste side")
+
+
+class JsonStatDataset(BaseModel):
+    """A JSON-stat 2.0 dataset (``format=jsonstat2``): https://json-stat.org/full/."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    version: str
+    class_: str = Field(alias="class")
+    label: str
+    source: str
+    updated: str
+    id: list[str]
+    size: list[int]
+    role: dict[str, list[str]]
+    dimension: dict[str, Any]
+    value: list[float | None]
+    status: dict[str, str]
+    note: list[str]
+    extension: dict[str, Any]

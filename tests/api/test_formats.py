@@ -1,0 +1,96 @@
+"""Every format of /api/v1/data carries exactly the columns of the JSON rows, with and without a
+comparison; the formats offered anywhere come from one list."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from oppvekst.exports import COLUMNS, COMPARISON_COLUMNS
+from oppvekst.exports.formats import DOWNLOADS, FORMATS
+from oppvekst.exports.jsonstat import DIMENSIONS
+from oppvekst.web import links
+
+PLAIN = "/api/v1/data?indicator=spesialundervisning-andel,barn-0-17&region=4203,42,0&period=2024,2025-26"
+COMPARED = PLAIN + "&compare=land"
+BY_LABEL = {label: name for name, label in COLUMNS.items()}
+
+
+def _json(client: TestClient, url: str) -> tuple[set[str], set[str]]:
+    """The JSON rows' columns, and those with a value in at least one row."""
+    rows = client.get(url).json()["rows"]
+    assert rows
+    return set(rows[0]), {k for row in rows for k, v in row.items() if v is not None}
+
+
+def _csv(client: TestClient, url: str, fmt: str) -> set[str]:
+    text = client.get(f"{url}&format={fmt}").content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text), delimiter=";" if fmt == "csv" else ","))
+    return {BY_LABEL[label] for label in header}
+
+
+def _xlsx(client: TestClient, url: str) -> set[str]:
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
+    return {BY_LABEL[str(cell.value)] for cell in book["Data"][1]}
+
+
+def _parquet(client: TestClient, url: str) -> set[str]:
+    return set(pd.read_parquet(io.BytesIO(client.get(url + "&format=parquet").content)).columns)
+
+
+def _jsonstat(client: TestClient, url: str) -> set[str]:
+    """Dimensions, value and status, the region names as labels, and the columns kept per cell
+    (a cell keeps only the columns with a value)."""
+    doc = client.get(url + "&format=jsonstat2").json()
+    by_dimension = {dim_id: column for column, dim_id, _ in DIMENSIONS}
+    cells = {key for cell in doc["extension"]["cells"].values() for key in cell}
+    return {by_dimension[d] for d in doc["id"]} | {"value", "status", "region_name"} | cells
+
+
+@pytest.mark.parametrize("url", [PLAIN, COMPARED], ids=["plain", "compare=land"])
+def test_every_format_carries_the_json_columns(client: TestClient, url: str) -> None:
+    columns, with_values = _json(client, url)
+    compared = {c.name for c in COMPARISON_COLUMNS}
+    assert (compared <= columns) is (url == COMPARED)
+    assert _csv(client, url, "csv") == columns
+    assert _csv(client, url, "csv-plain") == columns
+    assert _xlsx(client, url) == columns
+    assert _parquet(client, url) == columns
+    # JSON-stat leaves out what has no value anywhere (status, flags here), and nothing else.
+    carried = _jsonstat(client, url)
+    assert carried <= columns
+    assert with_values <= carried
+
+
+def test_the_compared_csv_has_the_benchmark_of_the_json(client: TestClient) -> None:
+    rows = client.get(COMPARED).json()["rows"]
+    text = client.get(COMPARED + "&format=csv-plain").content.decode()
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == len(rows)
+    for row, line in zip(rows, table, strict=True):
+        assert (line["region"], line["periode"]) == (row["region"], row["period"])
+        assert line["signifikans"] == (row["significance"] or "")
+        if row["benchmark_value"] is not None:
+            assert float(line["sammenligning_verdi"]) == pytest.approx(row["benchmark_value"])
+
+
+def test_formats_come_from_one_list(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    parameter = next(
+        p for p in spec["paths"]["/api/v1/data"]["get"]["parameters"] if p["name"] == "format"
+    )
+    pattern = parameter["schema"]["anyOf"][0]["pattern"]
+    assert pattern == "^(" + "|".join(f.key for f in FORMATS) + ")$"
+    for fmt in FORMATS:  # every listed format is served
+        response = client.get(f"{PLAIN}&format={fmt.key}")
+        assert response.status_code == 200, fmt.key
+        assert response.headers["content-type"] == fmt.media_type
+    guide = client.get("/api").text
+    assert all(f"<code>{fmt.key}</code>" in guide for fmt in FORMATS)
+    offered = links.selection_downloads(["barn-0-17"], ["0301"])
+    assert [key for key, _, _ in offered] == [fmt.key for fmt in DOWNLOADS]
