@@ -212,7 +212,7 @@ def _with_parents(frame: pd.DataFrame, indicator: Indicator, regions: RegionTabl
     if "flags" not in frame.columns:
         frame["flags"] = None
     for parent_of in (regions.kommune_to_fylke, regions.fylke_to_land):
-        extra = aggregate_up(frame, indicator, parent_of, regions.expected_members(parent_of))
+        extra = aggregate_up(frame, indicator, parent_of)
         if not extra.empty:
             provenance = frame["provenance_id"].iloc[0]
             extra = extra.assign(provenance_id=provenance, synthetic=bool(frame["synthetic"].any()))

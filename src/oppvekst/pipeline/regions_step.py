@@ -7,7 +7,7 @@ steps use, so they do not depend on how the registry was obtained.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,9 +90,6 @@ class RegionTables:
     @cached_property
     def bydel_to_kommune(self) -> dict[str, str]:
         return {r.code: r.parent for r in self.registry.bydeler() if r.parent}
-
-    def expected_members(self, parent_of: Mapping[str, str]) -> Counter[str]:
-        return Counter(parent_of.values())
 
     def crosswalk(self, year: int) -> YearCrosswalk:
         if year not in self._crosswalks:
