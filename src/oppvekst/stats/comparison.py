@@ -39,9 +39,6 @@ class Significance(StrEnum):
 
 class GroupMethod(StrEnum):
     POOLED = "pooled"  # sum of numerators / sum of denominators: the group as one population
-    MEAN_OF_RATES = (
-        "mean_of_rates"  # unweighted mean of member rates, only if the indicator says so
-    )
     SUM = "sum"  # counts: the group's total (the numerators summed; denominators unused)
 
 
@@ -175,14 +172,6 @@ def group_value(
         raise StatisticsInputError("A group needs at least one member.")
     if GroupMethod(method) is GroupMethod.SUM:
         return np.asarray(np.sum(num, axis=axis) * multiplier, dtype=np.float64)
-    if GroupMethod(method) is GroupMethod.MEAN_OF_RATES:
-        bad = den <= 0
-        if np.any(bad):
-            raise StatisticsInputError(
-                "A group member has denominator 0 or negative.",
-                hint="Leave the member out of the group or mark it as missing.",
-            )
-        return np.asarray(np.mean(num / den, axis=axis) * multiplier, dtype=np.float64)
     den_sum = np.sum(den, axis=axis)
     if np.any(den_sum <= 0):
         raise StatisticsInputError(

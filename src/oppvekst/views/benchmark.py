@@ -42,15 +42,16 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
     """``land`` (default), ``fylke``, ``kostra`` or ``gruppe:0301,4601,…`` (from the URL)."""
     raw = (text or "land").strip()
     if raw == "land":
-        return Benchmark("land", ("0",), "landsgjennomsnittet")
+        return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
     if raw in ("fylke", "kostra") and code is None:
         raise BadRequest(f"Sammenligning med «{raw}» trenger et valgt område.")
     region = store.regions.get(code or "")
     if raw == "fylke":
         county = _county(store, code or "")
         if county is None:
-            return Benchmark("land", ("0",), "landsgjennomsnittet")
-        return Benchmark("fylke", (county,), f"snittet for {store.regions[county].name}")
+            return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
+        name = store.regions[county].name
+        return Benchmark("fylke", (county,), sentences.benchmark_phrase("county", name))
     if raw == "kostra":
         group = region.kostra_group if region else None
         if not group:
@@ -58,9 +59,9 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
                 "Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe."
             )
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
-        return Benchmark(
-            "kostra", members, f"snittet for KOSTRA-gruppe {group.removeprefix('EKG').lstrip('0')}"
-        )
+        number = group.removeprefix("EKG").lstrip("0")
+        label = sentences.benchmark_phrase("group", f"KOSTRA-gruppe {number}")
+        return Benchmark("kostra", members, label)
     if raw.startswith("gruppe:"):
         members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
         unknown = [c for c in members if c not in store.regions]
@@ -73,9 +74,8 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
             )
         if len(members) > MAX_GROUP:
             raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
-        return Benchmark(
-            "gruppe", members, f"snittet for den valgte gruppen ({len(members)} områder)"
-        )
+        label = sentences.benchmark_phrase("group", f"den valgte gruppen ({len(members)} områder)")
+        return Benchmark("gruppe", members, label)
     raise BadRequest(
         f"Ukjent sammenligningsgrunnlag «{raw}».",
         hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",
