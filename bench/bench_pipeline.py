@@ -93,7 +93,7 @@ def run() -> list[dict[str, Any]]:
 
     tidy_2019 = tidy(frame, spec.mapping)
     crosswalk = regions.crosswalk(2019)
-    codes = np.array(list(crosswalk))
+    codes = np.unique(crosswalk.table.codes_from)
     synthetic = tidy_2019.iloc[: len(codes) * 20].copy()
     synthetic["region"] = np.resize(codes, len(synthetic))
     synthetic["period"] = np.repeat(np.arange(len(synthetic) // len(codes) + 1), len(codes))[

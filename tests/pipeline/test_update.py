@@ -173,7 +173,12 @@ def test_a_snapshot_that_fails_validation_is_not_published(
     with pytest.raises(ValidationFailed, match="duplicate"):
         writer.publish()
     assert data.current_id() == before
-    assert not list(data.building.glob("*.duckdb")) or True  # left for prune; never served
+    # The failed build never reaches snapshots/: it stays closed in building/ until the update
+    # abandons it (run_update does on any error), and abandoning removes it.
+    assert writer.path.parent == data.building and writer.path.exists()
+    assert not (data.snapshots / writer.path.name).exists()
+    writer.abandon()
+    assert not list(data.building.glob("*.duckdb"))
 
 
 def _count_rows(path: Path) -> int:

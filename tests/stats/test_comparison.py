@@ -15,6 +15,7 @@ from oppvekst.stats.comparison import (
     Significance,
     compare,
     group_value,
+    member_group_value,
     quintiles,
 )
 
@@ -144,9 +145,8 @@ def test_quintiles_of_357_are_balanced_and_ties_share_a_group() -> None:
 def test_group_value_is_pooled_not_a_mean_of_rates() -> None:
     num = np.array([1, 300])
     den = np.array([10, 10_000])
+    # Not the mean of 10 % and 3 % (6.5 %): the small member gets its small weight.
     assert float(group_value(num, den, 100)) == pytest.approx(301 / 10_010 * 100)
-    mean = group_value(num, den, 100, method=GroupMethod.MEAN_OF_RATES)
-    assert float(mean) == pytest.approx((10 + 3) / 2)
 
 
 def test_group_value_vectorised_over_indicators_and_missing_member() -> None:
@@ -160,3 +160,19 @@ def test_group_value_vectorised_over_indicators_and_missing_member() -> None:
 def test_group_value_with_zero_population_is_an_error() -> None:
     with pytest.raises(StatisticsInputError):
         group_value([0, 0], [0, 0])
+
+
+def test_member_group_value_names_the_members_without_numbers() -> None:
+    nan = float("nan")
+    result = member_group_value(["1111", "1112", "5061"], [nan, 32, 7], [nan, 27, nan], 100)
+    assert result.value is None and result.members == 3
+    assert result.missing == ("1111", "5061")
+    whole = member_group_value(["1112", "1114"], [32, 20], [27, 24], 100)
+    assert whole.value == pytest.approx(52 / 51 * 100) and whole.missing == ()
+
+
+def test_member_group_value_of_counts_is_their_sum_and_a_zero_population_is_no_value() -> None:
+    total = member_group_value(["a", "b"], [3, 4], [np.nan, np.nan], method=GroupMethod.SUM)
+    assert total.value == 7
+    empty = member_group_value(["a", "b"], [0, 0], [0, 0])
+    assert empty.value is None and empty.empty_population and empty.missing == ()

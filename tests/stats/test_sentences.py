@@ -11,6 +11,7 @@ from oppvekst.stats.sentences import (
     benchmark_phrase,
     comparison_sentence,
     correlation_sentence,
+    group_value_note,
     quintile_sentence,
     trend_sentence,
 )
@@ -61,3 +62,13 @@ def test_quintile_and_correlation_sentences() -> None:
     x = rng.normal(size=100)
     text = correlation_sentence(cross(x, x + 0.3 * rng.normal(size=100)))
     assert text.startswith("Det er en sterk positiv sammenheng") and "100 kommuner" in text
+
+
+def test_group_value_note_counts_and_lists_the_missing_members() -> None:
+    note = group_value_note(["Sokndal 1111", "Gjemnes 1557"], 39, "kommuner")
+    assert note == (
+        "Gruppeverdien kan ikke beregnes: 2 av 39 kommuner mangler tall "
+        "(Sokndal 1111, Gjemnes 1557)."
+    )
+    many = group_value_note([f"K {i}" for i in range(10)], 40, shown=3)
+    assert "10 av 40 områder" in many and many.endswith("(K 0, K 1, K 2 og 7 til).")

@@ -25,9 +25,20 @@ from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
 from oppvekst.pipeline.carry import Carried, previous_rows
 from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
-from oppvekst.pipeline.harmonise import check_current_codes, to_current_borders
+from oppvekst.pipeline.harmonise import (
+    KEYS,
+    Break,
+    check_current_codes,
+    split_breaks,
+    to_current_borders,
+)
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
+from oppvekst.snapshot.files import (
+    HARMONISATION_COLUMNS,
+    OBSERVATION_COLUMNS,
+    DataDir,
+    SnapshotWriter,
+)
 
 
 class Outcome(StrEnum):
@@ -73,6 +84,8 @@ class _State:
     provenance: list[dict[str, object]] = field(default_factory=list)
     results: list[IndicatorResult] = field(default_factory=list)
     carried: Carried | None = None
+    # (indicator, break): what could not be put on today's borders, shown on the indicator page.
+    breaks: list[tuple[str, Break]] = field(default_factory=list)
 
     def updated(self) -> set[str]:
         return {r.indicator_id for r in self.results if r.outcome is Outcome.UPDATED}
@@ -145,7 +158,7 @@ def _one_indicator(
 ) -> None:
     try:
         acquired = acquire(indicator, context)
-        frame = _harmonised(indicator, acquired, regions)
+        frame, breaks = _harmonised(indicator, acquired, regions)
     except OppvekstError as exc:
         state.results.append(
             IndicatorResult(indicator.id, Outcome.FAILED, 0, context.mode_label, str(exc))
@@ -161,24 +174,37 @@ def _one_indicator(
         state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, acquired.label))
         return
     state.frames[indicator.id] = frame
+    state.breaks += [(indicator.id, b) for b in breaks]
     state.provenance.extend(acquired.provenance)
     state.results.append(IndicatorResult(indicator.id, Outcome.UPDATED, len(frame), acquired.label))
 
 
-def _harmonised(indicator: Indicator, acquired: Acquired, regions: RegionTables) -> pd.DataFrame:
-    parts = []
+def _harmonised(
+    indicator: Indicator, acquired: Acquired, regions: RegionTables
+) -> tuple[pd.DataFrame, list[Break]]:
+    parts, held = [], []
+    breaks: list[Break] = []
     for part in acquired.parts:
         frame = complete_values(part.frame, indicator)
         if part.geography_year is None:
             frame, _ = check_current_codes(frame, regions.codes)
+            placed = split_breaks(frame, regions.undeclared_splits)
         else:
-            frame, _ = to_current_borders(frame, indicator, regions.crosswalk(part.geography_year))
-        frame = frame.assign(provenance_id=part.provenance_id, synthetic=False)
-        parts.append(frame)
+            crosswalk = regions.crosswalk(part.geography_year)
+            placed = to_current_borders(frame, indicator, crosswalk)
+        breaks += placed.report.breaks
+        parts.append(placed.frame.assign(provenance_id=part.provenance_id, synthetic=False))
+        held.append(placed.held.assign(provenance_id=part.provenance_id, synthetic=False))
     if not parts:
-        return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS), breaks
     combined = pd.concat(parts, ignore_index=True)
-    return _with_parents(combined, indicator, regions)
+    kept_back = pd.concat(held, ignore_index=True)
+    # Parents are summed with the held break rows (exact within one fylke), which then go again.
+    full = _with_parents(pd.concat([combined, kept_back], ignore_index=True), indicator, regions)
+    keys = ["region", *KEYS]
+    gone = full[keys].merge(kept_back[keys].drop_duplicates(), on=keys, how="left", indicator=True)
+    full = full[(gone["_merge"] == "left_only").to_numpy()].reset_index(drop=True)
+    return full, _unfilled(breaks, full)
 
 
 def _with_parents(frame: pd.DataFrame, indicator: Indicator, regions: RegionTables) -> pd.DataFrame:
@@ -186,7 +212,7 @@ def _with_parents(frame: pd.DataFrame, indicator: Indicator, regions: RegionTabl
     if "flags" not in frame.columns:
         frame["flags"] = None
     for parent_of in (regions.kommune_to_fylke, regions.fylke_to_land):
-        extra = aggregate_up(frame, indicator, parent_of, regions.expected_members(parent_of))
+        extra = aggregate_up(frame, indicator, parent_of)
         if not extra.empty:
             provenance = frame["provenance_id"].iloc[0]
             extra = extra.assign(provenance_id=provenance, synthetic=bool(frame["synthetic"].any()))
@@ -204,7 +230,22 @@ def _one_derived(indicator: Indicator, regions: RegionTables, state: _State) -> 
         state.results.append(IndicatorResult(indicator.id, Outcome.EMPTY, 0, "beregnet"))
         return
     state.frames[indicator.id] = frame
+    state.breaks += [(indicator.id, b) for b in _inherited_breaks(indicator, frame, state)]
     state.results.append(IndicatorResult(indicator.id, Outcome.UPDATED, len(frame), "beregnet"))
+
+
+def _inherited_breaks(indicator: Indicator, frame: pd.DataFrame, state: _State) -> list[Break]:
+    """An input's break is the derived indicator's too where it left the derived value missing."""
+    derivation = indicator.source.derive
+    inputs = {derivation.numerator, derivation.denominator, derivation.of} if derivation else set()
+    return _unfilled([b for i, b in state.breaks if i in inputs], frame)
+
+
+def _unfilled(breaks: list[Break], frame: pd.DataFrame) -> list[Break]:
+    """The breaks still without a value (a fylke is rebuilt from today's kommuner, for example)."""
+    keys = ["region", "period", "sex", "age", "background", "grade"]
+    shown = set(frame.loc[frame["value"].notna(), keys].astype(str).itertuples(False, None))
+    return [b for b in breaks if (b.region, b.period, *b.breakdown) not in shown]
 
 
 def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:
@@ -313,6 +354,7 @@ def _write(
             ]
         ),
     )
+    writer.write_frame("harmonisation", _harmonisation_rows(state))
     synthetic_rows = int(observations["synthetic"].sum()) if len(observations) else 0
     writer.set_meta(
         snapshot_id=writer.snapshot_id,
@@ -323,6 +365,18 @@ def _write(
         total_rows=str(len(observations)),
         catalog_indicators=json.dumps([i.id for i in catalog.indicators]),
     )
+
+
+def _harmonisation_rows(state: _State) -> pd.DataFrame:
+    fresh = pd.DataFrame(
+        [(i, b.region, b.period, *b.breakdown, b.reason) for i, b in state.breaks],
+        columns=HARMONISATION_COLUMNS,
+    )
+    carried = state.carried.harmonisation if state.carried is not None else fresh.iloc[0:0]
+    carried = carried[~carried["indicator_id"].isin(state.frames.keys())]
+    rows = pd.concat([fresh, carried], ignore_index=True)
+    # Two source parts may both find the same break: one row per key.
+    return rows.drop_duplicates(subset=HARMONISATION_COLUMNS[:-1])
 
 
 def _indicator_rows(catalog: Catalog) -> pd.DataFrame:

@@ -15,13 +15,14 @@ import duckdb
 import pandas as pd
 
 from oppvekst.errors import NoSnapshot
-from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir
+from oppvekst.snapshot.files import HARMONISATION_COLUMNS, OBSERVATION_COLUMNS, DataDir
 
 
 @dataclass(frozen=True)
 class Carried:
     observations: pd.DataFrame
     provenance: pd.DataFrame
+    harmonisation: pd.DataFrame  # the carried indicators' breaks (their reasons still hold)
 
     @property
     def indicator_ids(self) -> frozenset[str]:
@@ -29,7 +30,8 @@ class Carried:
 
 
 def previous_rows(data_dir: DataDir, indicator_ids: Sequence[str], regions: set[str]) -> Carried:
-    empty = Carried(pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame())
+    no_breaks = pd.DataFrame(columns=HARMONISATION_COLUMNS)
+    empty = Carried(pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame(), no_breaks)
     if not indicator_ids:
         return empty
     try:
@@ -48,7 +50,15 @@ def previous_rows(data_dir: DataDir, indicator_ids: Sequence[str], regions: set[
             "WHERE indicator_id IN (SELECT unnest(?)))",
             [list(indicator_ids)],
         ).df()
+        try:
+            columns = ", ".join(f'"{c}"' for c in HARMONISATION_COLUMNS)
+            breaks = con.execute(
+                f"SELECT {columns} FROM harmonisation WHERE indicator_id IN (SELECT unnest(?))",  # noqa: S608
+                [list(indicator_ids)],
+            ).df()
+        except duckdb.CatalogException:  # a snapshot from before breaks were kept
+            breaks = no_breaks
     finally:
         con.close()
     observations = observations[observations["region"].isin(regions)]
-    return Carried(observations, provenance)
+    return Carried(observations, provenance, breaks[breaks["region"].isin(regions)])

@@ -212,6 +212,10 @@ def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) ->
                 sub["numerator"].to_numpy(float), primary[local], constraints
             )
     columns = ["value", "numerator", "denominator", "lower95", "upper95", "lower998", "upper998"]
-    out.loc[hidden, columns] = np.nan
-    out.loc[hidden, "status"] = SUPPRESSED
+    for column in columns:
+        out[column] = suppression.withhold(hidden, out[column].to_numpy(float))
+    # A missing symbol can come through as NaN (a float) from a concat: that is no symbol.
+    given = np.array([s if isinstance(s, str) and s else None for s in out["status"]], dtype=object)
+    status = suppression.status_after(given, hidden)
+    out["status"] = [s or None for s in status.tolist()]
     out.loc[hidden & ~primary, "flags"] = "secondary_suppression"

@@ -1,10 +1,15 @@
 """Harmonise step: figures published on old municipal codes → today's borders.
 
-Counts (and numerators/denominators) of merged municipalities are summed into the current one and
-rates recomputed from the sums; a split spreads counts by the declared weight. A ratio without
-numerator and denominator cannot be summed: it is carried over only where the old unit maps 1:1 onto
-a current one (a renumbering); otherwise the row is dropped and counted as a *break*, which the
-indicator page explains. Every harmonised row carries the flag ``harmonised``.
+The arithmetic is ``stats.harmonisation.aggregate``: counts (and numerators/denominators) of merged
+municipalities are summed into the current one and rates recomputed from the sums; a split shares
+out counts by a *declared* weight. A split nobody declared weights for is a *break*, never an equal
+split; so is a ratio without numerator and denominator that would have to be summed or split. A
+break row is left out of the observations and recorded, with its reason, in the snapshot's
+``harmonisation`` table, which the indicator page shows. Moved rows carry the flag ``harmonised``.
+
+A source that publishes on today's codes has already put the years before a split on today's
+borders itself; where the split's shares are undeclared it cannot have done so from known shares,
+so those rows are breaks too (``split_breaks``).
 
 Codes that are not regions (``9999`` unknown, ``21xx`` Svalbard, ``XX99`` county unknown, KOSTRA
 groups, abroad) are set aside and counted, never guessed into a region.
@@ -22,18 +27,46 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
+from oppvekst.pipeline.derive import period_bounds
+from oppvekst.pipeline.regions_step import UndeclaredSplit, YearCrosswalk
+from oppvekst.stats.harmonisation import Crosswalk, HarmonisationFlag, Harmonised, aggregate
 
 KEYS = ("period", "sex", "age", "background", "grade")
 NOT_A_REGION = re.compile(
     r"^(9999|\d\d99|21\d\d|Rest|EKG\d+|EKA\d+|Utlandet|99|K-Rest|NULL|)$", re.I
 )
+_ONE_TO_ONE = (HarmonisationFlag.ORIGINAL.value, HarmonisationFlag.RECODED.value)
+_BREAK = HarmonisationFlag.BREAK.value
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """``region`` has no figure for ``period`` (and ``breakdown``) on today's borders: ``reason``."""
+
+    region: str
+    period: str
+    breakdown: tuple[str, str, str, str]  # sex, age, background, grade
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
 class HarmonisationReport:
     set_aside: int  # rows with codes that are not regions (unknown, Svalbard, abroad)
-    breaks: int  # ratio rows that could not be carried to current borders
     harmonised: int  # rows that were moved or summed onto current codes
+    breaks: tuple[Break, ...]  # one per region, period and breakdown that could not be carried
+
+
+@dataclass(frozen=True)
+class OnTodaysBorders:
+    """The rows on today's codes, and the break rows ``held`` back only to sum their fylke.
+
+    A split's parts within one fylke add up to the old unit whatever the shares, so the fylke (and
+    the country) total stays exact; ``held`` feeds that sum and is never published itself.
+    """
+
+    frame: pd.DataFrame
+    held: pd.DataFrame
+    report: HarmonisationReport
 
 
 def check_current_codes(frame: pd.DataFrame, known: set[str]) -> tuple[pd.DataFrame, int]:
@@ -50,79 +83,203 @@ def check_current_codes(frame: pd.DataFrame, known: set[str]) -> tuple[pd.DataFr
     return kept, int(aside.sum())
 
 
+def split_reason(split: UndeclaredSplit) -> str:
+    return (
+        f"{split.name} ({split.code}) ble delt 1.1.{split.year} uten kjente andeler; tall fra før "
+        "delingen kan ikke fordeles på dagens kommuner."
+    )
+
+
+def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTodaysBorders:
+    """Rows of a source on today's codes that lie before an undeclared split of their region."""
+    if frame.empty or not splits:
+        return OnTodaysBorders(frame, frame.iloc[0:0], HarmonisationReport(0, 0, ()))
+    starts = {p: period_bounds(p)[0] for p in frame["period"].astype(str).unique()}
+    start = frame["period"].astype(str).map(starts)
+    broken = pd.Series(False, index=frame.index)
+    held = pd.Series(False, index=frame.index)
+    reasons = pd.Series("", index=frame.index)
+    for split in splits:
+        hit = frame["region"].isin(split.targets) & (start < split.year)
+        broken |= hit
+        held |= hit & split.within_one_fylke
+        reasons[hit] = split_reason(split)
+    rows = frame[broken]
+    found = tuple(
+        Break(str(r["region"]), str(r["period"]), _breakdown(r), why)
+        for r, why in zip(rows.to_dict("records"), reasons[broken].tolist(), strict=True)
+    )
+    return OnTodaysBorders(frame[~broken], frame[held], HarmonisationReport(0, 0, found))
+
+
+def _breakdown(row: Mapping[Any, Any]) -> tuple[str, str, str, str]:
+    return (str(row["sex"]), str(row["age"]), str(row["background"]), str(row["grade"]))
+
+
 def to_current_borders(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    crosswalk: Mapping[str, Sequence[tuple[str, float]]],
-) -> tuple[pd.DataFrame, HarmonisationReport]:
-    """Map ``frame`` (codes of one historical year) onto current codes via ``crosswalk``."""
-    links = pd.DataFrame(
-        [(old, new, weight) for old, targets in crosswalk.items() for new, weight in targets],
-        columns=["origin", "target", "weight"],
+    frame: pd.DataFrame, indicator: Indicator, crosswalk: YearCrosswalk
+) -> OnTodaysBorders:
+    """Map ``frame`` (codes of ``crosswalk.year``) onto current codes, one slice at a time."""
+    table = crosswalk.table
+    aside = ~frame["region"].isin(table.codes_from) | frame["region"].str.match(NOT_A_REGION)
+    kept = frame[~aside]
+    # Any shares that add up to 1 give the same fylke total: used for ``held`` rows only.
+    provisional = YearCrosswalk(crosswalk.year, _any_shares(table), crosswalk.names)
+    parts: list[pd.DataFrame] = []
+    held: list[pd.DataFrame] = []
+    breaks: list[Break] = []
+    moved = 0
+    for _, group in kept.groupby(list(KEYS), sort=False, dropna=False):
+        group = group.reset_index(drop=True)
+        part, part_breaks = _slice(group, indicator, crosswalk)
+        # A weighted split makes fractional people: published counts stay whole (the held rows
+        # below are not rounded, so the fylke sum is the old unit's own total).
+        whole = ["numerator", "denominator", *(["value"] if indicator.additive else [])]
+        part[whole] = part[whole].round()
+        parts.append(part)
+        breaks += part_breaks
+        moved += int((part["flags"] == "harmonised").sum())
+        broken = {b.region for b in part_breaks} & crosswalk.within_one_fylke
+        if broken:
+            guess, _ = _slice(group, indicator, provisional)
+            held.append(guess[guess["region"].isin(broken)])
+    out = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+    kept_back = pd.concat(held, ignore_index=True) if held else frame.iloc[0:0]
+    return OnTodaysBorders(
+        out, kept_back, HarmonisationReport(int(aside.sum()), moved, tuple(breaks))
     )
-    aside = ~frame["region"].isin(links["origin"]) | frame["region"].str.match(NOT_A_REGION)
-    expanded = (
-        frame[~aside]
-        .rename(columns={"region": "origin"})
-        .merge(links, on="origin", how="inner", sort=False)
-        .rename(columns={"target": "region"})
-    )
-    if expanded.empty:
-        return frame.iloc[0:0], HarmonisationReport(int(aside.sum()), 0, 0)
-    moved = (expanded["origin"] != expanded["region"]) | (expanded["weight"] != 1.0)
-    target = [expanded["region"], *(expanded[k] for k in KEYS)]
+
+
+def _any_shares(table: Crosswalk) -> Crosswalk:
+    weights = table.weights.copy()
+    for code in np.unique(table.codes_from[np.isnan(weights)]):
+        rows = table.codes_from == code
+        weights[rows] = 1.0 / int(rows.sum())
+    return Crosswalk(table.codes_from, table.codes_to, weights)
+
+
+def _slice(
+    group: pd.DataFrame, indicator: Indicator, crosswalk: YearCrosswalk
+) -> tuple[pd.DataFrame, list[Break]]:
+    """One period and breakdown: every target the group's codes reach, through stats."""
+    table = crosswalk.table
+    codes = group["region"].to_numpy(str)
+    # Only the targets these codes reach; their other parts count as missing inputs.
+    reached = np.isin(table.codes_to, table.codes_to[np.isin(table.codes_from, codes)])
+    sub = Crosswalk(table.codes_from[reached], table.codes_to[reached], table.weights[reached])
+    status = group["status"].where(group["status"].notna(), "").astype(str).to_numpy()
+    value = group["value"].to_numpy(float)
+    numerator = group["numerator"].to_numpy(float)
+    denominator = group["denominator"].to_numpy(float)
+
+    ratio = aggregate(sub, codes, value=value, status=status)
     if indicator.additive:
-        summable = pd.Series(True, index=expanded.index)
+        stacked = np.column_stack([value, numerator, denominator])
+        counts = aggregate(
+            sub, codes, numerator=stacked, denominator=np.ones_like(stacked), status=status
+        )
+        assert counts.numerator is not None  # counts were given
+        new = pd.DataFrame(
+            {
+                "value": counts.numerator[:, 0],
+                "numerator": counts.numerator[:, 1],
+                "denominator": counts.numerator[:, 2],
+                "status": counts.status[:, 0],
+            }
+        )
+        flag = counts.flag
     elif indicator.measure in (Measure.PROPORTION, Measure.RATE):
-        # A target can be recomputed from sums only if every part of it brought its counts.
-        counted = expanded["numerator"].notna() & expanded["denominator"].notna()
-        summable = counted.groupby(target).transform("all").astype(bool)
+        counts = aggregate(
+            sub,
+            codes,
+            numerator=numerator,
+            denominator=denominator,
+            status=status,
+            multiplier=indicator.multiplier,
+        )
+        new = _counted(counts)
+        # A part with a share but no counts cannot be summed or shared out: its targets break.
+        ratio_only = codes[np.isnan(numerator) | np.isnan(denominator)]
+        ratio_only = ratio_only[~np.isnan(value[np.isin(codes, ratio_only)])]
+        uncounted = np.isin(counts.codes, sub.codes_to[np.isin(sub.codes_from, ratio_only)])
+        flag = np.where(uncounted & (counts.flag != _BREAK), ratio.flag, counts.flag)
     else:
-        summable = pd.Series(False, index=expanded.index)
-    parts = expanded[summable].copy()
-    for column in ("numerator", "denominator"):
-        parts[column] = parts[column] * parts["weight"]
-    if indicator.additive:
-        parts["value"] = parts["value"] * parts["weight"]
-    summed = _sum_onto_targets(parts, indicator) if len(parts) else parts.iloc[0:0]
-    rest = expanded[~summable]
-    origins = rest.groupby([rest["region"], *(rest[k] for k in KEYS)])["origin"].transform(
-        "nunique"
-    )
-    one_to_one = (rest["weight"] == 1.0) & (origins == 1)
-    carried = rest[one_to_one].drop(columns=["origin", "weight"])
-    carried["flags"] = moved[rest.index[one_to_one]].map({True: "harmonised", False: None})
-    breaks = int((~one_to_one).sum())
-    out = pd.concat([summed, carried], ignore_index=True) if len(carried) else summed
-    report = HarmonisationReport(int(aside.sum()), breaks, int(moved.sum()))
-    return out.reset_index(drop=True), report
+        new = pd.DataFrame({"value": ratio.value, "status": ratio.status})
+        flag = ratio.flag
+    return _rows(group, sub, ratio, new, flag, crosswalk)
 
 
-def _strict_sum(grouped: Any, column: str) -> pd.Series:
-    """Sum per group; NaN when any member is missing (a partial sum is not the total)."""
-    total: pd.Series = grouped[column].sum(min_count=1)
-    return total.where(grouped[column].count() == grouped[column].size())
-
-
-def _sum_onto_targets(expanded: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    grouped = expanded.groupby(["region", *KEYS], sort=False)
-    out = pd.DataFrame(
+def _counted(h: Harmonised) -> pd.DataFrame:
+    assert h.numerator is not None  # counts were given
+    assert h.denominator is not None
+    return pd.DataFrame(
         {
-            "value": _strict_sum(grouped, "value"),
-            "numerator": _strict_sum(grouped, "numerator"),
-            "denominator": _strict_sum(grouped, "denominator"),
-            "status": grouped["status"].first(),
+            "value": h.value,
+            "numerator": h.numerator,
+            "denominator": h.denominator,
+            "status": h.status,
         }
-    ).reset_index()
-    if not indicator.additive:
-        ok = out["denominator"] > 0
-        out["value"] = (out["numerator"] / out["denominator"].where(ok)) * indicator.multiplier
-    # Rounded weights make fractional people: keep counts whole.
-    for column in ("numerator", "denominator"):
-        out[column] = out[column].round()
-    if indicator.additive:
-        out["value"] = out["value"].round()
-    out.loc[out["value"].notna(), "status"] = None
-    out["sd"], out["n"] = np.nan, np.nan
-    out["flags"] = "harmonised"
-    return out
+    )
+
+
+def _rows(
+    group: pd.DataFrame,
+    sub: Crosswalk,
+    ratio: Harmonised,
+    new: pd.DataFrame,
+    flag: np.ndarray,
+    crosswalk: YearCrosswalk,
+) -> tuple[pd.DataFrame, list[Break]]:
+    """Source rows for one-to-one targets (only the code changes), computed rows for the rest.
+
+    A one-to-one target whose counts came through takes the value stats computed from them, as a
+    merged one does, so every region of one slice is computed the same way.
+    """
+    targets = ratio.codes
+    counted = np.isfinite(new["value"].to_numpy(float)) & ("numerator" in new)
+    one_to_one = np.isin(flag, _ONE_TO_ONE) & ~counted
+    # The single source row behind each one-to-one target, unchanged but for its code.
+    origin = {t: f for f, t in zip(sub.codes_from.tolist(), sub.codes_to.tolist(), strict=True)}
+    by_code = group.set_index("region", drop=False)
+    kept = [t for t, keep in zip(targets.tolist(), one_to_one.tolist(), strict=True) if keep]
+    carried = by_code.loc[[origin[t] for t in kept]].reset_index(drop=True)
+    recoded = np.array([origin[t] != t for t in kept], dtype=bool)
+    carried["region"] = kept
+    if "flags" not in carried.columns:
+        carried["flags"] = None
+    carried.loc[recoded, "flags"] = "harmonised"
+
+    summed = ~one_to_one & (flag != _BREAK)
+    computed = new[summed].copy()
+    computed["region"] = targets[summed]
+    for key in KEYS:
+        computed[key] = group[key].iloc[0]
+    computed["status"] = computed["status"].where(computed["status"] != "", None)
+    # Only a region whose code or borders changed is marked; an untouched one keeps no flag.
+    original = HarmonisationFlag.ORIGINAL.value
+    computed["flags"] = [None if f == original else "harmonised" for f in flag[summed].tolist()]
+    out = pd.concat([carried, computed], ignore_index=True)
+
+    first = group.iloc[0].to_dict()
+    period, breakdown = str(first["period"]), _breakdown(first)
+    breaks = [
+        Break(str(t), period, breakdown, _reason(str(t), sub, crosswalk))
+        for t in targets[flag == _BREAK].tolist()
+    ]
+    return out, breaks
+
+
+def _reason(target: str, sub: Crosswalk, crosswalk: YearCrosswalk) -> str:
+    rows = sub.codes_to == target
+    unknown = sub.codes_from[rows & np.isnan(sub.weights)]
+    if unknown.size:
+        old = ", ".join(f"{crosswalk.names.get(c, c)} ({c})" for c in unknown.tolist())
+        return (
+            f"Omfatter en del av {old} fra {crosswalk.year}, som ble delt uten kjente andeler; "
+            "tallet kan ikke settes på dagens grenser."
+        )
+    parts = ", ".join(f"{crosswalk.names.get(c, c)} ({c})" for c in sub.codes_from[rows].tolist())
+    return (
+        f"Tallet fra {crosswalk.year} finnes bare som andel eller gjennomsnitt for {parts}; "
+        "det kan ikke summeres eller deles til dagens grenser uten teller og nevner."
+    )

@@ -6,23 +6,62 @@ steps use, so they do not depend on how the registry was obtained.
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import pandas as pd
 
 from oppvekst.errors import SourceError
 from oppvekst.pipeline.demo import DemoPopulation
+from oppvekst.regions.history import EQUAL_SPLIT, ChangeKind, Level
+from oppvekst.regions.offline import ROUGH_SPLIT
 from oppvekst.regions.registry import Registry
 from oppvekst.regions.tree import to_frames
+from oppvekst.stats.harmonisation import Crosswalk
+
+# Split shares nobody measured: KLASS gives none, and csdata's kommune splits are rough guesses
+# ("ikke befolkningsandeler", 0.5/0.5 for Ålesund) — counting people with them would invent
+# figures, so they are treated as undeclared (NaN) and the new regions become breaks.
+_GUESSED = (ROUGH_SPLIT, EQUAL_SPLIT)
+
+
+def declared_weight(weight: float | None, note: str) -> float:
+    """The share of an old unit in a new one, or NaN when nobody has declared it."""
+    if weight is None or math.isnan(weight) or note.startswith(_GUESSED):
+        return math.nan
+    return weight
+
+
+@dataclass(frozen=True, slots=True)
+class YearCrosswalk:
+    """Codes used for ``year``'s data → today's codes; ``names`` are the old codes' names then."""
+
+    year: int
+    table: Crosswalk
+    names: Mapping[str, str]
+    # Targets of undeclared splits whose parts all lie in one fylke: that fylke's total is exact.
+    within_one_fylke: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class UndeclaredSplit:
+    """``code`` was split on 1 January ``year`` into ``targets`` with no declared shares."""
+
+    code: str
+    name: str
+    year: int
+    targets: tuple[str, ...]
+    within_one_fylke: bool  # then the fylke's total is exact whatever the shares
 
 
 @dataclass
 class RegionTables:
     registry: Registry
-    _crosswalks: dict[int, dict[str, list[tuple[str, float]]]] = field(default_factory=dict)
+    _crosswalks: dict[int, YearCrosswalk] = field(default_factory=dict)
 
     @cached_property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -52,20 +91,47 @@ class RegionTables:
     def bydel_to_kommune(self) -> dict[str, str]:
         return {r.code: r.parent for r in self.registry.bydeler() if r.parent}
 
-    def expected_members(self, parent_of: Mapping[str, str]) -> Counter[str]:
-        return Counter(parent_of.values())
-
-    def crosswalk(self, year: int) -> dict[str, list[tuple[str, float]]]:
+    def crosswalk(self, year: int) -> YearCrosswalk:
         if year not in self._crosswalks:
-            table: dict[str, list[tuple[str, float]]] = {}
+            rows: list[tuple[str, str, float]] = []
+            names: dict[str, str] = {}
+            seen: set[str] = set()
             for level in ("kommune", "fylke"):
                 for row in self.registry.history.crosswalk(year, level):
-                    table.setdefault(row.original_code, []).append((row.current_code, row.weight))
-            table.setdefault("0", [("0", 1.0)])
-            for bydel in self.registry.bydeler():
-                table.setdefault(bydel.code, [(bydel.code, 1.0)])
-            self._crosswalks[year] = table
+                    weight = declared_weight(row.weight, row.note)
+                    rows.append((row.original_code, row.current_code, weight))
+                    names[row.original_code] = row.original_name
+                    seen.add(row.original_code)
+            identity = ["0", *(b.code for b in self.registry.bydeler())]
+            rows += [(code, code, 1.0) for code in identity if code not in seen]
+            table = Crosswalk.of(*zip(*rows, strict=True)) if rows else Crosswalk.of([], [], [])
+            targets: dict[str, set[str]] = defaultdict(set)
+            for old, new, weight in rows:
+                if math.isnan(weight):
+                    targets[old].add(new)
+            contained = {t for ts in targets.values() if self._one_fylke(ts) for t in ts}
+            self._crosswalks[year] = YearCrosswalk(year, table, names, frozenset(contained))
         return self._crosswalks[year]
+
+    @cached_property
+    def undeclared_splits(self) -> tuple[UndeclaredSplit, ...]:
+        """Kommune splits without declared shares (fylker are rebuilt from kommuner by sources)."""
+        grouped: dict[tuple[str, str, date], list[str]] = defaultdict(list)
+        for change in self.registry.history.changes:
+            if change.kind is not ChangeKind.SPLIT or change.level is not Level.KOMMUNE:
+                continue
+            if math.isnan(declared_weight(change.weight, change.note)):
+                key = (change.old_code, change.old_name, change.changed_on)
+                grouped[key].append(change.new_code)
+        splits = []
+        for (code, name, day), targets in sorted(grouped.items()):
+            current = tuple(sorted(t for t in targets if t in self.codes))
+            splits.append(UndeclaredSplit(code, name, day.year, current, self._one_fylke(current)))
+        return tuple(splits)
+
+    def _one_fylke(self, codes: set[str] | Sequence[str]) -> bool:
+        parents = {self.kommune_to_fylke.get(c) for c in codes}
+        return len(parents) == 1 and None not in parents
 
     def demo_population(self, children: pd.DataFrame | None) -> DemoPopulation:
         """The latest real number of children per kommune and bydel (the demo source's base)."""

@@ -13,6 +13,7 @@ renumbering and mergers; for splits they are estimates and carry a note saying s
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class ChangeKind(StrEnum):
     UNCHANGED = "unchanged"
 
 
-EQUAL_SPLIT = "Lik fordeling: KLASS oppgir ikke hvor stor del som gikk hvor."
+EQUAL_SPLIT = "Ukjent fordeling: KLASS oppgir ikke hvor stor del som gikk hvor."
 
 NUMBER_LABEL = {
     Level.LAND: "landkode",
@@ -168,7 +169,8 @@ class RegistryHistory:
     def current_codes(self, code: str) -> list[tuple[str, float]]:
         """Current code(s) and weights for ``code``; ``[]`` when the code is unknown.
 
-        Weights of one original code sum to 1 (up to the rounding of the source tables).
+        Weights of one original code sum to 1 (up to the rounding of the source tables); a split
+        whose shares nobody declared gives NaN weights, never equal shares.
         """
         if code in self._current:
             return [(code, 1.0)]
@@ -237,9 +239,10 @@ class RegistryHistory:
         steps = [c for c in steps if c.new_code != code]
         if not steps:
             return
-        # Equal shares are the fallback for a split whose weights nobody declared.
+        # A split whose weights nobody declared has no share to follow: NaN ("weight unknown")
+        # travels on, so the harmonisation flags the new regions as a break instead of guessing.
         for step in steps:
-            weight = step.weight if step.weight is not None else 1.0 / len(steps)
+            weight = step.weight if step.weight is not None else math.nan
             yield from self._follow(step.new_code, share * weight, depth + 1)
 
     def _derived_links(self, year: int, level: Level) -> list[CrosswalkLink]:
@@ -341,7 +344,7 @@ def changes_from_klass(
     """Reform steps from KLASS ``changes`` rows; adds former codes to ``versions``.
 
     ``weights`` ((old, new) -> share) fills in what KLASS cannot say about splits; splits without
-    one get ``None`` (followed as equal shares) and a note saying so.
+    one get ``None`` (followed as an unknown share, NaN) and a note saying so.
     """
     by_day: dict[date, list[tuple[str, str, str, str]]] = defaultdict(list)
     for change in changes:

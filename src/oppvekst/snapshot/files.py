@@ -53,10 +53,16 @@ CREATE TABLE provenance (
 CREATE TABLE source_status (
   indicator_id VARCHAR, outcome VARCHAR, rows BIGINT, source VARCHAR, message VARCHAR,
   source_updated VARCHAR, fetched_at TIMESTAMP);
+CREATE TABLE harmonisation (
+  indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL, period VARCHAR NOT NULL,
+  sex VARCHAR NOT NULL, age VARCHAR NOT NULL, background VARCHAR NOT NULL, grade VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL, PRIMARY KEY (indicator_id, region, period, sex, age, background, grade));
 """ + OBSERVATIONS.ddl("observations")
 
 OBSERVATION_COLUMNS = list(OBSERVATIONS.names)
 OBSERVATION_KEY = OBSERVATIONS.primary_key
+# Breaks: figures that could not be put on today's borders, with the reason (pipeline/harmonise.py).
+HARMONISATION_COLUMNS = [*OBSERVATION_KEY, "reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +192,11 @@ def validate(con: duckdb.DuckDBPyConnection) -> list[str]:
         "LEFT JOIN provenance p ON o.provenance_id = p.id WHERE p.id IS NULL",
         "regions with unknown parent": "SELECT count(*) FROM regions c LEFT JOIN regions p "
         "ON c.parent = p.code WHERE c.parent IS NOT NULL AND p.code IS NULL",
+        "breaks for unknown regions": "SELECT count(*) FROM harmonisation h "
+        "LEFT JOIN regions r ON h.region = r.code WHERE r.code IS NULL",
+        "breaks that still show a value": "SELECT count(*) FROM harmonisation h "
+        "JOIN observations o USING (indicator_id, region, period, sex, age, background, grade) "
+        "WHERE o.value IS NOT NULL",
         "suppressed cells that still show a value": "SELECT count(*) FROM observations "
         "WHERE status = ':' AND (value IS NOT NULL OR numerator IS NOT NULL)",
         "intervals that do not contain their value": "SELECT count(*) FROM observations "

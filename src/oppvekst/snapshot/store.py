@@ -187,34 +187,6 @@ class Store:
         table = self.observation_table
         return table.records(table.positions(ObservationQuery(indicator_ids, regions, periods)))
 
-    def group_values(
-        self, indicator_ids: Sequence[str], members: Sequence[str]
-    ) -> dict[tuple[str, str], float]:
-        """(indicator, period) → the value of a group of areas taken as one population.
-
-        Proportions and rates: summed numerators over summed denominators (not a mean of rates);
-        counts: the sum; means and scores: weighted by respondents where known. Only periods
-        where every member has a value count, so a partial group is never shown as the group.
-        """
-        rows = self._fetch(
-            f"""
-            SELECT o.indicator_id, o.period,
-              CASE WHEN i.measure IN ('proportion', 'rate')
-                     THEN sum(o.numerator) / nullif(sum(o.denominator), 0) * any_value(i.multiplier)
-                   WHEN i.measure = 'count' THEN sum(o.value)
-                   ELSE sum(o.value * coalesce(o.n, 1)) / sum(coalesce(o.n, 1)) END AS v,
-              count(o.value) AS valued,
-              count(o.numerator) FILTER (WHERE o.denominator IS NOT NULL) AS counted
-            FROM observations o JOIN indicators i ON i.id = o.indicator_id
-            WHERE o.indicator_id IN (SELECT unnest(?)) AND o.region IN (SELECT unnest(?))
-              AND {TOTAL_FILTER}
-            GROUP BY o.indicator_id, o.period, i.measure
-            HAVING count(o.value) = ?
-            """,
-            [list(indicator_ids), list(members), len(set(members))],
-        )
-        return {(r[0], r[1]): float(r[2]) for r in rows if r[2] is not None}
-
     def periods(self, indicator_id: str) -> list[str]:
         return list(self.periods_by_indicator.get(indicator_id, []))
 

@@ -7,6 +7,8 @@ so rounding can never turn a borderline case into a significant one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
@@ -37,9 +39,7 @@ class Significance(StrEnum):
 
 class GroupMethod(StrEnum):
     POOLED = "pooled"  # sum of numerators / sum of denominators: the group as one population
-    MEAN_OF_RATES = (
-        "mean_of_rates"  # unweighted mean of member rates, only if the indicator says so
-    )
+    SUM = "sum"  # counts: the group's total (the numerators summed; denominators unused)
 
 
 # Indexed by the signed position −2..2 (+2 = above the benchmark even at 99.8 %).
@@ -170,17 +170,49 @@ def group_value(
     num, den = np.broadcast_arrays(num, den)
     if num.size == 0:
         raise StatisticsInputError("A group needs at least one member.")
-    if GroupMethod(method) is GroupMethod.MEAN_OF_RATES:
-        bad = den <= 0
-        if np.any(bad):
-            raise StatisticsInputError(
-                "A group member has denominator 0 or negative.",
-                hint="Leave the member out of the group or mark it as missing.",
-            )
-        return np.asarray(np.mean(num / den, axis=axis) * multiplier, dtype=np.float64)
+    if GroupMethod(method) is GroupMethod.SUM:
+        return np.asarray(np.sum(num, axis=axis) * multiplier, dtype=np.float64)
     den_sum = np.sum(den, axis=axis)
     if np.any(den_sum <= 0):
         raise StatisticsInputError(
             "The group's summed denominator is 0.", hint="A group value needs a population."
         )
     return np.asarray(np.sum(num, axis=axis) / den_sum * multiplier, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupValue:
+    """A group's value, or ``None`` with the reason: the members that lack the data it needs."""
+
+    value: float | None
+    members: int
+    missing: tuple[str, ...]  # member codes without a numerator (or denominator)
+    empty_population: bool = False  # every member is there, but the summed denominator is 0
+
+
+def member_group_value(
+    codes: Sequence[str],
+    numerators: npt.ArrayLike,
+    denominators: npt.ArrayLike,
+    multiplier: float = 1.0,
+    *,
+    method: GroupMethod | str = GroupMethod.POOLED,
+) -> GroupValue:
+    """:func:`group_value` for one group whose members are ``codes`` (NaN = the member lacks data).
+
+    The value exists only when every member has what the method needs: a sum over the members that
+    happen to have data describes another group, so it is never shown as this one's.
+    """
+    num = np.asarray(numerators, dtype=np.float64)
+    den = np.asarray(denominators, dtype=np.float64)
+    if not len(codes) == num.size == den.size or num.ndim != 1:
+        raise StatisticsInputError("A group needs one numerator and denominator per member.")
+    needs_den = GroupMethod(method) is not GroupMethod.SUM
+    lacking = np.isnan(num) | (np.isnan(den) if needs_den else False)
+    missing = tuple(c for c, gone in zip(codes, lacking.tolist(), strict=True) if gone)
+    if missing or not codes:
+        return GroupValue(None, len(codes), missing)
+    if needs_den and float(np.sum(den)) <= 0:
+        return GroupValue(None, len(codes), (), empty_population=True)
+    value = float(group_value(num, den, multiplier, method=method))
+    return GroupValue(value, len(codes), ())

@@ -7,6 +7,7 @@ fullfører videregående"); the benchmark is a definite phrase ("landsgjennomsni
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from oppvekst.stats.comparison import Polarity, Significance
@@ -118,4 +119,22 @@ def correlation_sentence(crossing: Crossing) -> str:
     return (
         f"Det er en {strength} {direction} sammenheng mellom kommunene (r = {rr}, "
         f"95 %-intervall {lo} til {hi}, {crossing.n} kommuner).{tail}"
+    )
+
+
+def group_value_note(
+    missing: Sequence[str], members: int, noun: str = "områder", *, shown: int = 8
+) -> str:
+    """Why a group has no value: «… 3 av 39 kommuner mangler tall (Sokndal 1111, …).».
+
+    ``missing`` holds the members' names as a reader should see them; ``[]`` means the members
+    are all there but together have no one in the denominator.
+    """
+    if not missing:
+        return "Gruppeverdien kan ikke beregnes: gruppen har ingen i nevneren."
+    listed = ", ".join(missing[:shown])
+    rest = f" og {len(missing) - shown} til" if len(missing) > shown else ""
+    return (
+        f"Gruppeverdien kan ikke beregnes: {len(missing)} av {members} {noun} "
+        f"mangler tall ({listed}{rest})."
     )

@@ -1,17 +1,23 @@
 """What an area is compared with: the country, its county, its KOSTRA group or a chosen group.
 
-A group's value is computed from the members' summed numerators and denominators (the group as one
-population), not as a mean of their rates; means and scores are weighted by respondents.
+A group's value is ``stats.comparison.member_group_value`` over the members' rows: proportions and
+rates from the summed numerators and denominators (the group as one population), counts summed,
+means and scores weighted by respondents. A group where any member lacks those numbers has no
+value, and the note says which members lack them (docs/statistics.md, "Group values").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+
+from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
+from oppvekst.stats import comparison, sentences
 from oppvekst.views.search import best_region
 
 BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]
@@ -36,15 +42,16 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
     """``land`` (default), ``fylke``, ``kostra`` or ``gruppe:0301,4601,…`` (from the URL)."""
     raw = (text or "land").strip()
     if raw == "land":
-        return Benchmark("land", ("0",), "landsgjennomsnittet")
+        return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
     if raw in ("fylke", "kostra") and code is None:
         raise BadRequest(f"Sammenligning med «{raw}» trenger et valgt område.")
     region = store.regions.get(code or "")
     if raw == "fylke":
         county = _county(store, code or "")
         if county is None:
-            return Benchmark("land", ("0",), "landsgjennomsnittet")
-        return Benchmark("fylke", (county,), f"snittet for {store.regions[county].name}")
+            return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
+        name = store.regions[county].name
+        return Benchmark("fylke", (county,), sentences.benchmark_phrase("county", name))
     if raw == "kostra":
         group = region.kostra_group if region else None
         if not group:
@@ -52,9 +59,9 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
                 "Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe."
             )
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
-        return Benchmark(
-            "kostra", members, f"snittet for KOSTRA-gruppe {group.removeprefix('EKG').lstrip('0')}"
-        )
+        number = group.removeprefix("EKG").lstrip("0")
+        label = sentences.benchmark_phrase("group", f"KOSTRA-gruppe {number}")
+        return Benchmark("kostra", members, label)
     if raw.startswith("gruppe:"):
         members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
         unknown = [c for c in members if c not in store.regions]
@@ -67,9 +74,8 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
             )
         if len(members) > MAX_GROUP:
             raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
-        return Benchmark(
-            "gruppe", members, f"snittet for den valgte gruppen ({len(members)} områder)"
-        )
+        label = sentences.benchmark_phrase("group", f"den valgte gruppen ({len(members)} områder)")
+        return Benchmark("gruppe", members, label)
     raise BadRequest(
         f"Ukjent sammenligningsgrunnlag «{raw}».",
         hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",
@@ -111,16 +117,70 @@ def _county(store: Store, code: str) -> str | None:
     return row.code if row is not None and row.level == "fylke" else None
 
 
+@dataclass(frozen=True, slots=True)
+class BenchmarkValue:
+    """The benchmark's value for one indicator and period, or ``None`` and the reason why."""
+
+    value: float | None
+    note: str | None = None
+
+
+# A percent change of a group is not the pooled change of its members' figures.
+CHANGE_NOTE = "Gruppeverdien kan ikke beregnes for endringstall."
+
+
 def benchmark_values(
     store: Store, benchmark: Benchmark, indicator_ids: list[str], code: str | None = None
-) -> dict[tuple[str, str], float]:
-    """(indicator, period) → the benchmark's value."""
+) -> dict[tuple[str, str], BenchmarkValue]:
+    """(indicator, period) → the benchmark's value (or, for a group, why it has none)."""
     if not indicator_ids:
         return {}
     if benchmark.kind in ("land", "fylke"):
         return {
-            (r["indicator_id"], r["period"]): float(r["value"])
+            (r["indicator_id"], r["period"]): BenchmarkValue(float(r["value"]))
             for r in store.observation_records(indicator_ids, list(benchmark.members))
             if r["value"] is not None and r["value"] == r["value"]
         }
-    return store.group_values(indicator_ids, benchmark.members)
+    members = list(benchmark.members)
+    rows: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for record in store.observation_records(indicator_ids, members):
+        key = (record["indicator_id"], record["period"])
+        rows.setdefault(key, {})[record["region"]] = record
+    noun = "kommuner" if benchmark.kind == "kostra" else "områder"
+    return {
+        key: _group_value(store, store.indicator(key[0]), members, by_member, noun)
+        for key, by_member in rows.items()
+    }
+
+
+def _group_value(
+    store: Store,
+    indicator: Indicator,
+    members: Sequence[str],
+    by_member: Mapping[str, Mapping[str, Any]],
+    noun: str,
+) -> BenchmarkValue:
+    if indicator.measure is Measure.CHANGE:
+        return BenchmarkValue(None, CHANGE_NOTE)
+
+    def column(name: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
+        # A member without a row has no numbers: NaN, never 0.
+        values = [by_member[c][name] if c in by_member else None for c in members]
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+    if indicator.measure in (Measure.PROPORTION, Measure.RATE):
+        result = comparison.member_group_value(
+            members, column("numerator"), column("denominator"), indicator.multiplier
+        )
+    elif indicator.measure is Measure.COUNT:
+        value = column("value")
+        result = comparison.member_group_value(
+            members, value, value, method=comparison.GroupMethod.SUM
+        )
+    else:  # means and scores: weighted by the respondents behind each member's value
+        n = column("n")
+        result = comparison.member_group_value(members, column("value") * n, n)
+    if result.value is not None:
+        return BenchmarkValue(result.value)
+    names = [f"{store.regions[c].name} {c}" for c in result.missing]
+    return BenchmarkValue(None, sentences.group_value_note(names, result.members, noun))

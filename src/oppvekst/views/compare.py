@@ -55,6 +55,7 @@ class Cell:
     value: float | None
     status: str | None
     benchmark_value: float | None
+    benchmark_note: str | None  # why the benchmark has no value (a group lacking members' data)
     significance: str
     quintile: int | None  # 1 = lowest fifth of kommuner
     category: str  # what the colour shows: a significance value or "q1".."q5"
@@ -130,7 +131,8 @@ def compare_table(
                 continue
             period = str(r["period"])
             value = num(r["value"])
-            bv = bench_values.get((ind.id, period))
+            bench_entry = bench_values.get((ind.id, period))
+            bv = bench_entry.value if bench_entry is not None else None
             sig = comparison.Significance.NOT_COMPARED.value
             if value is not None and bv is not None:
                 sig = str(
@@ -162,6 +164,7 @@ def compare_table(
                     value,
                     str(r["status"]) if r["status"] and value is None else None,
                     bv,
+                    bench_entry.note if bench_entry is not None else None,
                     sig,
                     quintile,
                     category,
@@ -196,7 +199,18 @@ def _nan(x: object) -> float:
 
 def _empty(ind: Indicator, area: RegionRef, text: str) -> Cell:
     return Cell(
-        ind.id, area.code, None, None, None, None, "not_compared", None, "not_compared", text, False
+        ind.id,
+        area.code,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "not_compared",
+        None,
+        "not_compared",
+        text,
+        False,
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
@@ -105,6 +106,22 @@ class IndicatorSeries:
             if p.region == region and p.period == period:
                 return p
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesBreak:
+    """Periods where a region has no figure on today's borders, and why (the harmonisation)."""
+
+    region: str
+    name: str
+    periods: tuple[str, ...]
+    reason: str
+
+    @property
+    def period_text(self) -> str:
+        if len(self.periods) > 3:
+            return f"{self.periods[0]}–{self.periods[-1]} ({len(self.periods)} perioder)"
+        return ", ".join(self.periods)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,3 +398,29 @@ def _map_summary(indicator: Indicator, period: str, rows: list[MapValue]) -> lis
     if missing:
         text.append(f"{missing} områder mangler tall eller er skjult av personvernhensyn.")
     return text
+
+
+def series_breaks(store: Store, indicator_id: str) -> tuple[SeriesBreak, ...]:
+    """The indicator's breaks, one per region and reason, in the regions' usual order."""
+    try:
+        rows = store.records(
+            "SELECT DISTINCT h.region, h.period, h.reason, o.period_end FROM harmonisation h "
+            "LEFT JOIN (SELECT DISTINCT indicator_id, period, period_end FROM observations) o "
+            "USING (indicator_id, period) WHERE h.indicator_id = ? ORDER BY o.period_end, h.period",
+            [indicator_id],
+        )
+    except duckdb.CatalogException:  # a snapshot from before breaks were recorded
+        return ()
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        periods = grouped.setdefault((str(r["region"]), str(r["reason"])), [])
+        if r["period"] not in periods:
+            periods.append(str(r["period"]))
+    order = {code: i for i, code in enumerate(store.regions)}
+    return tuple(
+        SeriesBreak(code, store.regions[code].name, tuple(periods), reason)
+        for (code, reason), periods in sorted(
+            grouped.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0][1])
+        )
+        if code in store.regions
+    )

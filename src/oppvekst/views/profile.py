@@ -16,7 +16,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.stats.trend import trend as trend_test
-from oppvekst.views.benchmark import Benchmark, benchmark_values
+from oppvekst.views.benchmark import Benchmark, BenchmarkValue, benchmark_values
 from oppvekst.views.regions import RegionRef, region_ref
 
 # Significance → (mark, short Norwegian label), the same on the profile page and in its PDF. The
@@ -62,6 +62,7 @@ class BarometerRow:
     county_value: float | None
     country_value: float | None
     benchmark_value: float | None
+    benchmark_note: str | None  # why the benchmark has no value (a group lacking members' data)
     min_value: float | None
     max_value: float | None
     q1: float | None
@@ -138,14 +139,16 @@ def _row(
     code: str,
     county: RegionRef | None,
     latest: dict[str, Any] | None,
-    bench: dict[tuple[str, str], float],
+    bench: dict[tuple[str, str], BenchmarkValue],
     benchmark: Benchmark,
 ) -> BarometerRow:
     own = series.get((ind.id, code), [])  # ordered by period_end (the store sorts)
     shown = [r for r in own if _f(r["value"]) is not None or r["status"]]
     last = shown[-1] if shown else None
     period = str(last["period"]) if last is not None else (latest["period"] if latest else None)
-    bench_value = bench.get((ind.id, period)) if period else None
+    bench_entry = bench.get((ind.id, period)) if period else None
+    bench_value = bench_entry.value if bench_entry is not None else None
+    bench_note = bench_entry.note if bench_entry is not None else None
     significance = comparison.Significance.NOT_COMPARED.value
     if last is not None and bench_value is not None:
         significance = str(
@@ -189,6 +192,7 @@ def _row(
         county_value=_value_at(series.get((ind.id, county.code), []), period) if county else None,
         country_value=_value_at(series.get((ind.id, "0"), []), period),
         benchmark_value=bench_value,
+        benchmark_note=bench_note,
         min_value=_f(rng["min_value"]) if rng else None,
         max_value=_f(rng["max_value"]) if rng else None,
         q1=_f(rng["q1"]) if rng else None,
@@ -196,7 +200,8 @@ def _row(
         significance=significance,
         trend=tr.kind.value,
         trend_text=tr.text,
-        sentence=sentences.comparison_sentence(
+        sentence=bench_note
+        or sentences.comparison_sentence(
             ind.short_title,
             comparison.Significance(significance),
             benchmark.label,

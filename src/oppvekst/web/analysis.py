@@ -160,6 +160,7 @@ def indicator_page(
         "synthetic": indicator_id in store.synthetic_indicators,
         "palettes": PALETTE_LABELS,
         "editor_areas": [(c, store.regions[c].name) for c in codes],
+        "breaks": iv.series_breaks(store, indicator_id),
     }
     if fane == "figur":
         kind, spec, bar_period = series_figure(series, options, params)
