@@ -28,7 +28,15 @@ from oppvekst.views.data import (
     selected_records,
 )
 from oppvekst.views.profile import profile
-from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
+from oppvekst.views.regions import (
+    changes_of,
+    former_code_targets,
+    former_codes_of,
+    former_note,
+    region_ref,
+    unknown_region,
+)
+from oppvekst.views.search import matching_regions
 from oppvekst.web.dependencies import current_store
 
 PROBLEM = {
@@ -105,15 +113,10 @@ def regions(
     ] = None,
 ) -> Response:
     _guard(request)
-    from oppvekst.regions.registry import search_key
-
-    wanted = search_key(q) if q else None
     rows = [
         dataclasses.asdict(r)
-        for r in store.regions.values()
-        if (level is None or r.level == level)
-        and (parent is None or r.parent == parent)
-        and (wanted is None or wanted in r.search_key)
+        for r in matching_regions(store, q)
+        if (level is None or r.level == level) and (parent is None or r.parent == parent)
     ]
     if level is not None and level not in ("land", "fylke", "kommune", "bydel"):
         raise BadRequest(f"Ukjent nivå «{level}».", hint="Bruk land, fylke, kommune eller bydel.")
@@ -134,24 +137,15 @@ def region(request: Request, store: StoreDep, code: str) -> Response:
                     "requested": code,
                     "former": True,
                     "current": [{"code": c, "name": n} for c, n in targets],
-                    "note": f"{code} er et tidligere regionnummer.",
+                    "note": former_note(store, code),
                 },
             )
         raise unknown_region(store, code)
     ref = region_ref(store, code)
-    changes = store.region_changes
-    history = changes[(changes["new_code"] == code) | (changes["old_code"] == code)]
     return json_response(
         request,
         store,
-        {
-            **dataclasses.asdict(ref),
-            "former": False,
-            "changes": [
-                {k: (str(v) if k == "changed_on" else v) for k, v in c.items()}
-                for c in history.to_dict("records")
-            ],
-        },
+        {**dataclasses.asdict(ref), "former": False, "changes": changes_of(store, code)},
     )
 
 
