@@ -94,7 +94,7 @@ def test_former_code_leads_to_the_current_municipality(page: Page) -> None:
     page.goto("/kommune/0219")
     expect(page).to_have_url(re.compile(r"/kommune/3201\?tidligere=0219$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bærum")
-    expect(page.get_by_role("status")).to_contain_text("0219 er et tidligere regionnummer")
+    expect(page.get_by_role("status")).to_contain_text("0219 er et tidligere kommunenummer")
 
 
 def test_unknown_code_offers_a_way_on(page: Page, screenshot, accessible) -> None:  # type: ignore[no-untyped-def]

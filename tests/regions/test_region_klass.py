@@ -165,6 +165,5 @@ def test_derived_crosswalk(live: Registry) -> None:
 def test_former_code_message(live: Registry) -> None:
     resolution = live.resolve("0715")
     assert resolution.note == (
-        "0715 er et tidligere kommunenummer for Holmestrand; "
-        "gjeldende nummer er 3903 (Holmestrand)."
+        "0715 er et tidligere kommunenummer. Det heter nå Holmestrand (3903)."
     )

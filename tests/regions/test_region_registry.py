@@ -126,7 +126,9 @@ def test_resolve(registry: Registry) -> None:
     assert "3201" in former.note
     split = registry.resolve("1507")
     assert [r.code for r, _ in split.current] == ["1508", "1580"]
-    assert "1508 (Ålesund) og 1580 (Haram)" in split.note
+    assert split.note == (
+        "1507 er et tidligere kommunenummer. Det er nå delt mellom Ålesund (1508) og Haram (1580)."
+    )
     fylke = registry.resolve("54")
     assert "fylkesnummer" in fylke.note
     assert {r.code for r, _ in fylke.current} == {"55", "56"}
@@ -146,3 +148,33 @@ def test_snapshot_frames(registry: Registry) -> None:
     for column in ("old_code", "old_name", "new_code", "new_name", "changed_on", "kind", "weight"):
         assert column in changes.columns
     assert set(changes["kind"]) == {"merge", "split", "renumber", "rename", "border"}
+
+
+def test_county_of_every_level(registry: Registry) -> None:
+    def county(code: str) -> str | None:
+        found = registry.county_of(code)
+        return found.code if found else None
+
+    assert county("030101") == "03"  # a bydel lies in Oslo fylke, through Oslo kommune
+    assert county("3201") == "32"
+    assert county("46") == "46"  # a fylke is its own county
+    assert county("0") is None
+
+
+def test_members_of_county(registry: Registry) -> None:
+    assert [r.code for r in registry.members_of_county("03")] == ["0301"]
+    assert len(registry.members_of_county("03", "bydel")) == 15
+    assert {r.parent for r in registry.members_of_county("46")} == {"46"}
+    assert [r.code for r in registry.members_of_county("46", "fylke")] == ["46"]
+
+
+def test_former_is_none_for_current_and_unknown_codes(registry: Registry) -> None:
+    assert registry.former("3201") is None
+    assert registry.former("9876") is None
+    assert registry.former_note("0219") == (
+        "0219 er et tidligere kommunenummer. Det heter nå Bærum (3201)."
+    )
+    assert registry.former_note("54") == (
+        "54 er et tidligere fylkesnummer. Det er nå delt mellom Troms - Romsa - Tromssa (55) og "
+        "Finnmark - Finnmárku - Finmarkku (56)."
+    )

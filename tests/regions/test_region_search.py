@@ -59,3 +59,25 @@ def test_search_key_folding() -> None:
     assert search_key("Guovdageaidnu - Kautokeino") == "guovdageaidnu kautokeino"
     assert search_key("đŋŧžčš ï") == "dntzcs i"
     assert search_key("Lyngen - Ivgu - Yykeän") == "lyngen ivgu yykean"
+
+
+def test_former_code_finds_what_it_became(registry: Registry) -> None:
+    assert [r.code for r in registry.search("0219")] == ["3201"]
+    assert [r.code for r in registry.matches("1507")] == ["1508", "1580"]
+    assert [r.code for r in registry.matches("02 19")] == ["3201"]
+
+
+def test_matches_has_no_close_spelling_fallback(registry: Registry) -> None:
+    assert registry.matches("Bergn") == []
+    assert registry.close_spellings("Bergn")[0].code == "4601"
+    assert len(registry.matches("a", limit=None)) > 100
+
+
+def test_close_spelling_of_one_word_of_a_name(registry: Registry) -> None:
+    # "karasjk" is close to the word "karasjok", not to the whole "karasjohka karasjok".
+    assert registry.search("karasjk")[0].code == "5610"
+
+
+def test_oe_and_aa_spellings_do_not_add_substring_hits(registry: Registry) -> None:
+    # "Løten" is "loten": typing "et" must not find it through a made-up "loeten".
+    assert "3412" not in [r.code for r in registry.matches("et", limit=None)]

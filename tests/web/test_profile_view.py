@@ -50,7 +50,7 @@ def test_former_code_redirects_with_a_note(client: TestClient) -> None:
     assert response.headers["location"] == "/kommune/3201?tidligere=0219"
     page = client.get(response.headers["location"]).text
     assert "<h1>Bærum</h1>" in page
-    assert "0219 er et tidligere regionnummer" in page
+    assert "0219 er et tidligere kommunenummer. Det heter nå Bærum (3201)." in page
 
 
 def test_unknown_code_is_a_helpful_404(client: TestClient) -> None:

@@ -88,3 +88,39 @@ def test_search_text_is_escaped(client: TestClient) -> None:
     assert "<script>alert(1)" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert "Ingen treff" in response.text
+
+
+def test_former_code_finds_what_it_became(client: TestClient) -> None:
+    """A former code typed into the front page's search says what it is now, in the one wording."""
+    response = client.get("/sok", params={"q": "0219"}, headers={"Accept": "application/json"})
+    assert response.json()["results"] == [
+        {
+            "kind": "region",
+            "id": "3201",
+            "label": "Bærum",
+            "detail": "0219 er et tidligere kommunenummer. Det heter nå Bærum (3201).",
+            "url": "/kommune/3201?tidligere=0219",
+        }
+    ]
+    entered = client.get("/sok", params={"q": "0219"}, follow_redirects=False)
+    assert entered.status_code == 303
+    assert entered.headers["location"] == "/kommune/3201?tidligere=0219"
+
+
+def test_split_former_code_lists_every_part(client: TestClient) -> None:
+    html = client.get("/sok", params={"q": "1507"}).text
+    assert 'href="/kommune/1508?tidligere=1507"' in html
+    assert 'href="/kommune/1580?tidligere=1507"' in html
+    assert "Det er nå delt mellom Ålesund (1508) og Haram (1580)." in html
+
+
+def test_api_region_filter_uses_the_same_search(client: TestClient, store: Store) -> None:
+    """``/api/v1/regions?q=`` finds what the front page finds, in the same order."""
+    for typed in ("barum", "tromsoe", "oslo", "0219", "sand"):
+        api = [
+            r["code"] for r in client.get("/api/v1/regions", params={"q": typed}).json()["regions"]
+        ]
+        front = [h.id for h in search(store, typed, limit=len(store.regions)).regions]
+        assert api == front, typed
+    api = client.get("/api/v1/regions", params={"q": "oslo", "level": "bydel"}).json()
+    assert [r["code"] for r in api["regions"]] == ["030101"]

@@ -22,9 +22,16 @@ from oppvekst.api.parameters import ID, REGION_CODE, guard_query_length
 from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.catalog.schema import Indicator
-from oppvekst.regions.registry import search_key
 from oppvekst.snapshot.store import Store
-from oppvekst.views.regions import former_code_targets, former_codes_of, region_ref, unknown_region
+from oppvekst.views.regions import (
+    changes_of,
+    former_code_targets,
+    former_codes_of,
+    former_note,
+    region_ref,
+    unknown_region,
+)
+from oppvekst.views.search import matching_regions
 from oppvekst.web.dependencies import StoreDep
 
 router = APIRouter()
@@ -83,13 +90,10 @@ def regions(
     ] = None,
 ) -> Response:
     guard_query_length(request)
-    wanted = search_key(q) if q else None
     rows = [
         dataclasses.asdict(r)
-        for r in store.regions.values()
-        if (level is None or r.level == level)
-        and (parent is None or r.parent == parent)
-        and (wanted is None or wanted in r.search_key)
+        for r in matching_regions(store, q)
+        if (level is None or r.level == level) and (parent is None or r.parent == parent)
     ]
     for row in rows:
         row["former_codes"] = former_codes_of(store, row["code"])
@@ -117,24 +121,15 @@ def region(
                     "requested": code,
                     "former": True,
                     "current": [{"code": c, "name": n} for c, n in targets],
-                    "note": f"{code} er et tidligere regionnummer.",
+                    "note": former_note(store, code),
                 },
             )
         raise unknown_region(store, code)
     ref = region_ref(store, code)
-    changes = store.region_changes
-    history = changes[(changes["new_code"] == code) | (changes["old_code"] == code)]
     return json_response(
         request,
         store,
-        {
-            **dataclasses.asdict(ref),
-            "former": False,
-            "changes": [
-                {k: (str(v) if k == "changed_on" else _present(v)) for k, v in c.items()}
-                for c in history.to_dict("records")
-            ],
-        },
+        {**dataclasses.asdict(ref), "former": False, "changes": changes_of(store, code)},
     )
 
 

@@ -230,6 +230,10 @@ class RegistryHistory:
         """Years with a published crosswalk table for ``level``."""
         return sorted(year for lvl, year in self._year_links if lvl == Level(level))
 
+    def published_links(self) -> dict[tuple[Level, int], list[CrosswalkLink]]:
+        """The published per-year tables (``year_links``) this history was built with."""
+        return {key: list(links) for key, links in self._year_links.items()}
+
     # --- Internals -------------------------------------------------------------------------------
     def _follow(self, code: str, share: float, depth: int) -> Iterable[tuple[str, float]]:
         if code in self._current or depth > 20:

@@ -1,7 +1,9 @@
 """The region registry: the country, its fylker and kommuner and Oslo's bydeler, with their history.
 
 Codes are SSB's string codes (``0``, ``03``, ``0301``, ``030101``); names are the official ones SSB
-uses, including Sámi and Kven forms. Build a ``Registry`` with ``oppvekst.region_sources``.
+uses, including Sámi and Kven forms. The build makes a ``Registry`` with ``regions.offline`` or
+``regions.klass``; the serving side reads the same registry back from the snapshot
+(``regions.tree.registry_from_tables``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from oppvekst.errors import UnknownRegion
@@ -33,12 +36,6 @@ OSLO = "0301"
 # transliterations; å is listed because NFKD would turn it into a plain "a" silently.
 _FOLD = str.maketrans(
     {"æ": "ae", "ø": "o", "å": "a", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss", "ł": "l"}
-)
-# Other spellings a user may type for the same name: "Tromsoe", "Aasnes", "Barum".
-_VARIANT_FOLDS = (
-    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
-    str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
-    str.maketrans({"æ": "e", "ø": "o", "å": "a"}),
 )
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LEVEL_RANK = {Level.KOMMUNE: 0, Level.FYLKE: 1, Level.BYDEL: 2, Level.LAND: 3}
@@ -63,6 +60,13 @@ def query_variants(text: str) -> set[str]:
         key.replace("aa", "a"),
         key.replace("aa", "a").replace("oe", "o"),
     }
+
+
+def name_keys(region: Region) -> set[str]:
+    """The folded forms a query may meet: the stored key spells æ as "ae", and people also type
+    it as "a" or "e" ("barum", "berum"). ø/å typed as "oe"/"aa" are folded on the query's side."""
+    key = region.search_key
+    return {key, search_key(region.name), key.replace("ae", "a"), key.replace("ae", "e")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +120,7 @@ class Registry:
         self._regions = {r.code: r for r in ordered}
         self.history = history
         self._kostra = {g.code: g for g in kostra_groups}
-        self._variant_keys = {
-            r.code: {r.search_key, *(search_key(r.name, t) for t in _VARIANT_FOLDS)}
-            for r in ordered
-        }
+        self._variant_keys = {r.code: name_keys(r) for r in ordered}
 
     # --- Lookup ----------------------------------------------------------------------------------
     def __contains__(self, code: object) -> bool:
@@ -134,7 +135,7 @@ class Registry:
     def get(self, code: str) -> Region:
         found = self._regions.get(normalise_code(code))
         if found is None:
-            raise self._unknown(code)
+            raise self.unknown(code)
         return found
 
     def regions(self, level: Level | str | None = None) -> list[Region]:
@@ -159,8 +160,18 @@ class Registry:
         return [r for r in self._regions.values() if r.parent == parent]
 
     def county_of(self, code: str) -> Region | None:
-        """The fylke a region lies in (a fylke is its own county); ``None`` for the country."""
-        region = self.get(code)
+        """The fylke a region lies in (a fylke is its own county); ``None`` for the country.
+
+        The one answer to "which county": the pages, the API, benchmarks and the bank all ask here.
+        """
+        return self._county(self.get(code))
+
+    def members_of_county(self, county: str, level: Level | str = Level.KOMMUNE) -> list[Region]:
+        """The regions of ``level`` that lie in the fylke ``county`` (its kommuner by default)."""
+        fylke = self.get(county)
+        return [r for r in self.regions(level) if self._county(r) == fylke]
+
+    def _county(self, region: Region) -> Region | None:
         while region.level not in (Level.FYLKE, Level.LAND) and region.parent is not None:
             region = self._regions[region.parent]
         return region if region.level is Level.FYLKE else None
@@ -187,36 +198,44 @@ class Registry:
         wanted = normalise_code(code)
         if wanted in self._regions:
             return Resolution(wanted, ((self._regions[wanted], 1.0),), "")
-        note = self._former_note(wanted)
-        if note is None:
-            raise self._unknown(code)
-        current = tuple(
-            (self._regions[c], w)
-            for c, w in self.history.current_codes(wanted)
-            if c in self._regions
-        )
-        return Resolution(wanted, current, note)
+        former = self.former(wanted)
+        if former is None:
+            raise self.unknown(code)
+        return former
 
-    def _former_note(self, code: str) -> str | None:
-        targets = [c for c, _ in self.history.current_codes(code) if c in self._regions]
-        if not targets or not self.history.is_known(code):
+    def former(self, code: str) -> Resolution | None:
+        """What the former code ``code`` (as given) became, with weights and the note people read;
+        ``None`` for a current code or a code that never led to a current one."""
+        if code in self._regions or not self.history.is_known(code):
+            return None
+        current = tuple(
+            (self._regions[c], w) for c, w in self.history.current_codes(code) if c in self._regions
+        )
+        if not current:
             return None
         version = self.history.version(code)
-        level = version.level if version else self._regions[targets[0]].level
-        old_name = self.history.name_on(code, date.min) or self._regions[targets[0]].name
-        listed = [f"{c} ({self._regions[c].name})" for c in targets]
-        if len(listed) == 1:
-            now = f"gjeldende nummer er {listed[0]}"
+        level = version.level if version else current[0][0].level
+        names = [f"{region.name} ({region.code})" for region, _ in current]
+        if len(names) == 1:
+            now = f"Det heter nå {names[0]}."
         else:
-            now = "gjeldende numre er " + ", ".join(listed[:-1]) + " og " + listed[-1]
-        return f"{code} er et tidligere {NUMBER_LABEL[level]} for {old_name}; {now}."
+            now = "Det er nå delt mellom " + ", ".join(names[:-1]) + " og " + names[-1] + "."
+        return Resolution(code, current, f"{code} er et tidligere {NUMBER_LABEL[level]}. {now}")
 
-    def _unknown(self, code: str) -> UnknownRegion:
-        wanted = normalise_code(code)
-        note = self._former_note(wanted)
-        if note is not None:
-            targets = " eller ".join(c for c, _ in self.history.current_codes(wanted))
-            return UnknownRegion(note, hint=f"Bruk {targets}.")
+    def former_note(self, code: str) -> str | None:
+        """The one wording for a former code, e.g. «0219 er et tidligere kommunenummer. Det heter
+        nå Bærum (3201).» — used by the pages, the API's answers and errors, and the downloads."""
+        former = self.former(code)
+        return former.note if former else None
+
+    def unknown(self, code: str) -> UnknownRegion:
+        """The error for a code that is not a current region: a former code says what it became;
+        anything else gets close names or codes as a hint."""
+        former = self.former(code) or self.former(normalise_code(code))
+        if former is not None:
+            return UnknownRegion(
+                former.note, hint="Bruk " + " eller ".join(r.code for r, _ in former.current) + "."
+            )
         suggestions = self.suggestions(code)
         hint = (
             "Mente du " + ", ".join(f"{r.code} {r.name}" for r in suggestions) + "?"
@@ -227,24 +246,51 @@ class Registry:
 
     # --- Search ----------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10) -> list[Region]:
-        """Regions whose name or code matches ``text``, best first.
+        """Regions whose name or code matches ``text``, best first; else close spellings.
 
         Tolerates case, missing æ/ø/å (``baerum``, ``tromso``, ``tromsoe``), Sámi letters
         (``karasjok``), prefixes and substrings; falls back to close spellings.
         """
-        query = text.strip()
+        return self.matches(text, limit) or self.close_spellings(text, limit)
+
+    def matches(self, text: str, limit: int | None = 10) -> list[Region]:
+        """Regions whose code or name matches ``text``, best first, without the close-spelling
+        fallback: the exact code (a former code: what it became) or whole name, then prefixes,
+        word starts and substrings; at equal match a kommune before a fylke before a bydel, then
+        tree order. ``limit=None``: all."""
+        query = " ".join(text.split())
         if not query:
             return []
-        variants = query_variants(query)
+        digits = query.replace(" ", "")
         scored: list[tuple[int, int, int, Region]] = []
-        for region in self._regions.values():
-            score = _match_score(query, variants, region, self._variant_keys[region.code])
-            if score is not None:
-                scored.append((score, _LEVEL_RANK[region.level], region.sort_order, region))
-        if not scored:
-            return self._close_spellings(query, limit)
+        if digits.isdigit():
+            former = self.former(digits)
+            became = {r.code for r, _ in former.current} if former else set()
+            for region in self._regions.values():
+                if region.code == digits or region.code in became:
+                    scored.append((0, 0, region.sort_order, region))
+                elif region.code.startswith(digits):
+                    scored.append((2, _LEVEL_RANK[region.level], region.sort_order, region))
+        else:
+            variants = query_variants(query)
+            for region in self._regions.values():
+                score = name_score(variants, self._variant_keys[region.code])
+                if score is not None:
+                    scored.append((score, _LEVEL_RANK[region.level], region.sort_order, region))
         scored.sort(key=lambda item: item[:3])
         return [item[3] for item in scored[:limit]]
+
+    def close_spellings(self, text: str, limit: int = 10) -> list[Region]:
+        """Near misses for a misspelt name ("Bearum", "Trondhiem", "karasjk"), best first."""
+        key = search_key(text)
+        if not key:
+            return []
+        by_key = self._close_keys
+        close = difflib.get_close_matches(key, list(by_key), n=limit * 2, cutoff=0.75)
+        found: list[Region] = []
+        for match in close:
+            found.extend(r for r in by_key[match] if r not in found)
+        return found[:limit]
 
     def suggestions(self, text: str, limit: int = 3) -> list[Region]:
         """Close names or codes for an error message."""
@@ -254,17 +300,17 @@ class Registry:
         codes = difflib.get_close_matches(text.strip(), list(self._regions), n=limit, cutoff=0.6)
         return [self._regions[c] for c in codes]
 
-    def _close_spellings(self, query: str, limit: int) -> list[Region]:
-        key = search_key(query)
+    @cached_property
+    def _close_keys(self) -> dict[str, list[Region]]:
         by_key: dict[str, list[Region]] = {}
         for region in self._regions.values():
             for variant in self._variant_keys[region.code]:
                 by_key.setdefault(variant, []).append(region)
-        close = difflib.get_close_matches(key, list(by_key), n=limit * 2, cutoff=0.75)
-        found: list[Region] = []
-        for match in close:
-            found.extend(r for r in by_key[match] if r not in found)
-        return found[:limit]
+        # Each word too: "karasjk" is close to "karasjok", not to "karasjohka karasjok".
+        for region in self._regions.values():
+            for word in region.search_key.split():
+                by_key.setdefault(word, []).append(region)
+        return by_key
 
     # --- Snapshot rows ---------------------------------------------------------------------------
     def region_rows(self) -> list[dict[str, Any]]:
@@ -303,13 +349,20 @@ class Registry:
             for c in self.history.changes
         ]
 
-
-def _match_score(query: str, variants: set[str], region: Region, keys: set[str]) -> int | None:
-    if query == region.code:
-        return 0
-    if query.isdigit():
-        return 2 if region.code.startswith(query) else None
-    return name_score(variants, keys)
+    def crosswalk_rows(self) -> list[dict[str, Any]]:
+        """Rows for the snapshot table ``region_crosswalk``: the published per-year tables."""
+        return [
+            {
+                "year": year,
+                "level": str(level),
+                "original_code": link.original_code,
+                "current_code": link.current_code,
+                "weight": link.weight,
+                "note": link.note,
+            }
+            for (level, year), links in sorted(self.history.published_links().items())
+            for link in links
+        ]
 
 
 def name_score(variants: set[str], keys: set[str]) -> int | None:

@@ -19,6 +19,8 @@ import yaml
 from oppvekst.regions.codes import ClassificationCode
 from oppvekst.regions.history import (
     ChangeKind,
+    CodeVersion,
+    CrosswalkLink,
     Level,
     RegionChange,
     RegistryHistory,
@@ -121,12 +123,114 @@ def _region(
     )
 
 
+CROSSWALK_COLUMNS = ["year", "level", "original_code", "current_code", "weight", "note"]
+
+
 def to_frames(registry: Registry) -> dict[str, pd.DataFrame]:
-    """The snapshot tables ``regions`` and ``region_changes``."""
+    """The snapshot tables ``regions`` and ``region_changes``, and ``region_crosswalk`` (the
+    published per-year tables the history was built with; empty on the KLASS path)."""
     return {
         "regions": pd.DataFrame(registry.region_rows()),
         "region_changes": pd.DataFrame(registry.change_rows()),
+        "region_crosswalk": pd.DataFrame(registry.crosswalk_rows(), columns=CROSSWALK_COLUMNS),
     }
+
+
+def from_frames(frames: Mapping[str, pd.DataFrame]) -> Registry:
+    """The registry back from its snapshot tables: the inverse of :func:`to_frames`."""
+    crosswalk = frames.get("region_crosswalk")
+    return registry_from_tables(
+        _rows(frames["regions"]),
+        _rows(frames["region_changes"]),
+        _rows(crosswalk) if crosswalk is not None else (),
+    )
+
+
+def registry_from_tables(
+    regions: Iterable[Mapping[str, Any]],
+    changes: Iterable[Mapping[str, Any]],
+    crosswalk: Iterable[Mapping[str, Any]] = (),
+) -> Registry:
+    """The registry from the rows of the snapshot tables ``regions``, ``region_changes`` and
+    ``region_crosswalk`` (as plain values, SQL NULL as None): what the ``Store`` serves from.
+
+    The serving side builds its ``Registry`` here from the snapshot, so a former code, a county
+    or a search means there what it meant to the build. ``region_crosswalk`` is optional (older
+    snapshots lack it): without it, former codes are followed along ``region_changes`` alone.
+    What the tables do not hold is not restored: the KOSTRA group descriptions, and when a former
+    code came into use (only its end is a change's date).
+    """
+    found = [_region_from_row(row) for row in regions]
+    steps = [_change_from_row(row) for row in changes]
+    links: dict[tuple[Level, int], list[CrosswalkLink]] = {}
+    for row in crosswalk:
+        links.setdefault((Level(row["level"]), int(row["year"])), []).append(
+            CrosswalkLink(
+                row["original_code"], row["current_code"], float(row["weight"]), row["note"] or ""
+            )
+        )
+    # As both builders do: the history's versions and current codes are the kommuner, fylker and
+    # the country (Oslo's bydeler are regions, but not part of the code history).
+    coded = [r for r in found if r.level is not Level.BYDEL]
+    current = {r.code for r in coded}
+    versions = {
+        r.code: CodeVersion(r.code, r.name, r.level, r.valid_from, r.valid_to) for r in coded
+    }
+    for step in sorted(steps, key=lambda c: c.changed_on):
+        if step.old_code not in current:
+            # A former code, as it was when it ended (its last change wins).
+            versions[step.old_code] = CodeVersion(
+                step.old_code, step.old_name, step.level, None, step.changed_on
+            )
+    history = RegistryHistory(versions.values(), steps, current, links)
+    return Registry(found, history)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows with SQL NULLs (NaN, NaT, <NA>) as None and timestamps as dates."""
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _region_from_row(row: Mapping[str, Any]) -> Region:
+    centrality = row["centrality"]
+    return Region(
+        code=row["code"],
+        name=row["name"],
+        level=Level(row["level"]),
+        parent=row["parent"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        kostra_group=row["kostra_group"],
+        kostra_name=row["kostra_name"],
+        centrality=int(centrality) if centrality is not None else None,
+        sort_order=int(row["sort_key"]),
+        search_key=row["search_key"],
+    )
+
+
+def _change_from_row(row: Mapping[str, Any]) -> RegionChange:
+    weight = row["weight"]
+    return RegionChange(
+        old_code=row["old_code"],
+        old_name=row["old_name"],
+        new_code=row["new_code"],
+        new_name=row["new_name"],
+        changed_on=row["changed_on"],
+        kind=ChangeKind(row["kind"]),
+        weight=float(weight) if weight is not None else None,
+        level=Level(row["level"]),
+        note=row["note"] or "",
+    )
 
 
 def declared_changes() -> dict[str, Any]:

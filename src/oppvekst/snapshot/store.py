@@ -22,6 +22,8 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import NoSnapshot, UnknownIndicator
+from oppvekst.regions.registry import Region, Registry
+from oppvekst.regions.tree import registry_from_tables
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.observations import ObservationQuery, ObservationTable
 
@@ -30,6 +32,8 @@ TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND gra
 
 @dataclass(frozen=True, slots=True)
 class RegionRow:
+    """A region as the pages and the API show it; made from the snapshot's ``Registry``."""
+
     code: str
     name: str
     level: str
@@ -39,6 +43,19 @@ class RegionRow:
     centrality: int | None
     search_key: str
 
+    @classmethod
+    def of(cls, region: Region) -> RegionRow:
+        return cls(
+            region.code,
+            region.name,
+            str(region.level),
+            region.parent,
+            region.kostra_group,
+            region.kostra_name,
+            region.centrality,
+            region.search_key,
+        )
+
 
 class Store:
     def __init__(self, path: Path) -> None:
@@ -47,13 +64,12 @@ class Store:
         self._lock = threading.Lock()
         self.meta: dict[str, str] = dict(self._fetch("SELECT key, value FROM meta"))
         self.snapshot_id = self.meta.get("snapshot_id", path.stem)
-        self.regions: dict[str, RegionRow] = {
-            row[0]: RegionRow(*row)
-            for row in self._fetch(
-                "SELECT code, name, level, parent, kostra_group, kostra_name, centrality, "
-                "search_key FROM regions ORDER BY sort_key, code"
-            )
-        }
+        # The one region registry (codes, history, counties, search), read back from the
+        # snapshot's region tables; ``regions`` is its regions in tree order, as rows.
+        self.registry: Registry = registry_from_tables(
+            *(self.records(f"SELECT * FROM {table}") for table in self._region_tables())
+        )
+        self.regions: dict[str, RegionRow] = {r.code: RegionRow.of(r) for r in self.registry}
         self.indicators: dict[str, Indicator] = {
             row[0]: Indicator.model_validate_json(row[1])
             for row in self._fetch("SELECT id, record FROM indicators ORDER BY id")
@@ -61,6 +77,11 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+    def _region_tables(self) -> list[str]:
+        # Snapshots written before ``region_crosswalk`` existed have only the first two.
+        present = {r[0] for r in self._fetch("SELECT table_name FROM duckdb_tables()")}
+        return [t for t in ("regions", "region_changes", "region_crosswalk") if t in present]
 
     def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -123,17 +144,6 @@ class Store:
     @cached_property
     def provenance(self) -> dict[str, dict[str, Any]]:
         return {str(r["id"]): r for r in self.records("SELECT * FROM provenance")}
-
-    @cached_property
-    def region_changes(self) -> pd.DataFrame:
-        return self.frame("SELECT * FROM region_changes ORDER BY changed_on, old_code")
-
-    @cached_property
-    def changes_by_new_code(self) -> dict[str, list[dict[str, Any]]]:
-        index: dict[str, list[dict[str, Any]]] = {}
-        for change in self.records("SELECT * FROM region_changes ORDER BY changed_on, old_code"):
-            index.setdefault(str(change["new_code"]), []).append(change)
-        return index
 
     @cached_property
     def periods_by_indicator(self) -> dict[str, list[str]]:

@@ -282,18 +282,6 @@ def _row_codes(store: Store, level: str, within: str | None) -> list[str]:
         raise BadRequest(
             f"«{within}» er ikke et fylkesnummer.", hint="Fylkesnummer har to sifre, f.eks. 46."
         )
-    codes = [c for c, r in store.regions.items() if r.level == level]
     if within is None:
-        return codes
-    return [c for c in codes if _inside(store, c, within)]
-
-
-def _inside(store: Store, code: str, county: str) -> bool:
-    row = store.regions.get(code)
-    for _ in range(4):
-        if row is None:
-            return False
-        if row.code == county:
-            return True
-        row = store.regions.get(row.parent or "")
-    return False
+        return [c for c, r in store.regions.items() if r.level == level]
+    return [r.code for r in store.registry.members_of_county(within, level)]

@@ -18,6 +18,7 @@ from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
+from oppvekst.views.regions import county_of
 from oppvekst.views.search import best_region
 
 BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]
@@ -47,7 +48,7 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
         raise BadRequest(f"Sammenligning med «{raw}» trenger et valgt område.")
     region = store.regions.get(code or "")
     if raw == "fylke":
-        county = _county(store, code or "")
+        county = county_of(store, code or "")
         if county is None:
             return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
         name = store.regions[county].name
@@ -108,13 +109,6 @@ def benchmark_from_query(store: Store, query: Mapping[str, str], code: str) -> B
             )
         chosen = "gruppe:" + ",".join(codes)
     return parse_benchmark(store, chosen, code)
-
-
-def _county(store: Store, code: str) -> str | None:
-    row = store.regions.get(code)
-    while row is not None and row.level not in ("fylke", "land"):
-        row = store.regions.get(row.parent or "")
-    return row.code if row is not None and row.level == "fylke" else None
 
 
 @dataclass(frozen=True, slots=True)

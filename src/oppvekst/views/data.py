@@ -18,7 +18,7 @@ import pandas as pd
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.observations import ObservationQuery, as_records
 from oppvekst.snapshot.store import Store
-from oppvekst.views.regions import former_code_targets, unknown_region
+from oppvekst.views.regions import unknown_region
 
 MAX_REGIONS = 1000
 MAX_INDICATORS = 60
@@ -62,24 +62,21 @@ def parse_regions(store: Store, text: str | None) -> RegionSelection:
                 raise BadRequest(
                     f"«{county}» er ikke et fylkesnummer.", hint="Bruk f.eks. fylke:40."
                 )
-            codes.extend(
-                c for c, r in store.regions.items() if r.parent == county and r.level == "kommune"
-            )
+            codes.extend(r.code for r in store.registry.members_of_county(county))
         elif token.startswith("kostra:"):
             group = token[7:].upper()
-            members = [c for c, r in store.regions.items() if r.kostra_group == group]
+            members = [r.code for r in store.registry.members_of_kostra_group(group)]
             if not members:
                 raise BadRequest(f"Ukjent KOSTRA-gruppe «{group}».", hint="Bruk EKG01–EKG17.")
             codes.extend(members)
         elif token in store.regions:
             codes.append(token)
         else:
-            targets = former_code_targets(store, token) if token.isdigit() else []
-            if not targets:
+            former = store.registry.former(token)
+            if former is None:
                 raise unknown_region(store, token)
-            codes.extend(c for c, _ in targets)
-            names = " og ".join(f"{n} ({c})" for c, n in targets)
-            notes.append(f"{token} er et tidligere nummer; viser {names}.")
+            codes.extend(r.code for r, _ in former.current)
+            notes.append(former.note)
         if len(codes) > MAX_REGIONS:
             raise BadRequest(
                 f"For mange regioner (over {MAX_REGIONS}) i én forespørsel.",

@@ -249,9 +249,7 @@ def suggested_sets(
     sets: list[AreaSet] = []
     if area.county:
         county = store.regions[area.county]
-        members = tuple(
-            c for c, r in store.regions.items() if r.level == "kommune" and r.parent == area.county
-        )
+        members = tuple(r.code for r in store.registry.members_of_county(area.county))
         sets.append(
             AreaSet("fylke", f"Kommunene i {county.name}", members, "Alle kommuner i fylket.")
         )
@@ -271,9 +269,7 @@ def suggested_sets(
             AreaSet("naboer", "Nabokommuner", near, "Kommuner som grenser til " + area.name + ".")
         )
     elif area.county:
-        members = tuple(
-            c for c, r in store.regions.items() if r.level == "kommune" and r.parent == area.county
-        )
+        members = tuple(r.code for r in store.registry.members_of_county(area.county))
         sets.append(
             AreaSet(
                 "naboer",

@@ -1,8 +1,14 @@
-"""Region lookups on a snapshot, with the errors a person can act on."""
+"""Region lookups on a snapshot, with the errors a person can act on.
+
+Everything here asks the snapshot's one region registry (``store.registry``, the same ``Registry``
+the build made): what a former code became and how that is worded, which county a region lies in,
+what a code used to be. This module only shapes the answers for the pages and the API.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from oppvekst.errors import UnknownRegion
 from oppvekst.snapshot.store import Store
@@ -25,17 +31,13 @@ class RegionRef:
         return LEVEL_NAMES.get(self.level, self.level)
 
 
-def _county_of(store: Store, code: str) -> str | None:
-    row = store.regions[code]
-    seen = 0
-    while row.parent and seen < 4:
-        parent = store.regions.get(row.parent)
-        if parent is None:
-            return None
-        if parent.level == "fylke":
-            return parent.code
-        row, seen = parent, seen + 1
-    return None
+def county_of(store: Store, code: str) -> str | None:
+    """The code of the fylke ``code`` lies in (a fylke is its own); None for the country or an
+    unknown code."""
+    if code not in store.regions:
+        return None
+    county = store.registry.county_of(code)
+    return county.code if county is not None else None
 
 
 def region_ref(store: Store, code: str) -> RegionRef:
@@ -47,40 +49,28 @@ def region_ref(store: Store, code: str) -> RegionRef:
         name=row.name,
         level=row.level,
         parent=row.parent,
-        county=_county_of(store, row.code) if row.level in ("kommune", "bydel") else None,
+        county=county_of(store, row.code) if row.level in ("kommune", "bydel") else None,
         kostra_group=row.kostra_group,
         kostra_name=row.kostra_name,
     )
 
 
 def former_code_targets(store: Store, code: str) -> list[tuple[str, str]]:
-    """Current (code, name) pairs a former code became, following chains of changes."""
-    changes = store.region_changes
-    frontier, seen, result = [code], set(), []
-    while frontier:
-        current = frontier.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        hits = changes[changes["old_code"] == current]
-        for new_code in hits["new_code"].dropna().unique():
-            if new_code in store.regions and new_code != current:
-                result.append((str(new_code), store.regions[new_code].name))
-            elif new_code != current:
-                frontier.append(str(new_code))
-    unique = dict(result)
-    return sorted(unique.items())
+    """Current (code, name) pairs the former code ``code`` became; [] for any other code."""
+    former = store.registry.former(code)
+    return [(region.code, region.name) for region, _ in former.current] if former else []
+
+
+def former_note(store: Store, code: str) -> str | None:
+    """«0219 er et tidligere kommunenummer. Det heter nå Bærum (3201).», or None."""
+    return store.registry.former_note(code)
 
 
 def unknown_region(store: Store, code: str) -> UnknownRegion:
-    targets = former_code_targets(store, code) if code.isdigit() else []
-    if targets:
-        names = " og ".join(f"{name} ({c})" for c, name in targets)
-        error = UnknownRegion(
-            f"{code} er et tidligere regionnummer. Det heter nå {names}.",
-            hint="Bruk det gjeldende nummeret.",
-        )
-        error.suggestions = [c for c, _ in targets]  # type: ignore[attr-defined]
+    former = store.registry.former(code)
+    if former is not None:
+        error = store.registry.unknown(code)
+        error.suggestions = [r.code for r, _ in former.current]  # type: ignore[attr-defined]
         return error
     error = UnknownRegion(
         f"Vi finner ingen kommune, bydel eller fylke med nummeret «{code}».",
@@ -91,24 +81,38 @@ def unknown_region(store: Store, code: str) -> UnknownRegion:
 
 
 def former_codes_of(store: Store, code: str) -> list[dict[str, str]]:
-    """Every earlier code that became (part of) ``code``, following chains backwards."""
-    by_new = store.changes_by_new_code
-    frontier, seen, result = [code], {code}, []
-    while frontier:
-        current = frontier.pop()
-        for change in by_new.get(current, ()):
-            old = str(change["old_code"])
-            if old in seen or old == "None":
-                continue
-            seen.add(old)
-            frontier.append(old)
-            result.append(
-                {
-                    "code": old,
-                    "name": str(change["old_name"]),
-                    "changed_on": str(change["changed_on"]),
-                    "kind": str(change["kind"]),
-                    "became": current,
-                }
-            )
-    return sorted(result, key=lambda r: r["changed_on"], reverse=True)
+    """Every earlier code that became (part of) ``code``, newest first, one entry per code.
+
+    Border adjustments are listed, but not followed: the neighbour that gave up land is not a
+    predecessor (``RegistryHistory.former_codes``)."""
+    result: dict[str, dict[str, str]] = {}
+    for change in store.registry.history.former_codes(code):
+        if change.old_code != code and change.old_code not in result:
+            result[change.old_code] = {
+                "code": change.old_code,
+                "name": change.old_name,
+                "changed_on": str(change.changed_on),
+                "kind": str(change.kind),
+                "became": change.new_code,
+            }
+    by_code = sorted(result.values(), key=lambda r: r["code"])
+    return sorted(by_code, key=lambda r: r["changed_on"], reverse=True)
+
+
+def changes_of(store: Store, code: str) -> list[dict[str, Any]]:
+    """The recorded changes into or out of ``code``, oldest first (the API's ``changes``)."""
+    return [
+        {
+            "old_code": c.old_code,
+            "old_name": c.old_name,
+            "new_code": c.new_code,
+            "new_name": c.new_name,
+            "changed_on": str(c.changed_on),
+            "kind": str(c.kind),
+            "weight": c.weight,
+            "level": str(c.level),
+            "note": c.note,
+        }
+        for c in store.registry.history.changes
+        if code in (c.old_code, c.new_code)
+    ]

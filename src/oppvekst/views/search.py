@@ -2,27 +2,23 @@
 
 People type names the way they would say them: without æ/ø/å ("baerum", "tromso", "tromsoe"),
 without Sámi letters ("karasjok" for Kárášjohka - Karasjok), only the start of a name, or a
-municipality number. Both the query and the names are folded to plain ASCII with
-``oppvekst.regions.registry.search_key`` so that all of these meet.
+municipality number. Regions are found by the snapshot's region registry (``Registry.matches`` and
+``Registry.close_spellings``), the one region search; indicators are matched here by word starts.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlencode
 
-from oppvekst.regions.registry import name_score, normalise_code, query_variants, search_key
-from oppvekst.snapshot.store import Store
+from oppvekst.regions.registry import Resolution, normalise_code, search_key
+from oppvekst.snapshot.store import RegionRow, Store
 from oppvekst.views.regions import LEVEL_NAMES
 
 HitKind = Literal["region", "indicator"]
 MAX_QUERY = 100
-
-# The order in which levels are listed when names match equally well: people look for their
-# municipality far more often than for a county or a district with the same name (Oslo).
-_LEVEL_RANK = {"kommune": 0, "fylke": 1, "bydel": 2, "land": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +36,7 @@ class SearchResults:
     regions: tuple[SearchHit, ...]
     indicators: tuple[SearchHit, ...]
     close_spelling: bool  # True when nothing matched and these are near misses
+    former: bool = False  # the query is a former code; its hits are what it became
 
     @property
     def hits(self) -> tuple[SearchHit, ...]:
@@ -54,15 +51,10 @@ class SearchResults:
 def _exact(results: SearchResults) -> bool:
     first = results.regions[0]
     key = search_key(results.query)
-    if results.query.strip() == first.id:
+    if results.query.strip() == first.id or (results.former and len(results.regions) == 1):
         return True
     same = [h for h in results.regions if search_key(h.label) == key]
     return len(same) == 1 and same[0] is first
-
-
-def _name_keys(name: str, key: str) -> set[str]:
-    # The stored key spells æ as "ae"; "barum" and "berum" (æ left out, or typed as e) match too.
-    return {key, search_key(name), key.replace("ae", "a"), key.replace("ae", "e")}
 
 
 def search(store: Store, text: str, limit: int = 8) -> SearchResults:
@@ -70,11 +62,26 @@ def search(store: Store, text: str, limit: int = 8) -> SearchResults:
     query = " ".join(text.split())[:MAX_QUERY]
     if not search_key(query) and not query.isdigit():
         return SearchResults(query, (), (), close_spelling=False)
-    regions = _regions(store, query, limit)
+    registry = store.registry
+    digits = query.replace(" ", "")
+    former = registry.former(digits) if digits.isdigit() else None
+    regions = tuple(_hit(store, r.code, former) for r in registry.matches(query, limit))
     indicators = _indicators(store, query, limit)
     if regions or indicators:
-        return SearchResults(query, regions, indicators, close_spelling=False)
-    return SearchResults(query, _close_regions(store, query, limit), (), close_spelling=True)
+        return SearchResults(
+            query, regions, indicators, close_spelling=False, former=former is not None
+        )
+    close = tuple(_region_hit(store, r.code) for r in registry.close_spellings(query, limit))
+    return SearchResults(query, close, (), close_spelling=True)
+
+
+def matching_regions(store: Store, text: str | None) -> list[RegionRow]:
+    """Every region whose name or code matches ``text``, best first, as the front page finds them
+    (no close spellings: a filter lists only matches); all regions in tree order without text."""
+    query = " ".join((text or "").split())
+    if not search_key(query) and not query.replace(" ", "").isdigit():
+        return list(store.regions.values())
+    return [store.regions[r.code] for r in store.registry.matches(query, limit=None)]
 
 
 def best_region(store: Store, text: str) -> str | None:
@@ -98,41 +105,14 @@ def _region_hit(store: Store, code: str) -> SearchHit:
     return SearchHit("region", row.code, row.name, detail, f"/kommune/{row.code}")
 
 
-def _regions(store: Store, query: str, limit: int) -> tuple[SearchHit, ...]:
-    digits = query.replace(" ", "")
-    scored: list[tuple[int, int, int, str]] = []
-    if digits.isdigit():
-        for order, code in enumerate(store.regions):
-            if code == digits:
-                scored.append((0, 0, order, code))
-            elif code.startswith(digits):
-                scored.append((2, _LEVEL_RANK.get(store.regions[code].level, 9), order, code))
-    else:
-        variants = query_variants(query)
-        for order, (code, row) in enumerate(store.regions.items()):
-            score = name_score(variants, _name_keys(row.name, row.search_key))
-            if score is not None:
-                scored.append((score, _LEVEL_RANK.get(row.level, 9), order, code))
-    scored.sort()
-    return tuple(_region_hit(store, item[3]) for item in scored[:limit])
-
-
-def _close_regions(store: Store, query: str, limit: int) -> tuple[SearchHit, ...]:
-    """Near misses for a misspelt name ("Bearum", "Trondhiem"), so the page is never a dead end."""
-    key = search_key(query)
-    by_key: dict[str, list[str]] = {}
-    for code, row in store.regions.items():
-        for variant in _name_keys(row.name, row.search_key):
-            by_key.setdefault(variant, []).append(code)
-    # Compare with each word too: "karasjk" is close to "karasjok", not to "karasjohka karasjok".
-    for code, row in store.regions.items():
-        for word in row.search_key.split():
-            by_key.setdefault(word, []).append(code)
-    close = difflib.get_close_matches(key, list(by_key), n=limit * 2, cutoff=0.75)
-    codes: list[str] = []
-    for match in close:
-        codes.extend(c for c in by_key[match] if c not in codes)
-    return tuple(_region_hit(store, c) for c in codes[:limit])
+def _hit(store: Store, code: str, former: Resolution | None) -> SearchHit:
+    """A region found; what a former code became is said in the registry's one wording, and its
+    link carries the former code, so the profile repeats the note."""
+    if former is None or code not in {r.code for r, _ in former.current}:
+        return _region_hit(store, code)
+    row = store.regions[code]
+    url = f"/kommune/{code}?{urlencode({'tidligere': former.requested})}"
+    return SearchHit("region", code, row.name, former.note, url)
 
 
 @lru_cache(maxsize=8)

@@ -27,7 +27,7 @@ from oppvekst.views.profile import (
     profile,
     trend_mark,
 )
-from oppvekst.views.regions import former_code_targets, region_ref, unknown_region
+from oppvekst.views.regions import former_code_targets, former_note, region_ref, unknown_region
 from oppvekst.web.dependencies import current_store, wants_json
 from oppvekst.web.rendering import render
 
@@ -134,7 +134,7 @@ def find(request: Request, store: StoreDep, q: str = "") -> Response:
 def area_profile(request: Request, store: StoreDep, code: str) -> Response:
     wanted = normalise_code(code)
     if wanted not in store.regions:
-        targets = former_code_targets(store, wanted) if wanted.isdigit() else []
+        targets = former_code_targets(store, wanted)
         if len(targets) == 1:
             params = {**request.query_params, "tidligere": wanted}
             return RedirectResponse(
@@ -144,9 +144,9 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
     benchmark = benchmark_from_query(store, request.query_params, wanted)
     result = profile(store, wanted, benchmark)
     former = request.query_params.get("tidligere", "")
-    former_note = None
+    note = None
     if former and any(c == wanted for c, _ in former_code_targets(store, former)):
-        former_note = unknown_region(store, former).message
+        note = former_note(store, former)
     show = request.query_params.get("vis", "alle")
     rows = result.rows
     if show == "avvik":
@@ -158,7 +158,7 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
         profile=result,
         rows=rows,
         show=show,
-        former_note=former_note,
+        former_note=note,
         worse=[r for r in result.rows if r.significance in WORSE],
         better=[r for r in result.rows if r.significance in BETTER],
         other=[r for r in result.rows if r.significance in ("higher", "lower")],
