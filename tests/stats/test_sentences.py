@@ -12,7 +12,6 @@ from oppvekst.stats.sentences import (
     comparison_sentence,
     correlation_sentence,
     group_value_note,
-    quintile_sentence,
     trend_sentence,
 )
 from oppvekst.stats.trend import trend
@@ -53,11 +52,7 @@ def test_trend_sentences_follow_the_result() -> None:
     assert "kan ikke testes" in trend_sentence(short) and "her er det 3" in trend_sentence(short)
 
 
-def test_quintile_and_correlation_sentences() -> None:
-    assert "høyest verdi" in quintile_sentence(
-        5.0
-    ) and "ikke en signifikanstest" in quintile_sentence(5.0)
-    assert "mangler" in quintile_sentence(float("nan"))
+def test_correlation_sentences() -> None:
     rng = np.random.default_rng(1)
     x = rng.normal(size=100)
     text = correlation_sentence(cross(x, x + 0.3 * rng.normal(size=100)))

@@ -31,6 +31,7 @@ from oppvekst.pipeline.harmonise import (
     check_current_codes,
     split_breaks,
     to_current_borders,
+    unfilled,
 )
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot.files import (
@@ -204,7 +205,7 @@ def _harmonised(
     keys = ["region", *KEYS]
     gone = full[keys].merge(kept_back[keys].drop_duplicates(), on=keys, how="left", indicator=True)
     full = full[(gone["_merge"] == "left_only").to_numpy()].reset_index(drop=True)
-    return full, _unfilled(breaks, full)
+    return full, unfilled(breaks, full)
 
 
 def _with_parents(frame: pd.DataFrame, indicator: Indicator, regions: RegionTables) -> pd.DataFrame:
@@ -238,14 +239,7 @@ def _inherited_breaks(indicator: Indicator, frame: pd.DataFrame, state: _State) 
     """An input's break is the derived indicator's too where it left the derived value missing."""
     derivation = indicator.source.derive
     inputs = {derivation.numerator, derivation.denominator, derivation.of} if derivation else set()
-    return _unfilled([b for i, b in state.breaks if i in inputs], frame)
-
-
-def _unfilled(breaks: list[Break], frame: pd.DataFrame) -> list[Break]:
-    """The breaks still without a value (a fylke is rebuilt from today's kommuner, for example)."""
-    keys = ["region", "period", "sex", "age", "background", "grade"]
-    shown = set(frame.loc[frame["value"].notna(), keys].astype(str).itertuples(False, None))
-    return [b for b in breaks if (b.region, b.period, *b.breakdown) not in shown]
+    return unfilled([b for i, b in state.breaks if i in inputs], frame)
 
 
 def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:

@@ -83,6 +83,13 @@ def check_current_codes(frame: pd.DataFrame, known: set[str]) -> tuple[pd.DataFr
     return kept, int(aside.sum())
 
 
+def unfilled(breaks: list[Break], frame: pd.DataFrame) -> list[Break]:
+    """The breaks still without a value (a fylke is rebuilt from today's kommuner, for example)."""
+    keys = ["region", *KEYS]
+    shown = set(frame.loc[frame["value"].notna(), keys].astype(str).itertuples(False, None))
+    return [b for b in breaks if (b.region, b.period, *b.breakdown) not in shown]
+
+
 def split_reason(split: UndeclaredSplit) -> str:
     return (
         f"{split.name} ({split.code}) ble delt 1.1.{split.year} uten kjente andeler; tall fra før "

@@ -89,20 +89,6 @@ def trend_sentence(trend: Trend, subject: str = "Verdien", span: str = DEFAULT_S
     return f"{base}."
 
 
-def quintile_sentence(quintile: float) -> str:
-    """Ranking, clearly not a significance test."""
-    if quintile != quintile:  # NaN
-        return "Kommunen er ikke rangert fordi verdien mangler."
-    q = int(quintile)
-    if q == 1:
-        where = "blant de 20 % av kommunene med lavest verdi"
-    elif q == 5:
-        where = "blant de 20 % av kommunene med høyest verdi"
-    else:
-        where = f"i den {q}. femdelen når kommunene rangeres fra lavest til høyest verdi"
-    return f"Kommunen er {where} (rangering, ikke en signifikanstest)."
-
-
 def correlation_sentence(crossing: Crossing) -> str:
     """Strength and direction of Pearson's r, with n and the interval; never causal wording."""
     r = crossing.pearson
