@@ -16,11 +16,6 @@ from oppvekst.regions.registry import Registry
 from oppvekst.regions.tree import from_frames, registry_from_tables, to_frames
 from oppvekst.snapshot.files import SCHEMA
 
-# What a snapshot needs to hold the published crosswalks (``to_frames``' third table).
-CROSSWALK_DDL = """CREATE TABLE region_crosswalk (
-  year INTEGER, level VARCHAR, original_code VARCHAR, current_code VARCHAR, weight DOUBLE,
-  note VARCHAR)"""
-
 
 @pytest.fixture(scope="module")
 def back(registry: Registry) -> Registry:
@@ -76,7 +71,6 @@ def test_read_back_through_duckdb(registry: Registry) -> None:
     """The Store's path: the tables in DuckDB, read back as plain rows (dates, NULLs)."""
     con = duckdb.connect()
     con.execute(SCHEMA)
-    con.execute(CROSSWALK_DDL)
     frames = to_frames(registry)
     for table, frame in frames.items():
         con.register("incoming", frame)

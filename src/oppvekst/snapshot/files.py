@@ -40,6 +40,9 @@ CREATE TABLE regions (
 CREATE TABLE region_changes (
   old_code VARCHAR, old_name VARCHAR, new_code VARCHAR, new_name VARCHAR, changed_on DATE,
   kind VARCHAR, weight DOUBLE, level VARCHAR, note VARCHAR);
+CREATE TABLE region_crosswalk (
+  year INTEGER, level VARCHAR, original_code VARCHAR, current_code VARCHAR, weight DOUBLE,
+  note VARCHAR);
 CREATE TABLE topics (id VARCHAR PRIMARY KEY, title VARCHAR, description VARCHAR, rank INTEGER);
 CREATE TABLE indicators (
   id VARCHAR PRIMARY KEY, topic VARCHAR, title VARCHAR, short_title VARCHAR, measure VARCHAR,
