@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats.harmonisation import STATUS_PRECEDENCE, Crosswalk, aggregate
 
-KEYS = ["period", "sex", "age", "background", "grade"]
+KEYS = ["period", *BREAKDOWNS]
 
 
 def aggregate_up(

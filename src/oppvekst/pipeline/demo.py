@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Level, Measure, Periodicity
+from oppvekst.snapshot.table import BREAKDOWNS
 
 DEMO_SOURCE = "Syntetiske demotall"
 DEMO_PROVENANCE_PREFIX = "demo:"
@@ -83,7 +84,7 @@ def demo_rows(indicator: Indicator, population: DemoPopulation) -> pd.DataFrame:
         _fill(frame, indicator, base, trend * step, effects, children, period_rng)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True)
-    for column in ("sex", "age", "background", "grade"):
+    for column in BREAKDOWNS:
         result[column] = "total"
     result["status"] = None
     result["synthetic"] = True

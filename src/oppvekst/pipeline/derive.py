@@ -18,6 +18,7 @@ from oppvekst.catalog.schema import Indicator, IntervalMethod, Measure
 from oppvekst.errors import CatalogError
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot.files import OBSERVATION_COLUMNS
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats import intervals, suppression
 
 SUPPRESSED = ":"
@@ -200,7 +201,7 @@ def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) ->
     if indicator.additive or indicator.denominator:
         # Published totals only tie cells of the same period and breakdown together, so each such
         # slice is protected on its own (a few hundred cells, not the whole series at once).
-        keys = ["period", "sex", "age", "background", "grade"]
+        keys = ["period", *BREAKDOWNS]
         positions = np.arange(len(out))
         for _, group in out.groupby(keys, sort=False):
             local = positions[out.index.get_indexer(group.index)]

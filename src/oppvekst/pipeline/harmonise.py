@@ -29,9 +29,10 @@ from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
 from oppvekst.pipeline.derive import period_bounds
 from oppvekst.pipeline.regions_step import UndeclaredSplit, YearCrosswalk
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats.harmonisation import Crosswalk, HarmonisationFlag, Harmonised, aggregate
 
-KEYS = ("period", "sex", "age", "background", "grade")
+KEYS = ("period", *BREAKDOWNS)
 NOT_A_REGION = re.compile(
     r"^(9999|\d\d99|21\d\d|Rest|EKG\d+|EKA\d+|Utlandet|99|K-Rest|NULL|)$", re.I
 )

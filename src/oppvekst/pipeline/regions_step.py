@@ -21,6 +21,7 @@ from oppvekst.regions.history import EQUAL_SPLIT, ChangeKind, Level
 from oppvekst.regions.offline import ROUGH_SPLIT
 from oppvekst.regions.registry import Registry
 from oppvekst.regions.tree import to_frames
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats.harmonisation import Crosswalk
 
 # Split shares nobody measured: KLASS gives none, and csdata's kommune splits are rough guesses
@@ -152,7 +153,7 @@ class RegionTables:
         Rows are positions in ``frame``; members and total must share period and breakdowns.
         Used by secondary suppression so that no hidden cell can be recovered by subtraction.
         """
-        keys = ["region", "period", "sex", "age", "background", "grade"]
+        keys = ["region", "period", *BREAKDOWNS]
         rows_as_keys = zip(*(frame[k].astype(str) for k in keys), strict=True)
         lookup: dict[tuple[str, ...], int] = {key: i for i, key in enumerate(rows_as_keys)}
         constraints: list[tuple[int, Sequence[int]]] = []

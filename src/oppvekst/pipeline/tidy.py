@@ -15,10 +15,10 @@ import pandas as pd
 
 from oppvekst.catalog.schema import BreakdownMap, TableMapping
 from oppvekst.errors import MalformedResponse
+from oppvekst.snapshot.table import BREAKDOWNS
 
-BREAKDOWN_COLUMNS = ("sex", "age", "background", "grade")
 ROLES = ("value", "numerator", "denominator", "sd", "n")
-TIDY_COLUMNS = ("region", "period", *BREAKDOWN_COLUMNS, *ROLES, "status")
+TIDY_COLUMNS = ("region", "period", *BREAKDOWNS, *ROLES, "status")
 MISSING_MARKERS = frozenset({"..", ":", ".", "...", "*", "NULL", "", "-"})
 
 _SPAN = re.compile(r"^(\d{4})\D+(\d{4})$")
@@ -35,7 +35,7 @@ def tidy(
     out = pd.DataFrame(index=work.index)
     out["region"] = _regions(work[mapping.region].astype(str), mapping)
     out["period"] = _periods(work, mapping)
-    for name in BREAKDOWN_COLUMNS:
+    for name in BREAKDOWNS:
         out[name] = "total"
     grouped: list[BreakdownMap] = []
     for breakdown in mapping.breakdowns:
@@ -164,7 +164,7 @@ def _pivot_measures(
     index = [
         "region",
         "period",
-        *BREAKDOWN_COLUMNS,
+        *BREAKDOWNS,
         *[c for c in base.columns if c.startswith(("_g_", "_s_"))],
     ]
     # groupby + unstack keeps exactly the cells the source has (a pivot_table with dropna=False
@@ -208,7 +208,7 @@ def _apply_groups(out: pd.DataFrame, grouped: list[BreakdownMap]) -> pd.DataFram
 
 
 def _sum(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = ["region", "period", *BREAKDOWN_COLUMNS]
+    keys = ["region", "period", *BREAKDOWNS]
     numeric = frame.groupby(keys, sort=False)[["value", "numerator", "denominator"]].sum(
         min_count=1
     )

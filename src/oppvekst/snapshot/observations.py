@@ -27,7 +27,6 @@ from oppvekst.snapshot.table import BREAKDOWNS, OBSERVATIONS, FieldType
 COLUMN_ORDER = OBSERVATIONS.names
 TEXT_COLUMNS = tuple(f.name for f in OBSERVATIONS.fields if f.type is FieldType.STRING)
 NUMBER_COLUMNS = tuple(c for c in COLUMN_ORDER if c not in TEXT_COLUMNS)
-BREAKDOWN_COLUMNS = BREAKDOWNS
 # Rows are kept in (indicator_id, region, period_end, period) order; rows that differ only by
 # breakdown keep the order the pipeline wrote them in (rowid).
 
@@ -72,7 +71,7 @@ class ObservationTable:
         self._regions = len(region.values)
         self.keys = indicator.codes.astype(np.int64) * self._regions + region.codes
         self.is_total = np.ones(self.rows, dtype=bool)
-        for column in BREAKDOWN_COLUMNS:
+        for column in BREAKDOWNS:
             self.is_total &= text[column].codes == text[column].code("total")
 
     @classmethod
@@ -139,7 +138,7 @@ class ObservationTable:
             positions = positions[np.isin(self.text["period"].codes[positions], periods)]
         if selection.breakdown:
             # A named category, "*" for every category, and "total" where nothing is said.
-            for column in BREAKDOWN_COLUMNS:
+            for column in BREAKDOWNS:
                 category = selection.breakdown.get(column, "total")
                 if category != "*":
                     code = self.text[column].code(category)

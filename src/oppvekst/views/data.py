@@ -18,13 +18,13 @@ import pandas as pd
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.observations import ObservationQuery, as_records
 from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.views.regions import unknown_region
 
 MAX_REGIONS = 1000
 MAX_INDICATORS = 60
 MAX_PERIODS = 60
 LEVELS = ("land", "fylke", "kommune", "bydel")
-BREAKDOWNS = ("sex", "age", "background", "grade")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,17 +15,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.numbers import number, observation
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-SYMBOLS = {
-    ":": "Skjult av personvernhensyn (for få personer bak tallet)",
-    "..": "Tallgrunnlag mangler",
-    ".": "Tall kan ikke forekomme",
-    "...": "Oppgave mangler foreløpig",
-    "*": "Skjermet av kilden",
-}
+SYMBOLS = SYMBOL_LABELS  # the declared table's symbols and their Norwegian labels
 
 
 def query(request: Request, **changes: Any) -> str:
