@@ -290,3 +290,27 @@ def config() -> Spec:
         "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#4B5563"},
         "text": {"font": FONT},
     }
+
+
+# The fields that carry what a chart draws (series and maps: verdi; scatter: x, y; index: indeks).
+VALUE_FIELDS = ("verdi", "x", "y", "indeks")
+
+
+def drawable(spec: Spec) -> bool:
+    """False when the chart would draw nothing: its rows carry value fields and none has a number.
+
+    Vega draws such a chart as empty axes (and warns of an infinite extent); the page shows a
+    sentence instead. A chart whose rows carry no value field (a heat table, a map) always draws.
+    """
+    rows = (spec.get("data") or {}).get("values")
+    if not isinstance(rows, list):
+        return True
+    seen_field = False
+    for row in rows:
+        for name in VALUE_FIELDS:
+            if name in row:
+                seen_field = True
+                value = row[name]
+                if isinstance(value, int | float) and value == value and abs(value) != float("inf"):
+                    return True
+    return not seen_field

@@ -17,6 +17,7 @@ from oppvekst.catalog.schema import Indicator, Polarity
 from oppvekst.errors import BadRequest, StatisticsInputError
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import composite
+from oppvekst.views.cross import kommune_years
 
 MAX_COMPONENTS = 12
 DEFAULT_COMPONENTS: tuple[tuple[str, float], ...] = (
@@ -99,8 +100,43 @@ def parse_recipe(
             f"Ukjent standardisering «{method}».", hint="Bruk zscore eller base_year."
         ) from None
     return Recipe(
-        tuple(parts) or DEFAULT_COMPONENTS, _int(year, "Året"), std, _int(base_year, "Basisåret")
+        tuple(parts) or default_components(store),
+        _int(year, "Året"),
+        std,
+        _int(base_year, "Basisåret"),
     )
+
+
+def default_components(store: Store) -> tuple[tuple[str, float], ...]:
+    """The index before anyone chooses: bullying, wellbeing and low income when all three have
+    kommune figures in a common year, else the first three key indicators with a direction that
+    do (a page never opens on an index of nothing)."""
+    ids = [i for i, _ in DEFAULT_COMPONENTS]
+    if all(i in store.indicators for i in ids) and _common_year(store, ids):
+        return DEFAULT_COMPONENTS
+    candidates = sorted(
+        (
+            i
+            for i in store.latest_by_indicator_records
+            if i in store.indicators and store.indicators[i].polarity is not Polarity.NONE
+        ),
+        key=lambda i: (not store.indicators[i].key_indicator, i),
+    )
+    chosen: list[str] = []
+    for candidate in candidates:
+        if _common_year(store, [*chosen, candidate]):
+            chosen.append(candidate)
+        if len(chosen) == len(DEFAULT_COMPONENTS):
+            break
+    return tuple((i, 1.0) for i in chosen) if len(chosen) >= 2 else DEFAULT_COMPONENTS
+
+
+def _common_year(store: Store, ids: Sequence[str]) -> bool:
+    common: set[int] | None = None
+    for i in ids:
+        years = kommune_years(store, i)
+        common = years if common is None else common & years
+    return bool(common)
 
 
 @dataclass(frozen=True, slots=True)

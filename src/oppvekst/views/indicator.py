@@ -186,6 +186,23 @@ def check_level(indicator: Indicator, area: RegionRef) -> None:
         )
 
 
+def default_areas(store: Store, indicator_id: str) -> list[str]:
+    """What an indicator page shows before anyone chooses: the country when it has a value, else
+    the first fylke, else the first kommune that has one (a page never opens on an empty chart).
+    """
+    levels = {lv.value for lv in store.indicator(indicator_id).levels}
+    for level in ("land", "fylke", "kommune", "bydel"):
+        if level not in levels:
+            continue
+        codes = [c for c, r in store.regions.items() if r.level == level]
+        rows = store.observation_records([indicator_id], codes)
+        valued = {r["region"] for r in rows if r["value"] is not None}
+        chosen = next((c for c in codes if c in valued), None)
+        if chosen is not None:
+            return [chosen]
+    return ["0"]
+
+
 def areas_from_param(store: Store, text: str | None) -> list[str]:
     codes = [c.strip() for c in (text or "").split(",") if c.strip()]
     codes = list(dict.fromkeys(codes))

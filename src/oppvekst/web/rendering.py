@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.numbers import number, observation
@@ -43,6 +44,7 @@ environment = Environment(
 environment.filters["number"] = number
 environment.globals["observation"] = observation
 environment.globals["SYMBOLS"] = SYMBOLS
+environment.globals["drawable"] = drawable
 
 
 def base_context(request: Request, store: Store | None) -> dict[str, Any]:

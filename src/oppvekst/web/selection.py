@@ -106,7 +106,9 @@ def indicator_series(store: Store, request: Request, indicator_id: str) -> Serie
     chart, its table and its data links): what is hidden is not shown anywhere.
     """
     params = request.query_params
-    codes = iv.areas_from_param(store, params.get("omrade")) or ["0"]
+    codes = iv.areas_from_param(store, params.get("omrade")) or iv.default_areas(
+        store, indicator_id
+    )
     breakdown = iv.parse_breakdown(store, indicator_id, params)
     own = own_area(store, request, codes)
     options = chart_options(params, own)
@@ -233,8 +235,9 @@ def cross_selection(
 ) -> tuple[cross_view.CrossView, str, charts.ChartOptions]:
     """The cross page's view, group parameter and options, read from its URL."""
     params = request.query_params
-    x_id = params.get("x", "trivsel-skolen-10-trinn")
-    y_id = params.get("y", "mobbing-10-trinn")
+    x_default, y_default = cross_view.default_pair(store)
+    x_id = params.get("x", x_default)
+    y_id = params.get("y", y_default)
     own = resolve_area(store, params["egen"]) if params.get("egen") else None
     group_param = params.get("gruppe", "naboer" if own else "")
     group: tuple[str, ...] = ()
