@@ -11,7 +11,16 @@ Nothing outside this module defines an error class (``tests/quality/test_layout.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class InputField:
+    """Where a wrong entry stands: the URL parameter and the entry itself (one of a list)."""
+
+    param: str
+    entry: str
 
 
 class OppvekstError(Exception):
@@ -29,6 +38,7 @@ class OppvekstError(Exception):
         hint: str = "",
         suggestions: Sequence[str] = (),
         retry_after: int | None = None,
+        field: InputField | None = None,
     ) -> None:
         self.message = message or self.title
         super().__init__(self.message)
@@ -37,6 +47,9 @@ class OppvekstError(Exception):
         self.suggestions: Sequence[str] = suggestions
         if retry_after is not None:
             self.retry_after = retry_after
+        # The query parameter and entry that caused it, when a person typed it: a page keeps its
+        # view without that entry and says what was wrong (``web.errors``).
+        self.field = field
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -92,6 +105,14 @@ class UnknownRegion(OppvekstError):
     code = "unknown-region"
     http_status = 404
     title = "Ukjent område"
+
+
+class AmbiguousRegion(OppvekstError):
+    """What a person typed fits more than one region (Oslo the kommune and Oslo the fylke)."""
+
+    code = "ambiguous-region"
+    http_status = 400
+    title = "Flere områder passer"
 
 
 # --- Catalogue ----------------------------------------------------------------------------------

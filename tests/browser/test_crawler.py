@@ -105,7 +105,7 @@ def _visit(page: Page, base: str, state: State, width: int) -> Visit:
         visit.problems.append(f"{overflow} px wide at {width} px")
     if state.keeps is not None:
         heading = page.get_by_role("heading", level=1).first.inner_text()
-        if state.keeps not in heading:
+        if state.keeps.lower() not in heading.lower():
             visit.problems.append(f"view lost: heading «{heading}», expected «{state.keeps}»")
         if not page.locator("[role=alert], .feilmelding, .error-message").count():
             visit.problems.append("bad input without a message on the page")

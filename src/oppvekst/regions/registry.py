@@ -109,6 +109,19 @@ class Resolution:
         return bool(self.note)
 
 
+# A level word after a name narrows it: «Oslo fylke», «Bærum kommune».
+LEVEL_WORDS = {"kommune": "kommune", "fylke": "fylke", "fylkeskommune": "fylke", "bydel": "bydel"}
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """The answer to :meth:`Registry.identify`: the region typed, or the candidates."""
+
+    typed: str
+    found: Region | None
+    candidates: tuple[Region, ...]
+
+
 class Registry:
     def __init__(
         self,
@@ -279,6 +292,50 @@ class Registry:
                     scored.append((score, _LEVEL_RANK[region.level], region.sort_order, region))
         scored.sort(key=lambda item: item[:3])
         return [item[3] for item in scored[:limit]]
+
+    def identify(self, text: str) -> Identified:
+        """What a person typed in an area field, as the one region it names or the candidates.
+
+        Accepts a code (``4601``, ``301``), a former code with one successor (``0219`` → 3201), a
+        name in any spelling the search tolerates (``barum``), a name with its level (``Oslo
+        fylke``, ``Bærum kommune``) and a choice from a list (``Bergen (4601)``). ``found`` is set
+        when exactly one region fits; otherwise ``candidates`` holds what the person may have meant
+        (a name two regions share, a split's successors, close spellings) — possibly nothing.
+        """
+        raw = " ".join(text.split())
+        if raw.endswith(")") and "(" in raw:
+            raw = raw[raw.rindex("(") + 1 : -1].strip()
+        level: str | None = None
+        head, _, last = raw.rpartition(" ")
+        if head and last.lower() in LEVEL_WORDS:
+            raw, level = head, LEVEL_WORDS[last.lower()]
+        if raw.replace(" ", "").isdigit():
+            code = normalise_code(raw.replace(" ", ""))
+            if code in self._regions:
+                return Identified(text, self._regions[code], ())
+            former = self.former(code)
+            successors = tuple(r for r, _ in former.current) if former else ()
+            if len(successors) == 1:
+                return Identified(text, successors[0], ())
+            return Identified(text, None, successors or tuple(self.suggestions(raw)))
+        variants = query_variants(raw)
+        fitting = [
+            r
+            for r in self._regions.values()
+            if (level is None or r.level == level)
+            and name_score(variants, self._variant_keys[r.code]) == 1
+        ]
+        if (
+            not fitting
+        ):  # no whole name: a unique prefix or word ("Trondheim" for Trondheim - Tråante)
+            near = [r for r in self.matches(raw, limit=None) if level is None or r.level == level]
+            fitting = near if len(near) == 1 else []
+            if not fitting:
+                return Identified(text, None, tuple(near[:6] or self.close_spellings(raw, 6)))
+        if len(fitting) == 1:
+            return Identified(text, fitting[0], ())
+        fitting.sort(key=lambda r: (_LEVEL_RANK[r.level], r.sort_order))  # a kommune first
+        return Identified(text, None, tuple(fitting))
 
     def close_spellings(self, text: str, limit: int = 10) -> list[Region]:
         """Near misses for a misspelt name ("Bearum", "Trondhiem", "karasjk"), best first."""

@@ -15,11 +15,10 @@ from typing import Any, Literal
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
-from oppvekst.errors import BadRequest
+from oppvekst.errors import BadRequest, InputField
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
-from oppvekst.views.regions import county_of
-from oppvekst.views.search import best_region
+from oppvekst.views.regions import county_of, resolve_input
 
 BenchmarkKind = Literal["land", "fylke", "kostra", "gruppe"]
 MAX_GROUP = 400
@@ -95,17 +94,12 @@ def benchmark_from_query(store: Store, query: Mapping[str, str], code: str) -> B
         codes: list[str] = []
         for part in typed.replace(";", ",").split(","):
             if part.strip():
-                found = best_region(store, part)
-                if found is None:
-                    raise BadRequest(
-                        f"Fant ingen kommune som heter «{part.strip()}».",
-                        hint="Skriv navn eller kommunenumre skilt med komma, f.eks. Bergen, 5001.",
-                    )
-                codes.append(found)
+                codes.append(resolve_input(store, part, "gruppe"))
         if not codes:
             raise BadRequest(
                 "Den egne gruppen er tom.",
                 hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
+                field=InputField("sammenligning", "gruppe"),
             )
         chosen = "gruppe:" + ",".join(codes)
     return parse_benchmark(store, chosen, code)

@@ -20,7 +20,7 @@ from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
 from oppvekst.views.numbers import number
-from oppvekst.views.regions import RegionRef, region_ref, unknown_region
+from oppvekst.views.regions import RegionRef, region_ref, resolve_input
 
 MapLevel = Literal["kommune", "bydel", "fylke"]
 MAX_AREAS = 30
@@ -204,15 +204,11 @@ def default_areas(store: Store, indicator_id: str) -> list[str]:
 
 
 def areas_from_param(store: Store, text: str | None) -> list[str]:
-    codes = [c.strip() for c in (text or "").split(",") if c.strip()]
-    codes = list(dict.fromkeys(codes))
-    if len(codes) > MAX_AREAS:
+    """The areas of ``omrade`` (codes, names or former codes, comma-separated), in order."""
+    entries = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
+    if len(entries) > MAX_AREAS:
         raise BadRequest(f"Velg høyst {MAX_AREAS} områder om gangen.", hint="Fjern noen områder.")
-    for code in codes:
-        if code not in store.regions:
-            # A former code names what it became; anything else gets the usual 404 with hints.
-            raise unknown_region(store, code)
-    return codes
+    return list(dict.fromkeys(resolve_input(store, entry, "omrade") for entry in entries))
 
 
 def series(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from oppvekst.errors import UnknownRegion
+from oppvekst.errors import AmbiguousRegion, InputField, OppvekstError, UnknownRegion
+from oppvekst.regions.registry import Region
 from oppvekst.snapshot.store import Store
 
 LEVEL_NAMES = {"land": "Landet", "fylke": "Fylke", "kommune": "Kommune", "bydel": "Bydel"}
@@ -116,3 +117,49 @@ def changes_of(store: Store, code: str) -> list[dict[str, Any]]:
         for c in store.registry.history.changes
         if code in (c.old_code, c.new_code)
     ]
+
+
+LEVEL_WORDS = {"land": "", "fylke": "fylke", "kommune": "kommune", "bydel": "bydel"}
+
+
+def labelled(region: Region) -> str:
+    """«Oslo kommune (0301)», «Oslo fylke (03)», «Norge (0)»: a choice a person can tell apart."""
+    word = LEVEL_WORDS.get(str(region.level), "")
+    return f"{region.name}{' ' + word if word else ''} ({region.code})"
+
+
+def resolve_input(store: Store, text: str, param: str) -> str:
+    """The region code for what a person typed in the area field ``param`` (``omrade``,
+    ``leggtil``, ``egen``, ``gruppe``…): the one resolver behind every area input of the pages.
+
+    Names, numbers and former numbers all work (see ``Registry.identify``). An entry that fits no
+    region or several raises an error that names the field and the entry, so the page can keep
+    its view without it and offer the choices."""
+    identified = store.registry.identify(text)
+    if identified.found is not None:
+        return identified.found.code
+    raise input_error(store, text, param)
+
+
+def input_error(store: Store, text: str, param: str) -> OppvekstError:
+    """The error (and so the message on the page) for an entry that fits no region or several."""
+    identified = store.registry.identify(text)
+    field = InputField(param, text)
+    choices = identified.candidates
+    codes = [r.code for r in choices]
+    typed = " ".join(text.split())
+    if len(choices) > 1:
+        wording = ", ".join(labelled(r) for r in choices[:-1]) + " eller " + labelled(choices[-1])
+        former = store.registry.former_note(typed)
+        return AmbiguousRegion(
+            former or f"«{typed}» passer til flere områder.",
+            hint=f"Mente du {wording}?",
+            suggestions=codes,
+            field=field,
+        )
+    hint = (
+        f"Mente du {labelled(choices[0])}?"
+        if choices
+        else "Skriv navnet eller nummeret på en kommune, et fylke eller en bydel (f.eks. 4601)."
+    )
+    return UnknownRegion(f"Fant ikke området «{typed}».", hint=hint, suggestions=codes, field=field)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlencode
 
-from oppvekst.regions.registry import Resolution, normalise_code, search_key
+from oppvekst.regions.registry import Resolution, search_key
 from oppvekst.snapshot.store import RegionRow, Store
 from oppvekst.views.regions import LEVEL_NAMES
 
@@ -65,7 +65,12 @@ def search(store: Store, text: str, limit: int = 8) -> SearchResults:
     registry = store.registry
     digits = query.replace(" ", "")
     former = registry.former(digits) if digits.isdigit() else None
-    regions = tuple(_hit(store, r.code, former) for r in registry.matches(query, limit))
+    found = registry.matches(query, limit)
+    # What an area field would accept is found here too: «Bærum kommune», «Oslo fylke».
+    identified = registry.identify(query).found
+    if identified is not None and identified not in found:
+        found = [identified, *found][:limit]
+    regions = tuple(_hit(store, r.code, former) for r in found)
     indicators = _indicators(store, query, limit)
     if regions or indicators:
         return SearchResults(
@@ -82,18 +87,6 @@ def matching_regions(store: Store, text: str | None) -> list[RegionRow]:
     if not search_key(query) and not query.replace(" ", "").isdigit():
         return list(store.regions.values())
     return [store.regions[r.code] for r in store.registry.matches(query, limit=None)]
-
-
-def best_region(store: Store, text: str) -> str | None:
-    """A code or name typed by a person → a region code (the best match), or None."""
-    text = text.strip()
-    if not text:
-        return None
-    code = normalise_code(text)
-    if code in store.regions:
-        return code
-    hits = search(store, text, limit=1).regions
-    return hits[0].id if hits else None
 
 
 def _region_hit(store: Store, code: str) -> SearchHit:

@@ -25,6 +25,7 @@ from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
+from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets, links
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import SYMBOLS, render
@@ -37,7 +38,6 @@ from oppvekst.web.selection import (
     indicator_map,
     indicator_series,
     map_geo_url,
-    resolve_area,
     series_figure,
 )
 
@@ -101,7 +101,7 @@ def _add_areas(store: Store, request: Request, param: str = "omrade") -> Redirec
         return None
     current = iv.areas_from_param(store, request.query_params.get(param))
     new = (
-        [resolve_area(store, extra)]
+        [resolve_input(store, extra, "leggtil")]
         if extra
         else [c for c in extra_set.split(",") if c in store.regions]
     )

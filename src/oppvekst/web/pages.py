@@ -27,7 +27,13 @@ from oppvekst.views.profile import (
     profile,
     trend_mark,
 )
-from oppvekst.views.regions import former_code_targets, former_note, region_ref, unknown_region
+from oppvekst.views.regions import (
+    former_code_targets,
+    former_note,
+    region_ref,
+    resolve_input,
+    unknown_region,
+)
 from oppvekst.web.dependencies import current_store, wants_json
 from oppvekst.web.rendering import render
 
@@ -260,9 +266,7 @@ def package_page(
     request: Request, store: StoreDep, package_id: str, omrade: str = ""
 ) -> HTMLResponse:
     summary = packages.package(store, package_id)
-    code = search.best_region(store, omrade)
-    if omrade.strip() and code is None:
-        raise unknown_region(store, omrade.strip())
+    code = resolve_input(store, omrade, "omrade") if omrade.strip() else None
     bundle = None
     if code is not None:
         region_ref(store, code)

@@ -6,6 +6,7 @@ so (``demo_banner``). Numbers are formatted the Norwegian way: decimal comma, th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.numbers import number, observation
+from oppvekst.views.regions import input_error, labelled
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,9 +49,44 @@ environment.globals["SYMBOLS"] = SYMBOLS
 environment.globals["drawable"] = drawable
 
 
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """A wrong entry the page was reloaded without (``web.errors.kept_view``), and the choices."""
+
+    message: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]  # (label, URL of this view with the choice in)
+
+
+def input_problem(request: Request, store: Store | None) -> InputProblem | None:
+    params = request.query_params
+    param, entry = params.get("feil"), params.get("feilverdi")
+    if store is None or not param or entry is None:
+        return None
+    error = input_error(store, entry, param)
+    kept = {k: v for k, v in params.items() if k not in ("feil", "feilverdi")}
+    choices = []
+    for code in error.suggestions:
+        chosen = dict(kept)
+        if param in ("omrade", "gruppe"):
+            listed = [c for c in chosen.get(param, "").split(",") if c]
+            chosen[param] = ",".join([*listed, code])
+            if param == "gruppe":
+                chosen["sammenligning"] = "gruppe"
+        elif param in ("leggtil", "egen"):
+            chosen[param] = code
+        else:
+            continue
+        region = store.registry.get(code)
+        choices.append((labelled(region), f"{request.url.path}?{urlencode(chosen)}"))
+    hint = "" if choices else error.hint
+    return InputProblem(error.message, hint, tuple(choices))
+
+
 def base_context(request: Request, store: Store | None) -> dict[str, Any]:
     synthetic = store is not None and store.synthetic_rows > 0
     return {
+        "input_problem": input_problem(request, store),
         "request": request,
         "store": store,
         "snapshot_id": store.snapshot_id if store else None,

@@ -25,36 +25,18 @@ from oppvekst.views import composite as composite_view
 from oppvekst.views import cross as cross_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
+from oppvekst.views.regions import resolve_input
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MAP_LEVELS = ("kommune", "fylke", "bydel")
 
 
 # --- Areas and boundaries ---------------------------------------------------------------------
-def resolve_area(store: Store, text: str) -> str:
-    """A code from what a person typed: ``4601``, ``Bergen (4601)`` or ``Bergen``."""
-    raw = text.strip()
-    if raw.endswith(")") and "(" in raw:
-        raw = raw[raw.rindex("(") + 1 : -1].strip()
-    if raw in store.regions:
-        return raw
-    wanted = raw.lower()
-    hits = [
-        c for c, r in store.regions.items() if r.name.lower() == wanted or r.search_key == wanted
-    ]
-    if len(hits) == 1:
-        return hits[0]
-    raise BadRequest(
-        f"Fant ikke området «{text}».",
-        hint="Skriv kommunenummeret (f.eks. 4601) eller velg et navn fra listen.",
-    )
-
-
 def own_area(store: Store, request: Request, codes: list[str]) -> str | None:
     """The own area (``egen``), else the first kommune among the chosen areas."""
     own = request.query_params.get("egen")
     if own:
-        return resolve_area(store, own)
+        return resolve_input(store, own, "egen")
     return next((c for c in codes if store.regions[c].level == "kommune"), None) if codes else None
 
 
@@ -238,7 +220,7 @@ def cross_selection(
     x_default, y_default = cross_view.default_pair(store)
     x_id = params.get("x", x_default)
     y_id = params.get("y", y_default)
-    own = resolve_area(store, params["egen"]) if params.get("egen") else None
+    own = resolve_input(store, params["egen"], "egen") if params.get("egen") else None
     group_param = params.get("gruppe", "naboer" if own else "")
     group: tuple[str, ...] = ()
     group_label = ""
@@ -255,7 +237,9 @@ def cross_selection(
                 sets[group_param].label,
             )
     elif group_param:
-        group = tuple(resolve_area(store, c) for c in group_param.split(",") if c.strip())
+        group = tuple(
+            resolve_input(store, c, "gruppe") for c in group_param.split(",") if c.strip()
+        )
         group_label = "Valgt gruppe"
     year = params.get("aar")
     try:
@@ -287,6 +271,6 @@ def composite_selection(
         params.get("metode"),
         params.get("basisaar"),
     )
-    own = resolve_area(store, params["egen"]) if params.get("egen") else None
+    own = resolve_input(store, params["egen"], "egen") if params.get("egen") else None
     view = composite_view.composite_view(store, recipe, (own,) if own else ())
     return view, own, chart_options(params, own)
