@@ -100,3 +100,18 @@ def test_api_keeps_answering_problems_not_redirects(client: TestClient) -> None:
     response = client.get("/api/v1/profile/9999", follow_redirects=False)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sok?q=Berg%E2%80%AEen",
+        "/sok?q=%E2%81%A6Oslo%E2%81%A9%1B",
+        f"{INDICATOR}?omrade=4601&leggtil=Xy%E2%80%AEzby",
+        "/kommune/4601?sammenligning=gruppe&gruppe=Bergen,%E2%80%AEXyz",
+    ],
+)
+def test_bidi_and_control_characters_never_come_back(client: TestClient, url: str) -> None:
+    html = client.get(url).text
+    for character in ("\u202e", "\u2066", "\u2069", "\x1b"):
+        assert character not in html, (url, f"U+{ord(character):04X}")

@@ -22,6 +22,7 @@ from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
 from oppvekst.web import analysis, assets, pages, reports, takeaway
 from oppvekst.web.errors import install_error_handlers
+from oppvekst.web.inputs import PrintableQueryMiddleware
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
 
@@ -54,7 +55,9 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.stores = StoreManager(data_dir)
-    # Innermost: its 413/414/429/431/503 answers still get gzip and the security headers.
+    # Innermost of all: routes only ever see printable query values.
+    app.add_middleware(PrintableQueryMiddleware)
+    # Inside gzip and the headers: its 413/414/429/431/503 answers still get both.
     app.add_middleware(LimitsMiddleware, config=LimitsConfig.from_settings(settings))
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeadersMiddleware)
