@@ -9,12 +9,16 @@ data changed. Errors are ``application/problem+json`` with a message a person ca
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from oppvekst.api import analysis, catalogue, data
 from oppvekst.api.problems import other_client_errors
 
-NOT_MODIFIED = {304: {"description": "Uendret siden svaret med denne ETag-en (If-None-Match)"}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Uendret siden svaret med denne ETag-en (If-None-Match)"}
+}
 router = APIRouter(
     prefix="/api/v1", tags=["data"], responses={**NOT_MODIFIED, **other_client_errors()}
 )
