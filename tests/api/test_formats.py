@@ -14,10 +14,12 @@ from fastapi.testclient import TestClient
 from oppvekst.exports import COLUMNS, COMPARISON_COLUMNS
 from oppvekst.exports.formats import DOWNLOADS, FORMATS
 from oppvekst.exports.jsonstat import DIMENSIONS
+from oppvekst.snapshot.store import Store
 from oppvekst.web import links
 
 PLAIN = "/api/v1/data?indicator=spesialundervisning-andel,barn-0-17&region=4203,42,0&period=2024,2025-26"
 COMPARED = PLAIN + "&compare=land"
+GROUPED = PLAIN + "&compare=gruppe:4203,4204"
 BY_LABEL = {label: name for name, label in COLUMNS.items()}
 
 
@@ -52,11 +54,13 @@ def _jsonstat(client: TestClient, url: str) -> set[str]:
     return {by_dimension[d] for d in doc["id"]} | {"value", "status", "region_name"} | cells
 
 
-@pytest.mark.parametrize("url", [PLAIN, COMPARED], ids=["plain", "compare=land"])
+@pytest.mark.parametrize(
+    "url", [PLAIN, COMPARED, GROUPED], ids=["plain", "compare=land", "compare=gruppe"]
+)
 def test_every_format_carries_the_json_columns(client: TestClient, url: str) -> None:
     columns, with_values = _json(client, url)
     compared = {c.name for c in COMPARISON_COLUMNS}
-    assert (compared <= columns) is (url == COMPARED)
+    assert (compared <= columns) is (url != PLAIN)
     assert _csv(client, url, "csv") == columns
     assert _csv(client, url, "csv-plain") == columns
     assert _xlsx(client, url) == columns
@@ -94,3 +98,19 @@ def test_formats_come_from_one_list(client: TestClient) -> None:
     assert all(f"<code>{fmt.key}</code>" in guide for fmt in FORMATS)
     offered = links.selection_downloads(["barn-0-17"], ["0301"])
     assert [key for key, _, _ in offered] == [fmt.key for fmt in DOWNLOADS]
+
+
+def test_a_group_is_compared_as_one_population(client: TestClient, store: Store) -> None:
+    rows = client.get(GROUPED).json()["rows"]
+    members = ("4203", "4204")
+    expected = store.group_values(["spesialundervisning-andel"], members)
+    judged = [r for r in rows if r["indicator_id"] == "spesialundervisning-andel"]
+    assert judged
+    for row in judged:
+        assert row["benchmark_region"] == "gruppe:4203,4204"
+        assert row["benchmark_value"] == pytest.approx(
+            expected[("spesialundervisning-andel", row["period"])]
+        )
+        assert row["significance"] in {"lower", "similar", "higher"}
+    unknown = client.get(PLAIN + "&compare=gruppe:4203,9999")
+    assert unknown.status_code == 404 and "9999" in unknown.json()["title"]

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from oppvekst.api.answers import ANSWERS, answer_key, keep, replay
-from oppvekst.api.comparisons import Against, attach_comparison
+from oppvekst.api.comparisons import AGAINST, attach_comparison
 from oppvekst.api.formats import (
     CSV_FORMATS,
     Rows,
@@ -108,8 +108,14 @@ def data(
         str | None, Query(description="Trinn, eller * for alle", pattern=CATEGORY)
     ] = None,
     compare: Annotated[
-        Against | None,
-        Query(description="Legg ved sammenligning med landet eller fylket (tre kolonner til)"),
+        str | None,
+        Query(
+            description="Legg ved sammenligning (tre kolonner til): land, fylke (radens eget) "
+            "eller en gruppe som én befolkning, gruppe:kode,kode (bare totaler)",
+            examples=["land"],
+            pattern=AGAINST,
+            max_length=3000,
+        ),
     ] = None,
     format: Annotated[
         str | None,
@@ -144,7 +150,7 @@ def _answer(
     store: Store,
     selection: Selection,
     chosen: DataFormat,
-    compare: Against | None,
+    compare: str | None,
     limit: int,
     cursor: str | None,
 ) -> Response:

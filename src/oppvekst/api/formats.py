@@ -34,7 +34,7 @@ from oppvekst.exports.formats import (
     format_named,
 )
 from oppvekst.exports.jsonstat import to_jsonstat
-from oppvekst.exports.tabular import CsvDialect, csv_bytes
+from oppvekst.exports.tabular import CsvDialect, column_values, csv_bytes
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
@@ -64,13 +64,9 @@ def table_rows(store: Store, positions: np.ndarray) -> Rows:
 
 def frame_rows(frame: pd.DataFrame) -> Rows:
     """Rows of a frame (the comparison's columns attached): its declared columns."""
-    return Rows(columns_in(frame.columns), len(frame), lambda name, part: _array(frame[name])[part])
-
-
-def _array(column: pd.Series) -> np.ndarray:
-    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-        return column.to_numpy()
-    return column.to_numpy(dtype=object)
+    return Rows(
+        columns_in(frame.columns), len(frame), lambda name, part: column_values(frame[name])[part]
+    )
 
 
 def choose_format(requested: str | None, accept: str) -> DataFormat:

@@ -66,9 +66,15 @@ ROW_COLUMNS: tuple[Column, ...] = (
     _field("synthetic", "syntetisk"),
     _field("provenance_id", "kildeopplysning"),
 )
-# Attached by ``compare=land|fylke`` (the benchmark's value for the same key, and the judgement).
+# Attached by ``compare=land|fylke|gruppe:…`` (the benchmark's value for the same key, and the
+# judgement).
 COMPARISON_COLUMNS: tuple[Column, ...] = (
-    Column("benchmark_region", "sammenligning_region", _S, "Regionen raden sammenlignes med"),
+    Column(
+        "benchmark_region",
+        "sammenligning_region",
+        _S,
+        "Regionen (eller gruppe:kode,kode) raden sammenlignes med",
+    ),
     Column("benchmark_value", "sammenligning_verdi", FieldType.NUMBER, "Sammenligningens verdi"),
     Column(
         "significance",

@@ -73,10 +73,11 @@ def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> by
     # The file stays purely tabular (programs read it); synthetic rows say so in the columns
     # `kilde` ("Syntetiske demotall") and `syntetisk` (ja) on every row.
     table = download.table()
-    return csv_bytes({str(name): _array(table[name]) for name in table.columns}, dialect)
+    return csv_bytes({str(name): column_values(table[name]) for name in table.columns}, dialect)
 
 
-def _array(column: pd.Series) -> np.ndarray:
+def column_values(column: pd.Series) -> np.ndarray:
+    """A frame's column as ``csv_bytes`` takes it: numbers and booleans typed, the rest objects."""
     if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
         return column.to_numpy()
     return column.to_numpy(dtype=object)
