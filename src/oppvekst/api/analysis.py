@@ -13,7 +13,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from oppvekst.api.analysis_models import CompareTable, CompositeView, CrossView, Profile
+from oppvekst.api.analysis_models import (
+    CompareTableAnswer,
+    CompositeViewAnswer,
+    CrossViewAnswer,
+    ProfileAnswer,
+)
 from oppvekst.api.parameters import (
     BENCHMARK,
     ID,
@@ -46,7 +51,7 @@ _WEIGHTED = rf"{_ID}(:[0-9]+(\.[0-9]+)?)?"
 @router.get(
     "/compare",
     summary="Områder × indikatorer, farget etter valgt sammenligning",
-    response_model=CompareTable,
+    response_model=CompareTableAnswer,
     responses=problems(400, 404, 422),
 )
 def compare(
@@ -87,7 +92,7 @@ def compare(
 @router.get(
     "/cross",
     summary="To indikatorer på tvers av kommunene: korrelasjon og regresjon",
-    response_model=CrossView,
+    response_model=CrossViewAnswer,
     responses=problems(400, 404, 422),
 )
 def cross(
@@ -129,7 +134,7 @@ def cross(
 @router.get(
     "/index",
     summary="Sammensatt indeks med usikkerhet og rangintervall",
-    response_model=CompositeView,
+    response_model=CompositeViewAnswer,
     responses=problems(400, 404, 422),
 )
 def index(
@@ -160,7 +165,7 @@ def index(
 @router.get(
     "/profile/{code}",
     summary="Barometeret bak kommuneprofilen",
-    response_model=Profile,
+    response_model=ProfileAnswer,
     responses=problems(400, 404, 422),
 )
 def profile_data(

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from oppvekst.api.models import Answer, RegionRef
+from oppvekst.api.models import ApiAnswer, RegionRefAnswer
 from oppvekst.catalog.schema import Indicator
 
 SIGNIFICANCE = "much_better, better, similar, worse, much_worse, lower, higher eller not_compared"
 
 
-class Cell(Answer):
+class CellAnswer(ApiAnswer):
     indicator_id: str
     region: str
     period: str | None
     value: float | None
     status: str | None
     benchmark_value: float | None
+    benchmark_note: str | None = Field(
+        description="Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
+        "mangler tall)"
+    )
     significance: str = Field(description=SIGNIFICANCE)
     quintile: int | None = Field(description="1 = laveste femtedel av kommunene")
     category: str = Field(description="Det fargen viser: en signifikans eller q1–q5")
@@ -29,10 +33,10 @@ class Cell(Answer):
     synthetic: bool
 
 
-class CompareTable(Answer):
-    areas: list[RegionRef]
+class CompareTableAnswer(ApiAnswer):
+    areas: list[RegionRefAnswer]
     indicators: list[Indicator]
-    cells: list[Cell]
+    cells: list[CellAnswer]
     benchmark_param: str
     benchmark_label: str
     colour_by: str
@@ -41,7 +45,7 @@ class CompareTable(Answer):
     summary: list[str]
 
 
-class CrossPoint(Answer):
+class CrossPointAnswer(ApiAnswer):
     code: str
     name: str
     x: float
@@ -50,7 +54,7 @@ class CrossPoint(Answer):
     weight: float | None
 
 
-class Crossing(Answer):
+class CrossingAnswer(ApiAnswer):
     n: int
     pearson: float | None
     pearson_lower: float | None
@@ -66,17 +70,17 @@ class Crossing(Answer):
     outlier_indices: list[int]
 
 
-class CrossView(Answer):
+class CrossViewAnswer(ApiAnswer):
     x: Indicator
     y: Indicator
     year: int
     period_x: str
     period_y: str
     years: list[int]
-    points: list[CrossPoint]
+    points: list[CrossPointAnswer]
     missing: int = Field(description="Kommuner uten begge verdiene")
-    result: Crossing
-    own: RegionRef | None
+    result: CrossingAnswer
+    own: RegionRefAnswer | None
     group: list[str]
     group_label: str
     weighting: str
@@ -85,14 +89,14 @@ class CrossView(Answer):
     synthetic: bool
 
 
-class Recipe(Answer):
+class RecipeAnswer(ApiAnswer):
     components: list[tuple[str, float]] = Field(description="(indikator, vekt)")
     year: int | None
     method: str = Field(description="zscore eller base_year")
     base_year: int | None
 
 
-class IndexRow(Answer):
+class IndexRowAnswer(ApiAnswer):
     code: str
     name: str
     index: float | None
@@ -104,26 +108,26 @@ class IndexRow(Answer):
     components_used: int
 
 
-class CompositeView(Answer):
-    recipe: Recipe
+class CompositeViewAnswer(ApiAnswer):
+    recipe: RecipeAnswer
     indicators: list[Indicator]
     periods: list[str]
     year: int
     years: list[int]
-    rows: list[IndexRow]
+    rows: list[IndexRowAnswer]
     recipe_text: str
     highlight: list[str]
     synthetic: bool
     summary: list[str]
 
 
-class Benchmark(Answer):
+class BenchmarkAnswer(ApiAnswer):
     kind: str = Field(description="land, fylke, kostra eller gruppe")
     members: list[str]
     label: str
 
 
-class BarometerRow(Answer):
+class BarometerRowAnswer(ApiAnswer):
     indicator_id: str
     title: str
     short_title: str
@@ -140,6 +144,10 @@ class BarometerRow(Answer):
     county_value: float | None
     country_value: float | None
     benchmark_value: float | None
+    benchmark_note: str | None = Field(
+        description="Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
+        "mangler tall)"
+    )
     min_value: float | None
     max_value: float | None
     q1: float | None
@@ -152,10 +160,10 @@ class BarometerRow(Answer):
     flags: str | None
 
 
-class Profile(Answer):
-    region: RegionRef
-    county: RegionRef | None
-    benchmark: Benchmark
-    rows: list[BarometerRow]
+class ProfileAnswer(ApiAnswer):
+    region: RegionRefAnswer
+    county: RegionRefAnswer | None
+    benchmark: BenchmarkAnswer
+    rows: list[BarometerRowAnswer]
     summary: list[str]
     synthetic: bool

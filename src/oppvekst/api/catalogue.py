@@ -13,7 +13,7 @@ from oppvekst.api.models import (
     FormerRegion,
     IndicatorList,
     IndicatorRecord,
-    Region,
+    RegionAnswer,
     RegionList,
     Status,
     TopicList,
@@ -103,7 +103,7 @@ def regions(
 @router.get(
     "/regions/{code}",
     summary="Én region, med tidligere koder (et tidligere nummer sier hva det ble til)",
-    response_model=Region | FormerRegion,
+    response_model=RegionAnswer | FormerRegion,
     responses=problems(400, 404),
 )
 def region(

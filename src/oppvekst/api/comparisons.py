@@ -2,8 +2,10 @@
 
 The columns it adds are ``oppvekst.exports.COMPARISON_COLUMNS``, so every format carries them.
 The country and the county are compared row by row (the same breakdown categories); a group is
-one population (summed numerators over summed denominators, ``Store.group_values``), which the
-snapshot holds for the totals only, so rows of a breakdown are not compared with a group.
+one population, computed by the same function as on the pages (``views.benchmark.benchmark_values``,
+through ``stats.comparison``): no value when a member lacks numbers, and ``benchmark_note`` says
+which. The snapshot holds members' numbers for the totals only, so rows of a breakdown are not
+compared with a group.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pandas as pd
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import BREAKDOWNS, TOTAL
 from oppvekst.stats import comparison
-from oppvekst.views.benchmark import MAX_GROUP
+from oppvekst.views.benchmark import MAX_GROUP, Benchmark, benchmark_values
 from oppvekst.views.regions import region_ref, unknown_region
 
 GROUP = "gruppe:"
@@ -31,7 +33,9 @@ def attach_comparison(store: Store, frame: pd.DataFrame, against: str) -> pd.Dat
             if code not in store.regions:
                 raise unknown_region(store, code)
     if frame.empty:
-        return frame.assign(benchmark_region=None, benchmark_value=np.nan, significance=None)
+        return frame.assign(
+            benchmark_region=None, benchmark_value=np.nan, benchmark_note=None, significance=None
+        )
     if against.startswith(GROUP):
         out = _against_group(store, frame, GROUP + ",".join(members), members)
     else:
@@ -60,18 +64,25 @@ def _against_region(store: Store, frame: pd.DataFrame, against: str) -> pd.DataF
     )[[*KEY, "region", "value"]].rename(
         columns={"region": "benchmark_region", "value": "benchmark_value"}
     )
-    return out.merge(bench, on=[*KEY, "benchmark_region"], how="left")
+    merged = out.merge(bench, on=[*KEY, "benchmark_region"], how="left")
+    merged["benchmark_note"] = None
+    return merged
 
 
 def _against_group(
     store: Store, frame: pd.DataFrame, label: str, members: tuple[str, ...]
 ) -> pd.DataFrame:
     out = frame.copy()
-    values = store.group_values(sorted(set(out["indicator_id"])), members)
+    group = Benchmark("gruppe", members, "gruppen")
+    values = benchmark_values(store, group, sorted(set(out["indicator_id"])))
     totals = np.logical_and.reduce([out[b].to_numpy() == TOTAL for b in BREAKDOWNS])
-    out["benchmark_region"] = label
-    out["benchmark_value"] = [
-        values.get((i, p), np.nan) if total else np.nan
+    found = [
+        values.get((i, p)) if total else None
         for i, p, total in zip(out["indicator_id"], out["period"], totals, strict=True)
     ]
+    out["benchmark_region"] = label
+    out["benchmark_value"] = [
+        v.value if v is not None and v.value is not None else np.nan for v in found
+    ]
+    out["benchmark_note"] = [v.note if v is not None else None for v in found]
     return out

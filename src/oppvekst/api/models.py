@@ -25,12 +25,12 @@ _PYTHON_TYPES: dict[FieldType, type] = {
 }
 
 
-class Answer(BaseModel):
+class ApiAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 # --- Status, regions, topics, indicators ------------------------------------------------------
-class SourceStatus(Answer):
+class SourceStatus(ApiAnswer):
     indicator_id: str
     outcome: str = Field(description="oppdatert, uendret, demotall, feilet …")
     rows: int
@@ -40,7 +40,7 @@ class SourceStatus(Answer):
     fetched_at: str | None
 
 
-class Status(Answer):
+class Status(ApiAnswer):
     snapshot: str = Field(description="Datasamlingens id (også i X-Oppvekst-Snapshot)")
     built_at: str | None
     data_mode: str | None
@@ -49,7 +49,7 @@ class Status(Answer):
     indicators: list[SourceStatus]
 
 
-class FormerCode(Answer):
+class FormerCode(ApiAnswer):
     code: str
     name: str
     changed_on: str
@@ -57,7 +57,7 @@ class FormerCode(Answer):
     became: str = Field(description="Koden den ble til (eller en del av)")
 
 
-class RegionSummary(Answer):
+class RegionSummary(ApiAnswer):
     code: str
     name: str
     level: str = Field(description="land, fylke, kommune eller bydel")
@@ -69,12 +69,12 @@ class RegionSummary(Answer):
     former_codes: list[FormerCode]
 
 
-class RegionList(Answer):
+class RegionList(ApiAnswer):
     regions: list[RegionSummary]
     count: int
 
 
-class RegionRef(Answer):
+class RegionRefAnswer(ApiAnswer):
     code: str
     name: str
     level: str
@@ -84,7 +84,7 @@ class RegionRef(Answer):
     kostra_name: str | None
 
 
-class RegionChange(Answer):
+class RegionChangeAnswer(ApiAnswer):
     old_code: str | None
     old_name: str | None
     new_code: str | None
@@ -96,24 +96,24 @@ class RegionChange(Answer):
     note: str | None
 
 
-class Region(RegionRef):
+class RegionAnswer(RegionRefAnswer):
     former: bool = Field(description="false: en gjeldende region")
-    changes: list[RegionChange]
+    changes: list[RegionChangeAnswer]
 
 
-class CurrentRegion(Answer):
+class CurrentRegion(ApiAnswer):
     code: str
     name: str
 
 
-class FormerRegion(Answer):
+class FormerRegion(ApiAnswer):
     requested: str
     former: bool = Field(description="true: koden er et tidligere regionnummer")
     current: list[CurrentRegion]
     note: str
 
 
-class Topic(Answer):
+class TopicAnswer(ApiAnswer):
     id: str
     title: str
     description: str
@@ -121,11 +121,11 @@ class Topic(Answer):
     indicators: int = Field(description="Antall indikatorer i temaet")
 
 
-class TopicList(Answer):
-    topics: list[Topic]
+class TopicList(ApiAnswer):
+    topics: list[TopicAnswer]
 
 
-class IndicatorSummary(Answer):
+class IndicatorSummary(ApiAnswer):
     id: str
     title: str
     short_title: str
@@ -142,7 +142,7 @@ class IndicatorSummary(Answer):
     periods: list[str] = Field(description="Siste periode med tall")
 
 
-class IndicatorList(Answer):
+class IndicatorList(ApiAnswer):
     indicators: list[IndicatorSummary]
     count: int
 
@@ -174,7 +174,7 @@ DataRow: type[BaseModel] = create_model(  # type: ignore[call-overload]
 )
 
 
-class DataPage(Answer):
+class DataPage(ApiAnswer):
     snapshot: str
     notes: list[str] = Field(description="Merknader, f.eks. tidligere koder som ble oversatt")
     synthetic: bool = Field(description="Minst én rad er et syntetisk demotall")

@@ -77,6 +77,12 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
     ),
     Column("benchmark_value", "sammenligning_verdi", FieldType.NUMBER, "Sammenligningens verdi"),
     Column(
+        "benchmark_note",
+        "sammenligning_merknad",
+        _S,
+        "Hvorfor sammenligningen ikke har verdi (f.eks. medlemmer av gruppen uten tall)",
+    ),
+    Column(
         "significance",
         "signifikans",
         _S,

@@ -29,7 +29,9 @@ class PrintableQueryMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
+        # The API validates its parameters against its schema and says what is wrong; changing
+        # them here would accept what the schema refuses. Pages and images are cleaned.
+        if scope["type"] == "http" and not scope.get("path", "").startswith("/api/"):
             raw: bytes = scope.get("query_string", b"")
             if raw and _MAYBE_UNSAFE.search(raw):
                 pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
