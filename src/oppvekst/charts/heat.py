@@ -186,6 +186,23 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
             "mark": {"type": "point", "filled": True, "size": 14, "color": "#5B6B7C"},
             "encoding": {"x": x, "y": y, "tooltip": tooltip},
         },
+    ]
+    # The highlighted kommuner's layers only when there are some: a layer filtered to nothing
+    # makes Vega warn of an infinite extent.
+    if any(r["fremhevet"] for r in rows):
+        layers += _highlight_layers(x, y, tooltip, accent)
+    spec = frame(
+        {"data": {"values": rows}, "layer": layers},
+        options,
+        "Indeksdiagram: " + " ".join(view.summary),
+    )
+    if options.size.value == "skjerm":
+        spec["height"] = 360
+    return spec
+
+
+def _highlight_layers(x: Spec, y: Spec, tooltip: list[Spec], accent: str) -> list[Spec]:
+    return [
         {
             "transform": [{"filter": "datum.fremhevet"}],
             "mark": {"type": "rule", "strokeWidth": 3, "color": accent},
@@ -213,11 +230,3 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
             "encoding": {"x": x, "y": y, "text": {"field": "navn"}},
         },
     ]
-    spec = frame(
-        {"data": {"values": rows}, "layer": layers},
-        options,
-        "Indeksdiagram: " + " ".join(view.summary),
-    )
-    if options.size.value == "skjerm":
-        spec["height"] = 360
-    return spec

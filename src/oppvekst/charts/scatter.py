@@ -109,26 +109,32 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                 ],
             },
         },
-        {
-            "transform": [{"filter": "datum.orden == 1"}],
-            "mark": {"type": "text", "align": "left", "dx": 8, "dy": -6, "fontSize": 11},
-            "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
-        },
     ]
-    layers.append(
-        {
-            "transform": [{"filter": "datum.orden == 2"}],
-            "mark": {
-                "type": "text",
-                "align": "left",
-                "dx": 10,
-                "dy": -8,
-                "fontSize": 13,
-                "fontWeight": "bold",
-            },
-            "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
-        }
-    )
+    # Name labels only for roles that are there: a layer filtered to nothing makes Vega warn of
+    # an infinite extent.
+    if any(r["orden"] == 1 for r in rows):
+        layers.append(
+            {
+                "transform": [{"filter": "datum.orden == 1"}],
+                "mark": {"type": "text", "align": "left", "dx": 8, "dy": -6, "fontSize": 11},
+                "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
+            }
+        )
+    if any(r["orden"] == 2 for r in rows):
+        layers.append(
+            {
+                "transform": [{"filter": "datum.orden == 2"}],
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 10,
+                    "dy": -8,
+                    "fontSize": 13,
+                    "fontWeight": "bold",
+                },
+                "encoding": {"x": ex, "y": ey, "text": {"field": "navn"}},
+            }
+        )
     if view.result.show_line and rows:
         xs = [p.x for p in view.points]
         lo, hi = min(xs), max(xs)

@@ -147,7 +147,9 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
                         "domain": names,
                         "range": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
                     },
-                    "legend": None,
+                    # The same legend as the colour: one legend, each area with its colour AND
+                    # its shape (told apart without colour; a disabled one conflicted with it).
+                    "legend": colour["legend"],
                 },
                 "tooltip": tooltip,
             },

@@ -250,3 +250,18 @@ def _sorted(
     missing = [a for a in areas if values.get(a.code) is None]
     present.sort(key=lambda a: values[a.code] or 0.0, reverse=descending)
     return tuple(present + missing)  # missing values last, whatever the direction
+
+
+def default_selection(store: Store) -> tuple[list[str], list[str]]:
+    """What the comparison shows before anyone chooses: every fylke and the country on the key
+    indicators that have fylke figures (at most eight), so the page and its downloads open on a
+    full table rather than on an empty form."""
+    fylker = [c for c, r in store.regions.items() if r.level == "fylke"]
+    sample = store.observation_records(list(store.indicators_with_data), fylker[:1])
+    with_fylke = {r["indicator_id"] for r in sample if r["value"] is not None}
+    ids = [
+        i
+        for i, indicator in store.indicators.items()
+        if indicator.key_indicator and i in with_fylke
+    ][:8]
+    return ([*fylker, "0"], ids) if ids else ([], [])

@@ -178,6 +178,8 @@ def compare_selection(store: Store, request: Request) -> CompareChoice:
     params = request.query_params
     codes = iv.areas_from_param(store, params.get("omrade"))
     ids = [i for i in params.get("indikator", "").split(",") if i]
+    if not codes and not ids:
+        codes, ids = compare_view.default_selection(store)
     colour_by: compare_view.ColourBy = (
         "kvintil" if params.get("farge") == "kvintil" else "signifikans"
     )
