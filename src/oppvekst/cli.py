@@ -144,10 +144,17 @@ def update(
         console.print(f"[red bold]Feil:[/] {exc.message}\n{exc.hint}")
         raise typer.Exit(2) from exc
     except (OSError, duckdb.Error) as exc:
-        # A full disk or an unwritable data directory: the previous snapshot still serves.
+        # A full disk or an unwritable data directory: say what still serves, if anything does.
+        previous = _data_dir(data_dir).current_id()
+        still = (
+            f"Den forrige datasamlingen ({previous}) brukes fortsatt."
+            if previous
+            else "Det finnes ingen tidligere datasamling, så portalen har ingen tall før en "
+            "oppdatering lykkes."
+        )
         console.print(
             f"[red bold]Feil:[/] kunne ikke skrive den nye datasamlingen ({exc}).\n"
-            "Sjekk ledig plass og skrivetilgang i datamappen. Den forrige datasamlingen brukes fortsatt."
+            f"Sjekk ledig plass og skrivetilgang i datamappen. {still}"
         )
         raise typer.Exit(2) from exc
     if not summary.published:

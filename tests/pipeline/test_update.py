@@ -230,3 +230,36 @@ def test_kill_9_during_update_leaves_the_previous_snapshot_serving(
     after = Store(data.current_path())
     assert after.observations(["barn-0-17"], ["0"], ["2024"])["value"].tolist() == [1_112_853]
     after.close()
+
+
+def test_a_killed_updates_leftovers_are_cleared_by_the_next(
+    tmp_path: Path, snapshot_dir: Path, shared_data: Path
+) -> None:
+    """Before: a killed update left ``building/*.duckdb``, its ``.wal``, ``CURRENT.tmp`` and a
+    finished but never-switched snapshot until the next good publish; failing updates piled up."""
+    data = DataDir(tmp_path / "data")
+    shutil.copytree(snapshot_dir, data.root)
+    data.building.mkdir(exist_ok=True)
+    half = data.building / "20990101T000000000000Z.duckdb"
+    half.write_bytes(b"half a snapshot")
+    (data.building / (half.name + ".wal")).write_bytes(b"log")
+    pending = data.root / "CURRENT.tmp"
+    pending.write_text("20990101T000000000000Z\n")
+    never_switched = data.snapshots / "99991231T000000000000Z.duckdb"
+    shutil.copy(data.current_path(), never_switched)
+    served = data.current_id()
+    # An update in which nothing can be refreshed publishes nothing, and still clears up.
+    choice = choose_sources(shared_data, record_into_mirror=False, probe=False)
+    catalog = load_catalog(_catalog_with(tmp_path, None))
+    summary = build.run_update(
+        catalog,
+        load_regions(choice),
+        choice.context,
+        data,
+        fill_with_demo=False,
+        only=frozenset({"finnes-ikke"}),
+    )
+    assert not summary.published and data.current_id() == served
+    assert list(data.building.iterdir()) == []
+    assert not pending.exists() and not never_switched.exists()
+    assert data.current_path().exists()

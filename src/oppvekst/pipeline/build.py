@@ -39,6 +39,7 @@ from oppvekst.snapshot.files import (
     OBSERVATION_COLUMNS,
     DataDir,
     SnapshotWriter,
+    clear_leftovers,
 )
 
 
@@ -105,6 +106,7 @@ def run_update(
     progress = progress or Progress()
     chosen = [ind for ind in catalog if not only or ind.id in only]
     with data_dir.update_lock():
+        clear_leftovers(data_dir)  # a killed update's files never pile up
         writer = SnapshotWriter(data_dir)
         try:
             state = _State()

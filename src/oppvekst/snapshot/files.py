@@ -241,6 +241,33 @@ def _reconcile_totals(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
 
 
+def clear_leftovers(data_dir: DataDir) -> list[Path]:
+    """What a killed or failed update left behind, removed before the next one builds: files in
+    ``building/`` (the half-written snapshot and DuckDB's ``.wal``), ``CURRENT.tmp``, and finished
+    snapshots newer than the one ``CURRENT`` names (moved into place, never switched to). Called
+    under the update lock, so no running update owns them. Without a ``CURRENT`` nothing is
+    judged never-switched: those files are all there is. Returns what it removed."""
+    removed: list[Path] = []
+    if data_dir.building.is_dir():
+        for leftover in data_dir.building.iterdir():
+            removed.append(leftover)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+    pending = data_dir.pointer.with_name(data_dir.pointer.name + ".tmp")
+    if pending.exists():
+        pending.unlink(missing_ok=True)
+        removed.append(pending)
+    current = data_dir.current_id()
+    if current is not None and data_dir.snapshots.is_dir():
+        for finished in data_dir.snapshots.glob("*.duckdb*"):
+            if finished.name.split(".")[0] > current:
+                finished.unlink(missing_ok=True)
+                removed.append(finished)
+    return removed
+
+
 def prune(data_dir: DataDir, keep: int = KEEP_SNAPSHOTS) -> None:
     """Keep the newest few snapshots (rollback) and clear builds left behind by crashes."""
     current = data_dir.current_id()
