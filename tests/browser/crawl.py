@@ -49,6 +49,7 @@ class State:
     # For bad input: the first heading the page must still show (the view is kept), else None.
     keeps: str | None = None
     axe: bool = False  # axe-core is slow: run it on the first state of each route
+    phone: bool = True  # also at 390 px (every embed of every indicator only at 1 280 px)
 
 
 def html_routes(app: FastAPI) -> list[APIRoute]:
@@ -126,7 +127,11 @@ def _variants(store: Store) -> dict[str, list[tuple[str, str]]]:
             ),
             ("kvintil", "omrade=4601,4624&farge=kvintil"),
         ],
-        "/krysse": [("egen", f"egen={OWN}"), ("egen-vekt", f"egen={OWN}&vekt=folketall")],
+        "/krysse": [
+            ("egen", f"egen={OWN}"),
+            ("egen-vekt", f"egen={OWN}&vekt=folketall"),
+            ("egen-navn", "egen=barum"),  # a name as the search spells it is accepted
+        ],
         "/indeks": [("egen", f"egen={OWN}")],
         "/statistikkbank": [
             ("tema", "tema=barnevern"),
@@ -143,7 +148,7 @@ def _bad_inputs(store: Store) -> list[tuple[str, str, str]]:
         ("leggtil-tvetydig", f"/indikator/{key}?omrade=3201,3203&leggtil=Oslo", title),
         ("leggtil-ukjent", f"/indikator/{key}?omrade=4601&leggtil=Xyzby", title),
         ("omrade-ukjent", f"/indikator/{key}?omrade=4601,9999", title),
-        ("egen-navn", "/krysse?egen=barum", "Krysse"),
+        ("egen-tvetydig", "/krysse?egen=V%C3%A5ler", "Krysse"),
         ("egen-ukjent", "/indeks?egen=Xyzby", "Indeks"),
         ("gruppe-skrivefeil", "/kommune/3203?sammenligning=gruppe&gruppe=Asker,Xyzby", "Asker"),
     ]
@@ -163,7 +168,8 @@ def states(app: FastAPI, store: Store) -> list[State]:
     for route in html_routes(app):
         first = True
         for path in _filled(route, store):
-            out.append(State(f"{path}", path, axe=first))
+            phone = first or not route.path.startswith("/embed/")
+            out.append(State(f"{path}", path, axe=first, phone=phone))
             first = False
         for name, query in variants.get(route.path, []):
             if query.startswith("@"):  # a query for one filled value of the path parameter

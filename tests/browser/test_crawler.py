@@ -135,6 +135,8 @@ def _crawl(browser: Browser, base: str, snapshot: Path, label: str) -> None:
         )
         try:
             for state in crawled:
+                if device == "phone" and not state.phone:
+                    continue
                 page = context.new_page()
                 try:
                     visit = _visit(page, base, state, width)
