@@ -58,7 +58,16 @@ CHARTS_JS = """
         }
       }
     }
-    out.push({name, state, marks, broken, rows});
+    // A title or subtitle line wider than the drawing is clipped by the SVG.
+    let clipped = 0;
+    const svg = el.querySelector('svg');
+    if (svg) {
+      const right = svg.getBoundingClientRect().right + 1;
+      svg.querySelectorAll('.role-title text').forEach((text) => {
+        if (text.getBoundingClientRect().right > right) { clipped += 1; }
+      });
+    }
+    out.push({name, state, marks, broken, rows, clipped});
   });
   return out;
 }
@@ -100,6 +109,8 @@ def _visit(page: Page, base: str, state: State, width: int) -> Visit:
             visit.problems.append(f"{where}: {chart['broken']} marks with NaN coordinates")
         elif chart["rows"] and not chart["marks"]:
             visit.problems.append(f"{where} draws nothing for {chart['rows']} data rows")
+        if chart["clipped"]:
+            visit.problems.append(f"{where}: {chart['clipped']} title lines clipped")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     if overflow > width:
         visit.problems.append(f"{overflow} px wide at {width} px")

@@ -19,12 +19,40 @@
     });
   }
 
+  // Titles are single lines in the spec (files and PDFs have their own fixed sizes); on a narrow
+  // screen the page wraps them to the chart's width instead of letting Vega clip them.
+  function wrap(text, max) {
+    var lines = [], line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > max) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function fitTitle(spec, width) {
+    var title = spec.title;
+    if (!title || typeof title !== "object" || !width) { return; }
+    var max = Math.max(16, Math.floor(width / 10));  // 16 px bold: about 10 px a character
+    if (typeof title.text === "string" && title.text.length > max) {
+      title.text = wrap(title.text, max);
+    }
+    if (title.subtitle) {
+      var smax = Math.max(20, Math.floor(width / 7));  // 12 px: about 7 px a character
+      title.subtitle = [].concat(title.subtitle).reduce(function (all, line) {
+        return all.concat(String(line).length > smax ? wrap(line, smax) : [line]);
+      }, []);
+    }
+  }
+
   function draw(el) {
     if (typeof window.vegaEmbed !== "function") { return; }
     var name = el.getAttribute("data-chart-name") || el.id;
     loadSpec(el)
       .then(function (spec) {
         el.setAttribute("data-description", spec.description || "");
+        fitTitle(spec, el.clientWidth);
         return window.vegaEmbed(el, spec, {
           renderer: "svg",
           actions: false,
