@@ -115,3 +115,12 @@ def test_bidi_and_control_characters_never_come_back(client: TestClient, url: st
     html = client.get(url).text
     for character in ("\u202e", "\u2066", "\u2069", "\x1b"):
         assert character not in html, (url, f"U+{ord(character):04X}")
+
+
+def test_the_map_offers_the_fylke_level_and_draws_it(client: TestClient) -> None:
+    html = client.get(INDICATOR, params={"fane": "kart"}).text
+    assert '<option value="fylke"' in html
+    page = client.get(INDICATOR, params={"fane": "kart", "niva": "fylke"})
+    assert page.status_code == 200
+    assert '<option value="fylke" selected>' in page.text
+    assert "/kart/fylke.geojson" in page.text
