@@ -155,3 +155,15 @@ def test_complete_kostra_group_is_the_pooled_value_of_its_members(client, downlo
     page = client.get(f"/kommune/{AREA}", params={"sammenligning": "kostra", "vis": "alle"}).text
     row = _barometer_row(page, COMPLETE)
     assert f'<td class="num">{number(value, 1)}</td>' in row
+
+
+def test_a_count_has_no_group_value_only_the_reason(client) -> None:  # type: ignore[no-untyped-def]
+    # Before: the group's total stood in the column read as its average («snitt» 52 615).
+    profile = client.get(f"/api/v1/profile/{AREA}", params={"sammenligning": "kostra"}).json()
+    counts = [r for r in profile["rows"] if r["indicator_id"] == "barn-0-17"]
+    assert counts, "barn-0-17 is a key indicator with a value for Lund"
+    for row in counts:
+        assert row["benchmark_value"] is None
+        assert row["benchmark_note"] == "Et antall sammenlignes ikke med en gruppe; se andelen."
+    page = client.get(f"/kommune/{AREA}", params={"sammenligning": "kostra", "vis": "alle"}).text
+    assert "Et antall sammenlignes ikke med en gruppe" in page

@@ -37,11 +37,6 @@ class Significance(StrEnum):
     NOT_COMPARED = "not_compared"
 
 
-class GroupMethod(StrEnum):
-    POOLED = "pooled"  # sum of numerators / sum of denominators: the group as one population
-    SUM = "sum"  # counts: the group's total (the numerators summed; denominators unused)
-
-
 # Indexed by the signed position −2..2 (+2 = above the benchmark even at 99.8 %).
 _JUDGED = np.array(
     [
@@ -156,22 +151,20 @@ def group_value(
     denominators: npt.ArrayLike,
     multiplier: float = 1.0,
     *,
-    method: GroupMethod | str = GroupMethod.POOLED,
     axis: int = 0,
 ) -> FloatArray:
     """Benchmark value of a group of areas along ``axis`` (default: members on axis 0).
 
-    Pooled by default, i.e. the group is treated as one population: a mean of rates would give a
-    municipality of 200 people the same say as one of 200 000. Any missing member makes the group
-    value missing, since a partial sum would describe a different group.
+    Pooled: the group is treated as one population (a mean of rates would give a
+    municipality of 200 people the same say as one of 200 000). Any missing member makes the group
+    value missing, since a partial sum would describe a different group. A count has no group
+    value: the pages compare its share (``views.benchmark``).
     """
     num = np.asarray(numerators, dtype=np.float64)
     den = np.asarray(denominators, dtype=np.float64)
     num, den = np.broadcast_arrays(num, den)
     if num.size == 0:
         raise StatisticsInputError("A group needs at least one member.")
-    if GroupMethod(method) is GroupMethod.SUM:
-        return np.asarray(np.sum(num, axis=axis) * multiplier, dtype=np.float64)
     den_sum = np.sum(den, axis=axis)
     if np.any(den_sum <= 0):
         raise StatisticsInputError(
@@ -195,8 +188,6 @@ def member_group_value(
     numerators: npt.ArrayLike,
     denominators: npt.ArrayLike,
     multiplier: float = 1.0,
-    *,
-    method: GroupMethod | str = GroupMethod.POOLED,
 ) -> GroupValue:
     """:func:`group_value` for one group whose members are ``codes`` (NaN = the member lacks data).
 
@@ -207,12 +198,11 @@ def member_group_value(
     den = np.asarray(denominators, dtype=np.float64)
     if not len(codes) == num.size == den.size or num.ndim != 1:
         raise StatisticsInputError("A group needs one numerator and denominator per member.")
-    needs_den = GroupMethod(method) is not GroupMethod.SUM
-    lacking = np.isnan(num) | (np.isnan(den) if needs_den else False)
+    lacking = np.isnan(num) | np.isnan(den)
     missing = tuple(c for c, gone in zip(codes, lacking.tolist(), strict=True) if gone)
     if missing or not codes:
         return GroupValue(None, len(codes), missing)
-    if needs_den and float(np.sum(den)) <= 0:
+    if float(np.sum(den)) <= 0:
         return GroupValue(None, len(codes), (), empty_population=True)
-    value = float(group_value(num, den, multiplier, method=method))
+    value = float(group_value(num, den, multiplier))
     return GroupValue(value, len(codes), ())

@@ -115,6 +115,9 @@ class BenchmarkValue:
 
 # A percent change of a group is not the pooled change of its members' figures.
 CHANGE_NOTE = "Gruppeverdien kan ikke beregnes for endringstall."
+# A group's total of a count stood in a column read as the group's average («snitt» 52 615 children
+# beside one kommune's 4 000): a count is compared through its share, not with a group.
+COUNT_NOTE = "Et antall sammenlignes ikke med en gruppe; se andelen."
 
 
 def benchmark_values(
@@ -150,6 +153,8 @@ def _group_value(
 ) -> BenchmarkValue:
     if indicator.measure is Measure.CHANGE:
         return BenchmarkValue(None, CHANGE_NOTE)
+    if indicator.measure is Measure.COUNT:
+        return BenchmarkValue(None, COUNT_NOTE)
 
     def column(name: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
         # A member without a row has no numbers: NaN, never 0.
@@ -159,11 +164,6 @@ def _group_value(
     if indicator.measure in (Measure.PROPORTION, Measure.RATE):
         result = comparison.member_group_value(
             members, column("numerator"), column("denominator"), indicator.multiplier
-        )
-    elif indicator.measure is Measure.COUNT:
-        value = column("value")
-        result = comparison.member_group_value(
-            members, value, value, method=comparison.GroupMethod.SUM
         )
     else:  # means and scores: weighted by the respondents behind each member's value
         n = column("n")
