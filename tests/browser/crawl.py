@@ -112,7 +112,11 @@ def _variants(store: Store) -> dict[str, list[tuple[str, str]]]:
             ("kostra", "sammenligning=kostra"),
         ],
         "/indikator/{indicator_id}": [
-            *((f"{key}-{level}", f"@{key}?omrade={code}") for level, code in AREAS.items()),
+            *(
+                (f"{key}-{level}", f"@{key}?omrade={code}")
+                for level, code in AREAS.items()
+                if level in {lv.value for lv in store.indicator(key).levels}
+            ),
             *((f"{key}-{tab}", f"@{key}?omrade=4601,46&fane={tab}") for tab in ("kart", "tabell")),
             (f"{key}-flere", f"@{key}?omrade=4601,4624,46,0&egen={OWN}"),
             (f"{key}-kart-fylke", f"@{key}?fane=kart&niva=fylke"),

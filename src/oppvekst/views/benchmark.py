@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
-from oppvekst.errors import BadRequest, InputField
+from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.views.regions import county_of, resolve_input
@@ -99,7 +99,6 @@ def benchmark_from_query(store: Store, query: Mapping[str, str], code: str) -> B
             raise BadRequest(
                 "Den egne gruppen er tom.",
                 hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
-                field=InputField("sammenligning", "gruppe"),
             )
         chosen = "gruppe:" + ",".join(codes)
     return parse_benchmark(store, chosen, code)

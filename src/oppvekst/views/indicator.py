@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.errors import BadRequest, InputField
+from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
 from oppvekst.views.numbers import number
@@ -183,7 +183,6 @@ def check_level(indicator: Indicator, area: RegionRef) -> None:
             f"«{indicator.short_title}» finnes ikke på {names.get(area.level, area.level)} "
             f"({area.name}).",
             hint=hint,
-            field=InputField("omrade", area.code),
         )
 
 

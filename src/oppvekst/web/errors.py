@@ -16,7 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
+from oppvekst.errors import (
+    BY_HTTP_STATUS,
+    AmbiguousRegion,
+    BadRequest,
+    OppvekstError,
+    UnknownRegion,
+)
 from oppvekst.snapshot.store import Store
 from oppvekst.views.search import SearchHit
 from oppvekst.web.dependencies import current_store, wants_json
@@ -90,7 +96,11 @@ def kept_view(request: Request, error: OppvekstError) -> str | None:
     what was wrong and offer the choices; None when the error is not about a typed entry (or the
     entry is not in the URL, so leaving it out would change nothing)."""
     field = error.field
-    if field is None or request.method != "GET" or field.param not in request.query_params:
+    # Only the area resolver's own errors: the kept page words its message anew from the entry
+    # (``rendering.input_problem``), which is right only for an entry that fits no region or many.
+    if not isinstance(error, UnknownRegion | AmbiguousRegion) or field is None:
+        return None
+    if request.method != "GET" or field.param not in request.query_params:
         return None
     params = {k: v for k, v in request.query_params.items() if k not in INPUT_PARAMS}
     entries = [e for e in params[field.param].split(",") if e.strip()]
