@@ -157,6 +157,21 @@ class Store:
         return index
 
     @cached_property
+    def kommune_years(self) -> dict[str, frozenset[int]]:
+        """Indicator → the end years in which some kommune has a value (totals): what Krysse and
+        Indeks choose their defaults from, read once per snapshot rather than per request."""
+        rows = self._fetch(
+            "SELECT DISTINCT o.indicator_id, o.period_end FROM observations o "
+            "JOIN regions r ON r.code = o.region "
+            f"WHERE r.level = 'kommune' AND o.value IS NOT NULL AND NOT isnan(o.value) "
+            f"AND o.period_end IS NOT NULL AND {TOTAL_FILTER}"
+        )
+        index: dict[str, set[int]] = {}
+        for indicator_id, end in rows:
+            index.setdefault(indicator_id, set()).add(int(end))
+        return {k: frozenset(v) for k, v in index.items()}
+
+    @cached_property
     def synthetic_indicators(self) -> frozenset[str]:
         rows = self._fetch("SELECT DISTINCT indicator_id FROM observations WHERE synthetic")
         return frozenset(r[0] for r in rows)

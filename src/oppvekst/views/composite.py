@@ -17,7 +17,6 @@ from oppvekst.catalog.schema import Indicator, Polarity
 from oppvekst.errors import BadRequest, StatisticsInputError
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import composite
-from oppvekst.views.cross import kommune_years
 
 MAX_COMPONENTS = 12
 DEFAULT_COMPONENTS: tuple[tuple[str, float], ...] = (
@@ -117,7 +116,7 @@ def default_components(store: Store) -> tuple[tuple[str, float], ...]:
     candidates = sorted(
         (
             i
-            for i in store.latest_by_indicator_records
+            for i in store.kommune_years
             if i in store.indicators and store.indicators[i].polarity is not Polarity.NONE
         ),
         key=lambda i: (not store.indicators[i].key_indicator, i),
@@ -132,11 +131,8 @@ def default_components(store: Store) -> tuple[tuple[str, float], ...]:
 
 
 def _common_year(store: Store, ids: Sequence[str]) -> bool:
-    common: set[int] | None = None
-    for i in ids:
-        years = kommune_years(store, i)
-        common = years if common is None else common & years
-    return bool(common)
+    years = [store.kommune_years.get(i, frozenset()) for i in ids]
+    return bool(frozenset.intersection(*years)) if years else False
 
 
 @dataclass(frozen=True, slots=True)

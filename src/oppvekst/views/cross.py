@@ -81,24 +81,17 @@ def _kommune_frame(store: Store, indicator_id: str) -> dict[int, tuple[str, dict
 PREFERRED_PAIR = ("trivsel-skolen-10-trinn", "mobbing-10-trinn")
 
 
-def kommune_years(store: Store, indicator_id: str) -> set[int]:
-    """End years in which the indicator has a value for at least one kommune."""
-    return set(_kommune_frame(store, indicator_id))
-
-
 def default_pair(store: Store) -> tuple[str, str]:
     """The axes before anyone chooses: the preferred pair if both share a year of kommune figures,
     else the first two key indicators (catalogue order) that do. The page never opens on a 400."""
-    if all(i in store.indicators for i in PREFERRED_PAIR):
-        x, y = PREFERRED_PAIR
-        if kommune_years(store, x) & kommune_years(store, y):
-            return PREFERRED_PAIR
-    with_data = [i for i in store.latest_by_indicator_records if i in store.indicators]
-    ranked = sorted(with_data, key=lambda i: (not store.indicators[i].key_indicator, i))
-    years = {i: kommune_years(store, i) for i in ranked[:12]}
-    for n, x in enumerate(ranked[:12]):
-        for y in ranked[n + 1 : 12]:
-            if years[x] & years[y]:
+    years = store.kommune_years
+    ranked = sorted(
+        (i for i in years if i in store.indicators),
+        key=lambda i: (not store.indicators[i].key_indicator, i),
+    )
+    for n, x in enumerate([PREFERRED_PAIR[0], *ranked]):
+        for y in [PREFERRED_PAIR[1]] if n == 0 else ranked[n:]:
+            if x != y and years.get(x, frozenset()) & years.get(y, frozenset()):
                 return (x, y)
     return PREFERRED_PAIR  # nothing to cross: the page says so
 
