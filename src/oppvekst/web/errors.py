@@ -8,7 +8,6 @@ and so do the abuse limits, which answer before a request reaches a route.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -16,16 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from oppvekst.errors import (
-    BY_HTTP_STATUS,
-    AmbiguousRegion,
-    BadRequest,
-    OppvekstError,
-    UnknownRegion,
-)
+from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
 from oppvekst.snapshot.store import Store
 from oppvekst.views.search import SearchHit
 from oppvekst.web.dependencies import current_store, wants_json
+from oppvekst.web.inputs import kept_view
 from oppvekst.web.rendering import render
 
 PROBLEM_BASE = "https://oppvekststatus.no/api/problemer/"
@@ -83,38 +77,6 @@ def error_response(
     if kept is not None:
         return RedirectResponse(kept, status_code=303, headers={"Cache-Control": "no-store"})
     return error_page(request, error, headers)
-
-
-# A view without a parameter's entry may need its companion gone too (no group: no group benchmark).
-COMPANIONS = {"gruppe": ("sammenligning",)}
-# What a page answers with the wrong entry: ``feil`` names the field, ``feilverdi`` the entry.
-INPUT_PARAMS = ("feil", "feilverdi")
-
-
-def kept_view(request: Request, error: OppvekstError) -> str | None:
-    """The same page without the wrong entry, with the field and entry named so the page can say
-    what was wrong and offer the choices; None when the error is not about a typed entry (or the
-    entry is not in the URL, so leaving it out would change nothing)."""
-    field = error.field
-    # Only the area resolver's own errors: the kept page words its message anew from the entry
-    # (``rendering.input_problem``), which is right only for an entry that fits no region or many.
-    if not isinstance(error, UnknownRegion | AmbiguousRegion) or field is None:
-        return None
-    if request.method != "GET" or field.param not in request.query_params:
-        return None
-    params = {k: v for k, v in request.query_params.items() if k not in INPUT_PARAMS}
-    entries = [e for e in params[field.param].split(",") if e.strip()]
-    rest = [e for e in entries if e.strip() != field.entry.strip()]
-    if len(rest) == len(entries) and len(entries) > 1:
-        return None  # the entry is not one of the list: nothing to leave out
-    if rest and len(entries) > 1:
-        params[field.param] = ",".join(rest)
-    else:
-        del params[field.param]
-        for companion in COMPANIONS.get(field.param, ()):
-            params.pop(companion, None)
-    params.update({"feil": field.param, "feilverdi": field.entry[:100]})
-    return f"{request.url.path}?{urlencode(params)}"
 
 
 def _headers(error: OppvekstError, extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -20,6 +20,7 @@ from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.numbers import number, observation
 from oppvekst.views.regions import input_error, labelled
+from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -59,28 +60,19 @@ class InputProblem:
 
 
 def input_problem(request: Request, store: Store | None) -> InputProblem | None:
-    params = request.query_params
-    param, entry = params.get("feil"), params.get("feilverdi")
-    if store is None or not param or entry is None:
+    """The message for a page shown without a wrong area entry (``web.inputs.kept_view``)."""
+    field = request.query_params.get(WRONG_FIELD)
+    entry = request.query_params.get(WRONG_ENTRY)
+    if store is None or not field or entry is None:
         return None
-    error = input_error(store, entry, param)
-    kept = {k: v for k, v in params.items() if k not in ("feil", "feilverdi")}
+    error = input_error(store, entry, field)
     choices = []
     for code in error.suggestions:
-        chosen = dict(kept)
-        if param in ("omrade", "gruppe"):
-            listed = [c for c in chosen.get(param, "").split(",") if c]
-            chosen[param] = ",".join([*listed, code])
-            if param == "gruppe":
-                chosen["sammenligning"] = "gruppe"
-        elif param in ("leggtil", "egen"):
-            chosen[param] = code
-        else:
-            continue
-        region = store.registry.get(code)
-        choices.append((labelled(region), f"{request.url.path}?{urlencode(chosen)}"))
-    hint = "" if choices else error.hint
-    return InputProblem(error.message, hint, tuple(choices))
+        changes = with_choice(request, field, code)
+        if changes is not None:
+            label = labelled(store.registry.get(code))
+            choices.append((label, request.url.path + query(request, **changes)))
+    return InputProblem(error.message, "" if choices else error.hint, tuple(choices))
 
 
 def base_context(request: Request, store: Store | None) -> dict[str, Any]:
