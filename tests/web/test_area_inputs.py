@@ -124,3 +124,17 @@ def test_the_map_offers_the_fylke_level_and_draws_it(client: TestClient) -> None
     assert page.status_code == 200
     assert '<option value="fylke" selected>' in page.text
     assert "/kart/fylke.geojson" in page.text
+
+
+def test_the_message_stays_with_its_answer_not_with_the_links_from_it(client: TestClient) -> None:
+    # Before: every tab, sort and remove link of the kept view carried feil/feilverdi, so the
+    # «Fant ikke området» message came back on every page after it.
+    query, html = _kept(client, f"{INDICATOR}?omrade=4601&leggtil=Xyzby")
+    assert query["feil"] == ["leggtil"]
+    links = re.findall(r'href="([^"]*)"', html)
+    assert any("fane=kart" in link for link in links)
+    assert not [link for link in links if "feil=" in link or "feilverdi=" in link]
+    following = client.get(
+        next(link for link in links if "fane=kart" in link).replace("&amp;", "&")
+    )
+    assert 'class="input-problem"' not in following.text

@@ -12,7 +12,6 @@ in ``web.links``; the boundary layers and the vega bundle are served by ``web.as
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,7 +27,7 @@ from oppvekst.views import peers
 from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets, links
 from oppvekst.web.dependencies import current_store
-from oppvekst.web.rendering import SYMBOLS, render
+from oppvekst.web.rendering import SYMBOLS, render, url
 from oppvekst.web.selection import (
     GROUP_KINDS,
     boundaries_for,
@@ -73,24 +72,13 @@ def _page(request: Request, template: str, store: Store, **context: Any) -> HTML
         ACCENTS=ACCENTS,
         SIZE_LABELS=SIZE_LABELS,
         SYMBOLS=SYMBOLS,
-        url=lambda **changes: _url(request, **changes),
+        url=lambda **changes: url(request, **changes),
         **context,
     )
 
 
-def _url(request: Request, **changes: Any) -> str:
-    """The current page's URL with some parameters changed (None removes one)."""
-    params = dict(request.query_params)
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return request.url.path + ("?" + urlencode(params) if params else "")
-
-
 def _redirect(request: Request, **changes: Any) -> RedirectResponse:
-    return RedirectResponse(_url(request, **changes), status_code=303)
+    return RedirectResponse(url(request, **changes), status_code=303)
 
 
 def _add_areas(store: Store, request: Request, param: str = "omrade") -> RedirectResponse | None:

@@ -14,9 +14,11 @@ from fastapi import Request
 
 from oppvekst.exports.formats import DOWNLOADS
 from oppvekst.views import indicator as iv
+from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD
 
 # Query keys that do not change the chart (page furniture), left out of images and embeds.
-NOT_CHART = ("leggtil", "leggtilsett", "leggtilindikator", "skala")
+# Parameters that act once (add an area, the image scale, a wrong entry's message), not chart state.
+NOT_CHART = ("leggtil", "leggtilsett", "leggtilindikator", "skala", WRONG_FIELD, WRONG_ENTRY)
 
 
 def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) -> dict[str, Any]:

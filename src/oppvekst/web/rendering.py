@@ -27,15 +27,22 @@ TEMPLATES = Path(__file__).parent / "templates"
 SYMBOLS = SYMBOL_LABELS  # the declared table's symbols and their Norwegian labels
 
 
-def query(request: Request, **changes: Any) -> str:
-    """The current URL's query with some parameters changed (None removes one)."""
-    params = dict(request.query_params)
+def url(request: Request, **changes: Any) -> str:
+    """This page's URL with some parameters changed (None or "" removes one). A wrong-entry
+    message (``web.inputs``) belongs to the answer it came with, never to a link from it."""
+    params = {k: v for k, v in request.query_params.items() if k not in (WRONG_FIELD, WRONG_ENTRY)}
     for key, value in changes.items():
-        if value is None:
+        if value is None or value == "":
             params.pop(key, None)
         else:
             params[key] = str(value)
-    return "?" + urlencode(params) if params else request.url.path
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def query(request: Request, **changes: Any) -> str:
+    """``url`` as a link relative to this page: the query, or the path when there is none."""
+    whole = url(request, **changes)
+    return whole.removeprefix(request.url.path) or request.url.path
 
 
 environment = Environment(
@@ -71,7 +78,7 @@ def input_problem(request: Request, store: Store | None) -> InputProblem | None:
         changes = with_choice(request, field, code)
         if changes is not None:
             label = labelled(store.registry.get(code))
-            choices.append((label, request.url.path + query(request, **changes)))
+            choices.append((label, url(request, **changes)))
     return InputProblem(error.message, "" if choices else error.hint, tuple(choices))
 
 
