@@ -27,7 +27,6 @@ from oppvekst.views.regions import (
     changes_of,
     former_code_targets,
     former_codes_of,
-    former_note,
     region_ref,
     unknown_region,
 )
@@ -121,7 +120,7 @@ def region(
                     "requested": code,
                     "former": True,
                     "current": [{"code": c, "name": n} for c, n in targets],
-                    "note": former_note(store, code),
+                    "note": store.registry.former_note(code),
                 },
             )
         raise unknown_region(store, code)

@@ -34,7 +34,6 @@ CATEGORY = r"^[A-Za-z0-9*_+-]{1,20}$"
 MUNICIPALITY = r"^[0-9]{4}$"
 REGION_CODE = r"^[0-9]{1,6}$"
 YEAR = r"^[0-9]{4}$"
-LEVELS = ("land", "fylke", "kommune", "bydel")
 # A benchmark: the country, the area's county or KOSTRA group, or a group of region codes.
 BENCHMARK = r"^(land|fylke|kostra|gruppe:[0-9]{1,6}(,[0-9]{1,6})*)$"
 

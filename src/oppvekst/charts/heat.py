@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from oppvekst.charts.options import (
     SIGNIFICANCE_STYLE,
-    SYNTHETIC_MARK,
     ChartOptions,
     Spec,
     frame,
@@ -32,9 +31,7 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
         subtitle = "Farget etter femdel blant kommunene"
     else:
         subtitle = f"Farget etter signifikans mot {table.benchmark_label}"
-    fixed = [SYNTHETIC_MARK] if table.synthetic else []
-    subtitle = " · ".join([subtitle, *fixed])
-    options = options.with_defaults(title, subtitle, None, keep=fixed)
+    options = options.with_defaults(title, subtitle, None, synthetic=table.synthetic)
     names = {a.code: a.name for a in table.areas}
     indicators = {i.id: i for i in table.indicators}
     if table.colour_by == "kvintil":
@@ -132,12 +129,11 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
 def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
     """Every kommune's index by rank, with its uncertainty band; highlighted kommuner named."""
     accent = options.highlight_colour
-    keep = [SYNTHETIC_MARK] if view.synthetic else []
     options = options.with_defaults(
         f"Sammensatt indeks, {view.year}",
-        " · ".join(["Rangert fra best til dårligst, med 95 %-usikkerhetsbånd", *keep]),
+        "Rangert fra best til dårligst, med 95 %-usikkerhetsbånd",
         None,
-        keep=keep,
+        synthetic=view.synthetic,
     )
     fmt = number_format(2)
     rows = [

@@ -19,7 +19,6 @@ import numpy as np
 from oppvekst.charts.options import (
     MUTED,
     SIGNIFICANCE_STYLE,
-    SYNTHETIC_MARK,
     ChartOptions,
     Classification,
     Palette,
@@ -128,10 +127,12 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
         else "kommuner"
     )
     title = f"{ind.title}, {values.period}"
-    keep = [ind.unit, *([SYNTHETIC_MARK] if values.synthetic else [])]
-    subtitle = " · ".join([f"{level.capitalize()}{where}", *keep])
     options = options.with_defaults(
-        title, subtitle, f"{ind.attribution}. Kart: © Kartverket", keep=keep
+        title,
+        f"{level.capitalize()}{where} · {ind.unit}",
+        f"{ind.attribution}. Kart: © Kartverket",
+        keep=[ind.unit],
+        synthetic=values.synthetic,
     )
     labels, legend, colours = classify(values, options)
     fmt = number_format(ind.decimals)

@@ -153,14 +153,23 @@ class ChartOptions:
     accent: str | None = None  # colour of the highlighted area (an ``ACCENTS`` key), else palette's
 
     def with_defaults(
-        self, title: str, subtitle: str | None, note: str | None, keep: Sequence[str] = ()
+        self,
+        title: str,
+        subtitle: str,
+        note: str | None,
+        keep: Sequence[str] = (),
+        *,
+        synthetic: bool,
     ) -> ChartOptions:
         """Fill in the titles the reader left empty.
 
-        ``keep`` are the parts of the default subtitle no edit may remove (the unit, «Syntetiske
-        demotall»): a reader's own subtitle gets them appended, so a figure taken away never
-        loses its unit or hides that its numbers are synthetic.
+        ``keep`` are the parts of the default subtitle no edit may remove (the unit); a figure of
+        ``synthetic`` numbers ends its subtitle with «Syntetiske demotall», which is kept too. A
+        reader's own subtitle gets them appended, so a figure taken away never loses its unit or
+        hides that its numbers are synthetic.
         """
+        if synthetic:
+            subtitle, keep = f"{subtitle} · {SYNTHETIC_MARK}", [*keep, SYNTHETIC_MARK]
         if self.subtitle is None:
             chosen = subtitle
         else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from oppvekst.charts.options import (
     CATEGORICAL,
-    SYNTHETIC_MARK,
     ChartOptions,
     Spec,
     frame,
@@ -33,10 +32,8 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
     x, y = view.x, view.y
     title = f"{y.short_title} og {x.short_title}, {view.year}"
     stats = f"r = {_r(view.result.pearson)}, R² = {_r(view.result.r2)}, n = {view.result.n}"
-    keep = [SYNTHETIC_MARK] if view.synthetic else []
-    subtitle = " · ".join([stats, *keep])
     options = options.with_defaults(
-        title, subtitle, "Sammenhengen gjelder kommunene, ikke enkeltbarn.", keep=keep
+        title, stats, "Sammenhengen gjelder kommunene, ikke enkeltbarn.", synthetic=view.synthetic
     )
     roles = [r for r in ("egen", "gruppe", "andre") if any(p.role == r for p in view.points)]
     rows = sorted(

@@ -12,7 +12,6 @@ from typing import Any
 from oppvekst.charts.options import (
     CATEGORICAL,
     MUTED,
-    SYNTHETIC_MARK,
     ChartOptions,
     Spec,
     frame,
@@ -64,11 +63,9 @@ def _with_titles(series: IndicatorSeries, options: ChartOptions, kind: str) -> C
     breakdown = ", ".join(v for _, v in series.breakdown)
     unit = f"{ind.unit[:1].upper()}{ind.unit[1:]}"
     subtitle = unit + (f" · {breakdown}" if breakdown else "")
-    keep = [unit]
-    if series.synthetic:
-        subtitle += f" · {SYNTHETIC_MARK}"
-        keep.append(SYNTHETIC_MARK)
-    return options.with_defaults(f"{ind.title}{kind}", subtitle, ind.attribution, keep=keep)
+    return options.with_defaults(
+        f"{ind.title}{kind}", subtitle, ind.attribution, keep=[unit], synthetic=series.synthetic
+    )
 
 
 def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.snapshot.table import OBSERVATIONS, SYMBOL_LABELS, FieldType
+from oppvekst.snapshot.table import OBSERVATIONS, FieldType
 
-# Readers (reports, bundles) take the symbol labels from here or from the table: the same dict.
-SYMBOL_TEXTS = SYMBOL_LABELS
 SYNTHETIC_WARNING = (
     "ADVARSEL: Uttrekket inneholder SYNTETISKE DEMOTALL (kilde «Syntetiske demotall»). "
     "De er laget for utvikling og test og er ikke statistikk."

@@ -246,8 +246,9 @@ class Registry:
         anything else gets close names or codes as a hint."""
         former = self.former(code) or self.former(normalise_code(code))
         if former is not None:
+            codes = [r.code for r, _ in former.current]
             return UnknownRegion(
-                former.note, hint="Bruk " + " eller ".join(r.code for r, _ in former.current) + "."
+                former.note, hint="Bruk " + " eller ".join(codes) + ".", suggestions=codes
             )
         suggestions = self.suggestions(code)
         hint = (

@@ -18,11 +18,12 @@ from datetime import datetime
 from oppvekst import charts
 from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
 from oppvekst.charts.render import ImageFormat, Renderer
-from oppvekst.exports import SYMBOL_TEXTS, SYNTHETIC_WARNING, Download
+from oppvekst.exports import SYNTHETIC_WARNING, Download
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
 from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.data import parse_selection, select
 from oppvekst.views.indicator import IndicatorSeries
@@ -99,7 +100,7 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
         if not member.has_data:
             lines.append("  Ingen tall i denne datasamlingen ennå.")
     lines += ["", "Tegn", "----"]
-    lines += [f"{symbol:4} {text}" for symbol, text in SYMBOL_TEXTS.items()]
+    lines += [f"{symbol:4} {text}" for symbol, text in SYMBOL_LABELS.items()]
     lines += [
         "",
         "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen.",

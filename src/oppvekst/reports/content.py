@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.exports import SYMBOL_TEXTS
 from oppvekst.exports.workbook import INTERVAL_TEXT
 from oppvekst.reports.figures import Figure, for_typst
 from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.numbers import interval, number, observation
 from oppvekst.views.profile import (
     BETTER,
@@ -114,7 +114,7 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
         "unit": row.unit,
         "period": row.period or "",
         "value": observation(row.value, row.status, d),
-        "symbol_text": SYMBOL_TEXTS.get(row.status or "", "") if row.value is None else "",
+        "symbol_text": SYMBOL_LABELS.get(row.status or "", "") if row.value is None else "",
         "interval": interval(row.lower95, row.upper95, d),
         "count": number(row.numerator, 0),
         "county": number(row.county_value, d),
@@ -212,7 +212,7 @@ def document(
         "summary": _summary(result),
         "topics": topics,
         "attributions": attributions,
-        "symbols": [[symbol, text] for symbol, text in SYMBOL_TEXTS.items()]
+        "symbols": [[symbol, text] for symbol, text in SYMBOL_LABELS.items()]
         + [["–", "Ingen verdi å vise"]],
         "methods": [list(m) for m in METHODS],
     }

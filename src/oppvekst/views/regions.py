@@ -62,23 +62,15 @@ def former_code_targets(store: Store, code: str) -> list[tuple[str, str]]:
     return [(region.code, region.name) for region, _ in former.current] if former else []
 
 
-def former_note(store: Store, code: str) -> str | None:
-    """«0219 er et tidligere kommunenummer. Det heter nå Bærum (3201).», or None."""
-    return store.registry.former_note(code)
-
-
 def unknown_region(store: Store, code: str) -> UnknownRegion:
-    former = store.registry.former(code)
-    if former is not None:
-        error = store.registry.unknown(code)
-        error.suggestions = [r.code for r, _ in former.current]  # type: ignore[attr-defined]
-        return error
-    error = UnknownRegion(
+    """The error for a code that is not a current region: a former code says what it became (and
+    offers its successors), anything else how codes are written."""
+    if store.registry.former(code) is not None:
+        return store.registry.unknown(code)
+    return UnknownRegion(
         f"Vi finner ingen kommune, bydel eller fylke med nummeret «{code}».",
         hint="Kommunenummer har fire sifre (f.eks. 0301 Oslo), fylkesnummer to og bydelsnummer seks.",
     )
-    error.suggestions = []  # type: ignore[attr-defined]
-    return error
 
 
 def former_codes_of(store: Store, code: str) -> list[dict[str, str]]:

@@ -11,9 +11,9 @@ in ``web.links``; the boundary layers and the vega bundle are served by ``web.as
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oppvekst import charts
@@ -26,7 +26,7 @@ from oppvekst.views import indicator as iv
 from oppvekst.views import peers
 from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets, links
-from oppvekst.web.dependencies import current_store
+from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.rendering import SYMBOLS, render, url
 from oppvekst.web.selection import (
     GROUP_KINDS,
@@ -41,7 +41,6 @@ from oppvekst.web.selection import (
 )
 
 router = APIRouter(default_response_class=HTMLResponse)
-StoreDep = Annotated[Store, Depends(current_store)]
 
 TABS = (
     ("figur", "Figur"),

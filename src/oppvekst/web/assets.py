@@ -11,20 +11,18 @@ import hashlib
 import json
 from collections import OrderedDict
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.routing import Mount
 
 from oppvekst.charts.maps import wound_for_d3
 from oppvekst.errors import BadRequest
-from oppvekst.snapshot.store import Store
-from oppvekst.web.dependencies import current_store
+from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.selection import MAP_LEVELS, boundaries_for, boundaries_root
 
 router = APIRouter()
-StoreDep = Annotated[Store, Depends(current_store)]
 
 BUNDLE_PATH = "/static/vendor/vega-bundle.js"
 FALLBACK_BUNDLE_PATH = "/vendor/vega-bundle.js"

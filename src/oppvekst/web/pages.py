@@ -8,10 +8,10 @@ comes from the view functions in ``oppvekst.views``, which the API reuses.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from oppvekst.errors import BadRequest
@@ -29,16 +29,14 @@ from oppvekst.views.profile import (
 )
 from oppvekst.views.regions import (
     former_code_targets,
-    former_note,
     region_ref,
     resolve_input,
     unknown_region,
 )
-from oppvekst.web.dependencies import current_store, wants_json
+from oppvekst.web.dependencies import StoreDep, wants_json
 from oppvekst.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
-StoreDep = Annotated[Store, Depends(current_store)]
 
 SPINE_PAD, SPINE_SPAN = 8.0, 144.0  # the marker must fit inside the 160 px box at both ends
 
@@ -152,7 +150,7 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
     former = request.query_params.get("tidligere", "")
     note = None
     if former and any(c == wanted for c, _ in former_code_targets(store, former)):
-        note = former_note(store, former)
+        note = store.registry.former_note(former)
     show = request.query_params.get("vis", "alle")
     rows = result.rows
     if show == "avvik":

@@ -8,10 +8,9 @@ open-data API, so they stay out of its OpenAPI schema.
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from oppvekst.api.responses import cache_headers
@@ -21,11 +20,10 @@ from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region
-from oppvekst.web.dependencies import current_store
+from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.takeaway import renderer_for
 
 router = APIRouter()
-StoreDep = Annotated[Store, Depends(current_store)]
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

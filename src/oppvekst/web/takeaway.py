@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oppvekst import charts
@@ -43,11 +43,10 @@ from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.views.numbers import number, observation
 from oppvekst.web import assets, links, selection
-from oppvekst.web.dependencies import current_store
+from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.rendering import render
 
 router = APIRouter()
-StoreDep = Annotated[Store, Depends(current_store)]
 SCALES = (1, 2, 3)
 # The period parameters that freeze a view; without them an embed follows new data.
 PINNING = ("periode", "stolpeperiode", "kartperiode", "aar")
