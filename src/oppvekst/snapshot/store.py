@@ -78,10 +78,28 @@ class Store:
     def close(self) -> None:
         self._con.close()
 
+    @cached_property
+    def _tables(self) -> frozenset[str]:
+        return frozenset(r[0] for r in self._fetch("SELECT table_name FROM duckdb_tables()"))
+
     def _region_tables(self) -> list[str]:
         # Snapshots written before ``region_crosswalk`` existed have only the first two.
-        present = {r[0] for r in self._fetch("SELECT table_name FROM duckdb_tables()")}
-        return [t for t in ("regions", "region_changes", "region_crosswalk") if t in present]
+        return [t for t in ("regions", "region_changes", "region_crosswalk") if t in self._tables]
+
+    @cached_property
+    def breaks(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Indicator → its breaks as (region, period, reason), read once per snapshot (a few
+        thousand rows); empty for a snapshot from before breaks were recorded."""
+        if "harmonisation" not in self._tables:
+            return {}
+        index: dict[str, list[tuple[str, str, str]]] = {}
+        rows = self._fetch(
+            "SELECT DISTINCT indicator_id, region, period, reason FROM harmonisation "
+            "ORDER BY indicator_id, region, period, reason"
+        )
+        for indicator_id, region, period, reason in rows:
+            index.setdefault(indicator_id, []).append((region, period, reason))
+        return index
 
     def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

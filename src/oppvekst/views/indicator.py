@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
@@ -415,20 +414,16 @@ def _map_summary(indicator: Indicator, period: str, rows: list[MapValue]) -> lis
 
 def series_breaks(store: Store, indicator_id: str) -> tuple[SeriesBreak, ...]:
     """The indicator's breaks, one per region and reason, in the regions' usual order."""
-    try:
-        rows = store.records(
-            "SELECT DISTINCT h.region, h.period, h.reason, o.period_end FROM harmonisation h "
-            "LEFT JOIN (SELECT DISTINCT indicator_id, period, period_end FROM observations) o "
-            "USING (indicator_id, period) WHERE h.indicator_id = ? ORDER BY o.period_end, h.period",
-            [indicator_id],
-        )
-    except duckdb.CatalogException:  # a snapshot from before breaks were recorded
-        return ()
+    # Periods in the indicator's order (by end year); one the observations lack goes last.
+    position = {period: i for i, period in enumerate(store.periods(indicator_id))}
+    rows = sorted(
+        store.breaks.get(indicator_id, ()), key=lambda r: (position.get(r[1], len(position)), r[1])
+    )
     grouped: dict[tuple[str, str], list[str]] = {}
-    for r in rows:
-        periods = grouped.setdefault((str(r["region"]), str(r["reason"])), [])
-        if r["period"] not in periods:
-            periods.append(str(r["period"]))
+    for region, period, reason in rows:
+        periods = grouped.setdefault((region, reason), [])
+        if period not in periods:
+            periods.append(period)
     order = {code: i for i, code in enumerate(store.regions)}
     return tuple(
         SeriesBreak(code, store.regions[code].name, tuple(periods), reason)

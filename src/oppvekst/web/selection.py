@@ -219,9 +219,13 @@ def cross_selection(
 ) -> tuple[cross_view.CrossView, str, charts.ChartOptions]:
     """The cross page's view, group parameter and options, read from its URL."""
     params = request.query_params
-    x_default, y_default = cross_view.default_pair(store)
-    x_id = params.get("x", x_default)
-    y_id = params.get("y", y_default)
+    x_id, y_id = params.get("x"), params.get("y")
+    if x_id is None or y_id is None:  # the default pair only when the URL lacks an axis
+        x_default, y_default = cross_view.default_pair(store)
+        x_id, y_id = (
+            x_id if x_id is not None else x_default,
+            y_id if y_id is not None else y_default,
+        )
     own = resolve_input(store, params["egen"], "egen") if params.get("egen") else None
     group_param = params.get("gruppe", "naboer" if own else "")
     group: tuple[str, ...] = ()
