@@ -62,6 +62,17 @@ def snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) ->
     return _built(tmp_path_factory.mktemp("data"), shared_data, demo=True)
 
 
+@pytest.fixture(scope="module")
+def client(snapshot_dir: Path):  # type: ignore[no-untyped-def]
+    """The app on the fixture snapshot, in process; one per test module (its own rate limits)."""
+    from fastapi.testclient import TestClient
+
+    from oppvekst.snapshot.files import DataDir
+    from oppvekst.web.app import create_app
+
+    return TestClient(create_app(DataDir(snapshot_dir)))
+
+
 @pytest.fixture(scope="session")
 def real_snapshot_dir(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
     """The real part only (`oppvekst update --mirror ../shared/data`, no demo values)."""

@@ -5,16 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
-
-from oppvekst.snapshot.files import DataDir
-from oppvekst.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir):  # type: ignore[no-untyped-def]
-    return TestClient(create_app(DataDir(snapshot_dir)))
-
 
 PAGES = [
     "/indikator/mobbing-10-trinn?omrade=4601,4624,46",

@@ -10,17 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-from fastapi.testclient import TestClient
-
-from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
-from oppvekst.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir):  # type: ignore[no-untyped-def]
-    return TestClient(create_app(DataDir(snapshot_dir)))
 
 
 def test_children_in_alesund_and_haram_before_2024_are_a_break(client, store: Store) -> None:  # type: ignore[no-untyped-def]

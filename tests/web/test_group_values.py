@@ -18,9 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot.files import DataDir
 from oppvekst.stats import comparison, sentences
-from oppvekst.web.app import create_app
 from oppvekst.web.rendering import number
 
 GROUP = "EKG04"
@@ -28,11 +26,6 @@ AREA = "1112"  # Lund, a member of EKG04
 INCOMPLETE = "barnehage-minoritetssprak"
 COMPLETE = "barnehage-1-5"
 PERIOD = "2013"
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir):  # type: ignore[no-untyped-def]
-    return TestClient(create_app(DataDir(snapshot_dir)))
 
 
 def _json_rows(client: TestClient, indicator: str) -> list[dict[str, Any]]:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
-from oppvekst.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir: Path) -> TestClient:
-    return TestClient(create_app(DataDir(snapshot_dir)))
 
 
 def test_front_page_has_search_and_every_topic(client: TestClient, store: Store) -> None:

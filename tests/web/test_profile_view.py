@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.numbers import number
-from oppvekst.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir: Path) -> TestClient:
-    return TestClient(create_app(DataDir(snapshot_dir)))
 
 
 def _row(html: str, indicator_id: str) -> str:

@@ -6,20 +6,10 @@ The pages, the API and the downloads all ask the snapshot's region registry, so 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.snapshot.files import DataDir
-from oppvekst.web.app import create_app
-
 BAERUM = "0219 er et tidligere kommunenummer. Det heter nå Bærum (3201)."
-
-
-@pytest.fixture(scope="module")
-def client(snapshot_dir: Path) -> TestClient:
-    return TestClient(create_app(DataDir(snapshot_dir)))
 
 
 def test_api_region_for_a_former_code(client: TestClient) -> None:

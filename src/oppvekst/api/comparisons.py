@@ -40,7 +40,10 @@ def attach_comparison(store: Store, frame: pd.DataFrame, against: str) -> pd.Dat
         out = _against_group(store, frame, GROUP + ",".join(members), members)
     else:
         out = _against_region(store, frame, against)
-    polarity = out["indicator_id"].map(lambda i: store.indicator(i).polarity.value)
+    # One lookup per distinct indicator or region, not per row (compare=fylke over every kommune).
+    polarity = out["indicator_id"].map(
+        {i: store.indicator(i).polarity.value for i in out["indicator_id"].unique()}
+    )
     out["significance"] = comparison.compare(
         out["value"].to_numpy(float),
         out["lower95"].to_numpy(float),
@@ -58,7 +61,8 @@ def _against_region(store: Store, frame: pd.DataFrame, against: str) -> pd.DataF
     if against == "land":
         out["benchmark_region"] = "0"
     else:
-        out["benchmark_region"] = out["region"].map(lambda c: region_ref(store, c).county or "0")
+        counties = {c: region_ref(store, c).county or "0" for c in out["region"].unique()}
+        out["benchmark_region"] = out["region"].map(counties)
     bench = store.observations(
         sorted(set(out["indicator_id"])), sorted(set(out["benchmark_region"])), all_breakdowns=True
     )[[*KEY, "region", "value"]].rename(

@@ -46,7 +46,7 @@ class Break:
 
     region: str
     period: str
-    breakdown: tuple[str, str, str, str]  # sex, age, background, grade
+    breakdown: tuple[str, ...]  # one category per BREAKDOWNS column, in that order
     reason: str
 
 
@@ -120,8 +120,8 @@ def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTo
     return OnTodaysBorders(frame[~broken], frame[held], HarmonisationReport(0, 0, found))
 
 
-def _breakdown(row: Mapping[Any, Any]) -> tuple[str, str, str, str]:
-    return (str(row["sex"]), str(row["age"]), str(row["background"]), str(row["grade"]))
+def _breakdown(row: Mapping[Any, Any]) -> tuple[str, ...]:
+    return tuple(str(row[column]) for column in BREAKDOWNS)
 
 
 def to_current_borders(
