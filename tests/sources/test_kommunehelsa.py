@@ -116,6 +116,7 @@ def test_a_small_export_in_the_same_layout(shared_data: Path) -> None:
         (["Østfold", "Våler (Hedmark)"], "«Våler (Hedmark)» står i blokken for Østfold"),
         (["Halden"], "«Halden» står før første fylke"),
         (["Østfold", "Bydel Frogner"], "«Bydel Frogner» står ikke under en kommune"),
+        (["Østfold", "Halden", "Halden"], "«Halden» gir samme kode (0101) som «Halden»"),
     ],
 )
 def test_a_name_that_cannot_be_matched_is_an_error_naming_it(

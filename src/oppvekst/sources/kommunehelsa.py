@@ -120,6 +120,12 @@ def read_export(content: bytes, codes: CodeLists) -> pd.DataFrame:
     blocks = list(_blocks(body, codes))
     if not blocks:
         raise MalformedResponse("Kommunehelsa-eksporten har ingen regioner under overskriftene.")
+    named: dict[str, str] = {}
+    for block in blocks:
+        # Two blocks on one code would be two figures for one place: neither can be trusted.
+        if block.code in named:
+            raise _unmatched(block.name, f"gir samme kode ({block.code}) som «{named[block.code]}»")
+        named[block.code] = block.name
     # Each row belongs to the block above it; the age stands once per sub-block within a block.
     block_of = pd.Series(pd.NA, index=body.index, dtype=object)
     for n, block in enumerate(blocks):
