@@ -143,7 +143,9 @@ class UdirFetch(Record):
 class FileFetch(Record):
     connector: Literal["file"]
     path: str = Field(description="Relative to the mirror / configured file root.")
-    format: Literal["csv", "xlsx", "tsv_utf16"] = "csv"
+    format: Literal["csv", "xlsx", "tsv_utf16", "fhi_kommunehelsa"] = Field(
+        "csv", description="fhi_kommunehelsa: the statistics bank's XLSX export (names, no codes)."
+    )
     encoding: str = "utf-8"
     separator: str = ","
     decimal: str = "."
@@ -151,6 +153,10 @@ class FileFetch(Record):
     missing: list[str] = Field(default_factory=lambda: ["..", ":", ".", "NULL", ""])
     geography_year: int | None = Field(
         None, description="Year whose region codes the file uses; None: current borders."
+    )
+    weights: Literal["children_1_5_2013"] | None = Field(
+        None,
+        description="Cohort weights of shares without counts, for merges (sources/cohorts.py).",
     )
     mapping: TableMapping
 

@@ -23,7 +23,8 @@ from oppvekst.catalog.schema import FhiFetch, FileFetch, Indicator, PxWebFetch, 
 from oppvekst.errors import MalformedResponse, NotInMirror, SourceError
 from oppvekst.pipeline.tidy import MISSING_MARKERS, tidy
 from oppvekst.settings import Settings, get_settings
-from oppvekst.sources import fhi, klass, pxweb, udir
+from oppvekst.sources import fhi, klass, kommunehelsa, pxweb, udir
+from oppvekst.sources.cohorts import cohort_weights
 from oppvekst.sources.fhi import DimensionFilter, FhiClient, FhiQuery
 from oppvekst.sources.http import Response
 from oppvekst.sources.mirror import Gateway, MirrorMode
@@ -177,13 +178,24 @@ def _file(
     if not path.is_file():
         raise NotInMirror(f"{indicator.id}: fant ikke {path}.", hint="Sjekk stien i katalogposten.")
     content = path.read_bytes()
-    raw = read_table_file(content, spec)
+    if spec.format == "fhi_kommunehelsa":
+        # Names, not codes: matched to the KLASS lists of the export's year in the same mirror.
+        raw = kommunehelsa.read_export(
+            content, kommunehelsa.CodeLists.from_mirror(context.mirror_dir)
+        )
+    else:
+        raw = read_table_file(content, spec)
     checksum = hashlib.sha256(content).hexdigest()
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     provenance.append(
         _provenance(indicator, f"fil: {spec.path}", f"FILE {spec.path}", checksum, None, modified)
     )
-    return tidy(raw, spec.mapping, frozenset(spec.missing) | MISSING_MARKERS), spec.geography_year
+    frame = tidy(raw, spec.mapping, frozenset(spec.missing) | MISSING_MARKERS)
+    if spec.weights is not None:
+        # A column beside the tidy ones, read by the harmonise step only (never published).
+        year = spec.geography_year or datetime.now(UTC).year
+        frame["weight"] = frame["region"].map(cohort_weights(context.mirror_dir, year))
+    return frame, spec.geography_year
 
 
 def read_table_file(content: bytes, spec: FileFetch) -> pd.DataFrame:

@@ -196,6 +196,13 @@ def _slice(
             }
         )
         flag = counts.flag
+    elif _weighted(group, indicator):
+        # A share without counts whose cohorts are declared (FileFetch.weights): a merge is the
+        # cohort-weighted mean of its parts' shares; a split without known shares still breaks.
+        weight = group["weight"].to_numpy(float)
+        mean = aggregate(sub, codes, numerator=value * weight, denominator=weight, status=status)
+        new = pd.DataFrame({"value": mean.value, "status": mean.status})
+        flag = mean.flag
     elif indicator.measure in (Measure.PROPORTION, Measure.RATE):
         counts = aggregate(
             sub,
@@ -215,6 +222,15 @@ def _slice(
         new = pd.DataFrame({"value": ratio.value, "status": ratio.status})
         flag = ratio.flag
     return _rows(group, sub, ratio, new, flag, crosswalk)
+
+
+def _weighted(group: pd.DataFrame, indicator: Indicator) -> bool:
+    """A share given with cohort weights and without counts (see sources/cohorts.py)."""
+    return (
+        "weight" in group.columns
+        and indicator.measure is Measure.PROPORTION
+        and bool(group["numerator"].isna().all())
+    )
 
 
 def _counted(h: Harmonised) -> pd.DataFrame:
