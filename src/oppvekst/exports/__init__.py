@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.exports.legend import explained
+from oppvekst.exports.readable import readable
 from oppvekst.snapshot.table import OBSERVATIONS, FieldType
 
 SYNTHETIC_WARNING = (
@@ -87,7 +90,16 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
         "Forskjell fra sammenligningen (lower, similar, higher, better, worse, not_compared …)",
     ),
 )
-ALL_COLUMNS = (*ROW_COLUMNS, *COMPARISON_COLUMNS)
+# In the files people open in a spreadsheet (Norwegian CSV, Excel): the region as SSB writes it,
+# number and name as one text («0301 Oslo»), which no spreadsheet turns into the number 301.
+REGION_TEXT = Column(
+    "region_text",
+    "omrade",
+    _S,
+    "Regionnummer og navn som tekst («0301 Oslo»), slik SSB skriver det; nummeret beholder nullen "
+    "foran når regnearket gjør regionkolonnen til tall",
+)
+ALL_COLUMNS = (*ROW_COLUMNS[:2], REGION_TEXT, *ROW_COLUMNS[2:], *COMPARISON_COLUMNS)
 # Field name → download label, in the declared order.
 COLUMNS: dict[str, str] = {c.name: c.label for c in ALL_COLUMNS}
 
@@ -111,15 +123,27 @@ class Download:
     def synthetic(self) -> bool:
         return bool(len(self.observations)) and bool(self.observations["synthetic"].any())
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The observations with a symbol and a reason on every empty value (``legend``)."""
+        return explained(self.observations)
+
     @property
     def columns(self) -> tuple[str, ...]:
         """The declared columns this download carries (by field name), in order."""
         return columns_in(self.observations.columns)
 
+    @property
+    def decimals(self) -> dict[str, int]:
+        """Each indicator's published decimals (the precision of the files for people)."""
+        return {ind.id: ind.decimals for ind in self.indicators}
+
     def fields(self) -> pd.DataFrame:
-        """The carried columns by field name (JSON's and Parquet's names)."""
-        return self.observations[list(self.columns)]
+        """The carried columns by field name (JSON's and Parquet's names), at full precision."""
+        return self.rows[list(self.columns)]
 
     def table(self) -> pd.DataFrame:
-        """The carried columns with download labels (CSV's and XLSX's names), in order."""
-        return self.fields().rename(columns=COLUMNS)
+        """The table as people read it (Excel): published precision, words, «0301 Oslo»."""
+        fields = self.fields()
+        columns = readable({str(c): fields[c].to_numpy() for c in fields.columns}, self.decimals)
+        return pd.DataFrame({COLUMNS[name]: values for name, values in columns.items()})

@@ -16,7 +16,9 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from oppvekst.exports import Download
+from oppvekst.exports import COLUMNS, Download
+from oppvekst.exports.readable import readable
+from oppvekst.exports.sheet_xml import number_texts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,14 +34,14 @@ def neutralise(text: str) -> str:
 
 
 def _cells(values: np.ndarray, decimal: str) -> list[str]:
-    """One column as CSV cells: numbers to 10 significant digits, text neutralised, booleans in
-    words, missing as an empty cell."""
+    """One column as CSV cells: numbers as the shortest text that reads back as the same double
+    (the Norwegian file's are already rounded to the published decimals, so «29,6»), whole numbers
+    without a decimal part, text neutralised, booleans in words, missing as an empty cell."""
     if values.dtype.kind == "b":
         return ["ja" if v else "nei" for v in values.tolist()]
     if values.dtype.kind in "iuf":
-        if decimal == ".":
-            return ["" if v != v else "%.10g" % v for v in values.tolist()]  # noqa: UP031 (C speed)
-        return ["" if v != v else ("%.10g" % v).replace(".", decimal) for v in values.tolist()]  # noqa: UP031
+        texts = number_texts(values.astype(np.float64))
+        return texts if decimal == "." else [t.replace(".", decimal) for t in texts]
     # Few distinct texts (codes, names, sources): neutralise each once.
     lookup: dict[object, str] = {}
     cells = []
@@ -72,8 +74,18 @@ def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
 def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> bytes:
     # The file stays purely tabular (programs read it); synthetic rows say so in the columns
     # `kilde` ("Syntetiske demotall") and `syntetisk` (ja) on every row.
-    table = download.table()
-    return csv_bytes({str(name): column_values(table[name]) for name in table.columns}, dialect)
+    fields = download.fields()
+    columns = {str(name): column_values(fields[name]) for name in fields.columns}
+    return csv_bytes(labelled(columns, download.decimals, dialect), dialect)
+
+
+def labelled(
+    columns: Mapping[str, np.ndarray], decimals: Mapping[str, int], dialect: CsvDialect
+) -> dict[str, np.ndarray]:
+    """The columns (by field name) as the dialect writes them, under their download labels: the
+    Norwegian file as people read it (``readable``), the plain one as the JSON rows are."""
+    shaped = readable(columns, decimals) if dialect is CsvDialect.NORWEGIAN else columns
+    return {COLUMNS[name]: values for name, values in shaped.items()}
 
 
 def column_values(column: pd.Series) -> np.ndarray:
