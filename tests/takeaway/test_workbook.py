@@ -16,7 +16,7 @@ import pytest
 import python_calamine
 
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download, sheet_xml
-from oppvekst.exports.workbook import to_xlsx
+from oppvekst.exports.workbook import KEY_COLUMNS, to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import parse_selection, select
 
@@ -117,7 +117,20 @@ def _check_data_sheet(data: bytes, download: Download) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Data"]
     assert [c.value for c in sheet[1]] == header
     assert all(c.font.b for c in sheet[1])
-    assert sheet.freeze_panes == "A2"
+    # The header row and the key columns (which row is which) stay in view and on every page.
+    keys = sum(COLUMNS[name] in header for name in KEY_COLUMNS)
+    assert sheet.freeze_panes == f"{sheet_xml.column_letters(keys)}2"
+    assert sheet.print_title_rows == "$1:$1"
+    if keys:
+        assert sheet.print_title_cols == f"$A:${sheet_xml.column_letters(keys - 1)}"
+    assert sheet.page_setup.orientation == "landscape"
+    # One page wide (1 is the default, which xlsxwriter leaves out), as many pages tall as needed.
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # Fitted widths: no column narrower than its header.
+    for index, label in enumerate(header):
+        width = sheet.column_dimensions[sheet_xml.column_letters(index)].width
+        assert width >= len(label), label
     assert sheet.max_row == len(expected) + 1
     for r, row in enumerate(expected, start=2):
         for c, (kind, value) in enumerate(row, start=1):

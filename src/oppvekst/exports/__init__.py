@@ -110,6 +110,14 @@ def columns_in(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(c.name for c in ALL_COLUMNS if c.name in present)
 
 
+@dataclass(frozen=True, slots=True)
+class SheetGroup:
+    """Indicators that share a sheet of the workbook (a package's topic)."""
+
+    title: str
+    indicator_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Download:
     observations: pd.DataFrame  # snapshot columns + region_name + source (+ the comparison)
@@ -118,6 +126,7 @@ class Download:
     built_at: str
     url: str = ""
     title: str = ""  # what the download is, e.g. a package for an area (metadata sheet)
+    sheets: tuple[SheetGroup, ...] = ()  # the workbook's data sheets; none: one sheet "Data"
 
     @property
     def synthetic(self) -> bool:
