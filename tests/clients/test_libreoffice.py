@@ -25,21 +25,10 @@ from oppvekst.views.numbers import rounded
 
 from .conftest import Convert
 from .opendocument import EMPTY, NORWEGIAN_CSV_FILTER, Cell, read_fods
+from .selections import SELECTIONS, download, json_rows
 
 pytestmark = pytest.mark.xdist_group("libreoffice")
 
-# With and without symbols (the source's "*", and Moskenes 2025-26 with no value and no symbol
-# from the source), breakdowns, many regions × periods with Sámi names and harmonised values.
-SELECTIONS = {
-    "symboler": "indicator=nasjonale-prover-lesing-5,nasjonale-prover-lesing-8"
-    "&region=0301,1144,1874&period=2025-26",
-    "inndelinger": "indicator=barn-0-17&region=0301,1826&age=*&period=2023,2024",
-    "mange": "indicator=andel-barn-0-17,barnehage-1-5&region=fylke:18,18"
-    "&period=2013,2022,2023,2024",
-    # 20 rows: printed, it must fit one page wide (it took ten pages).
-    "utskrift": "indicator=andel-barn-0-17,barn-0-17&region=0301,1826,4601,5001,1103"
-    "&period=2023,2024",
-}
 BY_LABEL = {label: name for name, label in COLUMNS.items()}
 
 
@@ -56,16 +45,10 @@ def opened(
     client: TestClient, libreoffice: Convert, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Opened]:
     folder = tmp_path_factory.mktemp("downloads")
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for name, query in SELECTIONS.items():
-        url = f"/api/v1/data?{query}"
-        answer = client.get(url + "&limit=50000")
-        assert answer.status_code == 200, answer.text
-        rows[name] = answer.json()["rows"]
-        for key, suffix in (("csv", "csv"), ("xlsx", "xlsx")):
-            response = client.get(f"{url}&format={key}")
-            assert response.status_code == 200, response.text
-            (folder / f"{name}-{key}.{suffix}").write_bytes(response.content)
+    rows = {name: json_rows(client, name) for name in SELECTIONS}
+    for name in SELECTIONS:
+        for fmt in ("csv", "xlsx"):
+            (folder / f"{name}-{fmt}.{fmt}").write_bytes(download(client, name, fmt))
     csvs = libreoffice([folder / f"{n}-csv.csv" for n in SELECTIONS], "fods", NORWEGIAN_CSV_FILTER)
     books = [folder / f"{n}-xlsx.xlsx" for n in SELECTIONS]
     sheets = libreoffice(books, "fods", None)

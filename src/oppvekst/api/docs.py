@@ -8,8 +8,9 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from oppvekst.exports import ALL_COLUMNS
+from oppvekst.exports import ALL_COLUMNS, CODE_COLUMNS, COLUMNS
 from oppvekst.exports.formats import FORMATS
+from oppvekst.exports.legend import LEGEND
 from oppvekst.snapshot.store import Store
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import render
@@ -61,5 +62,7 @@ def guide(request: Request, store: Store = Depends(current_store)) -> HTMLRespon
         sources=sources,
         formats=FORMATS,
         columns=ALL_COLUMNS,
+        code_labels=[COLUMNS[c] for c in CODE_COLUMNS],
+        legend=LEGEND,
         base=str(request.base_url).rstrip("/"),
     )

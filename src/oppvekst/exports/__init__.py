@@ -102,6 +102,9 @@ REGION_TEXT = Column(
 ALL_COLUMNS = (*ROW_COLUMNS[:2], REGION_TEXT, *ROW_COLUMNS[2:], *COMPARISON_COLUMNS)
 # Field name → download label, in the declared order.
 COLUMNS: dict[str, str] = {c.name: c.label for c in ALL_COLUMNS}
+# Codes that look like numbers (0301, 2024): a program reading csv-plain must read them as text,
+# e.g. pandas.read_csv(..., dtype={"region": str, "periode": str, …}) (the API guide says so).
+CODE_COLUMNS = ("region", "period", "benchmark_region")
 
 
 def columns_in(names: Iterable[str]) -> tuple[str, ...]:

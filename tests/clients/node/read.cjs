@@ -28,6 +28,7 @@ const out = process.argv.slice(2).map((path) => {
     role: ds.role,
     dimensions,
     // Ids so that rows can be matched with the JSON answer; labels checked through dimensions.
+    extension: ds.extension,
     rows: ds.toTable({ type: "arrobj", content: "id", status: true }),
   };
 });
