@@ -19,6 +19,7 @@ import pandas as pd
 from oppvekst.exports import COLUMNS, Download
 from oppvekst.exports.readable import readable
 from oppvekst.exports.sheet_xml import number_texts
+from oppvekst.snapshot.table import SYMBOL_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,7 +30,10 @@ class CsvDialect(StrEnum):
 
 
 def neutralise(text: str) -> str:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (a symbol such
+    as SSB's "-" for nil is no formula and stays as it is)."""
+    if text in SYMBOL_LABELS:
+        return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -42,15 +46,24 @@ def _cells(values: np.ndarray, decimal: str) -> list[str]:
     if values.dtype.kind in "iuf":
         texts = number_texts(values.astype(np.float64))
         return texts if decimal == "." else [t.replace(".", decimal) for t in texts]
-    # Few distinct texts (codes, names, sources): neutralise each once.
+    # Few distinct texts (codes, names, sources): neutralise each once. A column of objects can
+    # mix numbers and symbols (the statistics bank's table): its numbers are written as numbers.
     lookup: dict[object, str] = {}
     cells = []
     for value in values.tolist():
         cell = lookup.get(value)
         if cell is None:
-            cell = lookup[value] = "" if value is None or value != value else neutralise(str(value))
+            cell = lookup[value] = _object_cell(value, decimal)
         cells.append(cell)
     return cells
+
+
+def _object_cell(value: object, decimal: str) -> str:
+    if value is None or value != value:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return number_texts(np.array([value], dtype=np.float64))[0].replace(".", decimal)
+    return neutralise(str(value))
 
 
 def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
