@@ -8,7 +8,7 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from oppvekst.exports import ALL_COLUMNS, CODE_COLUMNS, COLUMNS
+from oppvekst.exports import CODE_COLUMNS, COLUMNS, DOWNLOAD_COLUMNS
 from oppvekst.exports.formats import FORMATS
 from oppvekst.exports.legend import LEGEND
 from oppvekst.snapshot.store import Store
@@ -61,7 +61,7 @@ def guide(request: Request, store: Store = Depends(current_store)) -> HTMLRespon
         store,
         sources=sources,
         formats=FORMATS,
-        columns=ALL_COLUMNS,
+        columns=DOWNLOAD_COLUMNS,
         code_labels=[COLUMNS[c] for c in CODE_COLUMNS],
         legend=LEGEND,
         base=str(request.base_url).rstrip("/"),

@@ -99,9 +99,12 @@ REGION_TEXT = Column(
     "Regionnummer og navn som tekst («0301 Oslo»), slik SSB skriver det; nummeret beholder nullen "
     "foran når regnearket gjør regionkolonnen til tall",
 )
-ALL_COLUMNS = (*ROW_COLUMNS[:2], REGION_TEXT, *ROW_COLUMNS[2:], *COMPARISON_COLUMNS)
+# What the JSON rows (and Parquet, JSON-stat and csv-plain) can carry, in order.
+ALL_COLUMNS = (*ROW_COLUMNS, *COMPARISON_COLUMNS)
+# Every column a download can carry, in order: the files for people add the region as text.
+DOWNLOAD_COLUMNS = (*ROW_COLUMNS[:2], REGION_TEXT, *ROW_COLUMNS[2:], *COMPARISON_COLUMNS)
 # Field name → download label, in the declared order.
-COLUMNS: dict[str, str] = {c.name: c.label for c in ALL_COLUMNS}
+COLUMNS: dict[str, str] = {c.name: c.label for c in DOWNLOAD_COLUMNS}
 # Codes that look like numbers (0301, 2024): a program reading csv-plain must read them as text,
 # e.g. pandas.read_csv(..., dtype={"region": str, "periode": str, …}) (the API guide says so).
 CODE_COLUMNS = ("region", "period", "benchmark_region")
@@ -110,7 +113,7 @@ CODE_COLUMNS = ("region", "period", "benchmark_region")
 def columns_in(names: Iterable[str]) -> tuple[str, ...]:
     """The declared columns among ``names``, in the declared order: what an answer carries."""
     present = set(names)
-    return tuple(c.name for c in ALL_COLUMNS if c.name in present)
+    return tuple(c.name for c in DOWNLOAD_COLUMNS if c.name in present)
 
 
 @dataclass(frozen=True, slots=True)
