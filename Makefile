@@ -17,8 +17,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
+# Debian packages, then the JSON-stat reference toolkit the client tests run: exactly the lockfile,
+# again whenever the lockfile changes (Node and npm come from the Debian step, hence the sub-make).
+NODE_CLIENT := tests/clients/node
+NODE_STAMP := $(NODE_CLIENT)/node_modules/.installed
 system:
 	bash scripts/system-deps.sh
+	$(MAKE) --no-print-directory $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_CLIENT)/package-lock.json
+	cd $(NODE_CLIENT) && npm ci --no-audit --no-fund
+	touch $@
 
 serve: setup
 	$(BIN)/oppvekst serve

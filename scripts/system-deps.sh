@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the browser tests and exports need (Chromium, fonts, pdftotext, wrk).
+# Installs the Debian packages the browser tests and exports need (Chromium, fonts, pdftotext, wrk,
+# LibreOffice Calc for the client tests of the downloads, Node and npm for the JSON-stat toolkit).
 # Idempotent: does nothing when everything is already there. Needs root (CI and dev machines run as root).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core fontconfig)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then

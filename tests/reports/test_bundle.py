@@ -13,6 +13,7 @@ import pytest
 from oppvekst.exports import SYNTHETIC_WARNING
 from oppvekst.reports.figures import chart_areas
 from oppvekst.snapshot.store import Store
+from oppvekst.views.numbers import rounded
 from oppvekst.views.packages import package
 from oppvekst.views.regions import region_ref
 
@@ -28,9 +29,16 @@ def test_package_xlsx_reads_back_to_the_apis_numbers(live_server: str, store: St
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    rows = _sheet(book, "Data")
-    header, body = list(rows[0]), rows[1:]
-    ids = ",".join(i.indicator_id for i in package(store, PACKAGE).indicators)
+    summary = package(store, PACKAGE)
+    # One sheet per topic, in the package's order, then the metadata.
+    topics = list(dict.fromkeys(i.topic_title for i in summary.indicators))
+    assert book.sheetnames == [*(t[:31] for t in topics), "Metadata"]
+    header = list(_sheet(book, book.sheetnames[0])[0])
+    body = [row for name in book.sheetnames[:-1] for row in _sheet(book, name)[1:]]
+    ids = ",".join(i.indicator_id for i in summary.indicators)
+    decimals = {
+        i.indicator_id: store.indicator(i.indicator_id).decimals for i in summary.indicators
+    }
     api = httpx.get(
         f"{live_server}/api/v1/data",
         params={"indicator": ids, "region": "4203,42,0", "limit": 50000},
@@ -47,6 +55,8 @@ def test_package_xlsx_reads_back_to_the_apis_numbers(live_server: str, store: St
         if want is None:
             assert got is None, key
         else:
+            # At the published decimals, as the indicator page shows it.
+            want = float(rounded(want, decimals[row["indicator_id"]]))
             assert math.isclose(float(got), want, rel_tol=1e-12), key  # type: ignore[arg-type]
     meta = [" ".join(str(c) for c in r if c is not None) for r in _sheet(book, "Metadata")]
     joined = "\n".join(meta)

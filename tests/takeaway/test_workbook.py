@@ -16,7 +16,7 @@ import pytest
 import python_calamine
 
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download, sheet_xml
-from oppvekst.exports.workbook import to_xlsx
+from oppvekst.exports.workbook import KEY_COLUMNS, to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import parse_selection, select
 
@@ -117,7 +117,20 @@ def _check_data_sheet(data: bytes, download: Download) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Data"]
     assert [c.value for c in sheet[1]] == header
     assert all(c.font.b for c in sheet[1])
-    assert sheet.freeze_panes == "A2"
+    # The header row and the key columns (which row is which) stay in view and on every page.
+    keys = sum(COLUMNS[name] in header for name in KEY_COLUMNS)
+    assert sheet.freeze_panes == f"{sheet_xml.column_letters(keys)}2"
+    assert sheet.print_title_rows == "$1:$1"
+    if keys:
+        assert sheet.print_title_cols == f"$A:${sheet_xml.column_letters(keys - 1)}"
+    assert sheet.page_setup.orientation == "landscape"
+    # One page wide (1 is the default, which xlsxwriter leaves out), as many pages tall as needed.
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # Fitted widths: no column narrower than its header.
+    for index, label in enumerate(header):
+        width = sheet.column_dimensions[sheet_xml.column_letters(index)].width
+        assert width >= len(label), label
     assert sheet.max_row == len(expected) + 1
     for r, row in enumerate(expected, start=2):
         for c, (kind, value) in enumerate(row, start=1):
@@ -189,7 +202,9 @@ def test_every_column_name_and_an_empty_download() -> None:
     empty = _download(_frame().head(0))
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(empty)))
     header = [c.value for c in book["Data"][1]]
-    assert header == [COLUMNS[name] for name in COLUMNS if name in _frame().columns]
+    # The region as text («0301 Oslo») joins the columns of the frame, after the region.
+    carried = {*_frame().columns, "region_text"}
+    assert header == [COLUMNS[name] for name in COLUMNS if name in carried]
     assert book["Data"].max_row == 1
 
 
@@ -212,9 +227,9 @@ def test_rows_beyond_excels_last_row_are_left_out(monkeypatch: pytest.MonkeyPatc
     data = to_xlsx(download)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Data"]
     assert sheet.max_row == 6
-    assert [sheet.cell(6, c).value for c in (1, 2, 4)] == ["ind-0", "=1+2", "2024"]
+    assert [sheet.cell(6, c).value for c in (1, 2, 5)] == ["ind-0", "=1+2", "2024"]
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        assert b'<dimension ref="A1:L6"/>' in package.read("xl/worksheets/sheet1.xml")
+        assert b'<dimension ref="A1:M6"/>' in package.read("xl/worksheets/sheet1.xml")
 
 
 def test_an_infinite_number_is_refused() -> None:

@@ -8,8 +8,9 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from oppvekst.exports import ALL_COLUMNS
+from oppvekst.exports import CODE_COLUMNS, COLUMNS, DOWNLOAD_COLUMNS
 from oppvekst.exports.formats import FORMATS
+from oppvekst.exports.legend import LEGEND
 from oppvekst.snapshot.store import Store
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.rendering import render
@@ -60,6 +61,8 @@ def guide(request: Request, store: Store = Depends(current_store)) -> HTMLRespon
         store,
         sources=sources,
         formats=FORMATS,
-        columns=ALL_COLUMNS,
+        columns=DOWNLOAD_COLUMNS,
+        code_labels=[COLUMNS[c] for c in CODE_COLUMNS],
+        legend=LEGEND,
         base=str(request.base_url).rstrip("/"),
     )

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from oppvekst.api.responses import cache_headers, not_modified
 from oppvekst.errors import BadRequest
-from oppvekst.exports import COLUMNS, ROW_COLUMNS, Download, columns_in
+from oppvekst.exports import ALL_COLUMNS, ROW_COLUMNS, Download, columns_in
 from oppvekst.exports.formats import (
     BY_MEDIA_TYPE,
     CSV,
@@ -34,7 +34,9 @@ from oppvekst.exports.formats import (
     format_named,
 )
 from oppvekst.exports.jsonstat import to_jsonstat
-from oppvekst.exports.tabular import CsvDialect, column_values, csv_bytes
+from oppvekst.exports.legend import explained_columns
+from oppvekst.exports.metadata import parquet_metadata
+from oppvekst.exports.tabular import CsvDialect, column_values, csv_bytes, labelled
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
@@ -51,7 +53,8 @@ class Rows:
     take: Callable[[str, slice], np.ndarray]
 
     def columns(self, part: slice = slice(None)) -> dict[str, np.ndarray]:
-        return {name: self.take(name, part) for name in self.names}
+        """The columns of the rows in ``part``, every empty value with its symbol and reason."""
+        return explained_columns({name: self.take(name, part) for name in self.names})
 
 
 def table_rows(store: Store, positions: np.ndarray) -> Rows:
@@ -85,13 +88,27 @@ def choose_format(requested: str | None, accept: str) -> DataFormat:
     return JSON
 
 
-def to_parquet(frame: pd.DataFrame) -> bytes:
+def to_parquet(download: Download) -> bytes:
+    """Parquet with the declared type of every column whatever the selection holds (a column of
+    empty symbols is still text, so two answers concatenate), and the download's metadata."""
+    frame = download.fields()
+    columns = ", ".join(
+        f'CAST("{c.name}" AS {c.type.sql}) AS "{c.name}"'
+        for c in ALL_COLUMNS
+        if c.name in frame.columns
+    )
+    metadata = orjson.dumps(parquet_metadata(download)).decode().replace("'", "''")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.parquet"
         con = duckdb.connect()
         try:
             con.register("frame", frame)
-            con.execute(f"COPY frame TO '{path}' (FORMAT parquet)")
+            # The column names are the declared ones; the metadata is JSON with every quote
+            # doubled, so the request's URL in it cannot end the literal (COPY takes no parameters).
+            con.execute(
+                f"COPY (SELECT {columns} FROM frame) TO '{path}' "  # noqa: S608
+                f"(FORMAT parquet, KV_METADATA {{oppvekst: '{metadata}'}})"
+            )
         finally:
             con.close()
         return path.read_bytes()
@@ -119,7 +136,8 @@ def render_csv(
     dialect = CsvDialect.NORWEGIAN if chosen is CSV else CsvDialect.PLAIN
 
     def make() -> bytes:
-        return csv_bytes({COLUMNS[name]: v for name, v in rows.columns().items()}, dialect)
+        decimals = {i: store.indicator(i).decimals for i in selection.indicators}
+        return csv_bytes(labelled(rows.columns(), decimals, dialect), dialect)
 
     return _attachment(request, store, chosen, selection, make)
 
@@ -141,6 +159,6 @@ def render_file(
             return to_xlsx(download)
         if chosen is JSONSTAT:
             return orjson.dumps(to_jsonstat(download))
-        return to_parquet(download.fields())
+        return to_parquet(download)
 
     return _attachment(request, store, chosen, selection, make)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.exports.legend import explained
+from oppvekst.exports.readable import readable
 from oppvekst.snapshot.table import OBSERVATIONS, FieldType
 
 SYNTHETIC_WARNING = (
@@ -87,15 +90,38 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
         "Forskjell fra sammenligningen (lower, similar, higher, better, worse, not_compared …)",
     ),
 )
+# In the files people open in a spreadsheet (Norwegian CSV, Excel): the region as SSB writes it,
+# number and name as one text («0301 Oslo»), which no spreadsheet turns into the number 301.
+REGION_TEXT = Column(
+    "region_text",
+    "omrade",
+    _S,
+    "Regionnummer og navn som tekst («0301 Oslo»), slik SSB skriver det; nummeret beholder nullen "
+    "foran når regnearket gjør regionkolonnen til tall",
+)
+# What the JSON rows (and Parquet, JSON-stat and csv-plain) can carry, in order.
 ALL_COLUMNS = (*ROW_COLUMNS, *COMPARISON_COLUMNS)
+# Every column a download can carry, in order: the files for people add the region as text.
+DOWNLOAD_COLUMNS = (*ROW_COLUMNS[:2], REGION_TEXT, *ROW_COLUMNS[2:], *COMPARISON_COLUMNS)
 # Field name → download label, in the declared order.
-COLUMNS: dict[str, str] = {c.name: c.label for c in ALL_COLUMNS}
+COLUMNS: dict[str, str] = {c.name: c.label for c in DOWNLOAD_COLUMNS}
+# Codes that look like numbers (0301, 2024): a program reading csv-plain must read them as text,
+# e.g. pandas.read_csv(..., dtype={"region": str, "periode": str, …}) (the API guide says so).
+CODE_COLUMNS = ("region", "period", "benchmark_region")
 
 
 def columns_in(names: Iterable[str]) -> tuple[str, ...]:
     """The declared columns among ``names``, in the declared order: what an answer carries."""
     present = set(names)
-    return tuple(c.name for c in ALL_COLUMNS if c.name in present)
+    return tuple(c.name for c in DOWNLOAD_COLUMNS if c.name in present)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetGroup:
+    """Indicators that share a sheet of the workbook (a package's topic)."""
+
+    title: str
+    indicator_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -106,20 +132,33 @@ class Download:
     built_at: str
     url: str = ""
     title: str = ""  # what the download is, e.g. a package for an area (metadata sheet)
+    sheets: tuple[SheetGroup, ...] = ()  # the workbook's data sheets; none: one sheet "Data"
 
     @property
     def synthetic(self) -> bool:
         return bool(len(self.observations)) and bool(self.observations["synthetic"].any())
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The observations with a symbol and a reason on every empty value (``legend``)."""
+        return explained(self.observations)
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The declared columns this download carries (by field name), in order."""
         return columns_in(self.observations.columns)
 
+    @property
+    def decimals(self) -> dict[str, int]:
+        """Each indicator's published decimals (the precision of the files for people)."""
+        return {ind.id: ind.decimals for ind in self.indicators}
+
     def fields(self) -> pd.DataFrame:
-        """The carried columns by field name (JSON's and Parquet's names)."""
-        return self.observations[list(self.columns)]
+        """The carried columns by field name (JSON's and Parquet's names), at full precision."""
+        return self.rows[list(self.columns)]
 
     def table(self) -> pd.DataFrame:
-        """The carried columns with download labels (CSV's and XLSX's names), in order."""
-        return self.fields().rename(columns=COLUMNS)
+        """The table as people read it (Excel): published precision, words, «0301 Oslo»."""
+        fields = self.fields()
+        columns = readable({str(c): fields[c].to_numpy() for c in fields.columns}, self.decimals)
+        return pd.DataFrame({COLUMNS[name]: values for name, values in columns.items()})

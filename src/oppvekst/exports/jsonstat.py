@@ -1,24 +1,31 @@
-"""JSON-stat 2.0 downloads (https://json-stat.org/full/), with status symbols.
+"""JSON-stat 2.0 downloads (https://json-stat.org/full/), as the reference toolkit reads them.
 
 Dimensions: indicator × region × period × the breakdowns (sex, age, background, grade), in that
 order, always all of them (a breakdown not asked for has the one category ``total``, so it does
-not change a cell's flat index); ``value`` is dense and row-major (last dimension fastest) with
-``null`` where a cell has no value, and ``status`` (object keyed by flat index) carries SSB's
-symbols and our own suppression ``:``. The region's name is its label; every other column of the
-answer (counts, interval limits, flags, source, provenance and any comparison) is kept per cell in
-``extension.cells``, so the document carries exactly the columns of the JSON rows.
+not change a cell's flat index); every category has its Norwegian label (the region's name, «0–5
+år», «I alt»). ``value`` is dense and row-major (last dimension fastest) with ``null`` where a cell
+has no value; ``status`` (object keyed by flat index) holds a symbol only on the cells that have
+one — SSB's symbols, the source's ``*``, and ".." on a cell of the grid the answer has no row for.
+The metric carries unit and decimals; ``href`` is the request and ``link.alternate`` the
+indicators' pages. Every other column of the answer (counts, interval limits, flags, source,
+provenance and any comparison) is kept per cell in ``extension.cells``, so the document carries
+exactly the columns of the JSON rows; ``note`` and ``extension.tegnforklaring`` are the legend.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
-from oppvekst.snapshot.table import BREAKDOWNS, SYMBOL_LABELS
+from oppvekst.exports.legend import LEGEND
+from oppvekst.exports.metadata import indicator_metadata, legend
+from oppvekst.snapshot.table import BREAKDOWNS, NOT_PUBLISHED
+from oppvekst.views.bank import category_label
 
 _DIMENSION_LABELS = {
     "indicator_id": "Indikator",
@@ -47,7 +54,7 @@ def _clean(x: Any) -> Any:
 
 
 def to_jsonstat(download: Download) -> dict[str, Any]:
-    obs = download.observations
+    obs = download.rows
     names = {ind.id: ind.title for ind in download.indicators}
     dims: list[tuple[str, str, str, list[str]]] = []
     for column, dim_id, label in DIMENSIONS:
@@ -69,17 +76,21 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     per_cell = [c for c in download.columns if c not in NOT_PER_CELL]
     for pos, row in zip(positions.tolist(), obs.to_dict("records"), strict=True):
         values[pos] = _clean(row["value"])
-        if row.get("status"):
-            status[str(pos)] = str(row["status"])
+        if isinstance(row.get("status"), str) and row["status"]:
+            status[str(pos)] = row["status"]
         extras = {k: _clean(row[k]) for k in per_cell if _clean(row[k]) is not None}
         if extras:
             extension_cells[str(pos)] = extras
+    # A cell of the grid without a row of the answer: no figure exists for it.
+    answered = set(positions.tolist())
+    status.update({str(pos): NOT_PUBLISHED for pos in range(total) if pos not in answered})
+    status = dict(sorted(status.items(), key=lambda item: int(item[0])))
     region_names = dict(
         zip(obs["region"].astype(str), obs.get("region_name", obs["region"]), strict=True)
     )
     dimension: dict[str, Any] = {}
     for column, dim_id, label, codes in dims:
-        labels = {c: c for c in codes}
+        labels = {c: category_label(column, c) for c in codes}
         if column == "indicator_id":
             labels = {c: names.get(c, c) for c in codes}
         elif column == "region":
@@ -94,12 +105,13 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         dimension[dim_id] = {"label": label, "category": category}
     sources = sorted({ind.attribution for ind in download.indicators})
     notes = [
-        *(["" + SYNTHETIC_WARNING] if download.synthetic else []),
-        *(f"{s}: {t}" for s, t in SYMBOL_LABELS.items()),
+        *([SYNTHETIC_WARNING] if download.synthetic else []),
+        *(f"{entry.key}: {entry.label}" for entry in LEGEND),
     ]
-    return {
+    document: dict[str, Any] = {
         "version": "2.0",
         "class": "dataset",
+        "href": download.url,
         "label": "Oppvekststatus: " + ", ".join(names.get(i, i) for i in dims[0][3])
         if dims
         else "",
@@ -114,9 +126,29 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         "note": notes,
         "extension": {
             "snapshot": download.snapshot_id,
-            "cells": extension_cells,
             "url": download.url,
+            "indikatorer": indicator_metadata(download),
+            "tegnforklaring": legend(),
+            "cells": extension_cells,
         },
+    }
+    links = _links(download, dims[0][3] if dims else [])
+    if links:
+        document["link"] = links
+    return document
+
+
+def _links(download: Download, indicator_ids: list[str]) -> dict[str, list[dict[str, str]]]:
+    """``self``: the request; ``alternate``: each indicator's page on the portal (HTML)."""
+    if not download.url:
+        return {}
+    parts = urlsplit(download.url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    return {
+        "self": [{"type": "application/json", "href": download.url}],
+        "alternate": [
+            {"type": "text/html", "href": f"{base}/indikator/{i}"} for i in indicator_ids
+        ],
     }
 
 

@@ -16,7 +16,10 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from oppvekst.exports import Download
+from oppvekst.exports import COLUMNS, Download
+from oppvekst.exports.readable import readable
+from oppvekst.exports.sheet_xml import number_texts
+from oppvekst.snapshot.table import SYMBOL_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,28 +30,40 @@ class CsvDialect(StrEnum):
 
 
 def neutralise(text: str) -> str:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (a symbol such
+    as SSB's "-" for nil is no formula and stays as it is)."""
+    if text in SYMBOL_LABELS:
+        return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cells(values: np.ndarray, decimal: str) -> list[str]:
-    """One column as CSV cells: numbers to 10 significant digits, text neutralised, booleans in
-    words, missing as an empty cell."""
+    """One column as CSV cells: numbers as the shortest text that reads back as the same double
+    (the Norwegian file's are already rounded to the published decimals, so «29,6»), whole numbers
+    without a decimal part, text neutralised, booleans in words, missing as an empty cell."""
     if values.dtype.kind == "b":
         return ["ja" if v else "nei" for v in values.tolist()]
     if values.dtype.kind in "iuf":
-        if decimal == ".":
-            return ["" if v != v else "%.10g" % v for v in values.tolist()]  # noqa: UP031 (C speed)
-        return ["" if v != v else ("%.10g" % v).replace(".", decimal) for v in values.tolist()]  # noqa: UP031
-    # Few distinct texts (codes, names, sources): neutralise each once.
+        texts = number_texts(values.astype(np.float64))
+        return texts if decimal == "." else [t.replace(".", decimal) for t in texts]
+    # Few distinct texts (codes, names, sources): neutralise each once. A column of objects can
+    # mix numbers and symbols (the statistics bank's table): its numbers are written as numbers.
     lookup: dict[object, str] = {}
     cells = []
     for value in values.tolist():
         cell = lookup.get(value)
         if cell is None:
-            cell = lookup[value] = "" if value is None or value != value else neutralise(str(value))
+            cell = lookup[value] = _object_cell(value, decimal)
         cells.append(cell)
     return cells
+
+
+def _object_cell(value: object, decimal: str) -> str:
+    if value is None or value != value:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return number_texts(np.array([value], dtype=np.float64))[0].replace(".", decimal)
+    return neutralise(str(value))
 
 
 def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
@@ -72,8 +87,18 @@ def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
 def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> bytes:
     # The file stays purely tabular (programs read it); synthetic rows say so in the columns
     # `kilde` ("Syntetiske demotall") and `syntetisk` (ja) on every row.
-    table = download.table()
-    return csv_bytes({str(name): column_values(table[name]) for name in table.columns}, dialect)
+    fields = download.fields()
+    columns = {str(name): column_values(fields[name]) for name in fields.columns}
+    return csv_bytes(labelled(columns, download.decimals, dialect), dialect)
+
+
+def labelled(
+    columns: Mapping[str, np.ndarray], decimals: Mapping[str, int], dialect: CsvDialect
+) -> dict[str, np.ndarray]:
+    """The columns (by field name) as the dialect writes them, under their download labels: the
+    Norwegian file as people read it (``readable``), the plain one as the JSON rows are."""
+    shaped = readable(columns, decimals) if dialect is CsvDialect.NORWEGIAN else columns
+    return {COLUMNS[name]: values for name, values in shaped.items()}
 
 
 def column_values(column: pd.Series) -> np.ndarray:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from oppvekst.exports import SYNTHETIC_WARNING, Download
-from oppvekst.exports.sheet_xml import SheetRows, sheet_rows
-from oppvekst.snapshot.table import SYMBOL_LABELS
+from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
+from oppvekst.exports.legend import LEGEND
+from oppvekst.exports.sheet_xml import SheetRows, number_texts, sheet_rows
 
 INTERVAL_TEXT = {
     "wilson": "Wilson-intervall (andeler)",
@@ -27,23 +29,71 @@ INTERVAL_TEXT = {
     "t": "Students t (gjennomsnitt med standardavvik og antall)",
     "none": "Intet intervall: kilden publiserer bare verdien",
 }
-DATA_PART = "xl/worksheets/sheet1.xml"  # xlsxwriter names sheets by order; "Data" comes first
+PRECISION_TEXT = (
+    "Verdiene er avrundet til indikatorens desimaler, som på nettsiden. Full presisjon: "
+    "CSV for programmer, JSON, JSON-stat og Parquet fra API-et."
+)
 # Level 1 deflates the ~70 MB of a 100 000-row sheet several times faster than the default 6, for
 # a file about a fifth larger.
 COMPRESS_LEVEL = 1
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z0-9:]+"/>')
+# The columns that say which row is which: frozen on screen and repeated on every printed page.
+KEY_COLUMNS = ("indicator_id", "region", "region_text", "region_name", "period")
+WIDTH_SAMPLE = 2_000  # rows measured for a column's width (the rest repeat the same kinds of text)
+WIDEST = 45  # characters; longer text wraps in the cell's width when printed
+SHEET_NAME_LIMIT = 31  # Excel's limit; also no []:*?/\
+
+
+@dataclass(frozen=True, slots=True)
+class DataSheet:
+    """One data sheet: its name and the rows (download labels) it holds."""
+
+    name: str
+    table: pd.DataFrame
 
 
 def to_xlsx(download: Download) -> bytes:
     table = download.table()
-    frame = _frame(download, table)
-    if table.empty:
-        return frame
-    return _with_rows(frame, sheet_rows(table))
+    sheets = _data_sheets(download, table)
+    frame = _frame(download, sheets)
+    rows = {
+        f"xl/worksheets/sheet{n}.xml": sheet_rows(sheet.table)
+        for n, sheet in enumerate(sheets, start=1)
+        if not sheet.table.empty
+    }
+    return _with_rows(frame, rows) if rows else frame
 
 
-def _frame(download: Download, table: pd.DataFrame) -> bytes:
-    """The workbook without the data rows: header row and metadata sheet, by xlsxwriter."""
+def _data_sheets(download: Download, table: pd.DataFrame) -> list[DataSheet]:
+    """ "Data", or one sheet per group of ``download.sheets`` (a package's topics), in order."""
+    if not download.sheets:
+        return [DataSheet("Data", table)]
+    indicator = table[COLUMNS["indicator_id"]]
+    sheets, used = [], set()
+    for group in download.sheets:
+        name = re.sub(r"[\[\]:*?/\\]", "-", group.title)[:SHEET_NAME_LIMIT] or "Data"
+        while name.lower() in used:
+            name = name[: SHEET_NAME_LIMIT - 1] + "_"
+        used.add(name.lower())
+        rows = table[indicator.isin(group.indicator_ids)].reset_index(drop=True)
+        sheets.append(DataSheet(name, rows))
+    return sheets
+
+
+def _width(header: str, column: pd.Series) -> float:
+    """A column's width in characters: its header or its longest sampled cell, within bounds."""
+    sample = column.iloc[:WIDTH_SAMPLE].dropna()
+    if pd.api.types.is_bool_dtype(column):
+        longest = 3
+    elif pd.api.types.is_numeric_dtype(column):
+        longest = max((len(t) for t in number_texts(sample.to_numpy(np.float64))), default=0)
+    else:
+        longest = int(sample.astype(str).str.len().max()) if len(sample) else 0
+    return float(min(WIDEST, max(len(header), longest, 4) + 2))
+
+
+def _frame(download: Download, sheets: list[DataSheet]) -> bytes:
+    """The workbook without the data rows: header rows, print set-up and the metadata sheet."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
@@ -54,18 +104,38 @@ def _frame(download: Download, table: pd.DataFrame) -> bytes:
             "strings_to_numbers": False,
         },
     )
-    bold = book.add_format({"bold": True})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     warn = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
-    data = book.add_worksheet("Data")
-    data.write_row(0, 0, [str(name) for name in table.columns], bold)
-    data.freeze_panes(1, 0)
+    for sheet in sheets:
+        _data_sheet(book.add_worksheet(sheet.name), download, sheet.table, bold)
     _metadata_sheet(book, download, bold, warn)
     book.close()
     return buffer.getvalue()
 
 
-def _with_rows(frame: bytes, rows: SheetRows) -> bytes:
-    """The workbook with the data rows inserted after the header row, its range widened."""
+def _data_sheet(data: Any, download: Download, table: pd.DataFrame, bold: Any) -> None:
+    """Header, widths, frozen keys and a print set-up: landscape A4, one page wide, the header row
+    and key columns on every page, the title and page numbers in the margins."""
+    labels = [str(name) for name in table.columns]
+    data.write_row(0, 0, labels, bold)
+    for index, label in enumerate(labels):
+        data.set_column(index, index, _width(label, table[label]))
+    keys = sum(COLUMNS[name] in labels for name in KEY_COLUMNS)
+    data.freeze_panes(1, keys)
+    data.set_landscape()
+    data.set_paper(9)  # A4
+    data.fit_to_pages(1, 0)
+    data.repeat_rows(0)
+    if keys:
+        data.repeat_columns(0, keys - 1)
+    data.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    title = (download.title or "Oppvekststatus").replace("&", "&&")
+    data.set_header(f"&L{title}&R&A")
+    data.set_footer("&LKilde: se arket Metadata&RSide &P av &N")
+
+
+def _with_rows(frame: bytes, sheets: dict[str, SheetRows]) -> bytes:
+    """The workbook with each data sheet's rows inserted after its header row, its range widened."""
     buffer = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(frame)) as source,
@@ -75,7 +145,8 @@ def _with_rows(frame: bytes, rows: SheetRows) -> bytes:
             part = source.read(info)
             # Every part is copied in xlsxwriter's order ([Content_Types].xml stays first).
             with target.open(info.filename, "w") as stream:
-                if info.filename != DATA_PART:
+                rows = sheets.get(info.filename)
+                if rows is None:
                     stream.write(part)
                     continue
                 head, end, tail = part.partition(b"</sheetData>")
@@ -91,6 +162,12 @@ def _with_rows(frame: bytes, rows: SheetRows) -> bytes:
 
 def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, warn: Any) -> None:
     sheet = book.add_worksheet("Metadata")
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for first, last, width in ((0, 0, 24), (1, 1, 36), (2, 2, 60), (3, 11, 24)):
+        sheet.set_column(first, last, width)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
     row = 0
     if download.synthetic:
         sheet.write_string(row, 0, SYNTHETIC_WARNING, warn)
@@ -101,6 +178,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
         ("Datasamling", download.snapshot_id),
         ("Bygget", download.built_at),
         ("Adresse", download.url),
+        ("Presisjon", PRECISION_TEXT),
     ):
         sheet.write_string(row, 0, label, bold)
         sheet.write_string(row, 1, text)
@@ -113,6 +191,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
         "Teller",
         "Nevner",
         "Enhet",
+        "Desimaler",
         "Intervall",
         "Kilde",
         "Tabell",
@@ -131,6 +210,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
             ind.numerator or "",
             ind.denominator or "",
             ind.unit,
+            str(ind.decimals),
             INTERVAL_TEXT.get(ind.interval.value, ind.interval.value),
             f"{ind.source.publisher}: {ind.source.title}",
             ind.source.table or "",
@@ -139,10 +219,12 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
             ind.comparability,
         )
         for c, text in enumerate(values):
-            sheet.write_string(row, c, str(text))
-    row += 2
-    sheet.write_string(row, 0, "Symboler", bold)
-    for symbol, text in SYMBOL_LABELS.items():
-        row += 1
-        sheet.write_string(row, 0, symbol)
-        sheet.write_string(row, 1, text)
+            sheet.write_string(row, c, str(text), wrap)
+    # The legend: the symbols (column «symbol») and the notes (column «merknad», in words).
+    for heading, kind in (("Symboler", "symbol"), ("Merknader", "merknad")):
+        row += 2
+        sheet.write_string(row, 0, heading, bold)
+        for entry in (e for e in LEGEND if e.kind == kind):
+            row += 1
+            sheet.write_string(row, 0, entry.key)
+            sheet.write_string(row, 1, entry.label, wrap)

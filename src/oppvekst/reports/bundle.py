@@ -18,12 +18,12 @@ from datetime import datetime
 from oppvekst import charts
 from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
 from oppvekst.charts.render import ImageFormat, Renderer
-from oppvekst.exports import SYNTHETIC_WARNING, Download
+from oppvekst.exports import SYNTHETIC_WARNING, Download, SheetGroup
+from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.data import parse_selection, select
 from oppvekst.views.indicator import IndicatorSeries
@@ -47,6 +47,11 @@ def package_areas(store: Store, region: RegionRef) -> tuple[str, ...]:
 def _download(store: Store, summary: PackageSummary, region: RegionRef, url: str) -> Download:
     ids = [i.indicator_id for i in summary.indicators]
     selection = parse_selection(store, ",".join(ids), ",".join(package_areas(store, region)), None)
+    # One readable sheet per topic, in the package's order (a topic's title names its sheet).
+    topics: dict[str, list[str]] = {}
+    for member in summary.indicators:
+        title = member.topic_title or "Data"
+        topics.setdefault(title, []).append(member.indicator_id)
     return Download(
         observations=select(store, selection),
         indicators=tuple(store.indicator(i) for i in ids),
@@ -54,6 +59,7 @@ def _download(store: Store, summary: PackageSummary, region: RegionRef, url: str
         built_at=store.meta.get("built_at", ""),
         url=url,
         title=f"{summary.title} – {region.name}",
+        sheets=tuple(SheetGroup(title, tuple(group)) for title, group in topics.items()),
     )
 
 
@@ -78,7 +84,7 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
         lines += [SYNTHETIC_WARNING, ""]
     lines += [summary.description, "", "Filer", "-----"]
     lines += [
-        f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (arket Data) med definisjoner, "
+        f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (et ark per tema) med definisjoner, "
         "kilder og lisenser (arket Metadata).",
         f"{summary.id}-{region.code}.pdf   Rapport med barometer, figurer og forklaringer.",
         "figurer/                  Figur over tid for hver indikator (PNG).",
@@ -99,8 +105,10 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
             lines.append("  MERK: syntetiske demotall, ikke statistikk.")
         if not member.has_data:
             lines.append("  Ingen tall i denne datasamlingen ennå.")
-    lines += ["", "Tegn", "----"]
-    lines += [f"{symbol:4} {text}" for symbol, text in SYMBOL_LABELS.items()]
+    lines += ["", "Tegn (kolonnen symbol)", "----------------------"]
+    lines += [f"{e.key:4} {e.label}" for e in LEGEND if e.kind == "symbol"]
+    lines += ["", "Merknader (kolonnen merknad, i regnearket med ord)", "-" * 50]
+    lines += [f"{e.key}: {e.label}" for e in LEGEND if e.kind == "merknad"]
     lines += [
         "",
         "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen.",

@@ -85,8 +85,38 @@ MISSING_VALUES: tuple[MissingValue, ...] = (
     MissingValue(".", "Tall kan ikke forekomme"),
     MissingValue("...", "Oppgave mangler foreløpig"),
     MissingValue("*", "Skjermet av kilden"),
+    MissingValue("-", "Null (ingenting å registrere)"),
 )
 SYMBOL_LABELS: dict[str, str] = {m.symbol: m.label for m in MISSING_VALUES}
+# The symbol an empty value gets when the source gave none: "." when it cannot be computed (a zero
+# denominator), ".." when the source did not publish it. Every empty value in an answer has one.
+NOT_COMPUTABLE = "."
+NOT_PUBLISHED = ".."
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A note on how a value was made (the ``flags`` column), and its Norwegian words."""
+
+    key: str
+    label: str
+
+
+# Every flag the pipeline writes, and the two reasons an answer gives an empty value without a
+# source symbol. A new flag needs only a new entry here: every file's legend and the CSV's words
+# come from this list (a test checks each flag the pipeline can write is here).
+FLAGS: tuple[Flag, ...] = (
+    Flag("harmonised", "Omregnet til dagens kommune- og fylkesinndeling"),
+    Flag("aggregated", "Summert fra kommunene (kilden publiserer ikke dette nivået)"),
+    Flag("denominator_reconstructed", "Nevneren er regnet ut fra verdien og telleren"),
+    Flag(
+        "secondary_suppression",
+        "Skjult slik at skjulte tall ikke kan regnes ut fra summer (sekundærprikking)",
+    ),
+    Flag("zero_denominator", "Nevneren er null, så verdien kan ikke regnes ut"),
+    Flag("not_published", "Kilden har ikke publisert verdien"),
+)
+FLAG_LABELS: dict[str, str] = {f.key: f.label for f in FLAGS}
 
 _S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
 OBSERVATIONS = TableSchema(

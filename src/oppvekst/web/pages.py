@@ -15,6 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from oppvekst.errors import BadRequest
+from oppvekst.exports.formats import CSV, XLSX
+from oppvekst.exports.pivot import pivot_csv, pivot_xlsx
 from oppvekst.regions.registry import normalise_code
 from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
@@ -207,22 +209,8 @@ def statistics_bank(
     table, problem, chosen = None, None, None
     if indikator:
         chosen = store.indicator(indikator)
-        breakdown = {
-            column: request.query_params.get(param, "")
-            for column, param in bank.BREAKDOWN_PARAMS.items()
-            if request.query_params.get(param)
-        }
         try:
-            table = bank.pivot(
-                store,
-                indikator,
-                niva or _default_level(chosen.levels),
-                within=fylke or None,
-                breakdown=breakdown,
-                year_from=wanted.year_from,
-                year_to=wanted.year_to,
-                max_periods=None if (fra or til) else 10,
-            )
+            table = _bank_table(request, store, wanted, indikator, niva, fylke)
         except BadRequest as exc:
             problem = exc  # shown beside the form, so the person can change the choice right there
     return _page(
@@ -236,7 +224,65 @@ def statistics_bank(
         chosen=chosen,
         fylker=[r for r in store.regions.values() if r.level == "fylke"],
         download_url=_download_url(table) if table else None,
+        table_downloads={
+            kind: f"/statistikkbank/tabell.{kind}?{request.url.query}" for kind in ("csv", "xlsx")
+        },
     )
+
+
+def _bank_table(
+    request: Request, store: Store, wanted: bank.BankFilter, indikator: str, niva: str, fylke: str
+) -> bank.Pivot:
+    """The table the statistics bank shows for the page's query (the page and its downloads)."""
+    chosen = store.indicator(indikator)
+    breakdown = {
+        column: request.query_params.get(param, "")
+        for column, param in bank.BREAKDOWN_PARAMS.items()
+        if request.query_params.get(param)
+    }
+    # Ten periods unless the person chose years (then all of them), as the page shows.
+    chose_years = wanted.year_from is not None or wanted.year_to is not None
+    return bank.pivot(
+        store,
+        indikator,
+        niva or _default_level(chosen.levels),
+        within=fylke or None,
+        breakdown=breakdown,
+        year_from=wanted.year_from,
+        year_to=wanted.year_to,
+        max_periods=None if chose_years else 10,
+    )
+
+
+@router.get("/statistikkbank/tabell.{kind}")
+def statistics_bank_table(
+    request: Request,
+    store: StoreDep,
+    kind: str,
+    indikator: str,
+    niva: str = "",
+    fra: str = "",
+    til: str = "",
+    fylke: str = "",
+) -> Response:
+    """The table as shown on the page, as CSV (Norwegian dialect) or Excel."""
+    if kind not in PIVOT_FILES:
+        raise BadRequest(f"Ukjent filtype «{kind}».", hint="Velg tabell.csv eller tabell.xlsx.")
+    wanted = bank.BankFilter(year_from=_year(fra), year_to=_year(til))
+    table = _bank_table(request, store, wanted, indikator, niva, fylke)
+    if kind == "csv":
+        content = pivot_csv(table)
+    else:
+        content = pivot_xlsx(table, store.indicator(indikator), str(request.url))
+    name = f"statistikkbank-{table.indicator_id}-{table.level}.{kind}"
+    return Response(
+        content,
+        media_type=PIVOT_FILES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+PIVOT_FILES = {"csv": CSV.media_type, "xlsx": XLSX.media_type}
 
 
 def _default_level(levels: list[Any]) -> str:
