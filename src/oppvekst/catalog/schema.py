@@ -99,6 +99,9 @@ class TableMapping(Record):
     denominator: str | None = None
     sd: str | None = None
     n: str | None = None
+    margin95: str | None = Field(
+        None, description="The source's ± margin of a 95 % interval (Udir «Usikkerhet»)."
+    )
     where: dict[str, list[str]] = Field(
         default_factory=dict, description="Keep only rows whose column has one of these codes."
     )
