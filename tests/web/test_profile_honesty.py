@@ -77,3 +77,31 @@ def test_oslos_national_test_is_compared_with_udirs_uncertainty(real_client: Tes
     row = _row(real_client.get("/kommune/0301").text, "nasjonale-prover-lesing-8")
     assert "95 % KI" in row
     assert "Ikke sammenlignet" not in row
+
+
+def test_kindergarten_2013_shares_use_the_exact_denominator_in_the_file(
+    real_snapshot_dir: Path, shared_data: Path
+) -> None:
+    import csv
+
+    from oppvekst.snapshot.files import DataDir
+    from oppvekst.snapshot.store import Store
+
+    path = shared_data / "stats/imdi_imdikator_2013/imdikator_barnehagedeltakelse_2013.csv"
+    with path.open(encoding="utf-8") as f:
+        oslo = [
+            r
+            for r in csv.DictReader(f)
+            if r["kommune_nr"] == "0301" and r["bhgalder"] == "1_5" and r["enhet"] == "personer"
+        ]
+    in_kindergarten = next(float(r["tabellvariabel"]) for r in oslo if r["spraak"] == "alle")
+    children = next(float(r["tabellvariabel"]) for r in oslo if r["barnikommune"] == "alle")
+    store = Store(DataDir(real_snapshot_dir).current_path())
+    try:
+        row = store.observations(["barnehage-1-5"], ["0301"], ["2013"]).iloc[0]
+    finally:
+        store.close()
+    # Before: the denominator was rebuilt from IMDi's rounded 85 % (36 005 / 0,85 = 42 359).
+    assert (row["numerator"], row["denominator"]) == (in_kindergarten, children)
+    assert row["value"] == pytest.approx(in_kindergarten / children * 100)
+    assert row["flags"] != "denominator_reconstructed"

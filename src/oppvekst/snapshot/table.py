@@ -88,6 +88,34 @@ MISSING_VALUES: tuple[MissingValue, ...] = (
 )
 SYMBOL_LABELS: dict[str, str] = {m.symbol: m.label for m in MISSING_VALUES}
 
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A note on how a shown value was made (the ``flags`` column), with its mark and meaning."""
+
+    code: str
+    mark: str
+    label: str
+
+
+# Values that are shown but were not published as they stand: each carries its mark wherever it
+# goes (tables, barometer, charts as hollow points) and the label beside it.
+FLAGS: tuple[Flag, ...] = (
+    Flag("harmonised", "h", "Regnet om til dagens kommuneinndeling fra tidligere kommuner"),
+    Flag("aggregated", "s", "Summert fra kommunene; kilden publiserer ikke tallet for området"),
+    Flag(
+        "denominator_reconstructed",
+        "n",
+        "Nevneren er regnet ut fra kildens avrundede andel, så intervallet er omtrentlig",
+    ),
+    Flag(
+        "secondary_suppression",
+        "x",
+        "Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)",
+    ),
+)
+FLAG_LABELS: dict[str, Flag] = {f.code: f for f in FLAGS}
+
 _S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
 OBSERVATIONS = TableSchema(
     fields=(

@@ -126,6 +126,11 @@ def profile(
     )
 
 
+def _start(record: dict[str, Any]) -> int | None:
+    start = _f(record.get("period_start"))
+    return int(start) if start is not None else None
+
+
 def _value_at(rows: list[dict[str, Any]], period: str | None) -> float | None:
     for record in rows:
         if record["period"] == period:
@@ -176,7 +181,11 @@ def _row(
         )
     if reason is None and significance == comparison.Significance.NOT_COMPARED.value:
         reason = comparison.NotCompared.NO_INTERVAL  # a 99.8 % limit is missing
-    points = [r for r in own if _f(r["value"]) is not None][-5:]
+    # The trend is tested only on the latest side of a declared break: across it the values
+    # measure different things.
+    valued = [r for r in own if _f(r["value"]) is not None]
+    side = ind.side_of_breaks(_start(valued[-1])) if valued else 0
+    points = [r for r in valued if ind.side_of_breaks(_start(r)) == side][-5:]
     tr = trend_test(
         np.array([r["value"] for r in points], dtype=float),
         np.array([r["lower95"] for r in points], dtype=float),
