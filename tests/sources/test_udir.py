@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 from oppvekst.catalog import default_catalog
 from oppvekst.catalog.schema import UdirFetch
 from oppvekst.pipeline.tidy import tidy
-from oppvekst.sources.udir import parse_report
+from oppvekst.sources.http import Request, Response
+from oppvekst.sources.udir import last_updated, parse_report
 from oppvekst.stats.intervals import IntervalMethod, interval
 
 ATLAS = "api_fixtures/atlas"
@@ -56,3 +58,15 @@ def test_the_snapshot_compares_national_tests_with_udirs_interval(store) -> None
     rows = store.observations(["nasjonale-prover-lesing-5"], ["4203"], ["2025-26"])
     assert rows["lower95"].tolist() == pytest.approx([47.2])
     assert rows["upper95"].tolist() == pytest.approx([48.8])
+
+
+def test_udir_last_modified_becomes_an_iso_date() -> None:
+    def response(headers: dict[str, str]) -> Response:
+        request = Request.get("https://statistikkportalen.udir.no/api/rapportering/x")
+        return Response.build(request, 200, headers, b"{}", datetime.now(UTC))
+
+    assert last_updated(response({"Last-Modified": "Tue, 03 Nov 2026 08:15:00 GMT"})) == (
+        "2026-11-03"
+    )
+    assert last_updated(response({})) is None
+    assert last_updated(response({"Last-Modified": "i går"})) is None
