@@ -105,3 +105,21 @@ def test_kindergarten_2013_shares_use_the_exact_denominator_in_the_file(
     assert (row["numerator"], row["denominator"]) == (in_kindergarten, children)
     assert row["value"] == pytest.approx(in_kindergarten / children * 100)
     assert row["flags"] != "denominator_reconstructed"
+
+
+def test_the_compare_summary_counts_only_tested_values(store) -> None:  # type: ignore[no-untyped-def]
+    from oppvekst.views.compare import compare_table
+
+    # barn-0-17 is a count (never tested against the country's count); the national tests of a
+    # bydel have no value: neither may be counted among values that «do not differ».
+    table = compare_table(
+        store, ["4601", "030101"], ["barn-0-17", "andel-barn-0-17", "nasjonale-prover-lesing-5"]
+    )
+    cells = {(c.region, c.indicator_id): c.significance for c in table.cells}
+    assert cells[("4601", "barn-0-17")] == "not_compared"
+    untested = sum(1 for s in cells.values() if s == "not_compared")
+    tested = len(cells) - untested
+    assert untested >= 2
+    (summary,) = table.summary
+    assert f"av {tested} verdier som kunne sammenlignes" in summary
+    assert f"{untested} kunne ikke sammenlignes" in summary
