@@ -171,6 +171,6 @@ def test_flagged_values_are_hollow_points_with_their_note(store) -> None:  # typ
     points = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
     filled = {layer["mark"]["filled"]: layer["transform"][0]["filter"] for layer in points}
     assert filled == {True: "!datum.merknad", False: "datum.merknad"}
-    assert "Åpne punkter" in " ".join(spec["title"]["subtitle"])
+    assert "Åpne punkter: summert fra kommunene." in spec["title"]["subtitle"]
     svg = vlc.vegalite_to_svg(spec)
     assert 'fill="transparent"' in svg or 'fill="none"' in svg  # drawn hollow

@@ -59,6 +59,7 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
             "siste": last.get(p.region) == (p.period_end, p.period),
             "del": ind.side_of_breaks(p.period_start),
             "merknad": _flag_text(p.flags),
+            "flagg": p.flags if p.flags in FLAG_LABELS else "",
         }
         for p in series.points
     ]
@@ -77,8 +78,10 @@ def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
         for n, b in enumerate(series.indicator.comparability_breaks, start=1)
         if {n - 1, n} <= sides
     ]
-    if any(r["merknad"] and r["verdi"] is not None for r in rows):
-        out.append("Åpne punkter: verdien har en merknad (se tabellen).")
+    flagged = {r["flagg"] for r in rows if r["flagg"] and r["verdi"] is not None}
+    if flagged:
+        notes = [FLAG_LABELS[f].short for f in sorted(flagged)]
+        out.append(f"Åpne punkter: {'; '.join(notes)}.")
     return out
 
 
