@@ -154,6 +154,9 @@ def test_a_declared_break_is_never_drawn_as_one_line(store) -> None:  # type: ig
     subtitle = " ".join(spec["title"]["subtitle"])
     assert "Brudd i serien fra 2016" in subtitle
     assert "Brudd i serien fra 2016" in spec["description"]
+    # «Up from …» is said within the latest side only, never from a value before the break.
+    bergen = next(line for line in series.summary if line.startswith("Bergen"))
+    assert "2015-2017" not in bergen and "i 2016-2018 (etter bruddet i 2016)" in bergen
     # A series without a declared break keeps one line per area.
     plain = charts.line_chart(iv.series(store, "barn-lavinntekt-eu60", ["4601", "0"]), OPTS)
     assert all("del" not in g for g in _vega_groupbys(plain))

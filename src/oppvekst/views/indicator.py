@@ -305,7 +305,11 @@ def series_summary(s: IndicatorSeries) -> list[str]:
         if not own:
             out.append(f"{area.name}: ingen tall i perioden.")
             continue
-        first, last = own[0], own[-1]
+        last = own[-1]
+        # Up or down is said only within the latest side of a declared break.
+        side = ind.side_of_breaks(last.period_start)
+        same_side = [p for p in own if ind.side_of_breaks(p.period_start) == side]
+        first = same_side[0]
         text = f"{area.name}: {number(last.value, ind.decimals)} {ind.unit} i {last.period}"
         if first is not last and first.value is not None and last.value is not None:
             direction = (
@@ -316,6 +320,8 @@ def series_summary(s: IndicatorSeries) -> list[str]:
                 else "samme som"
             )
             text += f", {direction} {number(first.value, ind.decimals)} i {first.period}"
+            if len(same_side) < len(own):
+                text += f" (etter bruddet i {ind.comparability_breaks[side - 1].year})"
         out.append(text + ".")
     return out
 
