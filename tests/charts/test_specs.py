@@ -117,3 +117,63 @@ def test_heat_table_and_index_chart_compile(store) -> None:  # type: ignore[no-u
     spec = charts.index_chart(view, OPTS)
     _check_common(spec)
     assert [r["kode"] for r in _layers_data(spec) if r["fremhevet"]] == ["4601"]
+
+
+def _vega_groupbys(spec) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The fields each drawn line or band is split by, as Vega compiles the spec."""
+    found: list[list[str]] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(node, dict):
+            facet = (
+                node.get("from", {}).get("facet") if isinstance(node.get("from"), dict) else None
+            )
+            if facet and "groupby" in facet:
+                found.append(list(facet["groupby"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(vlc.vegalite_to_vega(spec))
+    return found
+
+
+def test_a_declared_break_is_never_drawn_as_one_line(store) -> None:  # type: ignore[no-untyped-def]
+    # Elevundersøkelsen's bullying questions changed in autumn 2016 (the catalogue declares it).
+    indicator = store.indicators["mobbing-10-trinn"]
+    assert [b.year for b in indicator.comparability_breaks] == [2016]
+    series = iv.series(store, "mobbing-10-trinn", ["4601", "0"])
+    spec = charts.line_chart(series, OPTS)
+    _check_common(spec)
+    sides = {r["periode"]: r["del"] for r in _layers_data(spec)}
+    assert sides["2015-2017"] == 0 and sides["2016-2018"] == 1 and sides["2023-2025"] == 1
+    groupbys = _vega_groupbys(spec)
+    assert groupbys and all("del" in g and "kode" in g for g in groupbys)  # lines and bands
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert "Brudd i serien fra 2016" in subtitle
+    assert "Brudd i serien fra 2016" in spec["description"]
+    # «Up from …» is said within the latest side only, never from a value before the break.
+    bergen = next(line for line in series.summary if line.startswith("Bergen"))
+    assert "2015-2017" not in bergen and "i 2016-2018 (etter bruddet i 2016)" in bergen
+    # A series without a declared break keeps one line per area.
+    plain = charts.line_chart(iv.series(store, "barn-lavinntekt-eu60", ["4601", "0"]), OPTS)
+    assert all("del" not in g for g in _vega_groupbys(plain))
+    assert "Brudd i serien" not in " ".join(plain["title"]["subtitle"])
+
+
+def test_flagged_values_are_hollow_points_with_their_note(store) -> None:  # type: ignore[no-untyped-def]
+    # The country's value of an SSB KOSTRA share is summed from the kommuner («aggregated»).
+    series = iv.series(store, "barnehage-1-2", ["4601", "0"])
+    spec = charts.line_chart(series, OPTS)
+    _check_common(spec)
+    rows = _layers_data(spec)
+    assert {bool(r["merknad"]) for r in rows if r["kode"] == "0"} == {True}
+    assert not any(r["merknad"] for r in rows if r["kode"] == "4601")
+    points = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
+    filled = {layer["mark"]["filled"]: layer["transform"][0]["filter"] for layer in points}
+    assert filled == {True: "!datum.merknad", False: "datum.merknad"}
+    assert "Åpne punkter: summert fra kommunene." in spec["title"]["subtitle"]
+    svg = vlc.vegalite_to_svg(spec)
+    assert 'fill="transparent"' in svg or 'fill="none"' in svg  # drawn hollow

@@ -131,3 +131,13 @@ def test_benchmark_from_the_url_reaches_the_pdf(store: Store, tmp_path: Path) ->
     made = report.build(store, "4203", parse_benchmark(store, "fylke", "4203"))
     text = pdf_text(made.pdf, tmp_path)
     assert "Sammenlignet med snittet for Agder" in text
+
+
+def test_the_report_explains_a_declared_break_and_hollow_points_in_its_figures(
+    store: Store, built: Callable[[str], report.Report], tmp_path: Path
+) -> None:
+    # Bullying (Elevundersøkelsen) is a key indicator whose questions changed in 2016.
+    assert "mobbing-10-trinn" in key_indicators(store)
+    text = pdf_text(built("0301").pdf, tmp_path)
+    assert "Brudd i serien fra 2016: linjen er ikke trukket over bruddet." in text
+    assert "Åpne punkter: summert fra kommunene." in text  # the country's value is summed

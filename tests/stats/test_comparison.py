@@ -173,3 +173,15 @@ def test_member_group_value_names_the_members_without_numbers() -> None:
 def test_a_zero_population_is_no_value() -> None:
     empty = member_group_value(["a", "b"], [0, 0], [0, 0])
     assert empty.value is None and empty.empty_population and empty.missing == ()
+
+
+def test_the_reason_a_value_is_not_compared_is_the_first_missing_piece() -> None:
+    from oppvekst.stats.comparison import NotCompared, not_compared_reason
+
+    nan = float("nan")
+    assert not_compared_reason(50.0, 45.0, 55.0, 40.0, "wilson") is None
+    assert not_compared_reason(None, None, None, None, "wilson") is NotCompared.NO_VALUE
+    assert not_compared_reason(50.0, 45.0, 55.0, nan, "wilson") is NotCompared.NO_BENCHMARK
+    assert not_compared_reason(50.0, None, None, 40.0, "none") is NotCompared.NOT_PUBLISHED
+    assert not_compared_reason(50.0, nan, nan, 40.0, "wilson") is NotCompared.NO_INTERVAL
+    assert not_compared_reason(50.0, nan, nan, 40.0, "published") is NotCompared.NO_INTERVAL

@@ -214,3 +214,16 @@ def test_dispatcher_needs_its_inputs() -> None:
 def test_dispatcher_rate_with_zero_denominator_errors() -> None:
     with pytest.raises(StatisticsInputError):
         interval("byar", numerator=2, denominator=0, multiplier=1000)
+
+
+def test_a_published_margin_is_the_95_interval_and_widens_by_the_normal_quantiles() -> None:
+    from oppvekst.stats.intervals import published
+
+    got = published([48.0, 45.0, np.nan], [0.8, 2.1, 1.0])
+    assert np.allclose(got.lower[:2], [47.2, 42.9]) and np.allclose(got.upper[:2], [48.8, 47.1])
+    assert np.isnan(got.lower[2]) and np.isnan(got.upper[2])
+    wide = published(45.0, 2.1, level=0.998)
+    ratio = sps.norm.ppf(0.999) / sps.norm.ppf(0.975)
+    assert float(wide.upper) - 45.0 == pytest.approx(2.1 * ratio)
+    with pytest.raises(StatisticsInputError):
+        published(45.0, -1.0)

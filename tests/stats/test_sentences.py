@@ -67,3 +67,53 @@ def test_group_value_note_counts_and_lists_the_missing_members() -> None:
     )
     many = group_value_note([f"K {i}" for i in range(10)], 40, shown=3)
     assert "10 av 40 områder" in many and many.endswith("(K 0, K 1, K 2 og 7 til).")
+
+
+def test_a_value_not_compared_says_the_real_reason() -> None:
+    from oppvekst.stats.sentences import not_compared_sentence
+
+    land = benchmark_phrase("country")
+    texts = {
+        reason: comparison_sentence("Gjennomføring", "not_compared", land, "higher_better", reason)
+        for reason in ("no_value", "count", "no_benchmark", "not_published", "no_interval")
+    }
+    assert len(set(texts.values())) == 5  # five reasons, five different explanations
+    # Upper-secondary completion: an interval exists, the national value does not.
+    no_benchmark = not_compared_sentence("Gjennomføring", "no_benchmark", land, "2011-2013")
+    assert no_benchmark == (
+        "Gjennomføring kan ikke sammenlignes med landsgjennomsnittet, "
+        "fordi landsgjennomsnittet mangler tall for 2011-2013."
+    )
+    assert "usikkerhet" not in no_benchmark
+    assert "kilden ikke oppgir usikkerhet" in texts["not_published"]
+    assert "usikkerhet" not in texts["no_value"] and "antall" in texts["count"]
+
+
+def test_the_summary_claims_no_difference_only_over_what_was_compared() -> None:
+    from oppvekst.stats.comparison import NotCompared
+    from oppvekst.stats.sentences import comparison_summary
+
+    land = benchmark_phrase("country")
+    none_compared = comparison_summary(
+        land, 0, 0, {NotCompared.NO_VALUE: ["A", "B"], NotCompared.COUNT: ["C"]}
+    )
+    assert not any("skiller seg" in s for s in none_compared)
+    assert none_compared == [
+        "Ingen av nøkkelindikatorene kunne sammenlignes statistisk med landsgjennomsnittet.",
+        "3 av 3 kunne ikke sammenlignes: området mangler tall (A og B); "
+        "et antall sammenlignes gjennom andelen, ikke med et større områdes antall (C).",
+    ]
+    some = comparison_summary(
+        land, 0, 2, {NotCompared.NO_BENCHMARK: ["Gjennomføring"]}, ["2024", "2013", "2024"]
+    )
+    assert some[0] == (
+        "Ingen av de 2 nøkkelindikatorene som kunne sammenlignes, skiller seg signifikant "
+        "fra landsgjennomsnittet."
+    )
+    assert some[1].startswith("1 av 3 kunne ikke sammenlignes")
+    assert "ulike perioder (2024 og 2013)" in some[2]
+    one_period = comparison_summary(land, 1, 1, {}, ["2024", "2024"])
+    assert one_period == [
+        "1 av de 1 nøkkelindikatorene som kunne sammenlignes, skiller seg signifikant "
+        "fra landsgjennomsnittet."
+    ]

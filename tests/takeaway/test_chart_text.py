@@ -97,7 +97,8 @@ def test_a_drawing_process_that_dies_is_replaced_and_the_request_gets_a_norwegia
 
 
 def _subtitle_texts(svg: str) -> str:
-    return " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    # A subtitle of several lines is one <text> with a <tspan> per line.
+    return " ".join(re.findall(r"<(?:text|tspan)[^>]*>([^<]*)</(?:text|tspan)>", svg))
 
 
 def test_own_subtitle_keeps_the_unit_and_the_synthetic_label(

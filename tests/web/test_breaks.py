@@ -47,3 +47,36 @@ def test_a_2013_figure_with_a_share_of_a_split_kommune_is_a_break(client) -> Non
         client.get("/indikator/barnehage-1-5", params={"omrade": "5059", "fane": "tabell"}).text
     )
     assert "Snillfjord (1613)" in page
+
+
+def test_a_declared_break_is_explained_beside_the_chart_and_in_the_table(client) -> None:  # type: ignore[no-untyped-def]
+    # Elevundersøkelsen changed its bullying questions in autumn 2016 (catalogue: year 2016).
+    page = client.get("/indikator/mobbing-10-trinn", params={"omrade": "4601"}).text
+    beside = re.search(r"<div class=\"p2-breaks\" data-series-breaks>(.*?)</div>", page, re.S)
+    assert beside, "no explanation beside the chart"
+    assert "spørsmålene om mobbing ble endret høsten 2016" in html.unescape(beside.group(1))
+    table = page[page.index('id="tabell-figur"') :]
+    periods = re.findall(
+        r'<tr class="p2-break-row" data-series-break="(\d+)">|<th scope="row">([^<]+)</th>', table
+    )
+    order = [year or period for year, period in periods]
+    # The break row stands between the last period that starts before 2016 and the first after.
+    at = order.index("2016")
+    assert order[at - 1] == "2015-2017" and order[at + 1] == "2016-2018"
+    assert order.count("2016") == 1
+    about = html.unescape(client.get("/indikator/mobbing-10-trinn", params={"fane": "om"}).text)
+    assert 'data-series-break="2016"' in about
+
+
+def test_flagged_values_carry_their_mark_and_the_mark_is_explained(client) -> None:  # type: ignore[no-untyped-def]
+    # The country's KOSTRA share is summed from the kommuner: flagged «aggregated».
+    page = client.get("/indikator/barnehage-1-2", params={"omrade": "4601,0"}).text
+    table = page[
+        page.index('id="tabell-figur"') : page.index("</table>", page.index('id="tabell-figur"'))
+    ]
+    country = re.findall(r'<td class="num" data-code="0"[^>]*>(.*?)</td>', table, re.S)
+    assert country and all('data-flag="aggregated"' in cell for cell in country if "–" not in cell)
+    bergen = re.findall(r'<td class="num[^"]*" data-code="4601"[^>]*>(.*?)</td>', table, re.S)
+    assert bergen and not any("data-flag" in cell for cell in bergen)
+    assert 'data-flag-legend="aggregated"' in page
+    assert "Summert fra kommunene" in html.unescape(page)

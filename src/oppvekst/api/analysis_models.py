@@ -153,6 +153,10 @@ class BarometerRowAnswer(ApiAnswer):
     q1: float | None
     q3: float | None
     significance: str = Field(description=SIGNIFICANCE)
+    not_compared: str | None = Field(
+        description="Hvorfor verdien ikke er sammenlignet: no_value, count, no_benchmark, "
+        "not_published (kilden oppgir ikke usikkerhet) eller no_interval; null når den er det"
+    )
     trend: str
     trend_text: str
     sentence: str

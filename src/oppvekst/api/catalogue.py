@@ -31,6 +31,7 @@ from oppvekst.views.regions import (
     unknown_region,
 )
 from oppvekst.views.search import matching_regions
+from oppvekst.views.status import data_status
 from oppvekst.web.dependencies import StoreDep
 
 router = APIRouter()
@@ -53,9 +54,13 @@ def _present(value: Any) -> Any:
     responses=problems(),
 )
 def status(request: Request, store: StoreDep) -> Response:
+    # The source's own last update is kept per response in provenance (views.status reads it).
+    updated = {r.indicator_id: r.source_updated for r in data_status(store).indicators}
     sources = [
         {k: _present(v) for k, v in row.items()} for row in store.source_status.to_dict("records")
     ]
+    for row in sources:
+        row["source_updated"] = row.get("source_updated") or updated.get(str(row["indicator_id"]))
     return json_response(
         request,
         store,

@@ -99,6 +99,9 @@ class TableMapping(Record):
     denominator: str | None = None
     sd: str | None = None
     n: str | None = None
+    margin95: str | None = Field(
+        None, description="The source's ± margin of a 95 % interval (Udir «Usikkerhet»)."
+    )
     where: dict[str, list[str]] = Field(
         default_factory=dict, description="Keep only rows whose column has one of these codes."
     )
@@ -200,6 +203,16 @@ class Source(Record):
         return self
 
 
+class ComparabilityBreak(Record):
+    """A change at the source after which values cannot be compared with earlier ones."""
+
+    year: int = Field(
+        description="Values whose period starts in or after this year lie after the break (a "
+        "three-year average that includes a year before it lies before)."
+    )
+    note: str = Field(description="What changed, in Norwegian; shown beside charts and tables.")
+
+
 class Indicator(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -217,6 +230,9 @@ class Indicator(Record):
     interval: IntervalMethod
     disclosure: Disclosure = Disclosure()
     comparability: str = ""
+    comparability_breaks: list[ComparabilityBreak] = Field(
+        default_factory=list, description="Breaks in the series: never drawn as one line."
+    )
     caveats: list[str] = Field(default_factory=list)
     source: Source
     periodicity: Periodicity
@@ -228,6 +244,12 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
+
+    def side_of_breaks(self, period_start: int | None) -> int:
+        """0 before the first declared break, 1 after it, 2 after the second …"""
+        if period_start is None:
+            return 0
+        return sum(1 for b in self.comparability_breaks if period_start >= b.year)
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:

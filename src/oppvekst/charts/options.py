@@ -245,13 +245,19 @@ def number_format(decimals: int) -> str:
     return f",.{max(0, decimals)}f"
 
 
-def frame(spec: Spec, options: ChartOptions, description: str) -> Spec:
-    """Wrap a chart body with schema, size, titles, note, locale and the shared style."""
+def frame(spec: Spec, options: ChartOptions, description: str, marks: Sequence[str] = ()) -> Spec:
+    """Wrap a chart body with schema, size, titles, note, locale and the shared style.
+
+    ``marks`` explain what the chart draws differently (a break, hollow points); they stand under
+    the subtitle, so no download or report figure loses them.
+    """
     width, height = SIZES[options.size]
     # The note travels in the subtitle so it survives into PNG/SVG/PDF downloads.
     # Every text the figure carries passes one sanitiser, whether the reader typed it or a source
     # named it (a region or indicator name): one control character would abort vl-convert.
-    subtitle = [printable(line) for line in (*_lines(options.subtitle), *_lines(options.note))]
+    subtitle = [
+        printable(line) for line in (*_lines(options.subtitle), *marks, *_lines(options.note))
+    ]
     title: dict[str, Any] = {"text": printable(options.title or ""), "anchor": "start"}
     if subtitle:
         title["subtitle"] = subtitle

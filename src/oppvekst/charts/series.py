@@ -2,7 +2,9 @@
 
 Meaning never rests on colour alone: lines carry point shapes and a name label at their last
 point; bars are named on the axis, with the highlighted areas in bold; suppressed or missing
-values are written out with their symbol instead of being drawn as 0.
+values are written out with their symbol instead of being drawn as 0. A break the catalogue
+declares is never bridged by a line, and a value with a note (``flags``) is a hollow point; both
+are explained under the subtitle.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
+from oppvekst.snapshot.table import FLAG_LABELS
 from oppvekst.views.indicator import IndicatorSeries
 
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
@@ -42,6 +45,7 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
             p.region not in last or (p.period_end, p.period) > last[p.region]
         ):
             last[p.region] = (p.period_end, p.period)
+    ind = series.indicator
     return [
         {
             "kode": p.region,
@@ -53,9 +57,32 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
             "symbol": p.status or "",
             "fremhevet": p.region in options.highlight,
             "siste": last.get(p.region) == (p.period_end, p.period),
+            "del": ind.side_of_breaks(p.period_start),
+            "merknad": _flag_text(p.flags),
+            "flagg": p.flags if p.flags in FLAG_LABELS else "",
         }
         for p in series.points
     ]
+
+
+def _flag_text(flags: str | None) -> str:
+    flag = FLAG_LABELS.get(flags or "")
+    return f"{flag.mark}: {flag.label}" if flag else ""
+
+
+def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
+    """The chart's own explanations: declared breaks inside the periods shown, hollow points."""
+    sides = {r["del"] for r in rows if r["verdi"] is not None}
+    out = [
+        f"Brudd i serien fra {b.year}: linjen er ikke trukket over bruddet."
+        for n, b in enumerate(series.indicator.comparability_breaks, start=1)
+        if {n - 1, n} <= sides
+    ]
+    flagged = {r["flagg"] for r in rows if r["flagg"] and r["verdi"] is not None}
+    if flagged:
+        notes = [FLAG_LABELS[f].short for f in sorted(flagged)]
+        out.append(f"Åpne punkter: {'; '.join(notes)}.")
+    return out
 
 
 def _with_titles(series: IndicatorSeries, options: ChartOptions, kind: str) -> ChartOptions:
@@ -100,6 +127,14 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
         {"field": "periode", "title": "Periode"},
         {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
     ]
+    rows = _rows(series, options)
+    marks = _marks(series, rows)
+    broken = any(r["del"] for r in rows)
+    flagged = any(r["merknad"] for r in rows)
+    # Each side of a declared break is its own line and band: nothing is drawn across it.
+    detail: Spec | list[Spec] = (
+        [{"field": "kode"}, {"field": "del"}] if broken else {"field": "kode"}
+    )
     layers: list[Spec] = []
     if options.show_intervals and series.has_intervals:
         tooltip += [
@@ -114,9 +149,27 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
                     "y": {"field": "nedre", "type": "quantitative"},
                     "y2": {"field": "ovre"},
                     "color": colour,
+                    **({"detail": detail} if broken else {}),
                 },
             }
         )
+    if flagged:
+        tooltip.append({"field": "merknad", "title": "Merknad"})
+    shape = {
+        "field": "omrade",
+        "type": "nominal",
+        "scale": {
+            "domain": names,
+            "range": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
+        },
+        # The same legend as the colour: one legend, each area with its colour AND
+        # its shape (told apart without colour; a disabled one conflicted with it).
+        "legend": colour["legend"],
+    }
+    points: Spec = {
+        "mark": {"type": "point", "filled": True, "size": 55},
+        "encoding": {"x": x, "y": y, "color": colour, "shape": shape, "tooltip": tooltip},
+    }
     layers += [
         {
             "mark": {"type": "line", "invalid": "break-paths-show-domains"},
@@ -128,29 +181,22 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
                     "condition": {"test": "datum.fremhevet", "value": 3.5},
                     "value": 1.8,
                 },
-                "detail": {"field": "kode"},
+                "detail": detail,
             },
         },
-        {
-            "mark": {"type": "point", "filled": True, "size": 55},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "color": colour,
-                "shape": {
-                    "field": "omrade",
-                    "type": "nominal",
-                    "scale": {
-                        "domain": names,
-                        "range": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
-                    },
-                    # The same legend as the colour: one legend, each area with its colour AND
-                    # its shape (told apart without colour; a disabled one conflicted with it).
-                    "legend": colour["legend"],
-                },
-                "tooltip": tooltip,
-            },
-        },
+        points,
+    ]
+    if flagged:
+        # A value with a note is a hollow point, the others stay filled.
+        points["transform"] = [{"filter": "!datum.merknad"}]
+        layers.append(
+            {
+                "transform": [{"filter": "datum.merknad"}],
+                "mark": {"type": "point", "filled": False, "size": 55, "strokeWidth": 1.6},
+                "encoding": {"x": x, "y": y, "color": colour, "shape": shape, "tooltip": tooltip},
+            }
+        )
+    layers += [
         {
             "transform": [{"filter": "datum.siste"}],
             "mark": {"type": "text", "align": "left", "dx": 7, "fontSize": 11},
@@ -163,9 +209,10 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
         },
     ]
     return frame(
-        {"data": {"values": _rows(series, options)}, "layer": layers},
+        {"data": {"values": rows}, "layer": layers},
         options,
-        f"Linjediagram: {title}. " + " ".join(series.summary),
+        " ".join([f"Linjediagram: {title}.", *series.summary, *marks]),
+        marks,
     )
 
 

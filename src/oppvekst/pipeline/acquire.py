@@ -27,7 +27,7 @@ from oppvekst.sources import fhi, klass, kommunehelsa, pxweb, udir
 from oppvekst.sources.cohorts import cohort_weights
 from oppvekst.sources.fhi import DimensionFilter, FhiClient, FhiQuery
 from oppvekst.sources.http import Response
-from oppvekst.sources.mirror import Gateway, MirrorMode
+from oppvekst.sources.mirror import Gateway, MirrorMode, declared_file_dates
 from oppvekst.sources.pxweb import PxWebClient, TableQuery, VariableSelection
 from oppvekst.sources.udir import UdirClient
 
@@ -187,8 +187,11 @@ def _file(
         raw = read_table_file(content, spec)
     checksum = hashlib.sha256(content).hexdigest()
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    updated = declared_file_dates().get(spec.path)  # the file's own date, as its origin declares
     provenance.append(
-        _provenance(indicator, f"fil: {spec.path}", f"FILE {spec.path}", checksum, None, modified)
+        _provenance(
+            indicator, f"fil: {spec.path}", f"FILE {spec.path}", checksum, updated, modified
+        )
     )
     frame = tidy(raw, spec.mapping, frozenset(spec.missing) | MISSING_MARKERS)
     if spec.weights is not None:
@@ -254,7 +257,8 @@ def _udir(
     out: list[tuple[pd.DataFrame, int | None]] = []
     for period in spec.periods:
         fetched = client.report(page, udir_filters(spec.filter, period), spec.rad_sti)
-        provenance.append(_from_response(indicator, fetched.response, None))
+        updated = udir.last_updated(fetched.response)
+        provenance.append(_from_response(indicator, fetched.response, updated))
         frame = fetched.value
         frame = frame[frame["region"].notna()]
         out.append((tidy(frame, spec.mapping), None))

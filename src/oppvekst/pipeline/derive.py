@@ -133,7 +133,7 @@ def _period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def finalise(indicator: Indicator, frame: pd.DataFrame, regions: RegionTables) -> pd.DataFrame:
     out = frame.copy()
-    for column in ("numerator", "denominator", "sd", "n", "value"):
+    for column in ("numerator", "denominator", "sd", "n", "margin95", "value"):
         if column not in out.columns:
             out[column] = np.nan
         out[column] = out[column].astype(float)
@@ -164,6 +164,8 @@ def _add_intervals(indicator: Indicator, out: pd.DataFrame) -> None:
             usable &= numerator <= denominator
     elif method is IntervalMethod.T:
         usable &= np.isfinite(out["sd"].to_numpy()) & (out["n"].to_numpy() > 1)
+    elif method is IntervalMethod.PUBLISHED:
+        usable &= np.isfinite(out["margin95"].to_numpy())
     for level, suffix in ((intervals.LEVEL_95, "95"), (intervals.LEVEL_998, "998")):
         lower = np.full(len(out), np.nan)
         upper = np.full(len(out), np.nan)
@@ -175,6 +177,7 @@ def _add_intervals(indicator: Indicator, out: pd.DataFrame) -> None:
                 denominator=denominator[usable],
                 sd=out["sd"].to_numpy()[usable],
                 n=out["n"].to_numpy()[usable],
+                margin95=out["margin95"].to_numpy()[usable],
                 multiplier=indicator.multiplier,
                 level=level,
             )

@@ -17,7 +17,7 @@ from oppvekst.catalog.schema import BreakdownMap, TableMapping
 from oppvekst.errors import MalformedResponse
 from oppvekst.snapshot.table import BREAKDOWNS
 
-ROLES = ("value", "numerator", "denominator", "sd", "n")
+ROLES = ("value", "numerator", "denominator", "sd", "n", "margin95")
 TIDY_COLUMNS = ("region", "period", *BREAKDOWNS, *ROLES, "status")
 MISSING_MARKERS = frozenset({"..", ":", ".", "...", "*", "NULL", "", "-"})
 
@@ -219,5 +219,6 @@ def _sum(frame: pd.DataFrame) -> pd.DataFrame:
     result = numeric.join(status).reset_index()
     result["sd"] = np.nan
     result["n"] = np.nan
+    result["margin95"] = np.nan
     result.loc[~any_missing.to_numpy(), "status"] = None
     return result

@@ -118,6 +118,47 @@ FLAGS: tuple[Flag, ...] = (
 )
 FLAG_LABELS: dict[str, str] = {f.key: f.label for f in FLAGS}
 
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A note on how a shown value was made (the ``flags`` column), with its mark and meaning."""
+
+    code: str
+    mark: str
+    label: str
+    short: str  # under a chart's subtitle, where a line must stay short
+
+
+# Values that are shown but were not published as they stand: each carries its mark wherever it
+# goes (tables, barometer, charts as hollow points) and the label beside it.
+FLAGS: tuple[Flag, ...] = (
+    Flag(
+        "harmonised",
+        "h",
+        "Regnet om til dagens kommuneinndeling fra tidligere kommuner",
+        "regnet om til dagens grenser",
+    ),
+    Flag(
+        "aggregated",
+        "s",
+        "Summert fra kommunene; kilden publiserer ikke tallet for området",
+        "summert fra kommunene",
+    ),
+    Flag(
+        "denominator_reconstructed",
+        "n",
+        "Nevneren er regnet ut fra kildens avrundede andel, så intervallet er omtrentlig",
+        "nevner regnet fra avrundet andel",
+    ),
+    Flag(
+        "secondary_suppression",
+        "x",
+        "Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)",
+        "skjult (sekundærprikking)",
+    ),
+)
+FLAG_LABELS: dict[str, Flag] = {f.code: f for f in FLAGS}
+
 _S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
 OBSERVATIONS = TableSchema(
     fields=(

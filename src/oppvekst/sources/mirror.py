@@ -108,6 +108,17 @@ def load_manifest(path: Path = SHARED_MANIFEST) -> tuple[ManifestEntry, ...]:
     return tuple(entries)
 
 
+def declared_file_dates(path: Path = SHARED_MANIFEST) -> dict[str, str]:
+    """Offline data file → the date its origin declares (``files:`` in the manifest).
+
+    A file has no "updated" of its own (its mtime is the checkout's), so the status page and the
+    indicator's metadata show the date the catalogue of the mirror (SOURCES.md) gives for it.
+    """
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    files = doc.get("files") or {}
+    return {str(name): str(item["updated"]) for name, item in files.items() if item.get("updated")}
+
+
 class Mirror:
     """Stored responses under ``root``; a :class:`Fetcher` that never touches the network."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ import orjson
 import pandas as pd
 
 from oppvekst.errors import MalformedResponse
-from oppvekst.sources.http import Fetched, Fetcher, Request
+from oppvekst.sources.http import Fetched, Fetcher, Request, Response
 
 PORTAL_BASE = "https://statistikkportalen.udir.no/api/rapportering"
 ALL = -10  # Udir's "alle" in filters
@@ -190,6 +191,17 @@ def _column_paths(levels: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[s
     if len(widths) != 1:
         raise _fail("report data", f"column header levels have different widths {sorted(widths)}")
     return [tuple(names[i] for names in expanded) for i in range(widths.pop())]
+
+
+def last_updated(response: Response) -> str | None:
+    """The report's last change as an ISO date, from ``Last-Modified`` (its body states none)."""
+    header = response.headers.get("last-modified")
+    if not header:
+        return None
+    try:
+        return parsedate_to_datetime(header).date().isoformat()
+    except (TypeError, ValueError):
+        return None  # an unreadable header says nothing; never guess a date
 
 
 def _json(content: bytes, what: str) -> Any:

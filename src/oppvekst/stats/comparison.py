@@ -16,6 +16,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from oppvekst.errors import StatisticsInputError
+from oppvekst.stats.intervals import IntervalMethod
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -57,6 +58,44 @@ _UNJUDGED = np.array(
         Significance.HIGHER.value,
     ]
 )
+
+
+class NotCompared(StrEnum):
+    """Why a value was not tested against its benchmark: each is said to the reader as it is."""
+
+    NO_VALUE = "no_value"  # the area has no value (missing or hidden)
+    COUNT = "count"  # a count is compared through its share, never with a larger area's total
+    NO_BENCHMARK = "no_benchmark"  # the benchmark has no value for the same period
+    NOT_PUBLISHED = "not_published"  # the source publishes no uncertainty for this indicator
+    NO_INTERVAL = "no_interval"  # an interval method exists, but this value lacks its inputs
+
+
+def not_compared_reason(
+    value: float | None,
+    lower95: float | None,
+    upper95: float | None,
+    benchmark: float | None,
+    method: IntervalMethod | str,
+) -> NotCompared | None:
+    """The first reason a comparison of one value cannot be made, or None when it can.
+
+    The order is the order a reader would check: is there a value, a benchmark, an interval.
+    """
+
+    def missing(x: float | None) -> bool:
+        return x is None or x != x  # NaN is not equal to itself
+
+    if missing(value):
+        return NotCompared.NO_VALUE
+    if missing(benchmark):
+        return NotCompared.NO_BENCHMARK
+    if missing(lower95) or missing(upper95):
+        if IntervalMethod(method) is IntervalMethod.NONE:
+            return NotCompared.NOT_PUBLISHED
+        return NotCompared.NO_INTERVAL
+    return None
+
+
 _SIGN = {Polarity.HIGHER_BETTER.value: 1, Polarity.LOWER_BETTER.value: -1, Polarity.NONE.value: 0}
 
 

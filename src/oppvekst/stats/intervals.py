@@ -5,7 +5,9 @@ Methods (the ones England's Fingertips uses, see docs/statistics.md):
 * proportions: Wilson score interval, never the normal approximation;
 * counts and crude rates: exact Poisson (chi-square based) below 10 events, Byar's approximation
   from 10 events up; rate limits are count limits divided by the denominator times the multiplier;
-* means: Student's t from mean, SD and n.
+* means: Student's t from mean, SD and n;
+* published: the source's own ± margin of a 95 % interval (Udir's «Usikkerhet» on national tests),
+  taken as it is; the 99.8 % limits widen it by the ratio of the normal quantiles.
 
 Missing inputs (NaN) give NaN limits: "no interval", never a guessed one. Inputs that cannot be
 right (denominator 0, numerator above denominator, negative counts) raise
@@ -38,6 +40,7 @@ class IntervalMethod(StrEnum):
     BYAR = "byar"  # exact Poisson below 10 events, Byar's approximation from 10
     POISSON_EXACT = "poisson_exact"  # exact Poisson at every count
     T = "t"
+    PUBLISHED = "published"  # the source publishes a ± margin of its own 95 % interval
     NONE = "none"  # only a value is published: say so, do not invent uncertainty
 
 
@@ -181,6 +184,18 @@ def mean_t(
     return Interval(lower=(m - half).astype(np.float64), upper=(m + half).astype(np.float64))
 
 
+def published(value: npt.ArrayLike, margin95: npt.ArrayLike, level: float = LEVEL_95) -> Interval:
+    """value ± the source's 95 % margin; at another level the margin is scaled by z(level)/z(95 %).
+
+    The scaling assumes the source's interval is a normal one (Udir's scale scores are means of
+    many pupils); the 95 % limits themselves are exactly the published ones.
+    """
+    v, m = np.broadcast_arrays(_floats(value), _floats(margin95))
+    _reject(m < 0, "A published margin is negative")
+    half = m * (_z(level) / _z(LEVEL_95))
+    return Interval(lower=v - half, upper=v + half)
+
+
 def no_interval(shape: tuple[int, ...]) -> Interval:
     """NaN limits: the honest answer when only a value is published."""
     return Interval(lower=np.full(shape, np.nan), upper=np.full(shape, np.nan))
@@ -203,6 +218,7 @@ def interval(
     denominator: npt.ArrayLike | None = None,
     sd: npt.ArrayLike | None = None,
     n: npt.ArrayLike | None = None,
+    margin95: npt.ArrayLike | None = None,
     multiplier: float = 1.0,
     level: float = LEVEL_95,
 ) -> Interval:
@@ -212,6 +228,7 @@ def interval(
     * ``byar`` / ``poisson_exact``: numerator (events) and, for a rate, denominator; without a
       denominator the limits are those of the count times the multiplier;
     * ``t``: value (the mean), sd, n;
+    * ``published``: value and the source's ± 95 % margin (``margin95``);
     * ``none``: NaN limits shaped like the first array given.
     """
     m = IntervalMethod(method)
@@ -231,6 +248,8 @@ def interval(
         return Interval(lower=counts.lower / d * multiplier, upper=counts.upper / d * multiplier)
     if m is IntervalMethod.T:
         return mean_t(_need("value", value, m), _need("sd", sd, m), _need("n", n, m), level)
+    if m is IntervalMethod.PUBLISHED:
+        return published(_need("value", value, m), _need("margin95", margin95, m), level)
     given = [a for a in (value, numerator, denominator, sd, n) if a is not None]
     shape = np.broadcast_shapes(*(np.shape(a) for a in given)) if given else ()
     return no_interval(shape)

@@ -7,10 +7,10 @@ fullfører videregående"); the benchmark is a definite phrase ("landsgjennomsni
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
-from oppvekst.stats.comparison import Polarity, Significance
+from oppvekst.stats.comparison import NotCompared, Polarity, Significance
 from oppvekst.stats.crossing import Crossing
 from oppvekst.stats.trend import Trend, TrendKind
 
@@ -42,16 +42,17 @@ def comparison_sentence(
     significance: Significance | str,
     benchmark_name: str,
     polarity: Polarity | str,
+    reason: NotCompared | str | None = None,
+    period: str | None = None,
 ) -> str:
-    """E.g. "Andelen er signifikant høyere enn landsgjennomsnittet (bedre)."."""
+    """E.g. "Andelen er signifikant høyere enn landsgjennomsnittet (bedre)."; a value that was not
+    compared says why (``reason``, see :func:`comparison.not_compared_reason`)."""
     s = Significance(significance)
     pol = Polarity(polarity)
     subject = _capital(indicator_short_title.strip())
     if s is Significance.NOT_COMPARED:
-        return (
-            f"{subject} kan ikke sammenlignes statistisk med {benchmark_name}, "
-            "fordi usikkerheten ikke kan beregnes."
-        )
+        why = NotCompared(reason) if reason is not None else NotCompared.NO_INTERVAL
+        return not_compared_sentence(subject, why, benchmark_name, period)
     if s is Significance.SIMILAR:
         return f"{subject} er ikke signifikant forskjellig fra {benchmark_name}."
     if s in (Significance.HIGHER, Significance.LOWER):
@@ -66,6 +67,95 @@ def comparison_sentence(
     judgement = ("mye " if much else "") + ("bedre" if good else "dårligere")
     level = ", også på 99,8 %-nivå" if much else ""
     return f"{subject} er signifikant {word} enn {benchmark_name}{level} ({judgement})."
+
+
+# Why a row was not compared, as a short clause after "fordi" (the summary groups rows by it).
+NOT_COMPARED_BECAUSE: dict[NotCompared, str] = {
+    NotCompared.NO_VALUE: "området mangler tall",
+    NotCompared.COUNT: "et antall sammenlignes gjennom andelen, ikke med et større områdes antall",
+    NotCompared.NO_BENCHMARK: "sammenligningsgrunnlaget mangler tall for samme periode",
+    NotCompared.NOT_PUBLISHED: "kilden ikke oppgir usikkerhet (konfidensintervall) for tallet",
+    NotCompared.NO_INTERVAL: "tallgrunnlaget for å beregne usikkerheten mangler",
+}
+
+
+def not_compared_sentence(
+    subject: str, reason: NotCompared | str, benchmark_name: str, period: str | None = None
+) -> str:
+    """E.g. «Gjennomføring i videregående kan ikke sammenlignes med landsgjennomsnittet, fordi
+    landsgjennomsnittet mangler tall for 2011-2013.»."""
+    why = NotCompared(reason)
+    subj = _capital(subject.strip())
+    when = f" for {period}" if period else ""
+    if why is NotCompared.NO_VALUE:
+        return (
+            f"{subj} mangler tall for området{when} og er ikke sammenlignet med {benchmark_name}."
+        )
+    if why is NotCompared.NO_BENCHMARK:
+        return (
+            f"{subj} kan ikke sammenlignes med {benchmark_name}, "
+            f"fordi {benchmark_name} mangler tall{when or ' for samme periode'}."
+        )
+    if why is NotCompared.COUNT:
+        return f"{subj} er et antall og sammenlignes ikke med {benchmark_name}; se andelen."
+    return (
+        f"{subj} kan ikke sammenlignes statistisk med {benchmark_name}, "
+        f"fordi {NOT_COMPARED_BECAUSE[why]}."
+    )
+
+
+def _listing(items: Sequence[str]) -> str:
+    """«a», «a og b», «a, b og c»."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} og {items[-1]}"
+
+
+def comparison_summary(
+    benchmark_name: str,
+    significant: int,
+    compared: int,
+    not_compared: Mapping[NotCompared, Sequence[str]],
+    periods: Sequence[str] = (),
+    noun: str = "nøkkelindikatorene",
+) -> list[str]:
+    """What a set of comparisons says, and no more.
+
+    «No significant difference» is claimed only over the ``compared`` indicators; the rest are
+    counted with the reason for each (``not_compared``: reason → subjects); and when the rows
+    come from different ``periods`` the reader is told so, since each is judged on its own period.
+    """
+    missing = sum(len(v) for v in not_compared.values())
+    total = compared + missing
+    if total == 0:
+        return []
+    out: list[str] = []
+    if compared == 0:
+        out.append(f"Ingen av {noun} kunne sammenlignes statistisk med {benchmark_name}.")
+    elif significant == 0:
+        out.append(
+            f"Ingen av de {compared} {noun} som kunne sammenlignes, skiller seg signifikant "
+            f"fra {benchmark_name}."
+        )
+    else:
+        out.append(
+            f"{significant} av de {compared} {noun} som kunne sammenlignes, skiller seg "
+            f"signifikant fra {benchmark_name}."
+        )
+    if missing:
+        parts = [
+            f"{NOT_COMPARED_BECAUSE[NotCompared(reason)]} ({_listing(list(subjects))})"
+            for reason, subjects in not_compared.items()
+            if subjects
+        ]
+        out.append(f"{missing} av {total} kunne ikke sammenlignes: {'; '.join(parts)}.")
+    distinct = list(dict.fromkeys(periods))
+    if len(distinct) > 1:
+        out.append(
+            f"Tallene er fra ulike perioder ({_listing(distinct)}). Perioden står på hver rad, "
+            "og hver verdi er sammenlignet med samme periode, ikke med de andre radene."
+        )
+    return out
 
 
 def trend_sentence(trend: Trend, subject: str = "Verdien", span: str = DEFAULT_SPAN) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
@@ -134,7 +134,8 @@ def compare_table(
             bench_entry = bench_values.get((ind.id, period))
             bv = bench_entry.value if bench_entry is not None else None
             sig = comparison.Significance.NOT_COMPARED.value
-            if value is not None and bv is not None:
+            # A count is never tested against a larger area's count (see views.profile).
+            if value is not None and bv is not None and ind.measure is not Measure.COUNT:
                 sig = str(
                     comparison.compare(
                         value,
@@ -173,11 +174,18 @@ def compare_table(
                 )
             )
     areas = _sorted(areas, cells, sort)
-    judged = [c for c in cells if c.significance not in ("similar", "not_compared")]
+    compared = [c for c in cells if c.significance != "not_compared"]
+    judged = [c for c in compared if c.significance != "similar"]
+    # «N of M differ» only over the values actually tested; the rest are counted apart.
     summary = (
         f"{len(areas)} områder og {len(indicators)} indikatorer sammenlignet med {label}. "
-        f"{len(judged)} av {len(cells)} verdier skiller seg signifikant "
-        "fra sammenligningsgrunnlaget.",
+        f"{len(judged)} av {len(compared)} verdier som kunne sammenlignes, skiller seg "
+        "signifikant fra sammenligningsgrunnlaget"
+        + (
+            f"; {len(cells) - len(compared)} kunne ikke sammenlignes."
+            if len(cells) > len(compared)
+            else "."
+        ),
     )
     return CompareTable(
         areas,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog.schema import ComparabilityBreak, Indicator
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
@@ -79,6 +79,7 @@ class Point:
     status: str | None  # source or suppression symbol when the value is missing
     flags: str | None
     synthetic: bool
+    period_start: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,15 @@ class IndicatorSeries:
     def latest_period(self) -> str | None:
         valued = [p for p in self.points if p.value is not None]
         return max(valued, key=lambda p: (p.period_end, p.period)).period if valued else None
+
+    def break_before(self, period: str) -> ComparabilityBreak | None:
+        """The declared break between this period and the one shown before it, if any."""
+        sides = {p.period: self.indicator.side_of_breaks(p.period_start) for p in self.points}
+        position = self.periods.index(period) if period in self.periods else 0
+        if position == 0 or period not in sides or self.periods[position - 1] not in sides:
+            return None
+        before, after = sides[self.periods[position - 1]], sides[period]
+        return self.indicator.comparability_breaks[after - 1] if after > before else None
 
     def at(self, region: str, period: str) -> Point | None:
         for p in self.points:
@@ -259,6 +269,9 @@ def point_from_record(record: Mapping[Any, Any], names: Mapping[str, str]) -> Po
         status=_text(record["status"]),
         flags=_text(record["flags"]),
         synthetic=bool(record["synthetic"]),
+        period_start=int(record["period_start"])
+        if num(record["period_start"]) is not None
+        else None,
     )
 
 
@@ -292,7 +305,11 @@ def series_summary(s: IndicatorSeries) -> list[str]:
         if not own:
             out.append(f"{area.name}: ingen tall i perioden.")
             continue
-        first, last = own[0], own[-1]
+        last = own[-1]
+        # Up or down is said only within the latest side of a declared break.
+        side = ind.side_of_breaks(last.period_start)
+        same_side = [p for p in own if ind.side_of_breaks(p.period_start) == side]
+        first = same_side[0]
         text = f"{area.name}: {number(last.value, ind.decimals)} {ind.unit} i {last.period}"
         if first is not last and first.value is not None and last.value is not None:
             direction = (
@@ -303,6 +320,8 @@ def series_summary(s: IndicatorSeries) -> list[str]:
                 else "samme som"
             )
             text += f", {direction} {number(first.value, ind.decimals)} i {first.period}"
+            if len(same_side) < len(own):
+                text += f" (etter bruddet i {ind.comparability_breaks[side - 1].year})"
         out.append(text + ".")
     return out
 

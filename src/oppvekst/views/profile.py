@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.stats.trend import trend as trend_test
@@ -68,6 +68,7 @@ class BarometerRow:
     q1: float | None
     q3: float | None
     significance: str
+    not_compared: str | None  # why it was not compared (comparison.NotCompared), None if it was
     trend: str
     trend_text: str
     sentence: str
@@ -81,7 +82,7 @@ class Profile:
     county: RegionRef | None
     benchmark: Benchmark
     rows: tuple[BarometerRow, ...]
-    summary: tuple[str, ...]  # generated sentences: where the area differs significantly
+    summary: tuple[str, ...]  # what was compared, what could not be and why, mixed periods
     synthetic: bool
 
 
@@ -125,6 +126,11 @@ def profile(
     )
 
 
+def _start(record: dict[str, Any]) -> int | None:
+    start = _f(record.get("period_start"))
+    return int(start) if start is not None else None
+
+
 def _value_at(rows: list[dict[str, Any]], period: str | None) -> float | None:
     for record in rows:
         if record["period"] == period:
@@ -150,7 +156,18 @@ def _row(
     bench_value = bench_entry.value if bench_entry is not None else None
     bench_note = bench_entry.note if bench_entry is not None else None
     significance = comparison.Significance.NOT_COMPARED.value
-    if last is not None and bench_value is not None:
+    reason = (
+        comparison.NotCompared.COUNT
+        if ind.measure is Measure.COUNT
+        else comparison.not_compared_reason(
+            _f(last["value"]) if last is not None else None,
+            _f(last["lower95"]) if last is not None else None,
+            _f(last["upper95"]) if last is not None else None,
+            bench_value,
+            ind.interval,
+        )
+    )
+    if last is not None and bench_value is not None and reason is None:
         significance = str(
             comparison.compare(
                 last["value"],
@@ -162,7 +179,13 @@ def _row(
                 ind.polarity.value,
             )
         )
-    points = [r for r in own if _f(r["value"]) is not None][-5:]
+    if reason is None and significance == comparison.Significance.NOT_COMPARED.value:
+        reason = comparison.NotCompared.NO_INTERVAL  # a 99.8 % limit is missing
+    # The trend is tested only on the latest side of a declared break: across it the values
+    # measure different things.
+    valued = [r for r in own if _f(r["value"]) is not None]
+    side = ind.side_of_breaks(_start(valued[-1])) if valued else 0
+    points = [r for r in valued if ind.side_of_breaks(_start(r)) == side][-5:]
     tr = trend_test(
         np.array([r["value"] for r in points], dtype=float),
         np.array([r["lower95"] for r in points], dtype=float),
@@ -200,12 +223,15 @@ def _row(
         significance=significance,
         trend=tr.kind.value,
         trend_text=tr.text,
+        not_compared=reason.value if reason is not None else None,
         sentence=bench_note
         or sentences.comparison_sentence(
             ind.short_title,
             comparison.Significance(significance),
             benchmark.label,
             comparison.Polarity(ind.polarity.value),
+            reason,
+            period,
         ),
         synthetic=ind.id in store.synthetic_indicators,
         flags=(str(last["flags"]) if last is not None and last["flags"] else None),
@@ -213,9 +239,16 @@ def _row(
 
 
 def _summary(rows: list[BarometerRow], benchmark: Benchmark) -> list[str]:
-    judged = [r for r in rows if r.significance not in ("similar", "not_compared")]
+    """Claims only what was tested: see :func:`sentences.comparison_summary`."""
     if not rows:
         return ["Det finnes ingen nøkkelindikatorer med tall for dette området ennå."]
-    if not judged:
-        return [f"Ingen av nøkkelindikatorene skiller seg signifikant fra {benchmark.label}."]
-    return [r.sentence for r in judged]
+    gaps: dict[comparison.NotCompared, list[str]] = {}
+    for r in rows:
+        if r.not_compared is not None:
+            gaps.setdefault(comparison.NotCompared(r.not_compared), []).append(r.short_title)
+    compared = [r for r in rows if r.not_compared is None]
+    significant = [r for r in compared if r.significance != "similar"]
+    periods = [r.period for r in rows if r.period and r.value is not None]
+    return sentences.comparison_summary(
+        benchmark.label, len(significant), len(compared), gaps, periods
+    )

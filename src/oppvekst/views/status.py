@@ -88,6 +88,14 @@ def data_status(store: Store) -> DataStatus:
             "SELECT indicator_id, max(fetched_at) AS t FROM provenance GROUP BY 1"
         ).itertuples(index=False, name=None)
     )
+    # The source's own "last updated" (SSB's `updated`, FHI's, a file's declared date) is kept
+    # per response in `provenance`; source_status has no such column filled by the build.
+    updated = dict(
+        store.frame(
+            "SELECT indicator_id, max(source_updated) AS u FROM provenance "
+            "WHERE source_updated IS NOT NULL AND source_updated <> '' GROUP BY 1"
+        ).itertuples(index=False, name=None)
+    )
     rows: list[IndicatorStatus] = []
     for record in store.source_status.to_dict("records"):
         indicator_id = str(record["indicator_id"])
@@ -104,7 +112,8 @@ def data_status(store: Store) -> DataStatus:
                 publisher=ind.source.publisher if ind else "",
                 table=ind.source.table if ind else None,
                 message=_text(record.get("message")) or "",
-                source_updated=_text(record.get("source_updated")),
+                source_updated=_text(record.get("source_updated"))
+                or _text(updated.get(indicator_id)),
                 fetched_at=_time(record.get("fetched_at")) or _time(fetched.get(indicator_id)),
                 last_period=_text(last.get(indicator_id)),
                 synthetic=indicator_id in store.synthetic_indicators,

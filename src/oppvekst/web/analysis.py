@@ -56,6 +56,8 @@ INTERVAL_TEXT = {
     "(eksakt Poisson under 10 hendelser).",
     "t": "95 %-intervallet er beregnet med Students t ut fra gjennomsnitt, "
     "standardavvik og antall.",
+    "published": "95 %-intervallet er kildens eget: verdien pluss/minus usikkerheten kilden "
+    "oppgir (Udirs «Usikkerhet»).",
     "none": "Kilden publiserer ikke det som trengs for å beregne usikkerhet, så vi viser ingen "
     "intervaller og sammenligner ikke statistisk.",
 }
