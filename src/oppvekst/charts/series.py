@@ -19,7 +19,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
-from oppvekst.snapshot.table import FLAG_LABELS
+from oppvekst.snapshot.table import FLAG_BY_CODE
 from oppvekst.views.indicator import IndicatorSeries
 
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
@@ -59,14 +59,14 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
             "siste": last.get(p.region) == (p.period_end, p.period),
             "del": ind.side_of_breaks(p.period_start),
             "merknad": _flag_text(p.flags),
-            "flagg": p.flags if p.flags in FLAG_LABELS else "",
+            "flagg": p.flags if p.flags in FLAG_BY_CODE else "",
         }
         for p in series.points
     ]
 
 
 def _flag_text(flags: str | None) -> str:
-    flag = FLAG_LABELS.get(flags or "")
+    flag = FLAG_BY_CODE.get(flags or "")
     return f"{flag.mark}: {flag.label}" if flag else ""
 
 
@@ -80,7 +80,7 @@ def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
     ]
     flagged = {r["flagg"] for r in rows if r["flagg"] and r["verdi"] is not None}
     if flagged:
-        notes = [FLAG_LABELS[f].short for f in sorted(flagged)]
+        notes = [FLAG_BY_CODE[f].short for f in sorted(flagged)]
         out.append(f"Åpne punkter: {'; '.join(notes)}.")
     return out
 

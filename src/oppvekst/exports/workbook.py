@@ -22,13 +22,8 @@ import xlsxwriter
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.sheet_xml import SheetRows, number_texts, sheet_rows
+from oppvekst.stats.intervals import METHOD_SENTENCES
 
-INTERVAL_TEXT = {
-    "wilson": "Wilson-intervall (andeler)",
-    "byar": "Byars tilnærming / eksakt Poisson under 10 hendelser (rater)",
-    "t": "Students t (gjennomsnitt med standardavvik og antall)",
-    "none": "Intet intervall: kilden publiserer bare verdien",
-}
 PRECISION_TEXT = (
     "Verdiene er avrundet til indikatorens desimaler, som på nettsiden. Full presisjon: "
     "CSV for programmer, JSON, JSON-stat og Parquet fra API-et."
@@ -211,7 +206,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
             ind.denominator or "",
             ind.unit,
             str(ind.decimals),
-            INTERVAL_TEXT.get(ind.interval.value, ind.interval.value),
+            METHOD_SENTENCES.get(ind.interval.value, ind.interval.value),
             f"{ind.source.publisher}: {ind.source.title}",
             ind.source.table or "",
             ind.licence,

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.exports.workbook import INTERVAL_TEXT
 from oppvekst.reports.figures import Figure, for_typst
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
+from oppvekst.stats.intervals import METHOD_SENTENCES
 from oppvekst.views.numbers import interval, number, observation
 from oppvekst.views.profile import (
     BETTER,
@@ -134,7 +134,7 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
         "definition": indicator.definition,
         "numerator": indicator.numerator or "",
         "denominator": indicator.denominator or "",
-        "interval_method": INTERVAL_TEXT.get(indicator.interval.value, ""),
+        "interval_method": METHOD_SENTENCES.get(indicator.interval.value, ""),
         "comparability": indicator.comparability,
         "caveats": list(indicator.caveats),
         "source": f"{source.publisher}: {source.title}"

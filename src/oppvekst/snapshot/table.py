@@ -96,31 +96,6 @@ NOT_PUBLISHED = ".."
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """A note on how a value was made (the ``flags`` column), and its Norwegian words."""
-
-    key: str
-    label: str
-
-
-# Every flag the pipeline writes, and the two reasons an answer gives an empty value without a
-# source symbol. A new flag needs only a new entry here: every file's legend and the CSV's words
-# come from this list (a test checks each flag the pipeline can write is here).
-FLAGS: tuple[Flag, ...] = (
-    Flag("harmonised", "Omregnet til dagens kommune- og fylkesinndeling"),
-    Flag("aggregated", "Summert fra kommunene (kilden publiserer ikke dette nivået)"),
-    Flag("denominator_reconstructed", "Nevneren er regnet ut fra verdien og telleren"),
-    Flag(
-        "secondary_suppression",
-        "Skjult slik at skjulte tall ikke kan regnes ut fra summer (sekundærprikking)",
-    ),
-    Flag("zero_denominator", "Nevneren er null, så verdien kan ikke regnes ut"),
-    Flag("not_published", "Kilden har ikke publisert verdien"),
-)
-FLAG_LABELS: dict[str, str] = {f.key: f.label for f in FLAGS}
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
     """A note on how a shown value was made (the ``flags`` column), with its mark and meaning."""
 
     code: str
@@ -156,8 +131,14 @@ FLAGS: tuple[Flag, ...] = (
         "Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)",
         "skjult (sekundærprikking)",
     ),
+    # The two reasons an answer gives an empty value that came without a source symbol.
+    Flag("zero_denominator", "0", "Nevneren er null, så verdien kan ikke regnes ut", "nevner null"),
+    Flag("not_published", "u", "Kilden har ikke publisert verdien", "ikke publisert"),
 )
-FLAG_LABELS: dict[str, Flag] = {f.code: f for f in FLAGS}
+# A new flag needs only a new entry in FLAGS: every page's marks, every file's legend and the CSV's
+# words come from it (a test checks that each flag the pipeline can write is here).
+FLAG_BY_CODE: dict[str, Flag] = {f.code: f for f in FLAGS}
+FLAG_LABELS: dict[str, str] = {f.code: f.label for f in FLAGS}
 
 _S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
 OBSERVATIONS = TableSchema(

@@ -44,6 +44,22 @@ class IntervalMethod(StrEnum):
     NONE = "none"  # only a value is published: say so, do not invent uncertainty
 
 
+# How each method's interval came about, in the words every page, workbook and report uses.
+METHOD_SENTENCES: dict[str, str] = {
+    IntervalMethod.WILSON: "95 %-intervallet er beregnet med Wilsons metode for andeler "
+    "(riktig også ved små tall og ved 0).",
+    IntervalMethod.BYAR: "95 %-intervallet er beregnet med Byars tilnærming "
+    "(eksakt Poisson under 10 hendelser).",
+    IntervalMethod.POISSON_EXACT: "95 %-intervallet er et eksakt Poisson-intervall.",
+    IntervalMethod.T: "95 %-intervallet er beregnet med Students t ut fra gjennomsnitt, "
+    "standardavvik og antall.",
+    IntervalMethod.PUBLISHED: "95 %-intervallet er kildens eget: verdien pluss/minus "
+    "usikkerheten kilden oppgir (Udirs «Usikkerhet»).",
+    IntervalMethod.NONE: "Kilden publiserer ikke det som trengs for å beregne usikkerhet, så vi "
+    "viser ingen intervaller og sammenligner ikke statistisk.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """Lower and upper limits, same shape; NaN where no interval can be given."""

@@ -20,6 +20,7 @@ from oppvekst import charts
 from oppvekst.charts.options import ACCENTS, CLASSIFICATION_LABELS, PALETTE_LABELS, SIZE_LABELS
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
+from oppvekst.stats.intervals import METHOD_SENTENCES
 from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import indicator as iv
@@ -49,18 +50,6 @@ TABS = (
     ("om", "Om indikatoren"),
     ("last-ned", "Last ned"),
 )
-INTERVAL_TEXT = {
-    "wilson": "95 %-intervallet er beregnet med Wilsons metode for andeler "
-    "(riktig også ved små tall og ved 0).",
-    "byar": "95 %-intervallet er beregnet med Byars tilnærming "
-    "(eksakt Poisson under 10 hendelser).",
-    "t": "95 %-intervallet er beregnet med Students t ut fra gjennomsnitt, "
-    "standardavvik og antall.",
-    "published": "95 %-intervallet er kildens eget: verdien pluss/minus usikkerheten kilden "
-    "oppgir (Udirs «Usikkerhet»).",
-    "none": "Kilden publiserer ikke det som trengs for å beregne usikkerhet, så vi viser ingen "
-    "intervaller og sammenligner ikke statistisk.",
-}
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
@@ -187,7 +176,7 @@ def indicator_page(
         context["provenance"] = [
             p for p in store.provenance.values() if p.get("indicator_id") == indicator_id
         ]
-        context["interval_text"] = INTERVAL_TEXT.get(indicator.interval.value, "")
+        context["interval_text"] = METHOD_SENTENCES.get(indicator.interval.value, "")
     elif fane == "last-ned":
         context["downloads"] = links.series_downloads(indicator_id, series, breakdown)
     if own and store.regions[own].level == "kommune":

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import FLAG_LABELS, SYMBOL_LABELS
+from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS
 from oppvekst.views.numbers import number, observation
 from oppvekst.views.regions import input_error, labelled
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
@@ -54,7 +54,7 @@ environment = Environment(
 environment.filters["number"] = number
 environment.globals["observation"] = observation
 environment.globals["SYMBOLS"] = SYMBOLS
-environment.globals["FLAGS"] = FLAG_LABELS  # notes on shown values: mark and meaning
+environment.globals["FLAGS"] = FLAG_BY_CODE  # notes on shown values: mark and meaning
 environment.globals["drawable"] = drawable
 
 
