@@ -172,6 +172,7 @@ def serve(
     import uvicorn
 
     from oppvekst.web.app import create_app
+    from oppvekst.web.connections import protocol_with_head_timeout
 
     directory = _data_dir(data_dir)
     if directory.current_id() is None:
@@ -189,7 +190,12 @@ def serve(
     console.print(
         f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)"
     )
-    uvicorn.run(create_app(directory), host=host, port=port, log_level="warning")
+    # Our h11 protocol, not uvicorn's default: it closes connections that never finish a request
+    # head (see web/connections.py).
+    head_deadline = protocol_with_head_timeout(get_settings().request_header_timeout_seconds)
+    uvicorn.run(
+        create_app(directory), host=host, port=port, log_level="warning", http=head_deadline
+    )
 
 
 @app.command("list")
