@@ -25,7 +25,7 @@ from oppvekst.views import composite as composite_view
 from oppvekst.views import cross as cross_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
-from oppvekst.views.regions import resolve_input
+from oppvekst.views.regions import county_of, resolve_input
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MAP_LEVELS = ("kommune", "fylke", "bydel")
@@ -149,6 +149,7 @@ def indicator_map(
         level=level,  # type: ignore[arg-type]
         county=county,
         breakdown=breakdown,
+        focus=map_focus(store, params.get(FOCUS_PARAM)) if level == "kommune" else None,
     )
     wanted = tuple(dict.fromkeys(c.strip() for c in params.get("koder", "").split(",") if c))
     present = {r.code for r in values.rows}
@@ -156,6 +157,19 @@ def indicator_map(
     if codes:
         values = replace(values, rows=tuple(r for r in values.rows if r.code in codes))
     return MapChoice(values, level, county, codes)
+
+
+FOCUS_PARAM = "fargefylke"  # «my county in colour» (``fokus`` is the chart option for chosen areas)
+
+
+def map_focus(store: Store, entry: str | None) -> str | None:
+    """The fylke a ``fargefylke`` entry puts in colour: a fylke itself, or the fylke a kommune
+    or bydel lies in (a person may type their own kommune); None for none or the whole country.
+    An entry that fits no area raises the area resolver's error, so the page keeps its view."""
+    if not entry or not entry.strip():
+        return None
+    code = resolve_input(store, entry, FOCUS_PARAM)
+    return county_of(store, code)
 
 
 def map_geo_url(choice: MapChoice) -> str:
