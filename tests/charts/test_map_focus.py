@@ -125,3 +125,18 @@ def test_the_svg_download_is_the_focused_map(client: TestClient) -> None:
     assert answer.status_code == 200
     assert "Utenfor Vestland" in answer.text
     assert len(re.findall(rf'fill="{MUTED}"', answer.text, flags=re.IGNORECASE)) > 300
+
+
+def test_the_county_restriction_takes_a_kommune_and_keeps_the_view_for_a_wrong_entry(
+    client: TestClient,
+) -> None:
+    # «Avgrens til fylke» reads entries the same way: a kommune restricts the map to its fylke …
+    spec = _page_spec(client.get(MAP + "&fylke=Bergen").text)
+    assert spec["data"]["url"] == "/kart/kommune.geojson?fylke=46"
+    # … and an unknown entry keeps the map (whole country) with the message, not an error page.
+    answer = client.get(MAP + "&fylke=99", follow_redirects=False)
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"])
+    assert page.status_code == 200
+    assert "Fant ikke området «99»" in page.text
+    assert _page_spec(page.text)["data"]["url"] == "/kart/kommune.geojson"

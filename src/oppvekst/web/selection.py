@@ -141,7 +141,7 @@ def indicator_map(
     level = params.get("niva", "kommune")
     if level not in MAP_LEVELS:
         raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
-    county = (params.get("fylke") or None) if level == "kommune" else None
+    county = map_county(store, params.get("fylke"), "fylke") if level == "kommune" else None
     values = iv.map_values(
         store,
         indicator_id,
@@ -149,7 +149,9 @@ def indicator_map(
         level=level,  # type: ignore[arg-type]
         county=county,
         breakdown=breakdown,
-        focus=map_focus(store, params.get(FOCUS_PARAM)) if level == "kommune" else None,
+        focus=map_county(store, params.get(FOCUS_PARAM), FOCUS_PARAM)
+        if level == "kommune"
+        else None,
     )
     wanted = tuple(dict.fromkeys(c.strip() for c in params.get("koder", "").split(",") if c))
     present = {r.code for r in values.rows}
@@ -162,14 +164,14 @@ def indicator_map(
 FOCUS_PARAM = "fargefylke"  # «my county in colour» (``fokus`` is the chart option for chosen areas)
 
 
-def map_focus(store: Store, entry: str | None) -> str | None:
-    """The fylke a ``fargefylke`` entry puts in colour: a fylke itself, or the fylke a kommune
-    or bydel lies in (a person may type their own kommune); None for none or the whole country.
-    An entry that fits no area raises the area resolver's error, so the page keeps its view."""
+def map_county(store: Store, entry: str | None, param: str) -> str | None:
+    """The fylke a map entry (``fylke``: the map restricted to it; ``fargefylke``: it in colour)
+    names: a fylke itself, or the fylke a kommune or bydel lies in (a person may type their own
+    kommune); None for none or the whole country. An entry that fits no area raises the area
+    resolver's error, so the page keeps its view and says what was wrong."""
     if not entry or not entry.strip():
         return None
-    code = resolve_input(store, entry, FOCUS_PARAM)
-    return county_of(store, code)
+    return county_of(store, resolve_input(store, entry, param))
 
 
 def map_geo_url(choice: MapChoice) -> str:
