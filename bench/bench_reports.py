@@ -1,9 +1,11 @@
-"""Report benchmarks: one municipality's PDF, every area's PDF, a 100 000-row Excel file.
+"""Report benchmarks: one municipality's PDF, every area's PDF, a package ZIP, a 100 000-row
+Excel file.
 
 Runs on a snapshot in ``$OPPVEKST_BENCH_DATA_DIR`` when set, else builds one from the offline
 mirror with the demo fill (about 30 s, not timed). Each case has a baseline from the same run:
 the PDF against the same Typst document without charts (so the ratio is the price of the
-vector charts), all reports against the profile view alone, Excel against plain CSV.
+vector charts), all reports against the profile view alone, the package ZIP (README, Excel, PDF,
+a 2× PNG figure per indicator) against that package's PDF alone, Excel against plain CSV.
 
 "Cold" means no chart is cached: the SVG cache is emptied before every report (or batch), so all
 16 charts are drawn. What a running process keeps is kept, as in the portal: Typst's compiler,
@@ -25,23 +27,27 @@ from typing import Any
 
 from bench.timing import Result, measure, median, p99
 from oppvekst.catalog import default_catalog
+from oppvekst.charts.render import FigureCache, Renderer
 from oppvekst.exports import Download
 from oppvekst.exports.tabular import to_csv
 from oppvekst.exports.workbook import to_xlsx
 from oppvekst.pipeline import build
 from oppvekst.pipeline.setup import choose_sources, load_regions
-from oppvekst.reports import content, figures, report
+from oppvekst.reports import bundle, content, figures, report
 from oppvekst.reports.typesetter import typesetter
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.data import parse_selection, select
+from oppvekst.views.packages import package
 from oppvekst.views.profile import profile
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ONE_REPORT_SAMPLE = 7  # distinct kommuner: a repeated one would hit the chart cache
 ALL_REPORTS_SAMPLE = 30
 XLSX_ROWS = 100_000
+ZIP_PACKAGE = "tilstandsrapport-barnevern"  # 7 indicators: 7 figures, a 7-chart PDF
+ZIP_SAMPLE = 5  # distinct kommuner, none of them in the PDF sample
 
 
 def _store() -> tuple[Store, Path | None]:
@@ -80,6 +86,33 @@ def _pdf_batch(store: Store, codes: list[str]) -> float:
     for code, made in report.build_all(store, codes, make):
         if not isinstance(made, report.Report):
             raise RuntimeError(f"{code}: {made}")
+    return time.perf_counter() - start
+
+
+def _zip(store: Store, code: str) -> float:
+    """A package ZIP as a first download: no report chart cached, an empty figure cache on disk."""
+    figures.CACHE.clear()
+    cache = Path(tempfile.mkdtemp(prefix="bench-zip-figures-"))
+    try:
+        start = time.perf_counter()
+        bundle.archive(
+            store,
+            ZIP_PACKAGE,
+            code,
+            parse_benchmark(store, None, code),
+            Renderer(FigureCache(cache)),
+            site="http://127.0.0.1/",
+        )
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _package_pdf(store: Store, code: str) -> float:
+    figures.CACHE.clear()
+    start = time.perf_counter()
+    summary = package(store, ZIP_PACKAGE)
+    report.build(store, code, parse_benchmark(store, None, code), package=summary)
     return time.perf_counter() - start
 
 
@@ -138,6 +171,21 @@ def run() -> list[dict[str, Any]]:
                 statistics.mean(views) * areas,
                 note=f"extrapolated from {len(batch)} kommuner built as `report --all` does, "
                 "two in flight, no chart cached",
+            )
+        )
+        _zip(store, "0301")  # the figure shapes of this package, compiled once per process
+        zip_sample = _kommuner(store, ZIP_SAMPLE, skip=ONE_REPORT_SAMPLE + ALL_REPORTS_SAMPLE)
+        zips = [_zip(store, c) for c in zip_sample]
+        package_pdfs = [_package_pdf(store, c) for c in zip_sample]
+        results.append(
+            Result(
+                "package ZIP: README, Excel, PDF and a 2× PNG per indicator, one kommune, "
+                "nothing cached",
+                median(zips),
+                p99(zips),
+                "the same package's PDF alone (no chart cached)",
+                median(package_pdfs),
+                note=f"{ZIP_PACKAGE}, {len(zip_sample)} different kommuner; target < 2 s",
             )
         )
         download = _download(store)

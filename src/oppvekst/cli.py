@@ -171,7 +171,9 @@ def serve(
     """Serve the portal and the API; builds a snapshot first when there is none."""
     import uvicorn
 
+    from oppvekst.charts.drawing import POOL
     from oppvekst.web.app import create_app
+    from oppvekst.web.connections import protocol_with_head_timeout
 
     directory = _data_dir(data_dir)
     if directory.current_id() is None:
@@ -189,7 +191,14 @@ def serve(
     console.print(
         f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)"
     )
-    uvicorn.run(create_app(directory), host=host, port=port, log_level="warning")
+    # Our h11 protocol, not uvicorn's default: it closes connections that never finish a request
+    # head (see web/connections.py).
+    head_deadline = protocol_with_head_timeout(get_settings().request_header_timeout_seconds)
+    # The chart workers load vl-convert while the server starts, not during the first download.
+    POOL.start()
+    uvicorn.run(
+        create_app(directory), host=host, port=port, log_level="warning", http=head_deadline
+    )
 
 
 @app.command("list")

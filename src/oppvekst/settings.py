@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from oppvekst.errors import InvalidSettings
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     render_slots: int = 2
     # Peers whose X-Forwarded-For is believed, comma-separated.
     trusted_proxies: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Seconds a connection may take to send a complete request head (``web.connections``).
+    request_header_timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
 
     # The official APIs, overridable so tests can point the real connectors at a fake server;
     # None is the official address (``pipeline.acquire.SourceBases``).

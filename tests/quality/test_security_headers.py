@@ -30,6 +30,8 @@ RESPONSES = [
     ("API docs", "/api/docs", 200, "text/html"),
     ("static CSS", "/static/css/portal.css", 200, "text/css"),
     ("static JS", "/static/js/search.js", 200, ""),
+    ("vendored interpreter", "/static/js/vendor/vega-interpreter.js", 200, ""),
+    ("chart page", "/indikator/barn-0-17?fane=kart", 200, "text/html"),
     (
         "414 from the limits",
         "/api/v1/data?indicator=" + "x" * 9000,
@@ -56,6 +58,10 @@ def assert_safe_headers(response: httpx.Response, frameable: bool) -> None:
     scripts = rules.get("script-src", rules.get("default-src"))
     assert scripts is not None, csp
     assert "'unsafe-inline'" not in scripts, csp
+    # Charts use Vega's expression interpreter (tests/browser/test_strict_csp.py draws them all).
+    assert "'unsafe-eval'" not in scripts and "'unsafe-eval'" not in rules.get("default-src", []), (
+        csp
+    )
     assert "*" not in scripts and "data:" not in scripts, csp
     assert rules.get("object-src") == ["'none'"], csp
     assert headers.get("x-content-type-options") == "nosniff"

@@ -27,6 +27,7 @@ VARIABLES = [
     ("OPPVEKST_ANSWER_CACHE_MB", "0", "answer_cache_mb", 0.0),
     ("OPPVEKST_RATE_LIMIT", "5/10", "rate_limit", "5/10"),
     ("OPPVEKST_RENDER_SLOTS", "3", "render_slots", 3),
+    ("OPPVEKST_REQUEST_HEADER_TIMEOUT_SECONDS", "2.5", "request_header_timeout_seconds", 2.5),
     ("OPPVEKST_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.2", "trusted_proxies", {"10.0.0.1", "10.0.0.2"}),
     ("OPPVEKST_SSB_BASE", "http://127.0.0.1:9/ssb", "ssb_base", "http://127.0.0.1:9/ssb"),
     ("OPPVEKST_KLASS_BASE", "http://127.0.0.1:9/klass", "klass_base", "http://127.0.0.1:9/klass"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import vl_convert as vlc
 
 from oppvekst import charts
 from oppvekst.reports import figures, templates
 from oppvekst.snapshot.store import Store
-from oppvekst.views.indicator import series
+from oppvekst.views.indicator import IndicatorSeries, series
 from oppvekst.views.regions import region_ref
 
 
@@ -36,6 +38,13 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
 
 
+def _page_chart(drawn: IndicatorSeries, options: charts.ChartOptions) -> charts.Spec:
+    """The indicator page's chart for these areas: ``figur=stolper`` for one period, else lines."""
+    if len(drawn.periods) == 1:
+        return charts.bar_chart(drawn, options)
+    return charts.line_chart(drawn, options)
+
+
 @pytest.mark.parametrize("code", ["4203", "030101", "0301"])
 def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str) -> None:
     """No label limit, a shared compiled template and a worker process change nothing drawn."""
@@ -52,10 +61,42 @@ def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str
         drawn = figures.figures(store, region, indicators)
         assert set(drawn) == set(data), attempt
         for ind_id, drawn_series in data.items():
-            page = vlc.vegalite_to_svg(charts.line_chart(drawn_series, options))
+            page = vlc.vegalite_to_svg(_page_chart(drawn_series, options))
             assert drawn[ind_id].svg == page, (attempt, ind_id)
     for each in data.values():
         names = tuple(a.name for a in each.areas)
         found = templates.shape(figures.chart_spec(each, region), names)
         assert found is not None
         assert templates.CACHE.get(found.key) is not None  # the second round used it
+
+
+@pytest.mark.parametrize("code", ["4203", "030101"])
+def test_an_indicator_with_one_period_gets_the_pages_bar_chart(store: Store, code: str) -> None:
+    """A line over one period is an almost empty frame: the report draws the bars of that period
+    (area, county or Oslo, country), the very chart the page draws with ``figur=stolper``."""
+    region = region_ref(store, code)
+    indicators = [
+        i
+        for i in store.indicators.values()
+        if i.key_indicator and i.id in store.indicators_with_data
+    ]
+    data = figures.all_series(store, region, indicators)
+    single = {k: v for k, v in data.items() if len(v.periods) == 1}
+    several = {k: v for k, v in data.items() if len(v.periods) > 1}
+    assert single and several  # the fixture has both kinds
+    options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
+    figures.CACHE.clear()
+    drawn = figures.figures(store, region, [store.indicators[k] for k in [*single, *several][:8]])
+    for ind_id, one in single.items():
+        if ind_id not in drawn:
+            continue
+        assert drawn[ind_id].description.startswith("Stolpediagram"), ind_id
+        assert drawn[ind_id].svg == vlc.vegalite_to_svg(charts.bar_chart(one, options)), ind_id
+        # One bar per area that has a value in that period.
+        valued = {p.region for p in one.points if p.value is not None}
+        bars = re.search(r'<g class="mark-rect role-mark[^>]*>(.*?)</g>', drawn[ind_id].svg)
+        assert bars is not None and bars.group(1).count("<path") == len(valued), ind_id
+    assert any(k in drawn for k in single)
+    for ind_id in several:
+        if ind_id in drawn:
+            assert not drawn[ind_id].description.startswith("Stolpediagram"), ind_id

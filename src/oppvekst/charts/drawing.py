@@ -105,6 +105,15 @@ class ChartPool:
         self._lock = threading.Lock()
         self._io = ThreadPoolExecutor(max_workers=size, thread_name_prefix="chart-io")
 
+    def start(self) -> None:
+        """Start the workers now: each loads vl-convert (a second or two) while nothing waits for
+        it, so the server's first chart, report or package ZIP does not. Idempotent."""
+        with self._lock:
+            if self._pid != os.getpid():
+                return  # a forked child starts its own on first use
+            while len(self._workers) < self._size:
+                self._workers.append(Worker())
+
     def one(self, kind: str, spec: Any) -> str:
         """A single conversion of ``spec`` (a JSON value) by a worker."""
         return self.run([Job(kind, json.dumps(spec, ensure_ascii=True))])[0]

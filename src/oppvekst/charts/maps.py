@@ -7,10 +7,15 @@ rendering, pass the GeoJSON itself as ``geo`` and the spec inlines it.
 Classes are computed here, in Python, so the legend, the table alternative and every download
 agree: quantiles (equal counts), equal-width classes, or significance against the country.
 Highlighted areas get a thick dark outline, so they are found without relying on colour.
+
+«My county in colour» (``MapValues.focus``): the whole country is drawn, the focused fylke's areas
+coloured by classes computed from their values alone, every other area grey with its own legend
+entry, so the county's spread is not flattened by the country's.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -28,9 +33,11 @@ from oppvekst.charts.options import (
 )
 from oppvekst.views.indicator import MapValues
 from oppvekst.views.numbers import NBSP, number
+from oppvekst.views.regions import RegionRef
 
 MISSING_LABEL = "Mangler tall / skjult"
 MISSING_COLOUR = "#FFFFFF"
+OUTSIDE_COLOUR = MUTED  # the areas outside the focused fylke
 # Seven-step sequential ramps (ColorBrewer Blues and Greys, viridis reversed so dark = high);
 # the palest step is left out so a low class never looks like a missing one.
 RAMPS: dict[Palette, tuple[str, ...]] = {
@@ -67,8 +74,11 @@ def classes(values: list[float], method: Classification, n: int) -> list[float]:
 def classify(
     values: MapValues, options: ChartOptions
 ) -> tuple[dict[str, str], list[str], list[str]]:
-    """(code → class label, labels in legend order, colours in the same order)."""
+    """(code → class label, labels in legend order, colours in the same order). With a focus,
+    classes come from the focused rows only and every other area has the «outside» label."""
     decimals = values.indicator.decimals
+    all_rows = values.rows
+    values = replace(values, rows=values.focused_rows)
     if options.classification is Classification.SIGNIFICANCE:
         order = [
             "much_better",
@@ -113,12 +123,22 @@ def classify(
             labels[r.code] = legend[min(max(i, 0), len(legend) - 1)]
     if any(r.value is None for r in values.rows):
         legend, colours = [*legend, MISSING_LABEL], [*colours, MISSING_COLOUR]
+    if values.focus is not None:
+        outside = outside_label(values.focus)
+        labels.update({r.code: outside for r in all_rows if not values.in_focus(r.code)})
+        legend, colours = [*legend, outside], [*colours, OUTSIDE_COLOUR]
     return labels, legend, colours
+
+
+def outside_label(focus: RegionRef) -> str:
+    return f"Utenfor {focus.name}"
 
 
 def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, Any]) -> Spec:
     ind = values.indicator
     where = f" i {values.county.name}" if values.county else ""
+    if values.focus is not None:
+        where = f" i {values.focus.name} i farger, resten av landet grått"
     level = (
         "bydeler"
         if values.level == "bydel"

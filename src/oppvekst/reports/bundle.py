@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from oppvekst import charts
 from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
+from oppvekst.charts.options import Spec
 from oppvekst.charts.render import ImageFormat, Renderer
 from oppvekst.exports import SYNTHETIC_WARNING, Download, SheetGroup
 from oppvekst.exports.legend import LEGEND
@@ -29,6 +31,10 @@ from oppvekst.views.data import parse_selection, select
 from oppvekst.views.indicator import IndicatorSeries
 from oppvekst.views.packages import PackageSummary, package
 from oppvekst.views.regions import RegionRef, region_ref
+
+FIGURE_SIZE = FIGURE_SIZES[charts.SizePreset.REPORT]
+# A thread per ZIP in progress that only waits (on the chart workers, and on Typst).
+_REPORTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="package-report")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +122,10 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
     return "\r\n".join(lines) + "\r\n"
 
 
-def chart_png(
-    store: Store, series: IndicatorSeries, region: RegionRef, renderer: Renderer, site: str
-) -> bytes:
+def chart_figure(store: Store, series: IndicatorSeries, region: RegionRef, site: str) -> Spec:
     """The indicator page's take-away image: the same chart with source, definition, data date
-    and the page's address burned in (``charts.figure`` + ``charts.render``), at twice the size."""
+    and the page's address burned in (``charts.figure``), drawn at twice the size."""
     ind = series.indicator
-    size = FIGURE_SIZES[charts.SizePreset.REPORT]
     options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.REPORT, note="")
     codes = ",".join(a.code for a in series.areas)
     footer = Footer(
@@ -131,8 +134,7 @@ def chart_png(
         data_date=f"Tall per {data_date(store)}",
         url=f"{site.rstrip('/')}/indikator/{ind.id}?omrade={codes}" if site else None,
     )
-    spec = figure(charts.line_chart(series, options), footer, size)
-    return renderer.render(spec, size, ImageFormat.PNG, scale=2).data
+    return figure(figures.page_chart(series, options), footer, FIGURE_SIZE)
 
 
 def archive(
@@ -147,9 +149,24 @@ def archive(
     summary = package(store, package_id)
     region = region_ref(store, code)
     url = f"{site.rstrip('/')}/pakker/{package_id}/{code}.zip" if site else ""
+    # The report (its charts drawn by the chart workers, then typeset here) runs beside the
+    # figures: while Typst sets the PDF, the workers draw the figures; the Excel file is written
+    # while both wait on the workers.
+    building = _REPORTS.submit(report.build, store, code, benchmark, package=summary, url=url)
     download = _download(store, summary, region, url)
-    made = report.build(store, code, benchmark, package=summary, url=url)
-    drawn = figures.all_series(store, region, [store.indicators[i] for i in made.figures])
+    workbook_bytes = to_xlsx(download)
+    with_data = [store.indicators[m.indicator_id] for m in summary.indicators if m.has_data]
+    drawn = figures.all_series(store, region, with_data)
+    members = [
+        (position, member.indicator_id)
+        for position, member in enumerate(summary.indicators, start=1)
+        if member.indicator_id in drawn
+    ]
+    names = [f"figurer/{position:02d}-{ind_id}.png" for position, ind_id in members]
+    # All figures in one batch: the chart workers draw them side by side (render_many).
+    specs = [chart_figure(store, drawn[ind_id], region, site) for _, ind_id in members]
+    pngs = renderer.render_many(specs, FIGURE_SIZE, ImageFormat.PNG, scale=2)
+    made = building.result()
     synthetic = download.synthetic or made.synthetic
     stamp = _zip_time(store)
     buffer = io.BytesIO()
@@ -159,13 +176,10 @@ def archive(
             archive_file.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
 
         add("README.txt", ("\ufeff" + readme(store, summary, region, synthetic)).encode("utf-8"))
-        add(f"{package_id}-{code}.xlsx", to_xlsx(download))
+        add(f"{package_id}-{code}.xlsx", workbook_bytes)
         add(f"{package_id}-{code}.pdf", made.pdf)
-        for position, member in enumerate(summary.indicators, start=1):
-            series = drawn.get(member.indicator_id)
-            if series is not None:
-                png = chart_png(store, series, region, renderer, site)
-                add(f"figurer/{position:02d}-{member.indicator_id}.png", png)
+        for name, png in zip(names, pngs, strict=True):
+            add(name, png.data)
     return PackageFile(buffer.getvalue(), f"{package_id}-{code}.zip", synthetic)
 
 

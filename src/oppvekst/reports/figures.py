@@ -1,4 +1,5 @@
-"""The report's charts: the portal's own line chart over time, rendered to SVG for the PDF.
+"""The report's charts: the portal's own line chart over time (a bar chart for an indicator with
+one period), rendered to SVG for the PDF.
 
 Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
@@ -74,10 +75,22 @@ def all_series(
     return out
 
 
+def page_chart(series: IndicatorSeries, options: charts.ChartOptions) -> Spec:
+    """The indicator page's chart for these areas: lines over time (``figur=linje``), or for a
+    single period the bars of that period (``figur=stolper``): one point per line is an almost
+    empty frame."""
+    if len(series.periods) == 1:
+        return charts.bar_chart(series, options)
+    return charts.line_chart(series, options)
+
+
 def chart_spec(series: IndicatorSeries, region: RegionRef) -> Spec:
-    """The line chart over time at the small size (half a report page; legible when printed)."""
+    """The chart at the small size (half a report page; legible when printed): the line chart
+    over time, or for an indicator with one period the bar chart of that period (a line of one
+    point per area is an almost empty frame). Either is the indicator page's own chart for these
+    areas (``figur=linje`` or ``figur=stolper``)."""
     options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.SMALL)
-    spec = charts.line_chart(series, options)
+    spec = page_chart(series, options)
     # With a label limit vl-convert measures every axis and legend label twice, once more to see
     # whether it must be cut (a third of the drawing time). Periods, numbers and area names are
     # far shorter than the limits, so no limit draws the same SVG (tests compare them).

@@ -154,6 +154,16 @@ class MapValues:
     rows: tuple[MapValue, ...]
     synthetic: bool
     summary: tuple[str, ...]
+    # «My county in colour»: every area is drawn, only this fylke's in colour (None: all of them).
+    focus: RegionRef | None = None
+
+    def in_focus(self, code: str) -> bool:
+        return self.focus is None or code.startswith(self.focus.code)
+
+    @property
+    def focused_rows(self) -> tuple[MapValue, ...]:
+        """The rows drawn in colour: their values alone set the classes and the summary."""
+        return tuple(r for r in self.rows if self.in_focus(r.code))
 
 
 def parse_breakdown(store: Store, indicator_id: str, params: Mapping[str, str]) -> dict[str, str]:
@@ -334,8 +344,13 @@ def map_values(
     level: MapLevel = "kommune",
     county: str | None = None,
     breakdown: Mapping[str, str] | None = None,
+    focus: str | None = None,
 ) -> MapValues:
-    """Every area's value on one level for one period (the latest by default), with significance."""
+    """Every area's value on one level for one period (the latest by default), with significance.
+
+    ``county`` restricts the map to one fylke; ``focus`` (a fylke code) keeps the whole country
+    but marks that fylke's areas as the ones drawn in colour (``MapValues.focused_rows``). A map
+    already restricted to a county has nothing else to grey, so there the focus is dropped."""
     indicator = store.indicator(indicator_id)
     if level not in {lv.value for lv in indicator.levels}:
         raise BadRequest(
@@ -399,6 +414,13 @@ def map_values(
             )
         )
     synthetic = bool(obs["synthetic"].any()) if len(obs) else False
+    focus_ref = region_ref(store, focus) if focus and county is None else None
+    if focus_ref is not None and focus_ref.level != "fylke":
+        raise BadRequest(
+            f"«{focus}» er ikke et fylke.", hint="Bruk et fylkesnummer med to sifre, f.eks. 46."
+        )
+    focused = [r for r in rows if focus_ref is None or r.code.startswith(focus_ref.code)]
+    where = f" i {focus_ref.name}" if focus_ref else ""
     return MapValues(
         indicator,
         period,
@@ -407,7 +429,8 @@ def map_values(
         country,
         tuple(rows),
         synthetic,
-        tuple(_map_summary(indicator, period, rows)),
+        tuple(_map_summary(indicator, period, focused, where)),
+        focus_ref,
     )
 
 
@@ -415,15 +438,18 @@ def _nan(x: float | None) -> float:
     return float("nan") if x is None else x
 
 
-def _map_summary(indicator: Indicator, period: str, rows: list[MapValue]) -> list[str]:
+def _map_summary(
+    indicator: Indicator, period: str, rows: list[MapValue], where: str = ""
+) -> list[str]:
     valued = sorted((r for r in rows if r.value is not None), key=lambda r: r.value or 0.0)
     missing = len(rows) - len(valued)
     if not valued:
-        return [f"Ingen områder har tall for {period}."]
+        return [f"Ingen områder{where} har tall for {period}."]
     low, high = valued[0], valued[-1]
     d = indicator.decimals
     text = [
-        f"{len(valued)} områder har tall for {period}. Lavest: {low.name} ({number(low.value, d)}), "
+        f"{len(valued)} områder{where} har tall for {period}. "
+        f"Lavest: {low.name} ({number(low.value, d)}), "
         f"høyest: {high.name} ({number(high.value, d)})."
     ]
     if missing:

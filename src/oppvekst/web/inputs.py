@@ -49,7 +49,7 @@ class PrintableQueryMiddleware:
 WRONG_FIELD, WRONG_ENTRY = "feil", "feilverdi"
 # Area fields holding a comma-separated list, and those holding one entry.
 LIST_FIELDS = ("omrade", "gruppe")
-SINGLE_FIELDS = ("leggtil", "egen")
+SINGLE_FIELDS = ("leggtil", "egen", "fylke", "fargefylke")
 # A field whose entries need a companion parameter: gone with the last entry, back with a choice.
 COMPANIONS = {"gruppe": {"sammenligning": "gruppe"}}
 

@@ -25,7 +25,7 @@ from oppvekst.views import composite as composite_view
 from oppvekst.views import cross as cross_view
 from oppvekst.views import indicator as iv
 from oppvekst.views import peers
-from oppvekst.views.regions import resolve_input
+from oppvekst.views.regions import county_of, resolve_input
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MAP_LEVELS = ("kommune", "fylke", "bydel")
@@ -141,7 +141,7 @@ def indicator_map(
     level = params.get("niva", "kommune")
     if level not in MAP_LEVELS:
         raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
-    county = (params.get("fylke") or None) if level == "kommune" else None
+    county = map_county(store, params.get("fylke"), "fylke") if level == "kommune" else None
     values = iv.map_values(
         store,
         indicator_id,
@@ -149,6 +149,9 @@ def indicator_map(
         level=level,  # type: ignore[arg-type]
         county=county,
         breakdown=breakdown,
+        focus=map_county(store, params.get(FOCUS_PARAM), FOCUS_PARAM)
+        if level == "kommune"
+        else None,
     )
     wanted = tuple(dict.fromkeys(c.strip() for c in params.get("koder", "").split(",") if c))
     present = {r.code for r in values.rows}
@@ -156,6 +159,19 @@ def indicator_map(
     if codes:
         values = replace(values, rows=tuple(r for r in values.rows if r.code in codes))
     return MapChoice(values, level, county, codes)
+
+
+FOCUS_PARAM = "fargefylke"  # «my county in colour» (``fokus`` is the chart option for chosen areas)
+
+
+def map_county(store: Store, entry: str | None, param: str) -> str | None:
+    """The fylke a map entry (``fylke``: the map restricted to it; ``fargefylke``: it in colour)
+    names: a fylke itself, or the fylke a kommune or bydel lies in (a person may type their own
+    kommune); None for none or the whole country. An entry that fits no area raises the area
+    resolver's error, so the page keeps its view and says what was wrong."""
+    if not entry or not entry.strip():
+        return None
+    return county_of(store, resolve_input(store, entry, param))
 
 
 def map_geo_url(choice: MapChoice) -> str:

@@ -1,4 +1,6 @@
-/* Draws every chart on the page with vega-embed (served locally, no CDN).
+/* Draws every chart on the page with vega-embed (served locally, no CDN), with Vega's expression
+   interpreter (vendor/vega-interpreter.js) instead of its code generator: the CSP has no
+   'unsafe-eval', and Vega's default compiles every expression with new Function.
    The spec comes from a <script type="application/json"> block (data-vega-spec="<id>") or a JSON URL
    (data-vega-url). Nothing here is needed to read the page: each chart has a table and a summary.
    The drawn views are kept in window.__oppvekstViews[name] so tests (and curious users) can inspect them. */
@@ -47,7 +49,7 @@
   }
 
   function draw(el) {
-    if (typeof window.vegaEmbed !== "function") { return; }
+    if (typeof window.vegaEmbed !== "function" || !window.vegaInterpreter) { return; }
     var name = el.getAttribute("data-chart-name") || el.id;
     loadSpec(el)
       .then(function (spec) {
@@ -56,6 +58,8 @@
         return window.vegaEmbed(el, spec, {
           renderer: "svg",
           actions: false,
+          ast: true,
+          expr: window.vegaInterpreter.expressionInterpreter,
           formatLocale: LOCALE,
           tooltip: { theme: "light" }
         });
