@@ -121,6 +121,7 @@ def _variants(store: Store) -> dict[str, list[tuple[str, str]]]:
             (f"{key}-flere", f"@{key}?omrade=4601,4624,46,0&egen={OWN}"),
             (f"{key}-kart-fylke", f"@{key}?fane=kart&niva=fylke"),
             (f"{key}-kart-i-fylke", f"@{key}?fane=kart&fylke=46&egen={OWN}"),
+            (f"{key}-kart-fylke-i-farger", f"@{key}?fane=kart&fargefylke=46&egen={OWN}"),
             (f"{key}-stolpe", f"@{key}?omrade=4601,46,0&figur=stolpe"),
         ],
         "/sammenlign": [
@@ -155,6 +156,7 @@ def _bad_inputs(store: Store) -> list[tuple[str, str, str]]:
         ("egen-tvetydig", "/krysse?egen=V%C3%A5ler", "Krysse"),
         ("egen-ukjent", "/indeks?egen=Xyzby", "Indeks"),
         ("gruppe-skrivefeil", "/kommune/3203?sammenligning=gruppe&gruppe=Asker,Xyzby", "Asker"),
+        ("fargefylke-ukjent", f"/indikator/{key}?fane=kart&fargefylke=Xyzby", title),
     ]
 
 
