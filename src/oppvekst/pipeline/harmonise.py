@@ -48,6 +48,8 @@ class Break:
     period: str
     breakdown: tuple[str, ...]  # one category per BREAKDOWNS column, in that order
     reason: str
+    # The source itself shared the old unit out by fixed weights: its figures are an estimate.
+    estimate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,39 @@ def unfilled(breaks: list[Break], frame: pd.DataFrame) -> list[Break]:
     return [b for b in breaks if (b.region, b.period, *b.breakdown) not in shown]
 
 
-def split_reason(split: UndeclaredSplit) -> str:
-    return (
+def split_reason(split: UndeclaredSplit, estimate: bool = False) -> str:
+    reason = (
         f"{split.name} ({split.code}) ble delt 1.1.{split.year} uten kjente andeler; tall fra før "
         "delingen kan ikke fordeles på dagens kommuner."
     )
+    if estimate:
+        reason += (
+            " Kilden har selv fordelt tallene med faste andeler (samme andeler hvert år), så "
+            "tallene er et anslag, ikke statistikk."
+        )
+    return reason
+
+
+# A source's own figures for a split's parts whose shares of their sum vary by no more than this
+# over every period are a fixed-weight allocation (Ålesund 2005–2023: exactly half each year).
+_FIXED_SHARE_SPREAD = 0.002
+
+
+def fixed_shares(rows: pd.DataFrame, targets: Sequence[str]) -> bool:
+    """Whether ``rows`` (a split's parts before the split) are shared out by fixed weights.
+
+    Real populations of two kommuner drift apart over the years; a publisher's allocation keeps
+    the same shares in every year. Two or more periods with every part present are needed.
+    """
+    if len(targets) < 2 or rows.empty:
+        return False
+    wide = rows.pivot_table(index=list(KEYS), columns="region", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(targets)).dropna()
+    wide = wide[wide.sum(axis=1) > 0]
+    if len(wide) < 2:
+        return False
+    shares = wide.div(wide.sum(axis=1), axis=0)
+    return bool((shares.max() - shares.min()).max() <= _FIXED_SHARE_SPREAD)
 
 
 def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTodaysBorders:
@@ -107,15 +137,23 @@ def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTo
     broken = pd.Series(False, index=frame.index)
     held = pd.Series(False, index=frame.index)
     reasons = pd.Series("", index=frame.index)
+    estimated = pd.Series(False, index=frame.index)
     for split in splits:
         hit = frame["region"].isin(split.targets) & (start < split.year)
         broken |= hit
         held |= hit & split.within_one_fylke
-        reasons[hit] = split_reason(split)
+        allocated = fixed_shares(frame[hit], split.targets)
+        estimated[hit] = allocated
+        reasons[hit] = split_reason(split, allocated)
     rows = frame[broken]
     found = tuple(
-        Break(str(r["region"]), str(r["period"]), _breakdown(r), why)
-        for r, why in zip(rows.to_dict("records"), reasons[broken].tolist(), strict=True)
+        Break(str(r["region"]), str(r["period"]), _breakdown(r), why, bool(est))
+        for r, why, est in zip(
+            rows.to_dict("records"),
+            reasons[broken].tolist(),
+            estimated[broken].tolist(),
+            strict=True,
+        )
     )
     return OnTodaysBorders(frame[~broken], frame[held], HarmonisationReport(0, 0, found))
 
