@@ -244,7 +244,26 @@ def _inherited_breaks(indicator: Indicator, frame: pd.DataFrame, state: _State) 
     """An input's break is the derived indicator's too where it left the derived value missing."""
     derivation = indicator.source.derive
     inputs = {derivation.numerator, derivation.denominator, derivation.of} if derivation else set()
-    return unfilled([b for i, b in state.breaks if i in inputs], frame)
+    inherited = [b for i, b in state.breaks if i in inputs]
+    if (
+        derivation is not None
+        and derivation.of
+        and derivation.kind == "change"
+        and derivation.years
+    ):
+        periods = set(state.frames[derivation.of]["period"].astype(str))
+        # A change reaches back ``years``: the first years after a break compare with it, so they
+        # are breaks too (Ålesund 2024–2028 against the source's 50/50 split of 2019–2023).
+        inherited += [
+            dataclasses.replace(
+                b,
+                period=str(int(b.period) + derivation.years),
+                reason=f"Endringen regnes fra {b.period}, som er et brudd: {b.reason}",
+            )
+            for b in inherited
+            if b.period.isdigit() and str(int(b.period) + derivation.years) in periods
+        ]
+    return unfilled(inherited, frame)
 
 
 def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:
