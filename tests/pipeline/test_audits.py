@@ -286,3 +286,15 @@ def test_update_prints_the_audits_findings_per_reason(tmp_path: Path, shared_dat
     for row in counts.itertuples():
         assert f": {row.findings}" in result.output
     assert "forklart: en del er skjult (prikket)" in result.output
+
+
+def test_a_fylke_shared_out_from_old_borders_by_weights_is_an_estimate(
+    observations: pd.DataFrame, findings: pd.DataFrame
+) -> None:
+    # IMDi 2013 publishes Buskerud (06) on 2013 borders; today's Buskerud (33) gets a weighted
+    # share of it, so it is flagged as an estimate, and its gap to today's kommuner is explained.
+    rows = _imdi(observations).set_index(["indicator_id", "region"])
+    assert "estimate" in _flags(rows.loc[("barnehage-1-5", "33"), "flags"])
+    assert "estimate" not in _flags(rows.loc[("barnehage-1-5", "03"), "flags"])
+    gap = findings[(findings["indicator_id"] == "barnehage-1-5") & (findings["region"] == "33")]
+    assert gap["reason"].tolist() == ["estimated_total"]

@@ -61,6 +61,7 @@ class Reason(StrEnum):
     SVALBARD = "svalbard"  # explained: the total counts Svalbard
     MEMBER_INCOMPLETE = "member_incomplete"  # explained: a member total is itself incomplete
     MISSING_MEMBER = "missing_member"  # explained: the source lacks a kommune the total counts
+    ESTIMATED_TOTAL = "estimated_total"  # explained: the total itself is a weighted share (flagged)
     UNRECONCILED = "unreconciled"  # flagged
     INCOMPLETE = "incomplete"  # flagged: built from fewer than all members
     FROM_INCOMPLETE = "from_incomplete"  # flagged: a change or ratio computed from such a total
@@ -77,6 +78,7 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.SVALBARD: "forklart: Svalbard telles med i Troms",
     Reason.MEMBER_INCOMPLETE: "forklart: en del er selv ufullstendig",
     Reason.MISSING_MEMBER: "forklart: kilden mangler en kommune",
+    Reason.ESTIMATED_TOTAL: "forklart: totalen er selv et anslag (fordelt med vekter)",
     Reason.UNRECONCILED: "merket: summen stemmer ikke, uten kjent grunn",
     Reason.INCOMPLETE: "merket: total av færre enn alle deler",
     Reason.FROM_INCOMPLETE: "merket: endring eller andel av en ufullstendig total",
@@ -262,6 +264,8 @@ def _totals(
             finding = _judge(
                 gap, slack, missing, bool(withheld.any()), bool(cut), incomplete, region
             )
+            if finding is Reason.UNRECONCILED and "estimate" in split(total["flags"]):
+                finding = Reason.ESTIMATED_TOTAL
             if finding is not None:
                 detail = f"{column}: {value:.10g} mot sum {sums:.10g}" + (
                     f"; mangler {', '.join(missing[:5])}" if missing else ""

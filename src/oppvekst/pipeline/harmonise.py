@@ -5,7 +5,8 @@ municipalities are summed into the current one and rates recomputed from the sum
 out counts by a *declared* weight. A split nobody declared weights for is a *break*, never an equal
 split; so is a ratio without numerator and denominator that would have to be summed or split. A
 break row is left out of the observations and recorded, with its reason, in the snapshot's
-``harmonisation`` table, which the indicator page shows. Moved rows carry the flag ``harmonised``.
+``harmonisation`` table, which the indicator page shows. Moved rows carry the flag ``harmonised``,
+and rows given a weighted share of a split unit ``estimate`` as well.
 
 A source that publishes on today's codes has already put the years before a split on today's
 borders itself; where the split's shares are undeclared it cannot have done so from known shares,
@@ -29,7 +30,7 @@ from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
 from oppvekst.pipeline.derive import period_bounds
 from oppvekst.pipeline.regions_step import UndeclaredSplit, YearCrosswalk
-from oppvekst.snapshot.table import BREAKDOWNS
+from oppvekst.snapshot.table import BREAKDOWNS, FLAG_SEPARATOR
 from oppvekst.stats.harmonisation import Crosswalk, HarmonisationFlag, Harmonised, aggregate
 
 KEYS = ("period", *BREAKDOWNS)
@@ -184,7 +185,7 @@ def to_current_borders(
         part[whole] = part[whole].round()
         parts.append(part)
         breaks += part_breaks
-        moved += int((part["flags"] == "harmonised").sum())
+        moved += int(part["flags"].astype(str).str.startswith("harmonised").sum())
         broken = {b.region for b in part_breaks} & crosswalk.within_one_fylke
         if broken:
             guess, _ = _slice(group, indicator, provisional)
@@ -303,7 +304,11 @@ def _rows(
     computed["status"] = computed["status"].where(computed["status"] != "", None)
     # Only a region whose code or borders changed is marked; an untouched one keeps no flag.
     original = HarmonisationFlag.ORIGINAL.value
-    computed["flags"] = [None if f == original else "harmonised" for f in flag[summed].tolist()]
+    shared_out = _shared_out(sub, targets[summed])
+    computed["flags"] = [
+        None if f == original else FLAG_SEPARATOR.join(["harmonised", "estimate"][: 1 + s])
+        for f, s in zip(flag[summed].tolist(), shared_out.tolist(), strict=True)
+    ]
     out = pd.concat([carried, computed], ignore_index=True)
 
     first = group.iloc[0].to_dict()
@@ -313,6 +318,15 @@ def _rows(
         for t in targets[flag == _BREAK].tolist()
     ]
     return out, breaks
+
+
+def _shared_out(sub: Crosswalk, targets: np.ndarray) -> np.ndarray:
+    """Targets that got a share of an old unit split by weights: the figure is an estimate (the
+    weights are assumed, e.g. population shares applied to a count of pupils)."""
+    codes, counts = np.unique(sub.codes_from, return_counts=True)
+    split_codes = codes[counts > 1]
+    weighted = np.isin(sub.codes_from, split_codes) & (sub.weights < 1.0)
+    return np.isin(targets, sub.codes_to[weighted])
 
 
 def _reason(target: str, sub: Crosswalk, crosswalk: YearCrosswalk) -> str:
