@@ -234,15 +234,17 @@ def _totals(
     for child, parent in parent_of.items():
         members_of.setdefault(parent, []).append(child)
     frame = out.iloc[rows]
-    totals = frame[frame["region"].isin(list(members_of))]
+    is_total = frame["region"].isin(list(members_of)).to_numpy()
     children = frame[frame["region"].isin(list(parent_of))]
-    by_slice = {key: group for key, group in children.groupby(KEYS, sort=False)}
+    ask = _worth_a_look(frame[is_total], children, columns, parent_of, members_of)
+    totals = frame[is_total][ask]
+    # Only the slices of the totals that need a word are split into groups.
+    wanted = children.merge(totals[KEYS].drop_duplicates(), on=KEYS)
+    by_slice = {
+        tuple(str(k) for k in key): group for key, group in wanted.groupby(KEYS, sort=False)
+    }
     found: list[tuple[int, Finding]] = []
-    for position, total in zip(
-        rows[frame["region"].isin(list(members_of)).to_numpy()],
-        totals.to_dict("records"),
-        strict=True,
-    ):
+    for position, total in zip(rows[is_total][ask], totals.to_dict("records"), strict=True):
         key = tuple(str(total[k]) for k in KEYS)
         group = by_slice.get(key)
         if group is None:
@@ -287,6 +289,41 @@ def _totals(
                 )
                 break  # one finding per total is enough: numerator and denominator agree
     return found
+
+
+def _worth_a_look(
+    totals: pd.DataFrame,
+    children: pd.DataFrame,
+    columns: list[str],
+    parent_of: Mapping[str, str],
+    members_of: Mapping[str, list[str]],
+) -> np.ndarray:
+    """Totals that may need a word, found for all slices at once: those with a member missing
+    (no row), a member flagged incomplete, or a gap to their members' sum beyond rounding. Only
+    these are judged one by one, so the audit costs little on a table that adds up."""
+    if totals.empty or children.empty:
+        return np.zeros(len(totals), dtype=bool)
+    kids = children.assign(
+        _parent=children["region"].map(parent_of),
+        _incomplete=children["flags"].map(lambda f: "incomplete" in split(f)),
+    )
+    grouped = kids.groupby(["_parent", *KEYS], sort=False, dropna=False)
+    sums = grouped[columns].sum(min_count=1)
+    sums["_n"] = grouped.size()
+    sums["_incomplete"] = grouped["_incomplete"].any()
+    sums = sums.reset_index().rename(columns={"_parent": "region"})
+    joined = totals[["region", *KEYS, *columns]].merge(
+        sums, on=["region", *KEYS], how="left", suffixes=("", "_sum")
+    )
+    expected = joined["region"].map({p: len(m) for p, m in members_of.items()})
+    ask = joined["_n"].notna() & (
+        (joined["_n"] < expected) | joined["_incomplete"].fillna(False).astype(bool)
+    )
+    slack = np.maximum(1.0, _ROUNDING_PER_MEMBER * joined["_n"].fillna(0))
+    for column in columns:
+        gap = joined[column] - joined[f"{column}_sum"].fillna(0.0)
+        ask |= joined["_n"].notna() & joined[column].notna() & (gap.abs() > slack)
+    return ask.to_numpy(dtype=bool)
 
 
 def _judge(
