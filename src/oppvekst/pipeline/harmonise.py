@@ -94,17 +94,18 @@ def unfilled(breaks: list[Break], frame: pd.DataFrame) -> list[Break]:
     return [b for b in breaks if (b.region, b.period, *b.breakdown) not in shown]
 
 
-def split_reason(split: UndeclaredSplit, estimate: bool = False) -> str:
-    reason = (
+def split_reason(split: UndeclaredSplit) -> str:
+    return (
         f"{split.name} ({split.code}) ble delt 1.1.{split.year} uten kjente andeler; tall fra før "
         "delingen kan ikke fordeles på dagens kommuner."
     )
-    if estimate:
-        reason += (
-            " Kilden har selv fordelt tallene med faste andeler (samme andeler hvert år), så "
-            "tallene er et anslag, ikke statistikk."
-        )
-    return reason
+
+
+# Added to the reason where the source shared the old unit out itself (``fixed_shares``).
+ALLOCATED_NOTE = (
+    " Kilden har selv fordelt tallene med faste andeler (samme andeler hvert år), så tallene er "
+    "et anslag, ikke statistikk."
+)
 
 
 # A source's own figures for a split's parts whose shares of their sum vary by no more than this
@@ -145,7 +146,7 @@ def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTo
         held |= hit & split.within_one_fylke
         allocated = fixed_shares(frame[hit], split.targets)
         estimated[hit] = allocated
-        reasons[hit] = split_reason(split, allocated)
+        reasons[hit] = split_reason(split) + (ALLOCATED_NOTE if allocated else "")
     rows = frame[broken]
     found = tuple(
         Break(str(r["region"]), str(r["period"]), _breakdown(r), why, bool(est))
