@@ -206,6 +206,26 @@ def test_no_hidden_imdi_count_comes_back_from_a_share_and_another_indicators_cou
         assert np.isnan(minority_denominator[code]), code
 
 
+def test_no_hidden_imdi_count_comes_back_by_subtraction_from_its_fylke(
+    observations: pd.DataFrame, real_snapshot_dir: Path
+) -> None:
+    # Møre og Romsdal 2013: IMDi hides only Aukra (1557); with the fylke total published, the
+    # total minus every other kommune gave Aukra's count back.
+    parents = _table(real_snapshot_dir, "SELECT code, parent FROM regions WHERE level = 'kommune'")
+    rows = _imdi(observations)
+    minority = rows[rows["indicator_id"] == "barnehage-minoritetssprak"]
+    kommuner = minority.merge(parents, left_on="region", right_on="code")
+    fylker = minority.set_index("region")["numerator"]
+    checked = 0
+    for fylke, members in kommuner.groupby("parent"):
+        if fylke not in fylker.index or np.isnan(fylker[fylke]) or len(members) < 2:
+            continue
+        hidden = int(members["numerator"].isna().sum())
+        assert hidden != 1, f"{fylke}: one hidden kommune under a published total"
+        checked += 1
+    assert checked >= 10
+
+
 def test_the_suppression_pass_marks_what_it_withheld(observations: pd.DataFrame) -> None:
     rows = _imdi(observations).set_index(["indicator_id", "region"])
     row = rows.loc[("barnehage-minoritetssprak", "1111")]

@@ -34,7 +34,7 @@ import pandas as pd
 from oppvekst.catalog import Catalog
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import ValidationFailed
-from oppvekst.pipeline.families import leaks, protect_families
+from oppvekst.pipeline.families import Hierarchy, leaks, protect_families
 from oppvekst.pipeline.flags import split, with_flag
 from oppvekst.pipeline.harmonise import Break
 from oppvekst.snapshot.table import BREAKDOWNS
@@ -155,14 +155,16 @@ def audit_for_publish(
     parents: Sequence[Mapping[str, str]],
     breaks: Iterable[tuple[str, Break]],
     fresh: Collection[str],
+    hierarchy: Hierarchy,
 ) -> AuditResult:
     """Disclosure control across families on this update's rows (``fresh``), the audits, and the
     refusal: rows carried from the previous snapshot are published as they were, so a withheld
     count they still give back stops the update, naming each one."""
     by_id = {i.id: i for i in catalog}
-    protected = protect_families(observations, catalog.families, by_id, fresh)
+    before = observations.reset_index(drop=True)
+    protected = protect_families(before, catalog.families, by_id, fresh, hierarchy)
     result = run_audits(protected, catalog, parents, breaks)
-    found = leaks(result.observations, catalog.families, by_id)
+    found = leaks(result.observations, catalog.families, by_id, hierarchy, before=before)
     if found:
         shown = "; ".join(leak.describe() for leak in found[:10])
         more = f" (+{len(found) - 10} til)" if len(found) > 10 else ""

@@ -397,7 +397,14 @@ def _audited(
 ) -> pd.DataFrame:
     """The audits at publish (pipeline/audits.py); refuses when a withheld count is derivable."""
     parents = (regions.kommune_to_fylke, regions.fylke_to_land)
-    result = audit_for_publish(observations, catalog, parents, state.breaks, state.frames.keys())
+    result = audit_for_publish(
+        observations,
+        catalog,
+        parents,
+        state.breaks,
+        state.frames.keys(),
+        regions.hierarchy_constraints,
+    )
     writer.write_frame("audit_findings", result.frame())
     state.audits = result.summary()
     writer.write_frame("audit_summary", result.summary_frame())

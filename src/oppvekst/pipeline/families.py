@@ -15,19 +15,22 @@ publish a snapshot that still gives a withheld count back.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from oppvekst.catalog.schema import Family, FamilyMember, Indicator, Measure
-from oppvekst.pipeline.flags import with_flag
+from oppvekst.pipeline.flags import split, with_flag
 from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats.disclosure_bounds import Link, LinkedCell, derivable
-from oppvekst.stats.suppression import CONFIDENTIAL, protect_linked
+from oppvekst.stats.suppression import CONFIDENTIAL, exposed, protect_linked, secondary
 
 _GROUP = ["region", "period", *BREAKDOWNS]
+_SLICE = ["period", *BREAKDOWNS]
+# Rows of one period and breakdown → (total row, member rows) along the region hierarchy.
+Hierarchy = Callable[[pd.DataFrame], list[tuple[int, Sequence[int]]]]
 _WITHHELD_COLUMNS = [
     "value",
     "numerator",
@@ -72,13 +75,27 @@ def protect_families(
     families: Sequence[Family],
     indicators: Mapping[str, Indicator],
     fresh: Collection[str],
+    hierarchy: Hierarchy | None = None,
 ) -> pd.DataFrame:
-    """``frame`` with the cells withheld that keep every family's withheld counts withheld."""
+    """``frame`` with the cells withheld that keep every family's withheld counts withheld: along
+    the region hierarchy of each member (a count the source withheld, under a published total),
+    then across the family's shares."""
     out = frame.reset_index(drop=True).copy()
     withhold = np.zeros(len(out), dtype=bool)
     is_fresh = out["indicator_id"].isin(list(fresh)).to_numpy()
+    secrets = {family.id: secret_rows(out, family) for family in families}
+    if hierarchy is not None:
+        for family in families:
+            for rows, secret, _ in _slices(out, family, secrets[family.id]):
+                part = out.iloc[rows].reset_index(drop=True)
+                counts, gone = _counts(part, indicators, secret)
+                mask = secondary(counts, secret, hierarchy(part), missing=gone)
+                newly = rows[mask & ~secret & ~gone]
+                withhold[newly[is_fresh[newly]]] = True
+        out = _withhold(out, withhold)
+        withhold = np.zeros(len(out), dtype=bool)
     for family in families:
-        for system in _systems(out, family, indicators):
+        for system in _systems(out, family, indicators, secrets[family.id]):
             if not system.sensitive.any():
                 continue
             shown = _shown(out, system)
@@ -87,6 +104,10 @@ def protect_families(
             )
             newly = system.rows[mask & shown]
             withhold[newly[is_fresh[newly]]] = True
+    return _withhold(out, withhold)
+
+
+def _withhold(out: pd.DataFrame, withhold: np.ndarray) -> pd.DataFrame:
     if not withhold.any():
         return out
     for column in _WITHHELD_COLUMNS:
@@ -99,13 +120,38 @@ def protect_families(
 
 
 def leaks(
-    frame: pd.DataFrame, families: Sequence[Family], indicators: Mapping[str, Indicator]
+    frame: pd.DataFrame,
+    families: Sequence[Family],
+    indicators: Mapping[str, Indicator],
+    hierarchy: Hierarchy | None = None,
+    before: pd.DataFrame | None = None,
 ) -> list[Leak]:
-    """Every withheld count that the published cells give back, family by family."""
+    """Every withheld count that the published cells give back, family by family: by
+    subtraction along the region hierarchy, and through the family's shares. ``before`` is the
+    same table before protection, which says which counts were withheld in the first place."""
     found: list[Leak] = []
     frame = frame.reset_index(drop=True)
+    judged = frame if before is None else before.reset_index(drop=True)
+    secrets = {family.id: secret_rows(judged, family) for family in families}
+    for family in families if hierarchy is not None else ():
+        for rows, secret, member in _slices(frame, family, secrets[family.id]):
+            part = frame.iloc[rows].reset_index(drop=True)
+            counts, gone = _counts(part, indicators, secret)
+            assert hierarchy is not None
+            hit = (
+                exposed(
+                    counts,
+                    gone | secret,
+                    hierarchy(part),
+                )
+                & secret
+            )
+            found += [
+                Leak(family.id, member, str(r["region"]), str(r["period"]), "teller (sum)")
+                for r in part[hit].to_dict("records")
+            ]
     for family in families:
-        for system in _systems(frame, family, indicators):
+        for system in _systems(frame, family, indicators, secrets[family.id]):
             if not system.sensitive.any():
                 continue
             known = derivable(len(system.names), system.cells, _shown(frame, system))
@@ -123,6 +169,38 @@ def leaks(
     return found
 
 
+def _slices(
+    frame: pd.DataFrame, family: Family, withheld_rows: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """(rows, withheld numerators, indicator) per member, period and breakdown with a count the
+    source withheld: the tables along whose hierarchy subtraction could give it back."""
+    out = []
+    for member in family.members:
+        if not member.numerator:
+            continue
+        rows = frame[frame["indicator_id"] == member.indicator]
+        for _, group in rows.groupby(_SLICE, sort=False):
+            secret = withheld_rows[group.index.to_numpy()]
+            if secret.any():
+                out.append((group.index.to_numpy(), secret, member.indicator))
+    return out
+
+
+def _counts(
+    part: pd.DataFrame, indicators: Mapping[str, Indicator], secret: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The numerators of one slice (a count's value is its numerator), with a stand-in 0 where
+    the source withheld one: whether subtraction pins a cell down depends on which cells are
+    shown, not on their values. ``gone``: cells with no count that were not withheld."""
+    indicator = indicators[str(part["indicator_id"].iloc[0])]
+    counts = part["numerator"].to_numpy(float).copy()
+    if indicator.measure is Measure.COUNT:
+        counts = np.where(np.isfinite(counts), counts, part["value"].to_numpy(float))
+    gone = ~np.isfinite(counts) & ~secret
+    counts[secret] = 0.0
+    return counts, gone
+
+
 def _shown(frame: pd.DataFrame, system: _System) -> np.ndarray:
     """A cell counts as shown while it shows anything (a row already all-missing shows nothing)."""
     part = frame.iloc[system.rows]
@@ -135,7 +213,10 @@ def _costs(frame: pd.DataFrame, system: _System) -> np.ndarray:
 
 
 def _systems(
-    frame: pd.DataFrame, family: Family, indicators: Mapping[str, Indicator]
+    frame: pd.DataFrame,
+    family: Family,
+    indicators: Mapping[str, Indicator],
+    withheld_rows: np.ndarray,
 ) -> list[_System]:
     members = {m.indicator: m for m in family.members}
     part = frame[frame["indicator_id"].isin(list(members))]
@@ -143,7 +224,6 @@ def _systems(
         return []
     names = sorted({n for m in family.members for n in (m.numerator, m.denominator) if n})
     index = {name: i for i, name in enumerate(names)}
-    withheld = set(family.withheld)
     systems = []
     for _, group in part.groupby(_GROUP, sort=False):
         if group["indicator_id"].nunique() < 2:
@@ -154,7 +234,7 @@ def _systems(
         for position, row in zip(group.index.tolist(), group.to_dict("records"), strict=True):
             member = members[str(row["indicator_id"])]
             cells.append(_cell(row, member, indicators[member.indicator], index))
-            if member.numerator and _withholds(row, member, withheld):
+            if member.numerator and withheld_rows[position]:
                 count = index[member.numerator]
                 sensitive[count] = True
                 owner.setdefault(count, position)
@@ -162,10 +242,26 @@ def _systems(
     return systems
 
 
+def secret_rows(frame: pd.DataFrame, family: Family) -> np.ndarray:
+    """Rows of ``frame`` (positions) whose numerator the source or a disclosure rule withheld:
+    judged before any cell is withheld to protect them, so that a cell hidden for protection is
+    not itself taken for one that needs it, and a hidden count stays known as hidden."""
+    out = np.zeros(len(frame), dtype=bool)
+    withheld = set(family.withheld)
+    for member in family.members:
+        if not member.numerator:
+            continue
+        rows = np.flatnonzero((frame["indicator_id"] == member.indicator).to_numpy())
+        records = frame.iloc[rows].to_dict("records")
+        out[rows] = [_withholds(r, member, withheld) for r in records]
+    return out
+
+
 def _withholds(row: Mapping[Hashable, object], member: FamilyMember, withheld: set[str]) -> bool:
     """The source (or our own pass) withheld this row's numerator."""
     status = row.get("status")
-    if isinstance(status, str) and status in withheld:
+    protecting = "secondary_suppression" in split(row.get("flags"))
+    if isinstance(status, str) and status in withheld and not protecting:
         return True
     shown_without_count = _finite(row.get("value")) and not _finite(row.get("numerator"))
     return member.count_given and shown_without_count
