@@ -7,6 +7,9 @@ count withheld in one can come back from a share in another times a count shown 
 (Sokndal 2013: 50 % × 4 = 2 children). Here each region, period and breakdown of a family is one
 small system of counts tied by shares (``stats.disclosure_bounds.LinkedCell``), and
 ``stats.suppression.protect_linked`` withholds whole cells until no withheld count is derivable.
+Before that, a count the *source* withheld (IMDi's «:», which no rule of ours set) is protected
+along its own indicator's region hierarchy with ``stats.suppression.secondary``, as our own
+suppressed cells are in ``derive.finalise``.
 
 Only this update's rows are changed; rows carried unchanged from the previous snapshot are
 published as they were, so ``leaks`` runs over everything at publish and the update refuses to
