@@ -107,6 +107,7 @@ def _print_summary(summary: build.UpdateSummary) -> None:
             f"[/] Den forrige ({summary.snapshot_id or 'ingen'}) brukes fortsatt."
         )
         return
+    _print_audits(summary)
     console.print(
         f"[bold]{summary.count(build.Outcome.UPDATED)}[/] indikatorer oppdatert, "
         f"[bold]{summary.count(build.Outcome.DEMO)}[/] med syntetiske demotall, "
@@ -119,6 +120,17 @@ def _print_summary(summary: build.UpdateSummary) -> None:
             "[yellow bold]Merk:[/] noen indikatorer viser SYNTETISKE DEMOTALL, ikke statistikk. "
             "Portalen sier det på hver side."
         )
+
+
+def _print_audits(summary: build.UpdateSummary) -> None:
+    """The audits at publish: how many findings per audit and reason (kept in the snapshot's
+    ``audit_findings`` table, one row per indicator, region, period and reason)."""
+    if not summary.audits:
+        console.print("[bold]Kontroller ved publisering:[/] ingen merknader.")
+        return
+    console.print("[bold]Kontroller ved publisering[/] (funn per grunn):")
+    for count in summary.audits:
+        console.print(f"  {count.label}: [bold]{count.findings}[/]")
 
 
 @app.command()

@@ -126,6 +126,8 @@ def test_declared_split_weights_share_out_counts(regions: RegionTables) -> None:
     by_code = dict(zip(placed.frame["region"], placed.frame["value"], strict=True))
     assert by_code == {c: round(10_000 * w) for c, w in targets.items()}
     assert placed.report.breaks == ()
+    # Shared out by assumed weights: each part is an estimate, and says so (issue #12, audit c).
+    assert set(placed.frame["flags"]) == {"harmonised;estimate"}
 
 
 def test_ratio_only_series_is_not_summed_but_counted_as_a_break(regions: RegionTables) -> None:

@@ -11,11 +11,11 @@ from typing import TypeVar
 import yaml
 from pydantic import ValidationError
 
-from oppvekst.catalog.schema import Indicator, Package, Topic
+from oppvekst.catalog.schema import Family, Indicator, Package, Topic
 from oppvekst.errors import CatalogError, UnknownIndicator
 
 CATALOG_DIR = Path(__file__).parent
-T = TypeVar("T", Indicator, Topic, Package)
+T = TypeVar("T", Indicator, Topic, Package, Family)
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Catalog:
     topics: tuple[Topic, ...]
     indicators: tuple[Indicator, ...]
     packages: tuple[Package, ...]
+    # Indicators sharing numerators/denominators: disclosure control runs over each (families.yml).
+    families: tuple[Family, ...] = ()
     _by_id: dict[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -91,7 +93,22 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         for path in sorted((directory / "indicators").glob("*.yml"))
     )
     _check_references(topics, indicators, packages)
-    return Catalog(topics, indicators, packages)
+    families = _families(directory / "families.yml", {ind.id for ind in indicators})
+    return Catalog(topics, indicators, packages, families)
+
+
+def _families(path: Path, known: set[str]) -> tuple[Family, ...]:
+    if not path.exists():
+        return ()
+    raw = _read_yaml(path)
+    if not isinstance(raw, list):
+        raise CatalogError("families.yml must hold a list of records")
+    families = tuple(_validate(Family, f, f"families.yml[{i}]") for i, f in enumerate(raw))
+    for family in families:
+        unknown = [m.indicator for m in family.members if m.indicator not in known]
+        if unknown:
+            raise CatalogError(f"family {family.id}: unknown indicators {unknown}")
+    return families
 
 
 def _check_references(

@@ -260,6 +260,36 @@ class Indicator(Record):
         return self
 
 
+class FamilyMember(Record):
+    """One indicator of a family: which of the family's counts are its numerator and denominator."""
+
+    indicator: str
+    numerator: str | None = Field(None, description="The family's name for the numerator count.")
+    denominator: str | None = Field(None, description="The family's name for the denominator.")
+    count_given: bool = Field(
+        False,
+        description="The source publishes the numerator beside every value, so a value shown "
+        "without its numerator means the source withheld the count.",
+    )
+
+
+class Family(Record):
+    """Indicators that share numerators or denominators (e.g. one count is another's denominator).
+
+    Disclosure control runs over the whole family: a count withheld in one indicator must not come
+    back from a share in another times a count published in a third.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    withheld: list[str] = Field(
+        default_factory=lambda: [":"],
+        description="Status symbols by which the publisher marks a numerator it withheld.",
+    )
+    members: list[FamilyMember] = Field(min_length=2)
+    note: str = ""
+
+
 class Topic(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str

@@ -23,6 +23,7 @@ from oppvekst.errors import OppvekstError
 from oppvekst.pipeline import demo
 from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
+from oppvekst.pipeline.audits import AuditCount, audit_for_publish
 from oppvekst.pipeline.carry import Carried, previous_rows
 from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
 from oppvekst.pipeline.harmonise import (
@@ -67,6 +68,7 @@ class UpdateSummary:
     data_mode: str
     results: tuple[IndicatorResult, ...]
     published: bool = True
+    audits: tuple[AuditCount, ...] = ()  # the audits at publish: findings per audit and reason
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
@@ -88,6 +90,7 @@ class _State:
     carried: Carried | None = None
     # (indicator, break): what could not be put on today's borders, shown on the indicator page.
     breaks: list[tuple[str, Break]] = field(default_factory=list)
+    audits: tuple[AuditCount, ...] = ()
 
     def updated(self) -> set[str]:
         return {r.indicator_id for r in self.results if r.outcome is Outcome.UPDATED}
@@ -136,7 +139,7 @@ def run_update(
             writer.abandon()
             raise
     mode = context.mode_label + (" + demo" if fill_with_demo else "")
-    return UpdateSummary(writer.snapshot_id, path, mode, tuple(state.results))
+    return UpdateSummary(writer.snapshot_id, path, mode, tuple(state.results), audits=state.audits)
 
 
 def _kept_note(result: IndicatorResult) -> IndicatorResult:
@@ -241,7 +244,26 @@ def _inherited_breaks(indicator: Indicator, frame: pd.DataFrame, state: _State) 
     """An input's break is the derived indicator's too where it left the derived value missing."""
     derivation = indicator.source.derive
     inputs = {derivation.numerator, derivation.denominator, derivation.of} if derivation else set()
-    return unfilled([b for i, b in state.breaks if i in inputs], frame)
+    inherited = [b for i, b in state.breaks if i in inputs]
+    if (
+        derivation is not None
+        and derivation.of
+        and derivation.kind == "change"
+        and derivation.years
+    ):
+        periods = set(state.frames[derivation.of]["period"].astype(str))
+        # A change reaches back ``years``: the first years after a break compare with it, so they
+        # are breaks too (Ålesund 2024–2028 against the source's 50/50 split of 2019–2023).
+        inherited += [
+            dataclasses.replace(
+                b,
+                period=str(int(b.period) + derivation.years),
+                reason=f"Endringen regnes fra {b.period}, som er et brudd: {b.reason}",
+            )
+            for b in inherited
+            if b.period.isdigit() and str(int(b.period) + derivation.years) in periods
+        ]
+    return unfilled(inherited, frame)
 
 
 def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) -> None:
@@ -330,6 +352,7 @@ def _write(
         if frames
         else pd.DataFrame(columns=OBSERVATION_COLUMNS)
     )
+    observations = _audited(catalog, regions, state, writer, observations)
     # Sorted so DuckDB's zone maps skip most row groups for one indicator or one region.
     observations = observations.sort_values(["indicator_id", "region", "period_end", "period"])
     writer.write_frame("observations", observations[OBSERVATION_COLUMNS])
@@ -363,6 +386,29 @@ def _write(
         total_rows=str(len(observations)),
         catalog_indicators=json.dumps([i.id for i in catalog.indicators]),
     )
+
+
+def _audited(
+    catalog: Catalog,
+    regions: RegionTables,
+    state: _State,
+    writer: SnapshotWriter,
+    observations: pd.DataFrame,
+) -> pd.DataFrame:
+    """The audits at publish (pipeline/audits.py); refuses when a withheld count is derivable."""
+    parents = (regions.kommune_to_fylke, regions.fylke_to_land)
+    result = audit_for_publish(
+        observations,
+        catalog,
+        parents,
+        state.breaks,
+        state.frames.keys(),
+        regions.hierarchy_constraints,
+    )
+    writer.write_frame("audit_findings", result.frame())
+    state.audits = result.summary()
+    writer.write_frame("audit_summary", result.summary_frame())
+    return result.observations
 
 
 def _harmonisation_rows(state: _State) -> pd.DataFrame:

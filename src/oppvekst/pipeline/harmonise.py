@@ -5,7 +5,8 @@ municipalities are summed into the current one and rates recomputed from the sum
 out counts by a *declared* weight. A split nobody declared weights for is a *break*, never an equal
 split; so is a ratio without numerator and denominator that would have to be summed or split. A
 break row is left out of the observations and recorded, with its reason, in the snapshot's
-``harmonisation`` table, which the indicator page shows. Moved rows carry the flag ``harmonised``.
+``harmonisation`` table, which the indicator page shows. Moved rows carry the flag ``harmonised``,
+and rows given a weighted share of a split unit ``estimate`` as well.
 
 A source that publishes on today's codes has already put the years before a split on today's
 borders itself; where the split's shares are undeclared it cannot have done so from known shares,
@@ -29,7 +30,7 @@ from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
 from oppvekst.pipeline.derive import period_bounds
 from oppvekst.pipeline.regions_step import UndeclaredSplit, YearCrosswalk
-from oppvekst.snapshot.table import BREAKDOWNS
+from oppvekst.snapshot.table import BREAKDOWNS, FLAG_SEPARATOR
 from oppvekst.stats.harmonisation import Crosswalk, HarmonisationFlag, Harmonised, aggregate
 
 KEYS = ("period", *BREAKDOWNS)
@@ -48,6 +49,8 @@ class Break:
     period: str
     breakdown: tuple[str, ...]  # one category per BREAKDOWNS column, in that order
     reason: str
+    # The source itself shared the old unit out by fixed weights: its figures are an estimate.
+    estimate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,35 @@ def split_reason(split: UndeclaredSplit) -> str:
     )
 
 
+# Added to the reason where the source shared the old unit out itself (``fixed_shares``).
+ALLOCATED_NOTE = (
+    " Kilden har selv fordelt tallene med faste andeler (samme andeler hvert år), så tallene er "
+    "et anslag, ikke statistikk."
+)
+
+
+# A source's own figures for a split's parts whose shares of their sum vary by no more than this
+# over every period are a fixed-weight allocation (Ålesund 2005–2023: exactly half each year).
+_FIXED_SHARE_SPREAD = 0.002
+
+
+def fixed_shares(rows: pd.DataFrame, targets: Sequence[str]) -> bool:
+    """Whether ``rows`` (a split's parts before the split) are shared out by fixed weights.
+
+    Real populations of two kommuner drift apart over the years; a publisher's allocation keeps
+    the same shares in every year. Two or more periods with every part present are needed.
+    """
+    if len(targets) < 2 or rows.empty:
+        return False
+    wide = rows.pivot_table(index=list(KEYS), columns="region", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(targets)).dropna()
+    wide = wide[wide.sum(axis=1) > 0]
+    if len(wide) < 2:
+        return False
+    shares = wide.div(wide.sum(axis=1), axis=0)
+    return bool((shares.max() - shares.min()).max() <= _FIXED_SHARE_SPREAD)
+
+
 def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTodaysBorders:
     """Rows of a source on today's codes that lie before an undeclared split of their region."""
     if frame.empty or not splits:
@@ -107,15 +139,23 @@ def split_breaks(frame: pd.DataFrame, splits: Sequence[UndeclaredSplit]) -> OnTo
     broken = pd.Series(False, index=frame.index)
     held = pd.Series(False, index=frame.index)
     reasons = pd.Series("", index=frame.index)
+    estimated = pd.Series(False, index=frame.index)
     for split in splits:
         hit = frame["region"].isin(split.targets) & (start < split.year)
         broken |= hit
         held |= hit & split.within_one_fylke
-        reasons[hit] = split_reason(split)
+        allocated = fixed_shares(frame[hit], split.targets)
+        estimated[hit] = allocated
+        reasons[hit] = split_reason(split) + (ALLOCATED_NOTE if allocated else "")
     rows = frame[broken]
     found = tuple(
-        Break(str(r["region"]), str(r["period"]), _breakdown(r), why)
-        for r, why in zip(rows.to_dict("records"), reasons[broken].tolist(), strict=True)
+        Break(str(r["region"]), str(r["period"]), _breakdown(r), why, bool(est))
+        for r, why, est in zip(
+            rows.to_dict("records"),
+            reasons[broken].tolist(),
+            estimated[broken].tolist(),
+            strict=True,
+        )
     )
     return OnTodaysBorders(frame[~broken], frame[held], HarmonisationReport(0, 0, found))
 
@@ -146,7 +186,7 @@ def to_current_borders(
         part[whole] = part[whole].round()
         parts.append(part)
         breaks += part_breaks
-        moved += int((part["flags"] == "harmonised").sum())
+        moved += int(part["flags"].astype(str).str.startswith("harmonised").sum())
         broken = {b.region for b in part_breaks} & crosswalk.within_one_fylke
         if broken:
             guess, _ = _slice(group, indicator, provisional)
@@ -281,7 +321,11 @@ def _rows(
     computed["status"] = computed["status"].where(computed["status"] != "", None)
     # Only a region whose code or borders changed is marked; an untouched one keeps no flag.
     original = HarmonisationFlag.ORIGINAL.value
-    computed["flags"] = [None if f == original else "harmonised" for f in flag[summed].tolist()]
+    shared_out = _shared_out(sub, targets[summed])
+    computed["flags"] = [
+        None if f == original else FLAG_SEPARATOR.join(["harmonised", "estimate"][: 1 + s])
+        for f, s in zip(flag[summed].tolist(), shared_out.tolist(), strict=True)
+    ]
     out = pd.concat([carried, computed], ignore_index=True)
 
     first = group.iloc[0].to_dict()
@@ -291,6 +335,15 @@ def _rows(
         for t in targets[flag == _BREAK].tolist()
     ]
     return out, breaks
+
+
+def _shared_out(sub: Crosswalk, targets: np.ndarray) -> np.ndarray:
+    """Targets that got a share of an old unit split by weights: the figure is an estimate (the
+    weights are assumed, e.g. population shares applied to a count of pupils)."""
+    codes, counts = np.unique(sub.codes_from, return_counts=True)
+    split_codes = codes[counts > 1]
+    weighted = np.isin(sub.codes_from, split_codes) & (sub.weights < 1.0)
+    return np.isin(targets, sub.codes_to[weighted])
 
 
 def _reason(target: str, sub: Crosswalk, crosswalk: YearCrosswalk) -> str:

@@ -60,6 +60,10 @@ CREATE TABLE harmonisation (
   indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL, period VARCHAR NOT NULL,
   sex VARCHAR NOT NULL, age VARCHAR NOT NULL, background VARCHAR NOT NULL, grade VARCHAR NOT NULL,
   reason VARCHAR NOT NULL, PRIMARY KEY (indicator_id, region, period, sex, age, background, grade));
+CREATE TABLE audit_findings (
+  audit VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
+  period VARCHAR NOT NULL, reason VARCHAR NOT NULL, detail VARCHAR);
+CREATE TABLE audit_summary (audit VARCHAR NOT NULL, reason VARCHAR NOT NULL, findings BIGINT);
 """ + OBSERVATIONS.ddl("observations")
 
 OBSERVATION_COLUMNS = list(OBSERVATIONS.names)

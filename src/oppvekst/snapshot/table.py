@@ -171,3 +171,12 @@ OBSERVATIONS = TableSchema(
     primary_key=("indicator_id", "region", "period", *BREAKDOWNS),
     missing_values=MISSING_VALUES,
 )
+
+# --- Audit flags (pipeline/audits.py) -------------------------------------------------------------
+# The observation's ``flags`` cell holds one or more flag names joined by FLAG_SEPARATOR, in the
+# order they were added ("aggregated;incomplete"). These are the flags the audits at publish add:
+#   incomplete   — a total built from fewer than all its members, or computed from such a total
+#   unreconciled — a total that differs from the sum of its members for no declared reason
+#   estimate     — a value shared out by assumed weights, or computed from such a value
+FLAG_SEPARATOR = ";"
+AUDIT_FLAGS: tuple[str, ...] = ("incomplete", "unreconciled", "estimate")

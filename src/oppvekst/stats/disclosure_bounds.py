@@ -258,3 +258,50 @@ def crossed(
         for con in cols
     ]
     return out
+
+
+# --- Across indicators: counts tied by published shares ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A published ratio between two counts: ``count[numerator] = ratio × count[denominator]``.
+
+    A share of 50 % is ``ratio=0.5``. The reader is taken to know the ratio exactly: with the
+    small counts that need protection, a share rounded to one decimal leaves one whole number.
+    """
+
+    numerator: int
+    denominator: int
+    ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedCell:
+    """One published cell of a family of indicators: the counts it shows and the ratio it shows."""
+
+    counts: tuple[int, ...] = ()
+    link: Link | None = None
+
+
+def derivable(n_counts: int, cells: Sequence[LinkedCell], shown: BoolArray) -> BoolArray:
+    """Counts a reader can work out from the ``shown`` cells: those they show, and then, round
+    after round, a ratio's other side once one side is known (a ratio of 0 gives its numerator
+    alone; a ratio of 0 says nothing about the denominator)."""
+    known = np.zeros(n_counts, dtype=bool)
+    links: list[Link] = []
+    for cell, visible in zip(cells, shown.tolist(), strict=True):
+        if not visible:
+            continue
+        known[list(cell.counts)] = True
+        if cell.link is not None and np.isfinite(cell.link.ratio):
+            links.append(cell.link)
+    changed = True
+    while changed:
+        changed = False
+        for link in links:
+            if not known[link.numerator] and (known[link.denominator] or link.ratio == 0):
+                known[link.numerator] = changed = True
+            if not known[link.denominator] and known[link.numerator] and link.ratio > 0:
+                known[link.denominator] = changed = True
+    return known

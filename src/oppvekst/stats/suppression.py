@@ -30,9 +30,11 @@ from oppvekst.stats.disclosure_bounds import (
     Constraint,
     ConstraintLike,
     FloatArray,
+    LinkedCell,
     Reader,
     constraint_matrix,
     crossed,
+    derivable,
     exposed,
     exposed_cells,
     hierarchy,
@@ -46,6 +48,7 @@ __all__ = [
     "Constraint",
     "ConstraintLike",
     "DisclosureRule",
+    "LinkedCell",
     "Reader",
     "SuppressionResult",
     "ZeroRule",
@@ -54,6 +57,7 @@ __all__ = [
     "hierarchy",
     "primary",
     "protect",
+    "protect_linked",
     "secondary",
     "status_after",
     "withhold",
@@ -260,3 +264,49 @@ def status_after(status: npt.ArrayLike, mask: npt.ArrayLike) -> npt.NDArray[np.s
 def withhold(mask: npt.ArrayLike, array: npt.ArrayLike) -> FloatArray:
     """NaN where withheld — apply to the value, both intervals and the counts alike."""
     return np.where(np.asarray(mask, dtype=bool), np.nan, np.asarray(array, dtype=np.float64))
+
+
+def protect_linked(
+    n_counts: int,
+    cells: Sequence[LinkedCell],
+    sensitive: npt.ArrayLike,
+    hidden: npt.ArrayLike,
+    cost: npt.ArrayLike,
+) -> BoolArray:
+    """Cells to withhold so that no ``sensitive`` count can be derived across a family.
+
+    The family's indicators share counts (one's denominator is another's numerator), so a share
+    shown in one and a count shown in another can give back a count withheld in a third. While a
+    sensitive count is derivable, withhold the cheapest still-shown cell that shows it or ties it
+    to a known count (lowest ``cost`` first; a cell whose own numerator is the sensitive count
+    first of all, so the suppressed statistic loses its share before another indicator loses a
+    count). Each round withholds a cell, so the loop ends; withholding every cell shows nothing.
+    """
+    secret = np.asarray(sensitive, dtype=bool)
+    mask = np.asarray(hidden, dtype=bool).copy()
+    price = np.asarray(cost, dtype=np.float64)
+    while True:
+        exposed_now = derivable(n_counts, cells, ~mask) & secret
+        if not exposed_now.any():
+            return mask
+        target = int(np.flatnonzero(exposed_now)[0])
+        touching = [
+            i
+            for i, cell in enumerate(cells)
+            if not mask[i]
+            and (
+                target in cell.counts
+                or (
+                    cell.link is not None and target in (cell.link.numerator, cell.link.denominator)
+                )
+            )
+        ]
+        if not touching:  # pragma: no cover - a derivable count always has a cell showing a way in
+            raise StatisticsInputError(f"Count {target} is derivable but no cell touches it.")
+
+        def order(i: int, target: int = target) -> tuple[bool, float, int]:
+            link = cells[i].link
+            own = link is not None and link.numerator == target
+            return (not own, float(np.nan_to_num(price[i], nan=0.0)), i)
+
+        mask[min(touching, key=order)] = True
