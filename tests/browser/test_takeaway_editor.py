@@ -58,7 +58,12 @@ def _table_values(page: Page) -> dict[tuple[str, str], str]:
     out = {}
     for i in range(cells.count()):
         cell = cells.nth(i)
-        text = cell.inner_text().split("(")[0].strip()
+        # The number without its flag marks (<sup class="flag">), which the CSV has as words.
+        text = cell.evaluate(
+            "c => { const k = c.cloneNode(true);"
+            " k.querySelectorAll('sup.flag').forEach(s => s.remove()); return k.textContent; }"
+        )
+        text = " ".join(text.split("(")[0].split())
         out[(cell.get_attribute("data-code") or "", cell.get_attribute("data-period") or "")] = text
     return out
 

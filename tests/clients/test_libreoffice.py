@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from oppvekst.exports import COLUMNS
 from oppvekst.exports.precision import ROUNDED
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import FLAG_LABELS, SYMBOL_LABELS
+from oppvekst.snapshot.table import FLAG_LABELS, FLAG_SEPARATOR, SYMBOL_LABELS
 from oppvekst.views.numbers import rounded
 from oppvekst.views.packages import package
 
@@ -67,7 +67,7 @@ def opened(
 def _words(row: dict[str, Any]) -> Cell:
     """The «merknad» a person reads: the symbol's meaning, then the flags' (declared labels)."""
     parts = [SYMBOL_LABELS[row["status"]]] if row["status"] else []
-    parts += [FLAG_LABELS[f] for f in (row["flags"] or "").split(",") if f]
+    parts += [FLAG_LABELS[f] for f in (row["flags"] or "").split(FLAG_SEPARATOR) if f]
     return Cell("string", "; ".join(parts)) if parts else EMPTY
 
 

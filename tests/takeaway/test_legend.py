@@ -7,10 +7,13 @@ import ast
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from oppvekst.exports.legend import explain_missing, words
+from oppvekst.pipeline.flags import with_flag
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import FLAG_LABELS, SYMBOL_LABELS
+from oppvekst.snapshot.table import FLAG_LABELS, FLAG_SEPARATOR, SYMBOL_LABELS
 
 PIPELINE = Path(__file__).resolve().parents[2] / "src" / "oppvekst" / "pipeline"
 
@@ -53,7 +56,7 @@ def test_every_flag_the_pipeline_writes_has_norwegian_words() -> None:
 
 def test_every_flag_in_a_built_snapshot_has_norwegian_words(store: Store) -> None:
     written = store.frame("SELECT DISTINCT flags FROM observations WHERE flags IS NOT NULL")
-    keys = {k for text in written["flags"] for k in str(text).split(",")}
+    keys = {k for text in written["flags"] for k in str(text).split(FLAG_SEPARATOR)}
     assert keys and keys <= set(FLAG_LABELS)
     assert all(label.strip() and label != key for key, label in FLAG_LABELS.items())
 
@@ -87,3 +90,13 @@ def test_flags_in_words_keep_an_unknown_key_rather_than_lose_it() -> None:
         None,
         "new_flag",
     ]
+
+
+def test_a_flag_added_by_the_audits_must_be_declared_first() -> None:
+    flags = pd.Series(["harmonised", None])
+    assert with_flag(flags, [True, True], "estimate").tolist() == [
+        "harmonised;estimate",
+        "estimate",
+    ]
+    with pytest.raises(ValueError, match="not declared"):
+        with_flag(flags, [True, False], "guessed")

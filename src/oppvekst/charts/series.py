@@ -19,7 +19,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
-from oppvekst.snapshot.table import FLAG_BY_CODE
+from oppvekst.snapshot.table import FLAG_BY_CODE, FLAG_SEPARATOR, flag_codes
 from oppvekst.views.indicator import IndicatorSeries
 
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
@@ -59,15 +59,15 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
             "siste": last.get(p.region) == (p.period_end, p.period),
             "del": ind.side_of_breaks(p.period_start),
             "merknad": _flag_text(p.flags),
-            "flagg": p.flags if p.flags in FLAG_BY_CODE else "",
+            "flagg": FLAG_SEPARATOR.join(c for c in flag_codes(p.flags) if c in FLAG_BY_CODE),
         }
         for p in series.points
     ]
 
 
 def _flag_text(flags: str | None) -> str:
-    flag = FLAG_BY_CODE.get(flags or "")
-    return f"{flag.mark}: {flag.label}" if flag else ""
+    known = [FLAG_BY_CODE[c] for c in flag_codes(flags) if c in FLAG_BY_CODE]
+    return "; ".join(f"{flag.mark}: {flag.label}" for flag in known)
 
 
 def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
@@ -78,7 +78,7 @@ def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
         for n, b in enumerate(series.indicator.comparability_breaks, start=1)
         if {n - 1, n} <= sides
     ]
-    flagged = {r["flagg"] for r in rows if r["flagg"] and r["verdi"] is not None}
+    flagged = {c for r in rows if r["verdi"] is not None for c in flag_codes(r["flagg"])}
     if flagged:
         notes = [FLAG_BY_CODE[f].short for f in sorted(flagged)]
         out.append(f"Åpne punkter: {'; '.join(notes)}.")

@@ -19,10 +19,10 @@ from oppvekst.snapshot.table import (
     NOT_COMPUTABLE,
     NOT_PUBLISHED,
     SYMBOL_LABELS,
+    flag_codes,
 )
 
-# Several flags on one value are written comma-separated; the words are joined like this.
-FLAG_SEPARATOR = ","
+# Several flags on one value are written as their words joined like this.
 WORD_SEPARATOR = "; "
 
 
@@ -99,7 +99,7 @@ def explained(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def words(values: np.ndarray, labels: Mapping[str, str]) -> np.ndarray:
-    """Symbols or flags (comma-separated keys) as their Norwegian words; empty stays None.
+    """Symbols or flags (codes in one cell) as their Norwegian words; empty stays None.
 
     A key without a label is kept as it is rather than dropped, so nothing is lost if a new flag
     reaches a file before its words do (a test keeps ``FLAG_LABELS`` complete).
@@ -112,7 +112,7 @@ def words(values: np.ndarray, labels: Mapping[str, str]) -> np.ndarray:
             out.append(None)
             continue
         if text not in cache:
-            keys = [k.strip() for k in text.split(FLAG_SEPARATOR) if k.strip()]
+            keys = flag_codes(text)
             cache[text] = WORD_SEPARATOR.join(labels.get(k, k) for k in keys)
         out.append(cache[text])
     return np.array(out, dtype=object)

@@ -3,7 +3,7 @@
 Run by ``build`` on the whole observations table just before it is written (the disclosure audit
 across indicator families is ``pipeline.families``). Each finding is one row of the snapshot's
 ``audit_findings`` table — (audit, indicator, region, period, reason) — and a finding that makes a
-value less than it looks also flags the value (``snapshot.table.AUDIT_FLAGS``), so pages,
+value less than it looks also flags the value (its flag declared in ``snapshot.table.FLAGS``), so pages,
 downloads and the API say so without knowing about audits.
 
 * **Reconciliation** (SSB's and Fingertips' practice of checking that published totals equal the
@@ -35,9 +35,9 @@ from oppvekst.catalog import Catalog
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import ValidationFailed
 from oppvekst.pipeline.families import Hierarchy, leaks, protect_families
-from oppvekst.pipeline.flags import split, with_flag
+from oppvekst.pipeline.flags import with_flag
 from oppvekst.pipeline.harmonise import Break
-from oppvekst.snapshot.table import BREAKDOWNS
+from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
 
 KEYS = ["period", *BREAKDOWNS]
 # Svalbard is no kommune, but SSB and Udir count its people and pupils under Troms (55).
@@ -257,7 +257,7 @@ def _totals(
         withheld = present["status"].notna() & (present["status"].astype(str) != "")
         cut = {c for c in expected if (indicator_id, c, *key) in broken}
         missing = sorted(set(expected) - set(present["region"]) - cut)
-        incomplete = bool(present["flags"].map(lambda f: "incomplete" in split(f)).any())
+        incomplete = bool(present["flags"].map(lambda f: "incomplete" in flag_codes(f)).any())
         for column in columns:
             value = total[column]
             if not np.isfinite(value):
@@ -268,7 +268,7 @@ def _totals(
             finding = _judge(
                 gap, slack, missing, bool(withheld.any()), bool(cut), incomplete, region
             )
-            if finding is Reason.UNRECONCILED and "estimate" in split(total["flags"]):
+            if finding is Reason.UNRECONCILED and "estimate" in flag_codes(total["flags"]):
                 finding = Reason.ESTIMATED_TOTAL
             if finding is not None:
                 detail = f"{column}: {value:.10g} mot sum {sums:.10g}" + (
@@ -307,7 +307,7 @@ def _worth_a_look(
         return np.zeros(len(totals), dtype=bool)
     kids = children.assign(
         _parent=children["region"].map(parent_of),
-        _incomplete=children["flags"].map(lambda f: "incomplete" in split(f)),
+        _incomplete=children["flags"].map(lambda f: "incomplete" in flag_codes(f)),
     )
     grouped = kids.groupby(["_parent", *KEYS], sort=False, dropna=False)
     sums = grouped[columns].sum(min_count=1)
@@ -388,7 +388,7 @@ def _propagate(out: pd.DataFrame, indicator: Indicator) -> list[Finding]:
     for region, period, cell in zip(
         source["region"], source["period"], source["flags"], strict=True
     ):
-        for name in split(cell):
+        for name in flag_codes(cell):
             if name in flagged:
                 flagged[name].add((str(region), str(period)))
     findings: list[Finding] = []

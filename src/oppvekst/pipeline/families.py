@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.catalog.schema import Family, FamilyMember, Indicator, Measure
-from oppvekst.pipeline.flags import split, with_flag
-from oppvekst.snapshot.table import BREAKDOWNS
+from oppvekst.pipeline.flags import with_flag
+from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
 from oppvekst.stats.disclosure_bounds import Link, LinkedCell, derivable
 from oppvekst.stats.suppression import CONFIDENTIAL, exposed, protect_linked, secondary
 
@@ -263,7 +263,7 @@ def secret_rows(frame: pd.DataFrame, family: Family) -> np.ndarray:
 def _withholds(row: Mapping[Hashable, object], member: FamilyMember, withheld: set[str]) -> bool:
     """The source (or our own pass) withheld this row's numerator."""
     status = row.get("status")
-    protecting = "secondary_suppression" in split(row.get("flags"))
+    protecting = "secondary_suppression" in flag_codes(row.get("flags"))
     if isinstance(status, str) and status in withheld and not protecting:
         return True
     shown_without_count = _finite(row.get("value")) and not _finite(row.get("numerator"))

@@ -131,14 +131,44 @@ FLAGS: tuple[Flag, ...] = (
         "Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)",
         "skjult (sekundærprikking)",
     ),
+    # Added by the audits at publish (pipeline/audits.py), beside the flag that made the value.
+    Flag(
+        "incomplete",
+        "u",
+        "Summen er laget av færre enn alle områdene den skal dekke (eller regnet fra en slik sum)",
+        "ufullstendig grunnlag",
+    ),
+    Flag(
+        "unreconciled",
+        "a",
+        "Tallet for området stemmer ikke med summen av kommunene, og kilden oppgir ikke hvorfor",
+        "avviker fra summen av kommunene",
+    ),
+    Flag(
+        "estimate",
+        "e",
+        "Anslag: fordelt med antatte vekter (for eksempel kildens 50/50-deling av en kommune), "
+        "eller regnet fra et slikt anslag",
+        "anslag",
+    ),
     # The two reasons an answer gives an empty value that came without a source symbol.
     Flag("zero_denominator", "0", "Nevneren er null, så verdien kan ikke regnes ut", "nevner null"),
-    Flag("not_published", "u", "Kilden har ikke publisert verdien", "ikke publisert"),
+    Flag("not_published", "p", "Kilden har ikke publisert verdien", "ikke publisert"),
 )
 # A new flag needs only a new entry in FLAGS: every page's marks, every file's legend and the CSV's
 # words come from it (a test checks that each flag the pipeline can write is here).
 FLAG_BY_CODE: dict[str, Flag] = {f.code: f for f in FLAGS}
 FLAG_LABELS: dict[str, str] = {f.code: f.label for f in FLAGS}
+# A flags cell holds one or more codes in the order they were added ("aggregated;incomplete").
+FLAG_SEPARATOR = ";"
+
+
+def flag_codes(cell: object) -> list[str]:
+    """The flag codes in one ``flags`` cell (none for an empty or missing cell)."""
+    if not isinstance(cell, str) or not cell:
+        return []
+    return [code for code in (c.strip() for c in cell.split(FLAG_SEPARATOR)) if code]
+
 
 _S, _I, _N, _B = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN
 OBSERVATIONS = TableSchema(
@@ -171,12 +201,3 @@ OBSERVATIONS = TableSchema(
     primary_key=("indicator_id", "region", "period", *BREAKDOWNS),
     missing_values=MISSING_VALUES,
 )
-
-# --- Audit flags (pipeline/audits.py) -------------------------------------------------------------
-# The observation's ``flags`` cell holds one or more flag names joined by FLAG_SEPARATOR, in the
-# order they were added ("aggregated;incomplete"). These are the flags the audits at publish add:
-#   incomplete   — a total built from fewer than all its members, or computed from such a total
-#   unreconciled — a total that differs from the sum of its members for no declared reason
-#   estimate     — a value shared out by assumed weights, or computed from such a value
-FLAG_SEPARATOR = ";"
-AUDIT_FLAGS: tuple[str, ...] = ("incomplete", "unreconciled", "estimate")

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS
+from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
 from oppvekst.views.numbers import number, observation
 from oppvekst.views.regions import input_error, labelled
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
@@ -55,6 +55,7 @@ environment.filters["number"] = number
 environment.globals["observation"] = observation
 environment.globals["SYMBOLS"] = SYMBOLS
 environment.globals["FLAGS"] = FLAG_BY_CODE  # notes on shown values: mark and meaning
+environment.globals["flag_codes"] = flag_codes
 environment.globals["drawable"] = drawable
 
 
