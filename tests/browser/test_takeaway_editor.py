@@ -63,7 +63,7 @@ def _table_values(page: Page) -> dict[tuple[str, str], str]:
             "c => { const k = c.cloneNode(true);"
             " k.querySelectorAll('sup.flag').forEach(s => s.remove()); return k.textContent; }"
         )
-        text = " ".join(text.split("(")[0].split())
+        text = text.split("(")[0].strip()
         out[(cell.get_attribute("data-code") or "", cell.get_attribute("data-period") or "")] = text
     return out
 
