@@ -62,6 +62,7 @@ class Reason(StrEnum):
     MEMBER_INCOMPLETE = "member_incomplete"  # explained: a member total is itself incomplete
     MISSING_MEMBER = "missing_member"  # explained: the source lacks a kommune the total counts
     ESTIMATED_TOTAL = "estimated_total"  # explained: the total itself is a weighted share (flagged)
+    ROUNDED_DENOMINATOR = "rounded_denominator"  # explained: rebuilt from a rounded share (flagged)
     UNRECONCILED = "unreconciled"  # flagged
     INCOMPLETE = "incomplete"  # flagged: built from fewer than all members
     FROM_INCOMPLETE = "from_incomplete"  # flagged: a change or ratio computed from such a total
@@ -79,6 +80,7 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.MEMBER_INCOMPLETE: "forklart: en del er selv ufullstendig",
     Reason.MISSING_MEMBER: "forklart: kilden mangler en kommune",
     Reason.ESTIMATED_TOTAL: "forklart: totalen er selv et anslag (fordelt med vekter)",
+    Reason.ROUNDED_DENOMINATOR: "forklart: nevneren er regnet fra en avrundet andel (merket)",
     Reason.UNRECONCILED: "merket: summen stemmer ikke, uten kjent grunn",
     Reason.INCOMPLETE: "merket: total av færre enn alle deler",
     Reason.FROM_INCOMPLETE: "merket: endring eller andel av en ufullstendig total",
@@ -258,6 +260,10 @@ def _totals(
         cut = {c for c in expected if (indicator_id, c, *key) in broken}
         missing = sorted(set(expected) - set(present["region"]) - cut)
         incomplete = bool(present["flags"].map(lambda f: "incomplete" in flag_codes(f)).any())
+        rebuilt = any(
+            "denominator_reconstructed" in flag_codes(f)
+            for f in [total["flags"], *present["flags"].tolist()]
+        )
         for column in columns:
             value = total[column]
             if not np.isfinite(value):
@@ -270,6 +276,10 @@ def _totals(
             )
             if finding is Reason.UNRECONCILED and "estimate" in flag_codes(total["flags"]):
                 finding = Reason.ESTIMATED_TOTAL
+            elif finding is Reason.UNRECONCILED and column == "denominator" and rebuilt:
+                # The source gave only a rounded share and the count; the rebuilt denominators
+                # are off by the share's rounding, and each already says so with its flag.
+                finding = Reason.ROUNDED_DENOMINATOR
             if finding is not None:
                 detail = f"{column}: {value:.10g} mot sum {sums:.10g}" + (
                     f"; mangler {', '.join(missing[:5])}" if missing else ""

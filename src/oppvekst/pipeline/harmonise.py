@@ -24,13 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import MalformedResponse
 from oppvekst.pipeline.derive import period_bounds
+from oppvekst.pipeline.flags import with_flag
 from oppvekst.pipeline.regions_step import UndeclaredSplit, YearCrosswalk
-from oppvekst.snapshot.table import BREAKDOWNS, FLAG_SEPARATOR
+from oppvekst.snapshot.table import BREAKDOWNS, FLAG_SEPARATOR, flag_codes
 from oppvekst.stats.harmonisation import Crosswalk, HarmonisationFlag, Harmonised, aggregate
 
 KEYS = ("period", *BREAKDOWNS)
@@ -273,6 +275,22 @@ def _weighted(group: pd.DataFrame, indicator: Indicator) -> bool:
     )
 
 
+def _from_rebuilt(sub: Crosswalk, group: pd.DataFrame, targets: npt.NDArray[np.str_]) -> list[bool]:
+    """Per target: is one of its parts' denominators rebuilt from a rounded share? A sum of such
+    denominators is as approximate as its parts, so it keeps their mark."""
+    if "flags" not in group.columns:
+        return [False] * len(targets)
+    rebuilt = {
+        str(r)
+        for r, f in zip(group["region"].tolist(), group["flags"].tolist(), strict=True)
+        if "denominator_reconstructed" in flag_codes(f)
+    }
+    parts: dict[str, set[str]] = {}
+    for f, t in zip(sub.codes_from.tolist(), sub.codes_to.tolist(), strict=True):
+        parts.setdefault(str(t), set()).add(str(f))
+    return [bool(parts.get(str(t), set()) & rebuilt) for t in targets.tolist()]
+
+
 def _counted(h: Harmonised) -> pd.DataFrame:
     assert h.numerator is not None  # counts were given
     assert h.denominator is not None
@@ -311,7 +329,8 @@ def _rows(
     carried["region"] = kept
     if "flags" not in carried.columns:
         carried["flags"] = None
-    carried.loc[recoded, "flags"] = "harmonised"
+    # Added beside a flag the row already has (a rebuilt denominator stays marked when recoded).
+    carried["flags"] = with_flag(carried["flags"], recoded, "harmonised")
 
     summed = ~one_to_one & (flag != _BREAK)
     computed = new[summed].copy()
@@ -326,6 +345,9 @@ def _rows(
         None if f == original else FLAG_SEPARATOR.join(["harmonised", "estimate"][: 1 + s])
         for f, s in zip(flag[summed].tolist(), shared_out.tolist(), strict=True)
     ]
+    computed["flags"] = with_flag(
+        computed["flags"], _from_rebuilt(sub, group, targets[summed]), "denominator_reconstructed"
+    )
     out = pd.concat([carried, computed], ignore_index=True)
 
     first = group.iloc[0].to_dict()
