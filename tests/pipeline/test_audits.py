@@ -318,3 +318,18 @@ def test_a_fylke_shared_out_from_old_borders_by_weights_is_an_estimate(
     assert "estimate" not in _flags(rows.loc[("barnehage-1-5", "03"), "flags"])
     gap = findings[(findings["indicator_id"] == "barnehage-1-5") & (findings["region"] == "33")]
     assert gap["reason"].tolist() == ["estimated_total"]
+
+
+def test_a_denominator_rebuilt_from_a_rounded_share_keeps_its_flag_and_explains_its_gap(
+    observations: pd.DataFrame, findings: pd.DataFrame
+) -> None:
+    # IMDi's 2013 kindergarten file gives fylke and land only a rounded share and the count: their
+    # denominators are rebuilt, and stay marked after harmonisation onto today's fylker.
+    rows = _totals(observations[observations["indicator_id"] == "barnehage-1-5"])
+    marked = rows[rows["flags"].map(lambda f: "denominator_reconstructed" in _flags(f))]
+    assert {"0", "03", "11", "46"} <= set(marked["region"])
+    assert "harmonised" in _flags(marked.set_index("region").loc["46", "flags"])
+    # Their gaps to the sum of the kommuner are explained by that rounding, not left unexplained.
+    own = findings[findings["indicator_id"] == "barnehage-1-5"]
+    assert "rounded_denominator" in set(own["reason"])
+    assert "unreconciled" not in set(own["reason"])
