@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -87,30 +87,41 @@ class World:
     owner_view_id: int
     data_dir: Path
     database_url: str
+    # One app per configuration: each app has its own engine, and PostgreSQL's connections are few.
+    apps: dict[tuple[object, ...], object] = field(default_factory=dict)
 
-    def app(self, **settings: object) -> TestClient:
+    def app(
+        self, data_dir: Path | None = None, base_url: str = "https://testserver", **settings: object
+    ) -> TestClient:
+        """The portal on this world's user store (and on ``data_dir``'s snapshot, if given)."""
         from oppvekst.settings import Settings
         from oppvekst.snapshot.files import DataDir
         from oppvekst.web.app import create_app
 
-        configured = Settings(
-            user_database_url=self.database_url,
-            rate_limit="off",
-            **settings,  # type: ignore[arg-type]
-        )
-        app = create_app(DataDir(self.data_dir), configured)
-        return TestClient(app, base_url="https://testserver", follow_redirects=False)
+        key = (data_dir, *sorted(settings.items()))
+        if key not in self.apps:
+            configured = Settings(
+                user_database_url=self.database_url,
+                rate_limit="off",
+                **settings,  # type: ignore[arg-type]
+            )
+            self.apps[key] = create_app(DataDir(data_dir or self.data_dir), configured)
+        return TestClient(self.apps[key], base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
 
-    def signed_in(self, who: str, lifetime: timedelta = timedelta(hours=1)) -> TestClient:
-        """A browser with a session of ``who`` (made directly: the matrix is about what a
-        session reaches; signing in through the form is tested on its own)."""
+    def session(self, who: str, lifetime: timedelta = timedelta(hours=1)) -> str:
+        """A session token of ``who``, made directly (the matrix is about what a session
+        reaches; signing in through the form is tested on its own)."""
         from oppvekst.accounts import sessions
         from oppvekst.accounts.store import UserStore
 
         assert isinstance(self.store, UserStore)
-        client = self.app()
-        token = sessions.start(self.store, self.members[who].user_id, lifetime)
-        client.cookies.set("oppvekst_okt", token)
+        return sessions.start(self.store, self.members[who].user_id, lifetime)
+
+    def signed_in(
+        self, who: str, lifetime: timedelta = timedelta(hours=1), data_dir: Path | None = None
+    ) -> TestClient:
+        client = self.app(data_dir)
+        client.cookies.set("oppvekst_okt", self.session(who, lifetime))
         return client
 
 
@@ -124,7 +135,9 @@ def form_token(client: TestClient) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(user_store, tmp_path_factory: pytest.TempPathFactory, database_url: str) -> World:  # type: ignore[no-untyped-def]
+def world(
+    user_store, tmp_path_factory: pytest.TempPathFactory, database_url: str
+) -> Iterator[World]:  # type: ignore[no-untyped-def]
     from oppvekst.accounts import members, saved
     from oppvekst.accounts.models import OrganisationKind, Role
     from oppvekst.accounts.sessions import find, start
