@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 POSTGRES = os.environ.get(
     "OPPVEKST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-PASSWORD = "et-langt-og-godt-passord"
+PASSWORD = secrets.token_urlsafe(18)  # a fresh one per run: no password in the repository
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.accounts.conftest import PASSWORD
 from typer.testing import CliRunner
 
 from oppvekst.accounts.identity import Credentials, Lockout, PasswordAuthenticator
 from oppvekst.accounts.store import UserStore
 from oppvekst.cli import app
-
-PASSWORD = "et-langt-og-godt-passord"
 
 
 def test_the_first_admin_is_created_and_can_sign_in(
