@@ -325,6 +325,15 @@ class SavedViewNotFound(OppvekstError):
     title = "Fant ikke den lagrede visningen"
 
 
+class UserStoreUnavailable(OppvekstError):
+    """The accounts database cannot be reached; the public portal answers on without it."""
+
+    code = "user-store-unavailable"
+    http_status = 503
+    title = "Brukerlageret svarer ikke"
+    retry_after = 30
+
+
 class AccountSetupError(OppvekstError):
     """The admin command could not create an organisation or a user."""
 

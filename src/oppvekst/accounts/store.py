@@ -19,8 +19,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from oppvekst.errors import UserStoreUnavailable
 from oppvekst.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "alembic"
@@ -54,6 +56,12 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def _unreachable(exc: DBAPIError) -> bool:
+    # The driver's "cannot connect / connection lost" class (psycopg's and sqlite3's
+    # OperationalError), as opposed to a constraint or a bug in a query, which must stay loud.
+    return type(exc.orig).__name__ == "OperationalError"
+
+
 class UserStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -85,9 +93,18 @@ class UserStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        self.ready()
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work; a database that cannot be reached is ``UserStoreUnavailable`` (503 in
+        Norwegian), not a bare driver error."""
+        try:
+            self.ready()
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            if not exc.connection_invalidated and not _unreachable(exc):
+                raise
+            raise UserStoreUnavailable(
+                hint="Innlogging og lagrede visninger virker ikke akkurat nå. Prøv igjen om litt."
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()

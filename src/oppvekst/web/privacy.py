@@ -30,7 +30,7 @@ from oppvekst.accounts import sessions
 from oppvekst.accounts.identity import Authenticator
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
-from oppvekst.errors import CsrfRejected, NotSignedIn
+from oppvekst.errors import CsrfRejected, NotSignedIn, UserStoreUnavailable
 from oppvekst.settings import Settings
 
 SESSION_COOKIE = "oppvekst_okt"
@@ -167,7 +167,14 @@ class PrivacyMiddleware:
             await self.app(scope, receive, send)
             return
         token = self._session_token(scope)
-        viewer = await anyio.to_thread.run_sync(sessions.find, self.store, token) if token else None
+        try:
+            viewer = (
+                await anyio.to_thread.run_sync(sessions.find, self.store, token) if token else None
+            )
+        except UserStoreUnavailable:
+            # The statistics do not depend on the user store: serve this request as anonymous
+            # (nothing private can be in it) rather than failing every page.
+            viewer = None
         scope.setdefault("state", {})["viewer"] = viewer
         if viewer is None:
             await self.app(scope, receive, send)
