@@ -131,14 +131,14 @@ def test_signing_in_again_replaces_the_session_and_signing_out_ends_it(world: Wo
     assert second != first
     replay = world.app()
     replay.cookies.set("oppvekst_okt", first)
-    assert replay.get("/mine-visninger").status_code == 401
+    assert replay.get("/mine-visninger").status_code == 303
     out = client.post("/logg-ut", data={"csrf_token": form_token(client)})
     assert out.status_code == 303 and out.headers["location"] == "/"
     assert (
         'oppvekst_okt=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
     )
     replay.cookies.set("oppvekst_okt", second)
-    assert replay.get("/mine-visninger").status_code == 401
+    assert replay.get("/mine-visninger").status_code == 303
 
 
 @pytest.mark.parametrize(
@@ -177,3 +177,30 @@ def test_the_secure_attribute_follows_the_setting_and_the_host(
     )
     assert answer.status_code == 303
     assert ("secure" in answer.headers["set-cookie"].lower()) is secure
+
+
+def test_the_session_lives_as_long_as_the_setting_says(world: World) -> None:
+    email = _new_member(world, "levetid")
+    client = world.app(session_hours=2)
+    answer = _sign_in(client, email, PASSWORD)
+    assert "Max-Age=7200" in answer.headers["set-cookie"]
+    assert isinstance(world.store, UserStore)
+    with world.store.transaction() as db:
+        session = db.scalars(
+            select(Session)
+            .join(User, Session.user_id == User.id)
+            .where(User.email == email, Session.revoked.is_(None))
+        ).one()
+    assert abs((session.expires - session.created) - timedelta(hours=2)) < timedelta(seconds=5)
+
+
+def test_a_signed_in_page_sends_an_anonymous_visitor_to_sign_in_and_back(world: World) -> None:
+    email = _new_member(world, "tilbake")
+    client = world.app()
+    away = client.get("/mine-visninger")
+    assert away.status_code == 303
+    form = client.get(away.headers["location"]).text
+    assert 'name="neste" value="/mine-visninger"' in form
+    back = _sign_in(client, email, PASSWORD, neste="/mine-visninger")
+    assert back.headers["location"] == "/mine-visninger"
+    assert client.get("/mine-visninger").status_code == 200

@@ -10,6 +10,7 @@ The pages render without the statistics snapshot when there is none; they never 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -54,6 +55,12 @@ def _next(target: str) -> str:
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": PRIVATE})
+
+
+def _sign_in_first(request: Request) -> RedirectResponse:
+    """An anonymous (or expired) visitor on a signed-in page goes to the sign-in form, which
+    brings them back here afterwards."""
+    return _see_other(f"/logg-inn?neste={quote(request.url.path, safe='/')}")
 
 
 def saved_views_of(request: Request) -> list[saved.View]:
@@ -144,8 +151,10 @@ def _views_page(
     )
 
 
-@router.get("/mine-visninger")
-def saved_views(request: Request) -> HTMLResponse:
+@router.get("/mine-visninger", response_model=None)
+def saved_views(request: Request) -> Response:
+    if viewer_of(request) is None:
+        return _sign_in_first(request)
     return _views_page(request)
 
 
@@ -166,8 +175,10 @@ def delete_view(request: Request, view_id: int) -> Response:
 
 
 # --- The organisation ---------------------------------------------------------------------------
-@router.get("/organisasjon/logg")
-def audit_log(request: Request) -> HTMLResponse:
-    viewer = require_viewer(request)
+@router.get("/organisasjon/logg", response_model=None)
+def audit_log(request: Request) -> Response:
+    viewer = viewer_of(request)
+    if viewer is None:
+        return _sign_in_first(request)
     entries = audit.for_organisation(accounts_of(request).store, viewer)
     return render(request, "audit_log.html", _store(request), entries=entries)
