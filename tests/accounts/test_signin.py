@@ -204,3 +204,21 @@ def test_a_signed_in_page_sends_an_anonymous_visitor_to_sign_in_and_back(world: 
     back = _sign_in(client, email, PASSWORD, neste="/mine-visninger")
     assert back.headers["location"] == "/mine-visninger"
     assert client.get("/mine-visninger").status_code == 200
+
+
+def test_long_dead_sessions_are_cleared_at_the_next_sign_in(world: World) -> None:
+    email = _new_member(world, "rydding")
+    client = world.app()
+    _sign_in(client, email, PASSWORD)
+    assert isinstance(world.store, UserStore)
+    with world.store.transaction() as db:
+        user_id = db.scalars(select(User.id).where(User.email == email)).one()
+        old = utcnow() - timedelta(days=40)
+        db.add(Session(token_hash="a" * 64, user_id=user_id, created=old, expires=old))
+        db.add(Session(token_hash="b" * 64, user_id=user_id, created=old, expires=utcnow()))
+    _sign_in(client, email, PASSWORD)
+    with world.store.transaction() as db:
+        kept = set(db.scalars(select(Session.token_hash).where(Session.user_id == user_id)))
+    assert "a" * 64 not in kept  # expired 40 days ago: gone
+    assert "b" * 64 in kept  # expired just now: kept (within 30 days)
+    assert len(kept) == 3  # and the two real sign-ins

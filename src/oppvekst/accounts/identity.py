@@ -79,6 +79,8 @@ class PasswordAuthenticator:
                 passwords.verify(passwords.DUMMY_HASH, credentials.password)
                 raise SignInFailed(hint="Sjekk e-postadressen og passordet.")
             if user.locked_until is not None and user.locked_until > now:
+                # Verified all the same (and ignored): a locked account answers no faster.
+                passwords.verify(user.password_hash, credentials.password)
                 refusal = locked_error(user.locked_until, now)
             elif not passwords.verify(user.password_hash, credentials.password):
                 refusal = self._failed(user, now)

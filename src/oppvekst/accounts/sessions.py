@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 
 from oppvekst.accounts import audit
 from oppvekst.accounts.models import Organisation, Session, User, utcnow
@@ -20,6 +20,7 @@ from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
 
 TOKEN_BYTES = 32
+KEPT = timedelta(days=30)  # ended sessions stay this long (when and how a person signed out)
 
 
 def token_hash(token: str) -> str:
@@ -32,6 +33,13 @@ def start(store: UserStore, user_id: int, lifetime: timedelta) -> str:
     now = utcnow()
     with store.transaction() as db:
         user = db.get_one(User, user_id)
+        # Housekeeping at the one moment sessions are added: this user's long-dead ones go.
+        db.execute(
+            delete(Session).where(
+                Session.user_id == user.id,
+                or_(Session.expires < now - KEPT, Session.revoked < now - KEPT),
+            )
+        )
         db.add(
             Session(
                 token_hash=token_hash(token), user_id=user.id, created=now, expires=now + lifetime
