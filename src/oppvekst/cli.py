@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from oppvekst.accounts.cli import admin
 from oppvekst.catalog import default_catalog
 from oppvekst.errors import OppvekstError, UnknownIndicator
 from oppvekst.pipeline import build
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.command("report")(report)
+app.add_typer(admin, name="admin")
 
 DataDirOption = Annotated[
     Path | None,

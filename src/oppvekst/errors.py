@@ -274,6 +274,74 @@ class Unprocessable(BadRequest):
     title = "Forespørselen kan ikke besvares med disse dataene"
 
 
+# --- Accounts and own data (``oppvekst.accounts``) -----------------------------------------------
+class SignInFailed(OppvekstError):
+    """Wrong e-mail or wrong password: deliberately the same answer for both."""
+
+    code = "sign-in-failed"
+    http_status = 401
+    title = "Feil e-post eller passord."
+
+
+class AccountLocked(OppvekstError):
+    code = "account-locked"
+    http_status = 429
+    title = "Kontoen er midlertidig låst"
+
+
+class NotSignedIn(OppvekstError):
+    code = "not-signed-in"
+    http_status = 401
+    title = "Du må logge inn"
+
+
+class Forbidden(OppvekstError):
+    """Signed in, but the role or the organisation does not reach this."""
+
+    code = "forbidden"
+    http_status = 403
+    title = "Du har ikke tilgang til dette"
+
+
+class CsrfRejected(OppvekstError):
+    """A form without the token this browser was given: maybe sent from another site."""
+
+    code = "csrf-rejected"
+    http_status = 403
+    title = "Skjemaet kunne ikke sendes"
+
+
+class InvalidSavedView(OppvekstError):
+    code = "invalid-saved-view"
+    http_status = 400
+    title = "Visningen kan ikke lagres"
+
+
+class SavedViewNotFound(OppvekstError):
+    """Also the answer for another person's view: its existence is not revealed."""
+
+    code = "saved-view-not-found"
+    http_status = 404
+    title = "Fant ikke den lagrede visningen"
+
+
+class UserStoreUnavailable(OppvekstError):
+    """The accounts database cannot be reached; the public portal answers on without it."""
+
+    code = "user-store-unavailable"
+    http_status = 503
+    title = "Brukerlageret svarer ikke"
+    retry_after = 30
+
+
+class AccountSetupError(OppvekstError):
+    """The admin command could not create an organisation or a user."""
+
+    code = "account-setup"
+    http_status = 400
+    title = "Kontoen eller organisasjonen kunne ikke opprettes"
+
+
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.
 BY_HTTP_STATUS: dict[int, type[OppvekstError]] = {
     error.http_status: error

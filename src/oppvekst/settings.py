@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     http_retry_base_delay: float | None = None
     http_retry_max_delay: float | None = None
 
+    # Own data (``oppvekst.accounts``, docs/accounts.md): the user store and sign-in. The database
+    # is SQLite in the data directory unless a URL is given (postgresql+psycopg://… for replicas).
+    user_database_url: str | None = None  # else sqlite:///<data dir>/brukere.sqlite3
+    session_hours: float = 12.0
+    lockout_attempts: int = 5  # failed sign-ins in a row before the account is locked …
+    lockout_minutes: int = 15  # … for this long
+    # Secure on the session and CSRF cookies: None = on, except for plain http to a loopback host
+    # (``make serve`` on http://127.0.0.1); true/false force it.
+    cookie_secure: bool | None = None
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:

@@ -15,15 +15,18 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from oppvekst.accounts.identity import Lockout, PasswordAuthenticator
+from oppvekst.accounts.store import UserStore
 from oppvekst.api import docs as api_docs
 from oppvekst.api import routes as api_routes
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
-from oppvekst.web import analysis, assets, pages, reports, takeaway
+from oppvekst.web import accounts, analysis, assets, pages, reports, takeaway
 from oppvekst.web.errors import install_error_handlers
 from oppvekst.web.inputs import PrintableQueryMiddleware
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
+from oppvekst.web.privacy import Accounts, PrivacyMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     pages.router,  # front page, area profile, statistics bank, packages, status, search
     analysis.router,  # indicator, compare, cross and composite index pages
     assets.router,  # boundary layers and the vega bundle the analysis pages load
+    accounts.router,  # sign-in, saved views, the organisation's audit log (own data)
 )
 
 
@@ -55,11 +59,18 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.stores = StoreManager(data_dir)
+    # The user store opens (and migrates) on first use: the anonymous portal never touches it.
+    users = UserStore.from_settings(settings, data_dir.root)
+    app.state.accounts = Accounts.from_settings(
+        settings, users, PasswordAuthenticator(users, Lockout.from_settings(settings))
+    )
     # Innermost of all: routes only ever see printable query values.
     app.add_middleware(PrintableQueryMiddleware)
     # Inside gzip and the headers: its 413/414/429/431/503 answers still get both.
     app.add_middleware(LimitsMiddleware, config=LimitsConfig.from_settings(settings))
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Outside the limits and gzip: their answers to a signed-in request are private too.
+    app.add_middleware(PrivacyMiddleware, store=users)
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     for router in ROUTERS:

@@ -35,6 +35,7 @@ from oppvekst.views.regions import (
     resolve_input,
     unknown_region,
 )
+from oppvekst.web.accounts import saved_views_of
 from oppvekst.web.dependencies import StoreDep, wants_json
 from oppvekst.web.rendering import render
 
@@ -111,6 +112,7 @@ def front(request: Request, store: StoreDep) -> HTMLResponse:
         topic_indicators=topic_indicators,
         updates=status.latest_updates(store),
         packages=packages.packages(store),
+        saved_views=saved_views_of(request),
     )
 
 

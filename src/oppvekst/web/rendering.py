@@ -21,6 +21,7 @@ from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
 from oppvekst.views.numbers import number, observation
 from oppvekst.views.regions import input_error, labelled
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
+from oppvekst.web.privacy import csrf_token, viewer_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -86,7 +87,11 @@ def input_problem(request: Request, store: Store | None) -> InputProblem | None:
 
 def base_context(request: Request, store: Store | None) -> dict[str, Any]:
     synthetic = store is not None and store.synthetic_rows > 0
+    viewer = viewer_of(request)
     return {
+        # Signed in (``web.privacy``): the header's account links and the «Lagre visning» form.
+        "viewer": viewer,
+        "csrf_token": csrf_token(request) if viewer is not None else "",
         "input_problem": input_problem(request, store),
         "request": request,
         "store": store,
