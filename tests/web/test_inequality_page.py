@@ -99,3 +99,12 @@ def test_the_indicator_page_links_to_ulikhet_only_where_groups_exist(real_client
     assert f'href="{PAGE}?omrade=0301"' in with_groups.text
     without = real_client.get("/indikator/befolkning-totalt?omrade=0301")
     assert "data-inequality-link" not in without.text
+
+
+def test_the_profile_has_an_inequality_section(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get("/kommune/1106")
+    assert page.status_code == 200
+    section = page.text.split("data-profile-inequality")[1].split("</section>")[0]
+    assert "I Haugesund er andelen (vedvarende lavinntekt, alle aldre)" in section
+    assert 'href="/indikator/gjennomforing-vgs/ulikhet?omrade=1106"' in section
+    assert "barn-0-17" not in section  # a count has no gap between groups

@@ -333,3 +333,41 @@ def inequality_view(
 def _one(frame: pd.DataFrame, period: str, dimension: str, category: str) -> pd.Series | None:
     hit = frame[(frame["period"] == period) & (frame[dimension] == category)]
     return None if hit.empty else hit.iloc[0]
+
+
+@dataclass(frozen=True, slots=True)
+class InequalityLine:
+    """One indicator's gap for the area profile's «Ulikhet» section."""
+
+    indicator_id: str
+    title: str
+    period: str
+    sentence: str
+    significance: str
+    href: str
+
+
+def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
+    """The gap in words for each indicator with groups in this area (the profile's section)."""
+    lines = []
+    for indicator in store.indicators.values():
+        if not indicator.breakdowns or indicator.id not in store.indicators_with_data:
+            continue
+        if indicator.measure is Measure.COUNT:
+            continue  # how many children are 0–5 against 16–17 is no gap between groups
+        if not dimensions_with_data(store, indicator.id):
+            continue
+        view = inequality_view(store, indicator.id, code)
+        if view.pair is None or view.pair[0].value is None or view.pair[1].value is None:
+            continue
+        lines.append(
+            InequalityLine(
+                indicator.id,
+                indicator.short_title,
+                view.period,
+                view.sentence,
+                view.significance,
+                f"/indikator/{indicator.id}/ulikhet?omrade={code}",
+            )
+        )
+    return tuple(lines)
