@@ -108,3 +108,15 @@ def test_the_profile_has_an_inequality_section(real_client) -> None:  # type: ig
     assert "I Haugesund er andelen (vedvarende lavinntekt, alle aldre)" in section
     assert 'href="/indikator/gjennomforing-vgs/ulikhet?omrade=1106"' in section
     assert "barn-0-17" not in section  # a count has no gap between groups
+
+
+def test_the_statistics_bank_shows_a_group_and_lists_groups_in_reading_order(real_client) -> None:  # type: ignore[no-untyped-def]
+    query = "indikator=vedvarende-lavinntekt-alle-aldre&bakgrunn=innvandrere&niva=kommune"
+    page = real_client.get(f"/statistikkbank?{query}")
+    assert page.status_code == 200
+    select = page.text.split('id="inndeling-background"')[1].split("</select>")[0]
+    order = [select.index(w) for w in ("I alt", "Innvandrere", "Befolkningen ellers")]
+    assert order == sorted(order)
+    table = real_client.get(f"/statistikkbank/tabell.csv?{query}")
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["0301", "0301 Oslo", "27,2"] in rows  # IMDi: immigrants in Oslo, 2011–2013
