@@ -23,6 +23,7 @@ from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.catalog.schema import Indicator
 from oppvekst.snapshot.store import Store
+from oppvekst.views.indicator import category_label, category_rank
 from oppvekst.views.regions import (
     changes_of,
     former_code_targets,
@@ -220,5 +221,18 @@ def indicator(
     record = ind.model_dump(mode="json")
     record["periods"] = store.periods(indicator_id)
     record["breakdowns_in_data"] = store.breakdown_values(indicator_id)
+    record["breakdown_categories"] = _categories(record["breakdowns_in_data"])
     record["synthetic"] = indicator_id in store.synthetic_indicators
     return json_response(request, store, record)
+
+
+def _categories(in_data: dict[str, list[str]]) -> dict[str, list[dict[str, str]]]:
+    """The groups each breakdown has in the data, with the catalogue's words and reading order;
+    a dimension with only «total» is left out (the indicator has no groups by it)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for name, codes in in_data.items():
+        if not any(c != "total" for c in codes):
+            continue
+        ordered = sorted(codes, key=lambda c: category_rank(name, c))
+        out[name] = [{"code": c, "label": category_label(name, c)} for c in ordered]
+    return out

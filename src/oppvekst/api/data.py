@@ -23,7 +23,7 @@ from oppvekst.api.formats import (
     render_file,
     table_rows,
 )
-from oppvekst.api.models import DataPage, JsonStatDataset
+from oppvekst.api.models import DataPage, JsonStatDataset, breakdown_description
 from oppvekst.api.paging import CURSOR_PATTERN, window
 from oppvekst.api.parameters import (
     CATEGORY,
@@ -95,17 +95,16 @@ def data(
         ),
     ] = None,
     sex: Annotated[
-        str | None,
-        Query(description="Kjønn: total, male, female eller * for alle", pattern=CATEGORY),
+        str | None, Query(description=breakdown_description("sex"), pattern=CATEGORY)
     ] = None,
     age: Annotated[
-        str | None, Query(description="Aldersgruppe, eller * for alle", pattern=CATEGORY)
+        str | None, Query(description=breakdown_description("age"), pattern=CATEGORY)
     ] = None,
     background: Annotated[
-        str | None, Query(description="Bakgrunn, eller * for alle", pattern=CATEGORY)
+        str | None, Query(description=breakdown_description("background"), pattern=CATEGORY)
     ] = None,
     grade: Annotated[
-        str | None, Query(description="Trinn, eller * for alle", pattern=CATEGORY)
+        str | None, Query(description=breakdown_description("grade"), pattern=CATEGORY)
     ] = None,
     compare: Annotated[
         str | None,

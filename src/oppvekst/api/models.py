@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog import breakdown_dimensions
+from oppvekst.catalog.schema import BreakdownCategory, Indicator
 from oppvekst.exports import ALL_COLUMNS, ROW_COLUMNS, Column
 from oppvekst.snapshot.table import FieldType
 
@@ -152,7 +153,21 @@ class IndicatorRecord(Indicator):
 
     periods: list[str]
     breakdowns_in_data: dict[str, list[str]]
+    breakdown_categories: dict[str, list[BreakdownCategory]] = Field(
+        description="Kategoriene indikatoren har tall for, med norsk navn, i leserekkefølge: "
+        "verdiene parameterne sex, age, background og grade i /data tar for denne indikatoren."
+    )
     synthetic: bool
+
+
+def breakdown_description(name: str) -> str:
+    """A /data breakdown parameter's description: its codes and words from the catalogue."""
+    dimension = breakdown_dimensions()[name]
+    codes = ", ".join(f"{c.code} ({c.label})" for c in dimension.categories)
+    return (
+        f"{dimension.label}: {codes}, eller * for alle. Hvilke kategorier en indikator har, "
+        "står i breakdown_categories i /indicators/{id}."
+    )
 
 
 # --- Observations ---------------------------------------------------------------------------------

@@ -11,11 +11,19 @@ from typing import TypeVar
 import yaml
 from pydantic import ValidationError
 
-from oppvekst.catalog.schema import Family, Indicator, Package, Topic
+from oppvekst.catalog.schema import (
+    Breakdown,
+    BreakdownDimension,
+    Family,
+    FetchSpec,
+    Indicator,
+    Package,
+    Topic,
+)
 from oppvekst.errors import CatalogError, UnknownIndicator
 
 CATALOG_DIR = Path(__file__).parent
-T = TypeVar("T", Indicator, Topic, Package, Family)
+T = TypeVar("T", Indicator, Topic, Package, Family, BreakdownDimension)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         for path in sorted((directory / "indicators").glob("*.yml"))
     )
     _check_references(topics, indicators, packages)
+    _check_categories(indicators, read_dimensions(directory))
     families = _families(directory / "families.yml", {ind.id for ind in indicators})
     return Catalog(topics, indicators, packages, families)
 
@@ -132,6 +141,51 @@ def _check_references(
         missing = [i for i in package.indicators if i not in known]
         if missing:
             raise CatalogError(f"package {package.id}: unknown indicators {missing}")
+
+
+def read_dimensions(directory: Path = CATALOG_DIR) -> dict[str, BreakdownDimension]:
+    """The declared breakdown dimensions (``breakdowns.yml``), by name, in BREAKDOWNS order."""
+    raw = _read_yaml(directory / "breakdowns.yml")
+    if not isinstance(raw, list):
+        raise CatalogError("breakdowns.yml must hold a list of dimensions")
+    dimensions = [
+        _validate(BreakdownDimension, d, f"breakdowns.yml[{i}]") for i, d in enumerate(raw)
+    ]
+    return {d.name.value: d for d in dimensions}
+
+
+@cache
+def breakdown_dimensions() -> dict[str, BreakdownDimension]:
+    return read_dimensions()
+
+
+def _produced_categories(spec: FetchSpec) -> dict[Breakdown, set[str]]:
+    produced: dict[Breakdown, set[str]] = {}
+    for b in spec.mapping.breakdowns:
+        produced.setdefault(b.name, set()).update(b.groups or b.categories.values())
+    return produced
+
+
+def _check_categories(
+    indicators: tuple[Indicator, ...], dimensions: dict[str, BreakdownDimension]
+) -> None:
+    """Every breakdown an indicator declares is read by a mapping, with declared categories only,
+    so no group reaches a page without its Norwegian label and its place in the order."""
+    for ind in indicators:
+        specs = [*ind.source.fetch, *ind.source.offline]
+        read: set[Breakdown] = set()
+        for spec in specs:
+            for name, codes in _produced_categories(spec).items():
+                read.add(name)
+                if name not in ind.breakdowns:
+                    raise CatalogError(f"{ind.id}: a mapping reads {name.value}, not declared")
+                dimension = dimensions.get(name.value)
+                unknown = sorted(c for c in codes if dimension is None or not dimension.label_of(c))
+                if unknown:
+                    raise CatalogError(f"{ind.id}: {name.value} categories {unknown} undeclared")
+        missing = [b.value for b in ind.breakdowns if b not in read]
+        if missing and not ind.source.derive:
+            raise CatalogError(f"{ind.id}: declares breakdowns {missing} that no mapping reads")
 
 
 @cache

@@ -48,6 +48,27 @@ class Breakdown(StrEnum):
     GRADE = "grade"
 
 
+class BreakdownCategory(Record):
+    code: str = Field(description="Our category code in the observation table.")
+    label: str = Field(description="The Norwegian words a reader sees.")
+
+
+class BreakdownDimension(Record):
+    """One breakdown dimension (``breakdowns.yml``): its label and its categories in reading order."""
+
+    name: Breakdown
+    label: str
+    categories: list[BreakdownCategory]
+
+    def label_of(self, code: str) -> str | None:
+        return next((c.label for c in self.categories if c.code == code), None)
+
+    def rank(self, code: str) -> int:
+        """Position in reading order; undeclared codes after the declared ones."""
+        codes = [c.code for c in self.categories]
+        return codes.index(code) if code in codes else len(codes)
+
+
 class Disclosure(Record):
     """When a value may not be published. Suppression also hides its interval and counts."""
 

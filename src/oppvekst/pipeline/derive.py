@@ -20,6 +20,7 @@ from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot.files import OBSERVATION_COLUMNS
 from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.stats import intervals, suppression
+from oppvekst.stats.breakdown_suppression import protect_breakdowns
 
 SUPPRESSED = ":"
 _YEAR = re.compile(r"(\d{4})")
@@ -147,6 +148,7 @@ def finalise(indicator: Indicator, frame: pd.DataFrame, regions: RegionTables) -
     out["period_start"], out["period_end"] = start.astype("Int64"), end.astype("Int64")
     _add_intervals(indicator, out)
     _suppress(indicator, out, regions)
+    _suppress_across_breakdowns(out)
     out["indicator_id"] = indicator.id
     out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
     return out[OBSERVATION_COLUMNS]
@@ -183,6 +185,21 @@ def _add_intervals(indicator: Indicator, out: pd.DataFrame) -> None:
             )
             lower[usable], upper[usable] = result.lower, result.upper
         out[f"lower{suffix}"], out[f"upper{suffix}"] = lower, upper
+
+
+def _suppress_across_breakdowns(out: pd.DataFrame) -> None:
+    """Hide more groups where a hidden one («:», the source's or ours) would come back as the
+    total minus its siblings (``stats.breakdown_suppression``)."""
+    hidden = (out["status"] == SUPPRESSED).to_numpy(dtype=bool)
+    mask = protect_breakdowns(out, hidden)
+    extra = mask & ~hidden
+    if not extra.any():
+        return
+    columns = ["value", "numerator", "denominator", "lower95", "upper95", "lower998", "upper998"]
+    for column in columns:
+        out[column] = suppression.withhold(extra, out[column].to_numpy(float))
+    out.loc[extra, "status"] = SUPPRESSED
+    out.loc[extra, "flags"] = "secondary_suppression"
 
 
 def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) -> None:

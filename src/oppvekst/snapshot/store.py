@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import NoSnapshot, UnknownIndicator
 from oppvekst.regions.registry import Region, Registry
@@ -247,7 +248,18 @@ class Store:
             "SELECT DISTINCT sex, age, background, grade FROM observations WHERE indicator_id = ?",
             [indicator_id],
         )
-        return {c: sorted(set(frame[c])) for c in frame.columns if set(frame[c]) != {"total"}}
+        # In the catalogue's reading order («Alle» first, then the groups as breakdowns.yml lists
+        # them), so every selector, table and file shows the groups the same way.
+        dimensions = breakdown_dimensions()
+
+        out: dict[str, list[str]] = {}
+        for column in frame.columns:
+            codes = set(frame[column])
+            if codes == {"total"}:
+                continue
+            dimension = dimensions.get(column)
+            out[column] = sorted(codes, key=lambda c: (dimension.rank(c) if dimension else 0, c))
+        return out
 
     @cached_property
     def latest_by_indicator(self) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import ComparabilityBreak, Indicator
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
@@ -47,7 +48,12 @@ CATEGORY_LABELS: dict[str, str] = {
 
 
 def category_label(column: str, category: str) -> str:
-    """Norwegian label of a breakdown category: age ``0-5`` → ``0–5 år``."""
+    """Norwegian label of a breakdown category: the catalogue's word (``breakdowns.yml``), else
+    age ``0-5`` → ``0–5 år``."""
+    dimension = breakdown_dimensions().get(column)
+    declared = dimension.label_of(category) if dimension else None
+    if declared:
+        return declared
     if category in CATEGORY_LABELS:
         return CATEGORY_LABELS[category]
     if column == "age" and category.replace("-", "").isdigit():
@@ -55,6 +61,12 @@ def category_label(column: str, category: str) -> str:
     if column == "grade" and category.isdigit():
         return f"{category}. trinn"
     return category
+
+
+def category_rank(column: str, category: str) -> int:
+    """Where a category stands in the catalogue's reading order (unknown codes last)."""
+    dimension = breakdown_dimensions().get(column)
+    return dimension.rank(category) if dimension else 0
 
 
 def num(x: object) -> float | None:

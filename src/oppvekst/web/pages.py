@@ -21,6 +21,7 @@ from oppvekst.regions.registry import normalise_code
 from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
 from oppvekst.views.benchmark import benchmark_from_query
+from oppvekst.views.inequality import inequality_lines
 from oppvekst.views.profile import (
     BETTER,
     SIGNIFICANCE_MARKS,
@@ -174,6 +175,7 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
         group_text=request.query_params.get("gruppe", ""),
         groups=by_topic(store, rows),
         children=[r for r in store.regions.values() if r.parent == wanted and r.code != wanted],
+        inequalities=inequality_lines(store, wanted),
     )
 
 

@@ -1,0 +1,373 @@
+"""The «Ulikhet» view: an indicator's groups side by side for one area, and the gap between them.
+
+Modelled on Fingertips' Inequalities view. For one area and one breakdown dimension (the others at
+«alle») it shows each group's value with its 95 % interval and whether it differs from the area's
+total (``stats.comparison.compare``, as everywhere on the site); the gap between the dimension's
+first and last group in reading order (immigrants against the rest, boys against girls) as a
+ratio with its interval and test (``stats.gaps``), said in words; the same gap in the county and
+the country, and whether the area's gap is wider; and the groups over time where there are periods.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from oppvekst.catalog.schema import Indicator, Measure
+from oppvekst.errors import BadRequest
+from oppvekst.snapshot.store import Store
+from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL
+from oppvekst.stats import comparison, gaps
+from oppvekst.views.indicator import BREAKDOWN_LABELS, category_label, category_rank, num
+from oppvekst.views.numbers import interval, number, observation
+from oppvekst.views.regions import RegionRef, region_ref
+
+RATIO_DECIMALS = 1
+SIGNIFICANCE_WORDS = {
+    "lower": "Lavere enn området totalt",
+    "higher": "Høyere enn området totalt",
+    "similar": "Ikke sikkert forskjellig fra området totalt",
+    "not_compared": "Ikke testet (mangler intervall)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    category: str
+    label: str
+    value: float | None
+    lower95: float | None
+    upper95: float | None
+    shown: str  # the value, or its symbol
+    interval: str
+    reason: str  # why the value is not shown («:» and its label), else ""
+    versus_total: str  # a Significance value
+    versus_total_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGap:
+    code: str
+    name: str
+    gap: gaps.Gap | None
+    text: str  # «2,7 (2,5–2,9)» or why there is none
+    versus_own: str  # how the area's own gap compares with this one ("" for the area itself)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    period: str
+    cells: tuple[str, ...]  # the groups' values in ``InequalityView.groups`` order
+
+
+@dataclass(frozen=True, slots=True)
+class InequalityView:
+    indicator: Indicator
+    area: RegionRef
+    dimension: str
+    dimension_label: str
+    dimensions: tuple[str, ...]  # the breakdowns this indicator has data for
+    period: str
+    total: GroupRow
+    groups: tuple[GroupRow, ...]
+    pair: tuple[GroupRow, GroupRow] | None
+    sentence: str
+    significance: str
+    area_gaps: tuple[AreaGap, ...]
+    over_time: tuple[PeriodRow, ...]
+
+    @property
+    def summary(self) -> tuple[str, ...]:
+        return tuple(line for line in (self.sentence, self.significance) if line)
+
+
+def dimensions_with_data(store: Store, indicator_id: str) -> tuple[str, ...]:
+    values = store.breakdown_values(indicator_id)
+    return tuple(b for b in BREAKDOWNS if any(v != TOTAL for v in values.get(b, [])))
+
+
+def _cells(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Rows that vary ``dimension`` only (every other breakdown at «alle»)."""
+    mask = pd.Series(True, index=frame.index)
+    for other in BREAKDOWNS:
+        if other != dimension:
+            mask &= frame[other] == TOTAL
+    return frame[mask]
+
+
+def _row(record: pd.Series | None, category: str, dimension: str, decimals: int) -> GroupRow:
+    label = "Alle" if category == TOTAL else category_label(dimension, category)
+    if record is None:
+        return GroupRow(category, label, None, None, None, "..", "", SYMBOL_LABELS[".."], "", "")
+    value, status = num(record["value"]), record["status"]
+    status = status if isinstance(status, str) and status else None
+    lower, upper = num(record["lower95"]), num(record["upper95"])
+    reason = ""
+    if value is None:
+        status = status or ".."
+        reason = SYMBOL_LABELS.get(status, "")
+        flag = FLAG_BY_CODE.get(str(record["flags"]))
+        if flag is not None and flag.code == "secondary_suppression":
+            reason = flag.label
+    return GroupRow(
+        category,
+        label,
+        value,
+        lower,
+        upper,
+        observation(value, status, decimals),
+        interval(lower, upper, decimals),
+        reason,
+        "",
+        "",
+    )
+
+
+def _with_test(row: GroupRow, total: GroupRow) -> GroupRow:
+    sig = str(
+        comparison.compare(
+            _nan(row.value),
+            _nan(row.lower95),
+            _nan(row.upper95),
+            _nan(row.lower95),  # the 99.8 % level is not shown here: the 95 % decides
+            _nan(row.upper95),
+            _nan(total.value),
+            comparison.Polarity.NONE,
+        )
+    )
+    return replace(row, versus_total=sig, versus_total_text=SIGNIFICANCE_WORDS.get(sig, sig))
+
+
+def _nan(x: float | None) -> float:
+    return math.nan if x is None else x
+
+
+def _gap_of(cells: pd.DataFrame, first: str, second: str, dimension: str) -> gaps.Gap | None:
+    by = {str(r[dimension]): r for _, r in cells.iterrows()}
+    a, b = by.get(first), by.get(second)
+    if a is None or b is None:
+        return None
+    va, vb = num(a["value"]), num(b["value"])
+    if va is None or vb is None:
+        return None
+    return gaps.gap(
+        va,
+        vb,
+        (num(a["numerator"]), num(a["denominator"])),
+        (num(b["numerator"]), num(b["denominator"])),
+    )
+
+
+def gap_text(found: gaps.Gap | None) -> str:
+    if found is None:
+        return "Kan ikke beregnes"
+    ratio = number(found.ratio, RATIO_DECIMALS)
+    if found.lower95 is None or found.upper95 is None:
+        return f"{ratio} (uten intervall)"
+    return f"{ratio} ({interval(found.lower95, found.upper95, RATIO_DECIMALS)})"
+
+
+def _subject(indicator: Indicator) -> str:
+    noun = "andelen" if indicator.measure is Measure.PROPORTION else "verdien"
+    return f"{noun} ({indicator.short_title[:1].lower()}{indicator.short_title[1:]})"
+
+
+def gap_sentence(
+    indicator: Indicator, area: str, pair: tuple[GroupRow, GroupRow], found: gaps.Gap | None
+) -> str:
+    """«I Oslo er andelen (…) 2,7 ganger så høy blant innvandrere som blant befolkningen ellers
+    (95 % KI 2,5–2,9).» — the larger group first, so the ratio reads as «times as high»."""
+    if found is None:
+        return f"I {area} kan forskjellen mellom gruppene ikke beregnes for denne perioden."
+    high, low, ratio = pair[0], pair[1], found.ratio
+    lower, upper = found.lower95, found.upper95
+    if ratio < 1:
+        high, low, ratio = low, high, 1 / ratio
+        lower, upper = (1 / upper, 1 / lower) if lower and upper else (None, None)
+    ci = f" (95 % KI {interval(lower, upper, RATIO_DECIMALS)})" if lower and upper else ""
+    return (
+        f"I {area} er {_subject(indicator)} {number(ratio, RATIO_DECIMALS)} ganger så høy "
+        f"blant {high.label.lower()} som blant {low.label.lower()}{ci}."
+    )
+
+
+def significance_sentence(found: gaps.Gap | None) -> str:
+    if found is None:
+        return ""
+    if found.p_value is None:
+        return (
+            "Om forskjellen er statistisk sikker, kan ikke testes: kilden oppgir ikke antall "
+            "for gruppene."
+        )
+    if found.significant:
+        return "Forskjellen er statistisk sikker (95 % nivå)."
+    return "Forskjellen er ikke statistisk sikker (95 % nivå)."
+
+
+def _versus(own: gaps.Gap | None, other: gaps.Gap | None, name: str) -> str:
+    if own is None or other is None:
+        return "Kan ikke sammenlignes"
+    p = gaps.gaps_differ(own, other)
+    wider = abs(math.log(own.ratio)) > abs(math.log(other.ratio))
+    word = "større" if wider else "mindre"
+    if p is None:
+        return f"Forskjellen er {word} enn i {name} (ikke testet: mangler antall)"
+    if p < gaps.SIGNIFICANT:
+        return f"Forskjellen er {word} enn i {name} (statistisk sikkert)"
+    return f"Forskjellen er ikke sikkert ulik den i {name}"
+
+
+def _benchmarks(store: Store, area: RegionRef) -> list[str]:
+    """The area's county (and kommune, for a bydel) and the country, nearest first."""
+    out = []
+    if area.level == "bydel" and area.parent:
+        out.append(area.parent)
+    if area.county and area.county != area.code:
+        out.append(area.county)
+    if area.code != "0":
+        out.append("0")
+    # Oslo is both a kommune and a fylke with one name: the same numbers twice would only confuse.
+    names = {area.name}
+    kept = []
+    for code in dict.fromkeys(out):
+        row = store.regions.get(code)
+        if row is not None and row.name not in names:
+            names.add(row.name)
+            kept.append(code)
+    return kept
+
+
+def inequality_view(
+    store: Store,
+    indicator_id: str,
+    area_code: str,
+    dimension: str | None = None,
+    period: str | None = None,
+) -> InequalityView:
+    """The view for one area; raises BadRequest (in Norwegian) for a dimension or period the
+    indicator has no groups for."""
+    indicator = store.indicator(indicator_id)
+    dimensions = dimensions_with_data(store, indicator_id)
+    if not dimensions:
+        raise BadRequest(
+            f"«{indicator.short_title}» har ikke tall for grupper.",
+            hint="Ulikhet vises for indikatorer med tall etter kjønn, alder eller bakgrunn.",
+        )
+    chosen = dimension or dimensions[-1]  # background before sex: the question users ask
+    if chosen not in dimensions:
+        names = ", ".join(BREAKDOWN_LABELS[d].lower() for d in dimensions)
+        raise BadRequest(
+            f"«{indicator.short_title}» har ikke grupper etter {chosen}.",
+            hint=f"Velg en av: {names}.",
+        )
+    area = region_ref(store, area_code)
+    others = _benchmarks(store, area)
+    frame = store.observations([indicator_id], [area.code, *others], all_breakdowns=True)
+    cells = _cells(frame, chosen)
+    own = cells[cells["region"] == area.code]
+    grouped = own[own[chosen] != TOTAL]
+    periods = [p for p in dict.fromkeys(grouped.sort_values("period_end")["period"])]
+    if period is not None and period not in periods:
+        raise BadRequest(
+            f"Det finnes ingen grupper for perioden «{period}» i {area.name}.",
+            hint="Mulige perioder: " + (", ".join(periods) or "ingen"),
+        )
+    shown = period or (periods[-1] if periods else "")
+    now = own[own["period"] == shown]
+    categories = sorted(
+        {str(c) for c in cells[chosen] if c != TOTAL}, key=lambda c: category_rank(chosen, c)
+    )
+    by = {str(r[chosen]): r for _, r in now.iterrows()}
+    total = _row(by.get(TOTAL), TOTAL, chosen, indicator.decimals)
+    groups = tuple(
+        _with_test(_row(by.get(c), c, chosen, indicator.decimals), total) for c in categories
+    )
+    pair = (groups[0], groups[-1]) if len(groups) >= 2 else None
+    own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen) if pair else None
+    if pair and own_gap and own_gap.ratio < 1:
+        # The higher group first, here and in the county and country: «times as high» reads
+        # more easily than a ratio below 1, and every area's gap then points the same way.
+        pair = (pair[1], pair[0])
+        own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen)
+    area_gaps = [AreaGap(area.code, area.name, own_gap, gap_text(own_gap), "")]
+    for code in others:
+        theirs = cells[(cells["region"] == code) & (cells["period"] == shown)]
+        found = _gap_of(theirs, pair[0].category, pair[1].category, chosen) if pair else None
+        name = store.regions[code].name
+        area_gaps.append(AreaGap(code, name, found, gap_text(found), _versus(own_gap, found, name)))
+    over_time = tuple(
+        PeriodRow(
+            p,
+            tuple(
+                observation(
+                    num(r["value"]),
+                    r["status"] if isinstance(r["status"], str) else None,
+                    indicator.decimals,
+                )
+                if (r := _one(own, p, chosen, c)) is not None
+                else ".."
+                for c in (TOTAL, *categories)
+            ),
+        )
+        for p in periods
+    )
+    return InequalityView(
+        indicator=indicator,
+        area=area,
+        dimension=chosen,
+        dimension_label=BREAKDOWN_LABELS[chosen],
+        dimensions=dimensions,
+        period=shown,
+        total=total,
+        groups=groups,
+        pair=pair,
+        sentence=gap_sentence(indicator, area.name, pair, own_gap) if pair else "",
+        significance=significance_sentence(own_gap),
+        area_gaps=tuple(area_gaps),
+        over_time=over_time,
+    )
+
+
+def _one(frame: pd.DataFrame, period: str, dimension: str, category: str) -> pd.Series | None:
+    hit = frame[(frame["period"] == period) & (frame[dimension] == category)]
+    return None if hit.empty else hit.iloc[0]
+
+
+@dataclass(frozen=True, slots=True)
+class InequalityLine:
+    """One indicator's gap for the area profile's «Ulikhet» section."""
+
+    indicator_id: str
+    title: str
+    period: str
+    sentence: str
+    significance: str
+    href: str
+
+
+def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
+    """The gap in words for each indicator with groups in this area (the profile's section)."""
+    lines = []
+    for indicator in store.indicators.values():
+        if not indicator.breakdowns or indicator.id not in store.indicators_with_data:
+            continue
+        if indicator.measure is Measure.COUNT:
+            continue  # how many children are 0–5 against 16–17 is no gap between groups
+        if not dimensions_with_data(store, indicator.id):
+            continue
+        view = inequality_view(store, indicator.id, code)
+        if view.pair is None or view.pair[0].value is None or view.pair[1].value is None:
+            continue
+        lines.append(
+            InequalityLine(
+                indicator.id,
+                indicator.short_title,
+                view.period,
+                view.sentence,
+                view.significance,
+                f"/indikator/{indicator.id}/ulikhet?omrade={code}",
+            )
+        )
+    return tuple(lines)

@@ -1,0 +1,186 @@
+"""The IMDi 2013 breakdowns served from the real-only snapshot equal the raw files' rows.
+
+The raw CSV is parsed here with the csv module, independently of the file source and the tidy step,
+so a wrong column, a swapped category or a lost row in the pipeline shows up as a mismatch.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+IMDI = "stats/imdi_imdikator_2013"
+# Kommuner whose 2013 code is still today's code with unchanged borders, fylker likewise, Norway,
+# and Oslo bydeler (the low-income file is the only one with bydeler).
+KOMMUNER = ("0301", "1106", "1804")
+FYLKER = ("03", "11")
+BYDELER = ("030101", "030105", "030112")
+BACKGROUND_3 = {"alle": "total", "innvandrere": "innvandrere", "befolkningen_ellers": "ovrige"}
+SEX = {"alle": "total", "0": "female", "1": "male"}
+
+
+def _raw(shared_data: Path, name: str) -> list[dict[str, str]]:
+    with (shared_data / IMDI / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _region_of(row: dict[str, str]) -> str | None:
+    """Our region code of a raw row: kommune, fylke ('00' = Norway) or Oslo bydel."""
+    if row["kommune_nr"] != "NULL":
+        return row["kommune_nr"]
+    if row["fylke_nr"] != "NULL" and row.get("naringsregion_nr", "NULL") == "NULL":
+        return "0" if row["fylke_nr"] == "00" else row["fylke_nr"]
+    if row.get("bydel_nr", "NULL").startswith("0301"):
+        return row["bydel_nr"]
+    return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _same_at_precision(served: object, raw_text: str) -> bool:
+    """The served value equals the file's figure to the decimals the file gives: where the file has
+    a count too, the pipeline rebuilds the denominator from IMDi's rounded percent and the value
+    from count / denominator, which agrees with the percent within half its last digit."""
+    raw = _number(raw_text)
+    if raw is None or served is None:
+        return raw is None and served is None
+    decimals = len(raw_text.partition(".")[2])
+    return abs(float(served) - raw) <= 0.5 * 10**-decimals + 1e-9  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def served(real_snapshot_dir: Path):  # type: ignore[no-untyped-def]
+    from oppvekst.snapshot.files import DataDir
+
+    con = duckdb.connect(str(DataDir(real_snapshot_dir).current_path()), read_only=True)
+
+    def lookup(indicator: str, region: str, period: str, **cell: str) -> dict[str, object]:
+        keys = {"sex": "total", "age": "total", "background": "total", "grade": "total", **cell}
+        rows = con.execute(
+            "SELECT value, numerator, denominator, status, lower95, upper95 FROM observations "
+            "WHERE indicator_id = ? AND region = ? AND period = ? AND sex = ? AND age = ? "
+            "AND background = ? AND grade = ?",
+            [indicator, region, period, *keys.values()],
+        ).fetchall()
+        assert len(rows) == 1, (indicator, region, cell, rows)
+        value, numerator, denominator, status, lower, upper = rows[0]
+        return {
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "status": status,
+            "lower95": lower,
+            "upper95": upper,
+        }
+
+    yield lookup
+    con.close()
+
+
+WANTED = (*KOMMUNER, *FYLKER, "0")
+
+
+def test_low_income_by_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    checked = 0
+    for row in _raw(shared_data, "imdikator_vedvarende_lavinntekt_2013.csv"):
+        region = _region_of(row)
+        if region not in (*WANTED, *BYDELER) or row["vreg_3"] != "alle":
+            continue
+        cell = served(
+            "vedvarende-lavinntekt-alle-aldre",
+            region,
+            "2011-2013",
+            background=BACKGROUND_3[row["innvkat_3"]],
+        )
+        assert cell["value"] == _number(row["tabellvariabel"]), (region, row)
+        checked += 1
+    # 6 areas + 3 bydeler, three groups each.
+    assert checked == 3 * (len(WANTED) + len(BYDELER))
+
+
+def test_neet_by_sex_and_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    raw = _raw(shared_data, "imdikator_ungdom_utenfor_opplaring_2013.csv")
+    checked = 0
+    for row in raw:
+        region = _region_of(row)
+        if region not in KOMMUNER or row["innvkat_5"] not in BACKGROUND_3:
+            continue
+        cell = served(
+            "unge-utenfor-arbeid-utdanning-2013",
+            region,
+            "2013",
+            sex=SEX[row["kjonn"]],
+            background=BACKGROUND_3[row["innvkat_5"]],
+        )
+        if row["enhet"] == "prosent":
+            assert _same_at_precision(cell["value"], row["tabellvariabel"]), (region, row, cell)
+        else:
+            assert cell["numerator"] == _number(row["tabellvariabel"]), (region, row)
+        checked += 1
+    # 3 kommuner × 3 sexes × 3 groups × (percent, count).
+    assert checked == 3 * 3 * 3 * 2
+
+
+def test_completion_by_sex_and_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    checked = 0
+    for row in _raw(shared_data, "imdikator_videregaende_fullfort_2013.csv"):
+        region = _region_of(row)
+        if region not in KOMMUNER or row["aar"] != "2011_2013":
+            continue
+        if row["innvkat_5"] not in BACKGROUND_3:
+            continue
+        cell = served(
+            "gjennomforing-vgs",
+            region,
+            "2011-2013",
+            sex=SEX[row["kjonn"]],
+            background=BACKGROUND_3[row["innvkat_5"]],
+        )
+        raw = _number(row["tabellvariabel"])
+        if row["enhet"] == "personer":
+            assert cell["numerator"] == raw, (region, row)
+        elif raw is not None:
+            # The value is the count over the denominator rebuilt from IMDi's rounded percent;
+            # at the file's precision it is the file's percent.
+            assert cell["value"] is not None
+            assert round(float(cell["value"]), 1) == pytest.approx(raw), (region, row)  # type: ignore[arg-type]
+            assert cell["lower95"] is not None and cell["lower95"] < cell["value"]  # type: ignore[operator]
+        checked += 1
+    assert checked == 3 * 3 * 3 * 2
+
+
+def test_kindergarten_by_age_and_by_language_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    checked = 0
+    for row in _raw(shared_data, "imdikator_barnehagedeltakelse_2013.csv"):
+        region = _region_of(row)
+        if region not in WANTED or row["enhet"] != "prosent":
+            continue
+        raw = row["tabellvariabel"]
+        if row["spraak"] == "minoritet":
+            age = "total" if row["bhgalder"] == "1_5" else row["bhgalder"]
+            cell = served("barnehage-minoritetssprak", region, "2013", age=age)
+            assert _same_at_precision(cell["value"], raw), (region, row, cell)
+            checked += 1
+            if age != "total":
+                continue
+        if row["spraak"] in ("minoritet", "ikke_minoritet") and row["bhgalder"] == "1_5":
+            group = "minoritetssprak" if row["spraak"] == "minoritet" else "andre-sprak"
+            cell = served("barnehage-1-5", region, "2013", background=group)
+            assert _same_at_precision(cell["value"], raw), (region, row, cell)
+            checked += 1
+    # Minority-language by age (total + 1–5 years) and the two language groups, in 6 areas.
+    assert checked == len(WANTED) * (6 + 2)
+
+
+def test_population_by_age_is_served_for_the_breakdown_groups(served) -> None:  # type: ignore[no-untyped-def]
+    total = served("barn-0-17", "0301", "2024")
+    groups = [served("barn-0-17", "0301", "2024", age=a) for a in ("0-5", "6-12", "13-15", "16-17")]
+    assert sum(float(g["value"]) for g in groups) == total["value"]  # type: ignore[arg-type]
