@@ -28,6 +28,10 @@ def _names_flags(node: ast.AST) -> bool:
 def _strings(node: ast.AST) -> set[str]:
     """The texts a value can produce (constants outside comparisons: "a" in x == "a" is not)."""
     compared = {id(c) for n in ast.walk(node) if isinstance(n, ast.Compare) for c in ast.walk(n)}
+    # Column names read on the right (out["flags"] in with_flag(out["flags"], …)) are no values.
+    compared |= {
+        id(c) for n in ast.walk(node) if isinstance(n, ast.Subscript) for c in ast.walk(n.slice)
+    }
     return {
         n.value
         for n in ast.walk(node)
@@ -83,7 +87,7 @@ def test_an_empty_value_gets_a_symbol_and_a_reason() -> None:
 
 def test_flags_in_words_keep_an_unknown_key_rather_than_lose_it() -> None:
     spelled = words(
-        np.array(["harmonised,aggregated", None, "new_flag"], dtype=object), FLAG_LABELS
+        np.array(["harmonised;aggregated", None, "new_flag"], dtype=object), FLAG_LABELS
     )
     assert spelled.tolist() == [
         f"{FLAG_LABELS['harmonised']}; {FLAG_LABELS['aggregated']}",
