@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oppvekst.views.numbers import NBSP, number, rounded
+from oppvekst.views.numbers import NBSP, interval, number, rounded
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,19 @@ def test_exact_halves_always_round_away_from_zero(whole: int, decimals: int) -> 
     step = 10 ** (-decimals)
     assert abs(float(got)) >= abs(value) - 1e-9 * max(1.0, abs(value))
     assert abs(float(got) - value) <= step / 2 + 1e-9 * max(1.0, abs(value))
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper", "decimals", "text"),
+    [
+        (50.8, 51.2, 0, "50,8–51,2"),  # Udir: 51 ± 0,2 would print «51–51» at the value's decimals
+        (47.2, 48.8, 0, "47–49"),  # limits that already differ keep the indicator's decimals
+        (22.19, 22.64, 1, "22,2–22,6"),
+        (10.0, 10.0, 1, "10,0–10,0"),  # a zero-width interval is what it is
+        (None, 3.0, 1, ""),
+    ],
+)
+def test_an_interval_never_prints_two_equal_limits_for_different_ones(
+    lower: float | None, upper: float | None, decimals: int, text: str
+) -> None:
+    assert interval(lower, upper, decimals) == text

@@ -123,3 +123,12 @@ def test_the_compare_summary_counts_only_tested_values(store) -> None:  # type: 
     (summary,) = table.summary
     assert f"av {tested} verdier som kunne sammenlignes" in summary
     assert f"{untested} kunne ikke sammenlignes" in summary
+
+
+def test_udirs_narrow_published_interval_is_visible_on_the_indicator_page(
+    real_client: TestClient,
+) -> None:
+    # Oslo 5th-grade reading: 51 points ± 0,2 (Udir's «Usikkerhet»); whole-point limits hid it.
+    html = real_client.get("/indikator/nasjonale-prover-lesing-5?omrade=0301,0&fane=tabell").text
+    assert "50,8–51,2" in html or ("50,8" in html and "51,2" in html)
+    assert "51–51" not in html

@@ -56,8 +56,27 @@ def observation(value: float | None, status: str | None, decimals: int = 1) -> s
     return number(value, decimals)
 
 
+# At most this many decimals beyond the indicator's own, to keep a narrow interval visible.
+EXTRA_INTERVAL_DECIMALS = 2
+
+
+def interval_decimals(lower: float | None, upper: float | None, decimals: int = 1) -> int:
+    """The indicator's decimals, or a few more when its limits would otherwise print alike.
+
+    Udir publishes national-test scores as whole points with an uncertainty of a few tenths:
+    «51 (51–51)» would hide the interval the comparison uses; «51 (50,8–51,2)» shows it.
+    """
+    if lower is None or upper is None or math.isnan(lower) or math.isnan(upper) or lower == upper:
+        return decimals
+    for extra in range(EXTRA_INTERVAL_DECIMALS + 1):
+        if number(lower, decimals + extra) != number(upper, decimals + extra):
+            return decimals + extra
+    return decimals + EXTRA_INTERVAL_DECIMALS
+
+
 def interval(lower: float | None, upper: float | None, decimals: int = 1) -> str:
-    """'11,0–13,5', or '' when the source publishes no interval."""
+    """'11,0–13,5', or '' when the source publishes no interval (limits never print alike)."""
     if lower is None or upper is None:
         return ""
-    return f"{number(lower, decimals)}–{number(upper, decimals)}"
+    d = interval_decimals(lower, upper, decimals)
+    return f"{number(lower, d)}–{number(upper, d)}"

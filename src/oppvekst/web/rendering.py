@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
-from oppvekst.views.numbers import number, observation
+from oppvekst.views.numbers import interval, interval_decimals, number, observation
 from oppvekst.views.regions import input_error, labelled
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
 from oppvekst.web.privacy import csrf_token, viewer_of
@@ -53,6 +53,8 @@ environment = Environment(
     lstrip_blocks=True,
 )
 environment.filters["number"] = number
+environment.globals["interval"] = interval
+environment.globals["interval_decimals"] = interval_decimals
 environment.globals["observation"] = observation
 environment.globals["SYMBOLS"] = SYMBOLS
 environment.globals["FLAGS"] = FLAG_BY_CODE  # notes on shown values: mark and meaning
