@@ -177,3 +177,31 @@ def test_flagged_values_are_hollow_points_with_their_note(store) -> None:  # typ
     assert "Åpne punkter: summert fra kommunene." in spec["title"]["subtitle"]
     svg = vlc.vegalite_to_svg(spec)
     assert 'fill="transparent"' in svg or 'fill="none"' in svg  # drawn hollow
+
+
+def test_end_labels_of_lines_that_end_together_do_not_overprint(store) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import itertools
+
+    series = iv.series(store, "barn-lavinntekt-eu60", ["4601", "46", "0"])
+    # Three lines ending within a tenth of each other (as Norway, Vestland and Bergen do at 96 %
+    # for measles vaccination): their names must still be readable.
+    offset = {"4601": 0.0, "46": 0.05, "0": 0.1}
+    close = dataclasses.replace(
+        series,
+        points=tuple(
+            dataclasses.replace(p, value=96.0 + offset[p.region], lower95=None, upper95=None)
+            if p.value is not None
+            else p
+            for p in series.points
+        ),
+    )
+    svg = vlc.vegalite_to_svg(charts.line_chart(close, OPTS))
+    names = [a.name for a in series.areas]
+    ys = []
+    for name in names:
+        found = re.search(r'translate\([\d.]+,([\d.]+)\)"[^>]*>' + re.escape(name) + "<", svg)
+        assert found, name
+        ys.append(float(found.group(1)))
+    ys.sort()
+    assert min(b - a for a, b in itertools.pairwise(ys)) >= 12

@@ -9,11 +9,13 @@ are explained under the subtitle.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from oppvekst.charts.options import (
     CATEGORICAL,
     MUTED,
+    SIZES,
     ChartOptions,
     Spec,
     frame,
@@ -63,6 +65,41 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
         }
         for p in series.points
     ]
+
+
+# The least vertical distance between two end labels, in pixels (an 11 px font and some air).
+LABEL_GAP_PX = 14
+
+
+def _place_end_labels(rows: list[dict[str, Any]], height: int) -> None:
+    """Give each line's end label a height (``etikett``) at least one label apart from the others.
+
+    Lines that end close together (Norway, Vestland and Bergen at 96 % on a 0–100 axis) would
+    otherwise print their names on top of each other. The axis starts at zero and ends near the
+    largest value or upper limit, so a pixel is about that span / the plot's height.
+    """
+    ends = sorted((r for r in rows if r["siste"] and r["verdi"] is not None), key=_end_value)
+    tops = [v for r in rows for v in (r["verdi"], r["ovre"]) if v is not None]
+    span = _nice(max([*tops, 0.0])) - min([*tops, 0.0])
+    gap = span * LABEL_GAP_PX / height if span > 0 else 0.0
+    previous: float | None = None
+    for r in ends:
+        place = r["verdi"] if previous is None else max(r["verdi"], previous + gap)
+        r["etikett"] = previous = place
+    for r in rows:
+        r.setdefault("etikett", r["verdi"])
+
+
+def _nice(top: float) -> float:
+    """About where Vega's «nice» axis ends above ``top`` (96.1 → 100), in half-decades."""
+    if top <= 0:
+        return top
+    step = 5 * 10 ** (math.floor(math.log10(top)) - 1)
+    return float(math.ceil(top / step) * step)
+
+
+def _end_value(row: dict[str, Any]) -> float:
+    return float(row["verdi"])
 
 
 def _flag_text(flags: str | None) -> str:
@@ -128,6 +165,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
         {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
     ]
     rows = _rows(series, options)
+    _place_end_labels(rows, SIZES[options.size][1])
     marks = _marks(series, rows)
     broken = any(r["del"] for r in rows)
     flagged = any(r["merknad"] for r in rows)
@@ -202,7 +240,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
             "mark": {"type": "text", "align": "left", "dx": 7, "fontSize": 11},
             "encoding": {
                 "x": x,
-                "y": y,
+                "y": {**y, "field": "etikett"},
                 "text": {"field": "omrade"},
                 "color": {"value": "#1E2B3C"},
             },
