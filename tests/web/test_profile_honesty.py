@@ -132,3 +132,11 @@ def test_udirs_narrow_published_interval_is_visible_on_the_indicator_page(
     html = real_client.get("/indikator/nasjonale-prover-lesing-5?omrade=0301,0&fane=tabell").text
     assert "50,8–51,2" in html or ("50,8" in html and "51,2" in html)
     assert "51–51" not in html
+
+
+def test_an_area_without_rows_gets_a_sentence_not_empty_axes(real_client: TestClient) -> None:
+    # The offline mirror has no national bullying figure: Vega drew an empty frame and warned
+    # «Infinite extent for field "verdi"».
+    html = real_client.get("/indikator/mobbing-10-trinn?omrade=0").text
+    assert "Det finnes ingen tall å tegne for dette utvalget." in html
+    assert 'data-vega-spec="indikator-spec"' not in html

@@ -320,6 +320,8 @@ def drawable(spec: Spec) -> bool:
     rows = (spec.get("data") or {}).get("values")
     if not isinstance(rows, list):
         return True
+    if not rows:
+        return False  # an area without a single row for this indicator (e.g. no data offline)
     seen_field = False
     for row in rows:
         for name in VALUE_FIELDS:
