@@ -165,3 +165,13 @@ def test_without_a_fylke_in_colour_the_table_keeps_the_country(client: TestClien
     codes = _table_codes(client.get(MAP).text)
     assert "0301" in codes and "4601" in codes
     assert len(codes) == len(iv.map_values(store, INDICATOR).rows)
+
+
+def test_an_own_kommune_outside_the_coloured_fylke_is_not_said_to_be_in_the_table(
+    client: TestClient,
+) -> None:
+    page = client.get(f"/indikator/{INDICATOR}?omrade=0301&egen=0301&fane=kart&fargefylke=46")
+    assert "0301" not in _table_codes(page.text)
+    assert "Oslo er uthevet i tabellen" not in page.text
+    inside = client.get(f"/indikator/{INDICATOR}?omrade=4601&egen=4601&fane=kart&fargefylke=46")
+    assert "Bergen er uthevet i tabellen" in inside.text
