@@ -140,3 +140,38 @@ def test_the_county_restriction_takes_a_kommune_and_keeps_the_view_for_a_wrong_e
     assert page.status_code == 200
     assert "Fant ikke området «99»" in page.text
     assert _page_spec(page.text)["data"]["url"] == "/kart/kommune.geojson"
+
+
+def _table_codes(html: str) -> list[str]:
+    table = re.search(r'<table class="p2-table" id="tabell-kart">(.*?)</table>', html, re.S)
+    assert table, "no map table on the page"
+    return re.findall(r'<tr[^>]*data-code="([^"]+)"', table.group(1))
+
+
+def test_the_table_lists_the_coloured_fylke_only(client: TestClient, store) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(MAP + "&fargefylke=46")
+    codes = _table_codes(page.text)
+    values = iv.map_values(store, INDICATOR, focus="46")
+    vestland = [c for c, r in store.regions.items() if r.level == "kommune" and c.startswith("46")]
+    assert codes == vestland and len(codes) == 43  # as many as the map's summary counts
+    assert "0301" not in codes
+    assert ", kommunene i Vestland" in page.text
+    valued = next(r for r in values.focused_rows if r.value is not None)
+    row = re.search(rf'data-code="{valued.code}">(.*?)</tr>', page.text, re.S)
+    assert row and number(valued.value, values.indicator.decimals) in row.group(1)
+
+
+def test_without_a_fylke_in_colour_the_table_keeps_the_country(client: TestClient, store) -> None:  # type: ignore[no-untyped-def]
+    codes = _table_codes(client.get(MAP).text)
+    assert "0301" in codes and "4601" in codes
+    assert len(codes) == len(iv.map_values(store, INDICATOR).rows)
+
+
+def test_an_own_kommune_outside_the_coloured_fylke_is_not_said_to_be_in_the_table(
+    client: TestClient,
+) -> None:
+    page = client.get(f"/indikator/{INDICATOR}?omrade=0301&egen=0301&fane=kart&fargefylke=46")
+    assert "0301" not in _table_codes(page.text)
+    assert "Oslo er uthevet i tabellen" not in page.text
+    inside = client.get(f"/indikator/{INDICATOR}?omrade=4601&egen=4601&fane=kart&fargefylke=46")
+    assert "Bergen er uthevet i tabellen" in inside.text

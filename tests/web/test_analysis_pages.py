@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -94,3 +95,33 @@ def test_vega_bundle_is_served_locally_with_long_cache(client) -> None:  # type:
     assert r.status_code == 200 and "javascript" in r.headers["content-type"]
     assert "max-age=31536000" in r.headers["cache-control"]
     assert "window.vegaEmbed" in r.text
+
+
+def _cross_table_codes(html: str) -> list[str]:
+    table = re.search(r'<table class="p2-table" id="tabell-krysning">(.*?)</table>', html, re.S)
+    assert table, "no table alternative under the scatter"
+    return re.findall(r'<tr[^>]*data-code="([^"]+)"', table.group(1))
+
+
+def _cross_spec_codes(html: str) -> list[str]:
+    block = re.search(r'id="krysning-spec">(.*?)</script>', html, re.S)
+    assert block, "no scatter spec on the page"
+    return [row["kode"] for row in json.loads(block.group(1))["data"]["values"]]
+
+
+def test_the_cross_table_holds_every_point_of_the_chart(client) -> None:  # type: ignore[no-untyped-def]
+    # Without an own kommune the table alternative once showed headers only.
+    html = client.get("/krysse").text
+    rows, points = _cross_table_codes(html), _cross_spec_codes(html)
+    assert len(rows) == len(points) >= 300 and set(rows) == set(points)
+    names = re.findall(r'data-code="\d+"><th scope="row"><a [^>]*>([^<]+)</a>', html)
+    assert names.index("Ålesund") > names.index("Øygarden") > names.index("Ørland")
+
+
+def test_the_cross_table_puts_the_own_kommune_first(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/krysse?egen=3201").text
+    rows = _cross_table_codes(html)
+    assert rows[0] == "3201" and len(rows) == len(_cross_spec_codes(html))
+    assert re.search(
+        r'<tr class="p2-row-own" data-code="3201"><th scope="row"><a [^>]*>Bærum<', html
+    )

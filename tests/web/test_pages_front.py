@@ -60,3 +60,19 @@ def test_json_error_for_api_clients(client: TestClient) -> None:
     response = client.get("/kommune/9876", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_status_cards_show_the_build_time_in_norwegian(client: TestClient, store: Store) -> None:
+    import re
+    from datetime import datetime
+
+    html = client.get("/status").text
+    cards = re.search(r'<dl class="facts">(.*?)</dl>', html, re.S)
+    assert cards
+    built = datetime.fromisoformat(store.meta["built_at"])
+    assert f"<dt>Bygget</dt><dd>{built:%d.%m.%Y kl. %H.%M}</dd>" in cards.group(1)
+    assert not re.search(r"T\d\d:\d\d:\d\d", cards.group(1))  # no stored ISO text
+    assert f'<code class="facts-id">{store.snapshot_id}</code>' in cards.group(1)
+    # The sources table stacks on a phone: each cell carries its column's name.
+    sources = re.search(r'<table class="table-stack">(.*?)</table>', html, re.S)
+    assert sources and 'data-label="Kildens siste oppdatering"' in sources.group(1)

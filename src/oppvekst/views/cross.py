@@ -58,6 +58,21 @@ class CrossView:
     def own_point(self) -> CrossPoint | None:
         return next((p for p in self.points if p.role == "egen"), None)
 
+    @property
+    def table_points(self) -> tuple[CrossPoint, ...]:
+        """Every point of the chart for its table alternative: egen kommune, then the chosen
+        group, then the rest, each part in Norwegian alphabetical order."""
+        rank = {"egen": 0, "gruppe": 1, "andre": 2}
+        return tuple(sorted(self.points, key=lambda p: (rank[p.role], norwegian_order(p.name))))
+
+
+# Python orders Å before Æ and Ø by code point; the alphabet ends Æ, Ø, Å.
+_LAST_LETTERS = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def norwegian_order(name: str) -> str:
+    return name.casefold().translate(_LAST_LETTERS)
+
 
 def _kommune_frame(store: Store, indicator_id: str) -> dict[int, tuple[str, dict[str, float]]]:
     """End year → (period, {kommune: value}) using the latest period ending that year."""

@@ -58,6 +58,14 @@ class DataStatus:
     publishers: tuple[PublisherStatus, ...]
     without_data: tuple[str, ...]  # catalogue indicators with no numbers in this snapshot
 
+    @property
+    def built(self) -> datetime | None:
+        """The build time as a moment, so the page shows it as a date and not the stored ISO text."""
+        try:
+            return datetime.fromisoformat(self.built_at) if self.built_at else None
+        except ValueError:
+            return None
+
 
 def _text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
