@@ -76,3 +76,7 @@ def test_status_cards_show_the_build_time_in_norwegian(client: TestClient, store
     # The sources table stacks on a phone: each cell carries its column's name.
     sources = re.search(r'<table class="table-stack">(.*?)</table>', html, re.S)
     assert sources and 'data-label="Kildens siste oppdatering"' in sources.group(1)
+    # The footer of every page says it the same way, not as stored ISO text.
+    footer = client.get("/").text.split("<footer", 1)[1]
+    assert f"Data bygget {built:%d.%m.%Y kl. %H.%M}" in footer
+    assert not re.search(r"T\d\d:\d\d:\d\d", footer)

@@ -12,6 +12,7 @@ as «2,68».
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 NARROW_NBSP = "\u202f"  # thousands separator in Norwegian typesetting (pages, PDF)
@@ -80,3 +81,14 @@ def interval(lower: float | None, upper: float | None, decimals: int = 1) -> str
         return ""
     d = interval_decimals(lower, upper, decimals)
     return f"{number(lower, d)}–{number(upper, d)}"
+
+
+def when(value: datetime | str | None) -> str:
+    """A moment as Norwegian pages write it: '07.12.2026 kl. 02.18' (ISO text accepted)."""
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return moment.strftime("%d.%m.%Y kl. %H.%M") if isinstance(moment, datetime) else MISSING

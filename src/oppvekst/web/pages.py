@@ -7,7 +7,6 @@ comes from the view functions in ``oppvekst.views``, which the API reuses.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
 from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.inequality import inequality_lines
+from oppvekst.views.numbers import when
 from oppvekst.views.profile import (
     BETTER,
     SIGNIFICANCE_MARKS,
@@ -43,10 +43,6 @@ from oppvekst.web.rendering import render
 router = APIRouter(default_response_class=HTMLResponse)
 
 SPINE_PAD, SPINE_SPAN = 8.0, 144.0  # the marker must fit inside the 160 px box at both ends
-
-
-def _time(value: datetime | None) -> str:
-    return value.strftime("%d.%m.%Y kl. %H.%M") if value else "–"
 
 
 def spine(row: BarometerRow) -> dict[str, float] | None:
@@ -90,7 +86,7 @@ def _page(
         "SIGNIFICANCE": SIGNIFICANCE_MARKS,
         "trend_marker": trend_mark,
         "spine": spine,
-        "when": _time,
+        "when": when,
         "category_label": bank.category_label,
         "level_names": bank.LEVEL_NAMES,
         "breakdown_names": bank.BREAKDOWN_NAMES,

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
-from oppvekst.views.numbers import interval, interval_decimals, number, observation
+from oppvekst.views.numbers import interval, interval_decimals, number, observation, when
 from oppvekst.views.regions import input_error, labelled
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD, with_choice
 from oppvekst.web.privacy import csrf_token, viewer_of
@@ -98,7 +98,7 @@ def base_context(request: Request, store: Store | None) -> dict[str, Any]:
         "request": request,
         "store": store,
         "snapshot_id": store.snapshot_id if store else None,
-        "built_at": store.meta.get("built_at") if store else None,
+        "built_at": when(store.meta.get("built_at")) if store else None,
         "data_mode": store.data_mode if store else None,
         "demo_banner": synthetic,
         "offline": bool(store and "offline" in store.data_mode),
