@@ -8,12 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import vl_convert as vlc
 from fastapi.testclient import TestClient
 
-from oppvekst.reports import report
+from oppvekst import charts
+from oppvekst.charts.inequality import inequality_chart
+from oppvekst.reports import figures, report
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import parse_benchmark
+from oppvekst.views.inequality import area_views
 from oppvekst.web.app import create_app
 
 from .pdf_reading import pdf_text
@@ -67,3 +71,16 @@ def test_an_area_without_group_figures_has_no_inequality_page(
     text = _pdf(real_store, NO_GROUPS, tmp_path)
     assert real_store.regions[NO_GROUPS].name in text
     assert HEADING not in text
+
+
+def test_the_gap_charts_are_the_web_pages_small_charts_byte_for_byte(real_store: Store) -> None:
+    views = area_views(real_store, "0301")
+    assert LOW_INCOME in {v.indicator.id for v in views}
+    figures.CACHE.clear()
+    drawn = figures.inequality_figures(real_store, views)
+    assert set(drawn) == {v.indicator.id for v in views}
+    # The page's chart as the page builds it from its URL (``storrelse=liten``).
+    options = charts.parse_options({"omrade": "0301", "storrelse": "liten"})
+    for view in views:
+        page = vlc.vegalite_to_svg(inequality_chart(view, options))
+        assert drawn[view.indicator.id].svg == page, view.indicator.id

@@ -148,7 +148,7 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
     }
 
 
-def inequality(view: InequalityView) -> Document:
+def inequality(view: InequalityView, figure: Figure | None = None) -> Document:
     """One indicator's groups for the «Ulikhet mellom grupper» page: the web «Ulikhet» view's own
     strings (gap sentence, formatted values, intervals, test against the total), nothing redone."""
     groups = (view.total, *view.groups)
@@ -178,6 +178,8 @@ def inequality(view: InequalityView) -> Document:
             if a.gap is not None
         ],
         "attribution": view.indicator.attribution,
+        "chart": for_typst(figure.svg) if figure else None,
+        "chart_alt": figure.description if figure else "",
     }
 
 
@@ -199,7 +201,7 @@ def document(
     title: str,
     lead: str,
     url: str = "",
-    inequalities: Sequence[InequalityView] = (),
+    inequalities: Sequence[tuple[InequalityView, Figure | None]] = (),
 ) -> Document:
     """Everything the template prints, for one area and one benchmark (and the gaps between
     groups in the area, ``views.inequality.area_views``: no page when the list is empty)."""
@@ -247,7 +249,7 @@ def document(
         "demo_note": DEMO_NOTE,
         "summary": _summary(result),
         "topics": topics,
-        "inequalities": [inequality(v) for v in inequalities],
+        "inequalities": [inequality(v, f) for v, f in inequalities],
         "attributions": attributions,
         "symbols": [[symbol, text] for symbol, text in SYMBOL_LABELS.items()]
         + [["–", "Ingen verdi å vise"]],

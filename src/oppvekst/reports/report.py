@@ -88,8 +88,15 @@ def build(
     # report keeps to the package, the key-indicator report takes every indicator with groups
     # (the profile page's «Ulikhet» section does the same).
     gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
+    gap_figures = figures.inequality_figures(store, gaps)
     document = content.document(
-        store, result, drawn, title=title, lead=lead, url=url, inequalities=gaps
+        store,
+        result,
+        drawn,
+        title=title,
+        lead=lead,
+        url=url,
+        inequalities=[(view, gap_figures.get(view.indicator.id)) for view in gaps],
     )
     pdf = typesetter().pdf(document, _created(store))
     return Report(pdf, filename, result, drawn)
