@@ -7,7 +7,7 @@ document is data, not markup: the template shows each string as literal text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from oppvekst.reports.figures import Figure, for_typst
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
 from oppvekst.stats.intervals import METHOD_SENTENCES
+from oppvekst.views.inequality import InequalityView
 from oppvekst.views.numbers import interval, number, observation
 from oppvekst.views.profile import (
     BETTER,
@@ -147,6 +148,41 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
     }
 
 
+def inequality(view: InequalityView, figure: Figure | None = None) -> Document:
+    """One indicator's groups for the «Ulikhet mellom grupper» page: the web «Ulikhet» view's own
+    strings (gap sentence, formatted values, intervals, test against the total), nothing redone."""
+    groups = (view.total, *view.groups)
+    return {
+        "id": view.indicator.id,
+        "title": view.indicator.short_title,
+        "dimension": view.dimension_label,
+        "period": view.period,
+        "unit": view.indicator.unit,
+        "sentence": view.sentence,
+        "significance": view.significance,
+        "rows": [
+            {
+                "label": g.label,
+                "value": g.shown,
+                "interval": g.interval,
+                "reason": g.reason,
+                "versus_total": g.versus_total_text,
+            }
+            for g in groups
+        ],
+        # The county's and the country's gap where it can be computed: «Kan ikke beregnes» for
+        # each missing one would fill the page with nothing to read.
+        "gaps": [
+            {"name": a.name, "text": a.text, "versus": a.versus_own}
+            for a in view.area_gaps[1:]
+            if a.gap is not None
+        ],
+        "attribution": view.indicator.attribution,
+        "chart": for_typst(figure.svg) if figure else None,
+        "chart_alt": figure.description if figure else "",
+    }
+
+
 def _summary(result: Profile) -> Document:
     rows = result.rows
     return {
@@ -165,8 +201,10 @@ def document(
     title: str,
     lead: str,
     url: str = "",
+    inequalities: Sequence[tuple[InequalityView, Figure | None]] = (),
 ) -> Document:
-    """Everything the template prints, for one area and one benchmark."""
+    """Everything the template prints, for one area and one benchmark (and the gaps between
+    groups in the area, ``views.inequality.area_views``: no page when the list is empty)."""
     region = result.region
     county = result.county
     place = [f"{region.level_name} {region.code}" if region.level != "land" else "Hele landet"]
@@ -211,6 +249,7 @@ def document(
         "demo_note": DEMO_NOTE,
         "summary": _summary(result),
         "topics": topics,
+        "inequalities": [inequality(v, f) for v, f in inequalities],
         "attributions": attributions,
         "symbols": [[symbol, text] for symbol, text in SYMBOL_LABELS.items()]
         + [["–", "Ingen verdi å vise"]],

@@ -22,10 +22,12 @@ from oppvekst import charts
 from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.drawing import POOL, Job
 from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
+from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.reports import templates
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
+from oppvekst.views.inequality import InequalityView
 from oppvekst.views.regions import RegionRef, region_ref
 
 CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
@@ -148,6 +150,29 @@ def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) ->
         figure = Figure(ind.id, svg, str(spec.get("description", "")))
         CACHE.put(keys[ind.id], figure)
         found[ind.id] = figure
+    return found
+
+
+def inequality_spec(view: InequalityView) -> Spec:
+    """The «Ulikhet» page's chart at the small size (``storrelse=liten``), unchanged: its group
+    axis keeps its own label limit, so the SVG is the page's byte for byte."""
+    return inequality_chart(view, charts.ChartOptions(size=charts.SizePreset.SMALL))
+
+
+def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
+    """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
+    keys = {
+        v.indicator.id: (store.snapshot_id, f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
+        for v in views
+    }
+    found = {i: f for i, key in keys.items() if (f := CACHE.get(key)) is not None}
+    missing = [v for v in views if v.indicator.id not in found]
+    specs = [inequality_spec(v) for v in missing]
+    svgs = draw([(spec, (v.area.name,)) for v, spec in zip(missing, specs, strict=True)])
+    for view, spec, svg in zip(missing, specs, svgs, strict=True):
+        figure = Figure(view.indicator.id, svg, str(spec.get("description", "")))
+        CACHE.put(keys[view.indicator.id], figure)
+        found[view.indicator.id] = figure
     return found
 
 

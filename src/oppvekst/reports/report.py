@@ -17,6 +17,7 @@ from oppvekst.reports import content, figures
 from oppvekst.reports.typesetter import typesetter
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
+from oppvekst.views.inequality import area_views
 from oppvekst.views.packages import PackageSummary
 from oppvekst.views.profile import Profile, profile
 from oppvekst.views.regions import region_ref
@@ -83,7 +84,20 @@ def build(
             f"{benchmark.label}."
         )
         filename = f"oppvekstprofil-{code}.pdf"
-    document = content.document(store, result, drawn, title=title, lead=lead, url=url)
+    # The gaps between groups for the same indicators as the rest of the report: a package's
+    # report keeps to the package, the key-indicator report takes every indicator with groups
+    # (the profile page's «Ulikhet» section does the same).
+    gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
+    gap_figures = figures.inequality_figures(store, gaps)
+    document = content.document(
+        store,
+        result,
+        drawn,
+        title=title,
+        lead=lead,
+        url=url,
+        inequalities=[(view, gap_figures.get(view.indicator.id)) for view in gaps],
+    )
     pdf = typesetter().pdf(document, _created(store))
     return Report(pdf, filename, result, drawn)
 

@@ -11,6 +11,7 @@ the country, and whether the area's gap is wider; and the groups over time where
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -347,10 +348,16 @@ class InequalityLine:
     href: str
 
 
-def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
-    """The gap in words for each indicator with groups in this area (the profile's section)."""
-    lines = []
+def area_views(
+    store: Store, code: str, indicator_ids: Collection[str] | None = None
+) -> tuple[InequalityView, ...]:
+    """The «Ulikhet» view of each indicator with a gap between groups in this area, in catalogue
+    order: the profile's section and the PDF report's page both read this one list (restricted
+    to ``indicator_ids`` when given, e.g. a package's indicators)."""
+    views = []
     for indicator in store.indicators.values():
+        if indicator_ids is not None and indicator.id not in indicator_ids:
+            continue
         if not indicator.breakdowns or indicator.id not in store.indicators_with_data:
             continue
         if indicator.measure is Measure.COUNT:
@@ -360,14 +367,20 @@ def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
         view = inequality_view(store, indicator.id, code)
         if view.pair is None or view.pair[0].value is None or view.pair[1].value is None:
             continue
-        lines.append(
-            InequalityLine(
-                indicator.id,
-                indicator.short_title,
-                view.period,
-                view.sentence,
-                view.significance,
-                f"/indikator/{indicator.id}/ulikhet?omrade={code}",
-            )
+        views.append(view)
+    return tuple(views)
+
+
+def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
+    """The gap in words for each indicator with groups in this area (the profile's section)."""
+    return tuple(
+        InequalityLine(
+            view.indicator.id,
+            view.indicator.short_title,
+            view.period,
+            view.sentence,
+            view.significance,
+            f"/indikator/{view.indicator.id}/ulikhet?omrade={code}",
         )
-    return tuple(lines)
+        for view in area_views(store, code)
+    )
