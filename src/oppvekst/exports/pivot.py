@@ -1,7 +1,9 @@
-"""The statistics bank's table as shown, as a download: regions down, periods across.
+"""The statistics bank's table as shown, as a download: regions down, periods (or groups) across.
 
 Each cell is what the page shows: the value at the indicator's published decimals (a number, so a
-spreadsheet can sum it), or the symbol where there is none (text). Each row starts with the region
+spreadsheet can sum it), or the symbol where there is none (text). The value columns carry the
+page's headers (periods, or the groups' Norwegian labels); with the groups as rows a «gruppe»
+column follows the region, as on the page. Each row starts with the region
 number as text and the region as «0301 Oslo», so the code survives a spreadsheet either way. The
 CSV is the Norwegian dialect of ``tabular``; the workbook has the table and a sheet saying what it
 is (indicator, unit, breakdown, source, licence and the symbols).
@@ -24,20 +26,24 @@ from oppvekst.views.bank import BREAKDOWN_NAMES, Pivot, category_label
 
 REGION = "region"
 REGION_TEXT = "omrade"
+GROUP = "gruppe"
 
 
 def pivot_columns(table: Pivot) -> dict[str, np.ndarray]:
-    """Header → cells: the region columns, then one column per period (number or symbol)."""
+    """Header → cells: the region columns (and the group when groups are rows), then one column
+    per header the page shows (number or symbol)."""
     columns: dict[str, np.ndarray] = {
         REGION: np.array([row.code for row in table.rows], dtype=object),
         REGION_TEXT: np.array([f"{row.code} {row.name}" for row in table.rows], dtype=object),
     }
+    if table.grouping is not None and table.grouping.layout == "rader":
+        columns[GROUP] = np.array([row.group or "" for row in table.rows], dtype=object)
     places = np.full(len(table.rows), table.decimals, dtype=np.int64)
-    for index, period in enumerate(table.periods):
+    for index, header in enumerate(table.columns or table.periods):
         cells = [row.cells[index] for row in table.rows]
         raw = np.array([np.nan if c.value is None else c.value for c in cells], dtype=np.float64)
         values = published(raw, places)
-        columns[period] = np.array(
+        columns[header] = np.array(
             [
                 c.status or ".." if c.value is None else float(v)
                 for c, v in zip(cells, values.tolist(), strict=True)
@@ -53,6 +59,11 @@ def describe(table: Pivot, indicator: Indicator, url: str) -> list[tuple[str, st
         f"{BREAKDOWN_NAMES.get(column, column)}: {category_label(column, category)}"
         for column, category in table.breakdown.items()
     )
+    if table.grouping is not None:
+        name = BREAKDOWN_NAMES.get(table.grouping.column, table.grouping.column)
+        where = "kolonner" if table.grouping.layout == "kolonner" else "rader"
+        grouped = f"{name} som {where}"
+        breakdown = f"{grouped}, {breakdown}" if breakdown else grouped
     return [
         *([("ADVARSEL", SYNTHETIC_WARNING)] if table.synthetic else []),
         ("Indikator", f"{indicator.title} ({indicator.id})"),
