@@ -1,8 +1,9 @@
 """The statistics bank: every indicator with every breakdown, filtered; one indicator as a table.
 
 ``listing`` filters the catalogue by topic, source (publisher), region level and years; ``pivot``
-lays out one indicator as regions × periods for one breakdown. Both are pure data for the page,
-the API and the downloads.
+lays out one indicator as regions × periods for one breakdown, or with a breakdown's groups as the
+columns (regions × groups, one period) or as rows (regions × groups down, periods across). Both
+are pure data for the page, the API and the downloads.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from oppvekst.snapshot.store import Store
 from oppvekst.views import indicator as indicator_view
 from oppvekst.views.regions import LEVEL_NAMES
 
-__all__ = ["LEVEL_NAMES", "Pivot", "listing", "pivot"]
+__all__ = ["LEVEL_NAMES", "Grouping", "Pivot", "listing", "pivot"]
 
 BREAKDOWN_NAMES = indicator_view.BREAKDOWN_LABELS
 # Column → the breakdown's name in page URLs (Norwegian, like the rest of what a person sees).
@@ -24,6 +25,8 @@ BREAKDOWN_PARAMS = {column: param for param, column in indicator_view.BREAKDOWN_
 # Levels from the broadest down; a pivot at the country level is one row and still useful.
 LEVEL_ORDER = ("land", "fylke", "kommune", "bydel")
 MAX_PIVOT_PERIODS = 30
+# «Grupper som kolonner / rader»: the URL word → the layout.
+GROUP_LAYOUTS = ("kolonner", "rader")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,16 @@ class PivotRow:
     code: str
     name: str
     cells: tuple[PivotCell, ...]
+    group: str | None = None  # the group's Norwegian label when the groups are rows
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """A breakdown laid out across the table: its groups as columns or as rows."""
+
+    column: str  # observation column, e.g. "background"
+    layout: str  # "kolonner" or "rader"
+    categories: tuple[str, ...]  # in the catalogue's reading order, the total first
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,8 @@ class Pivot:
     periods: tuple[str, ...]
     rows: tuple[PivotRow, ...]
     synthetic: bool
+    columns: tuple[str, ...] = ()  # the headers of the value columns (periods or group labels)
+    grouping: Grouping | None = None
 
 
 def _spans(store: Store) -> dict[str, tuple[str, str, int, int, int]]:
@@ -204,8 +219,14 @@ def pivot(
     year_from: int | None = None,
     year_to: int | None = None,
     max_periods: int | None = MAX_PIVOT_PERIODS,
+    group_by: str | None = None,
+    layout: str | None = None,
 ) -> Pivot:
     """One indicator as regions (rows) × periods (columns), newest period last.
+
+    With ``group_by`` (a breakdown, by its URL word ``bakgrunn`` or column ``background``) the
+    breakdown's groups, the total included, become the columns for the newest chosen period
+    (``layout="kolonner"``) or extra rows under each region (``layout="rader"``).
 
     Raises ``BadRequest`` with a message a person can act on when the indicator is not published at
     the level, the breakdown does not exist, or the chosen years hold no data.
@@ -221,7 +242,12 @@ def pivot(
             hint=f"Indikatoren publiseres for: {names}.",
         )
     options = {k: tuple(v) for k, v in store.breakdown_values(indicator_id).items()}
-    chosen = {k: v for k, v in (breakdown or {}).items() if v and v != "total"}
+    grouping = _grouping(ind.short_title, options, group_by, layout)
+    chosen = {
+        k: v
+        for k, v in (breakdown or {}).items()
+        if v and v != "total" and (grouping is None or k != grouping.column)
+    }
     for column, category in chosen.items():
         if category not in options.get(column, ()):
             raise BadRequest(
@@ -230,7 +256,9 @@ def pivot(
                 hint="Velg en av inndelingene i listen.",
             )
     codes = _row_codes(store, level, within)
-    obs = store.observations([indicator_id], codes, breakdown=chosen or None)
+    # "*" takes every group of the grouped breakdown, the other breakdowns as chosen (or totals).
+    wanted = {**chosen, grouping.column: "*"} if grouping else chosen
+    obs = store.observations([indicator_id], codes, breakdown=wanted or None)
     if year_from is not None:
         obs = obs[obs["period_end"] >= year_from]
     if year_to is not None:
@@ -244,22 +272,21 @@ def pivot(
         )
     ordered = obs.drop_duplicates("period").sort_values(["period_end", "period"])
     periods = tuple(str(p) for p in ordered["period"])
-    if max_periods is not None:
+    if grouping is not None and grouping.layout == "kolonner":
+        periods = periods[-1:]  # one period: the groups take the columns
+    elif max_periods is not None:
         periods = periods[-max_periods:]
-    cells: dict[tuple[str, str], PivotCell] = {}
+    group_of = grouping.column if grouping else None
+    cells: dict[tuple[str, str, str], PivotCell] = {}
     records: list[dict[Any, Any]] = obs.to_dict("records")
     for r in records:
         raw = r["value"]
         value = None if raw is None or math.isnan(raw) else float(raw)
         status = str(r["status"]) if isinstance(r["status"], str) and r["status"] else None
-        cells[(str(r["region"]), str(r["period"]))] = PivotCell(value, status, bool(r["synthetic"]))
-    empty = PivotCell(None, "..", False)
-    rows = tuple(
-        PivotRow(
-            code, store.regions[code].name, tuple(cells.get((code, p), empty) for p in periods)
-        )
-        for code in codes
-    )
+        group = str(r[group_of]) if group_of else "total"
+        cell = PivotCell(value, status, bool(r["synthetic"]))
+        cells[(str(r["region"]), str(r["period"]), group)] = cell
+    rows, columns = _lay_out(store, codes, periods, grouping, cells)
     return Pivot(
         indicator_id=indicator_id,
         title=ind.title,
@@ -272,7 +299,74 @@ def pivot(
         periods=periods,
         rows=rows,
         synthetic=any(c.synthetic for row in rows for c in row.cells),
+        columns=columns,
+        grouping=grouping,
     )
+
+
+def _grouping(
+    title: str, options: dict[str, tuple[str, ...]], group_by: str | None, layout: str | None
+) -> Grouping | None:
+    """The grouped breakdown the page asks for, checked against what the indicator has."""
+    if not group_by and not layout:
+        return None
+    if layout and layout not in GROUP_LAYOUTS:
+        raise BadRequest(
+            f"Ukjent valg «{layout}» for grupper.", hint="Velg grupper som kolonner eller rader."
+        )
+    column = indicator_view.BREAKDOWN_PARAMS.get(group_by or "", group_by or "")
+    if not group_by and len(options) == 1:
+        column = next(iter(options))  # one breakdown: no need to say which
+    if column not in options:
+        names = ", ".join(BREAKDOWN_NAMES.get(c, c).lower() for c in options)
+        raise BadRequest(
+            f"«{title}» kan ikke deles inn etter «{group_by or '–'}».",
+            hint=f"Velg en av inndelingene: {names}."
+            if names
+            else "Indikatoren har ingen inndelinger.",
+        )
+    return Grouping(column, layout or "kolonner", options[column])
+
+
+def _lay_out(
+    store: Store,
+    codes: list[str],
+    periods: tuple[str, ...],
+    grouping: Grouping | None,
+    cells: dict[tuple[str, str, str], PivotCell],
+) -> tuple[tuple[PivotRow, ...], tuple[str, ...]]:
+    """Rows and column headers: periods across, or the groups across, or the groups down."""
+    empty = PivotCell(None, "..", False)
+    name = {code: store.regions[code].name for code in codes}
+    if grouping is None:
+        rows = tuple(
+            PivotRow(code, name[code], tuple(cells.get((code, p, "total"), empty) for p in periods))
+            for code in codes
+        )
+        return rows, periods
+    labels = tuple(category_label(grouping.column, c) for c in grouping.categories)
+    if grouping.layout == "kolonner":
+        period = periods[0]
+        rows = tuple(
+            PivotRow(
+                code,
+                name[code],
+                tuple(cells.get((code, period, c), empty) for c in grouping.categories),
+            )
+            for code in codes
+        )
+        return rows, labels
+    rows = tuple(
+        PivotRow(
+            code,
+            name[code],
+            tuple(cells.get((code, p, c), empty) for p in periods),
+            group=label,
+        )
+        for code in codes
+        for c, label in zip(grouping.categories, labels, strict=True)
+    )
+    return rows, periods
 
 
 def _row_codes(store: Store, level: str, within: str | None) -> list[str]:

@@ -1,6 +1,6 @@
 """The «Ulikhet» page of an indicator: ``/indikator/{id}/ulikhet?omrade=0301[&inndeling=background]``.
 
-The page, its table as CSV (``…/ulikhet.csv``) and its chart as an image (``…/ulikhet/bilde.png``)
+The page, its table as CSV or Excel (``…/ulikhet.csv``, ``…/ulikhet.xlsx``) and its chart as an image (``…/ulikhet/bilde.png``)
 read the same URL through ``_view``, so the file is the table and the figure on the screen.
 Without an area the country is shown; a wrong area entry keeps the view without it
 (``web.inputs.kept_view`` through the error handlers) and says what was wrong.
@@ -19,6 +19,9 @@ from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
 from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.render import ImageFormat
 from oppvekst.errors import BadRequest
+from oppvekst.exports import SYNTHETIC_WARNING
+from oppvekst.exports.formats import XLSX
+from oppvekst.exports.pivot import table_xlsx
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
 from oppvekst.snapshot.store import Store
 from oppvekst.views import inequality as iq
@@ -75,6 +78,7 @@ def inequality_page(request: Request, store: StoreDep, indicator_id: str) -> Res
         "indicator": view.indicator,
         "spec": inequality_chart(view, options),
         "csv_url": f"/indikator/{indicator_id}/ulikhet.csv{suffix}",
+        "xlsx_url": f"/indikator/{indicator_id}/ulikhet.xlsx{suffix}",
         "image_urls": [
             (label, f"/indikator/{indicator_id}/ulikhet/bilde.{fmt}{suffix}")
             for label, fmt in (("PNG", "png"), ("SVG", "svg"), ("PDF", "pdf"))
@@ -86,16 +90,44 @@ def inequality_page(request: Request, store: StoreDep, indicator_id: str) -> Res
     return render(request, "inequality.html", store, **context)
 
 
-@router.get("/indikator/{indicator_id}/ulikhet.csv", response_model=None)
-def inequality_csv(request: Request, store: StoreDep, indicator_id: str) -> Response:
+def _about(view: iq.InequalityView, address: str, synthetic: bool) -> list[tuple[str, str]]:
+    """What the table is, line by line, for the workbook's sheet «Om tabellen»."""
+    ind = view.indicator
+    return [
+        *([("ADVARSEL", SYNTHETIC_WARNING)] if synthetic else []),
+        ("Indikator", f"{ind.title} ({ind.id})"),
+        ("Enhet", ind.unit),
+        ("Område", f"{view.area.code} {view.area.name}"),
+        ("Periode", view.period),
+        ("Inndeling", view.dimension_label),
+        ("Kilde", f"{ind.source.publisher}: {ind.source.title}"),
+        ("Lisens", ind.licence),
+        ("Kreditering", ind.attribution),
+        ("Adresse", address),
+    ]
+
+
+@router.get("/indikator/{indicator_id}/ulikhet.{kind}", response_model=None)
+def inequality_table(request: Request, store: StoreDep, indicator_id: str, kind: str) -> Response:
+    """The page's table as CSV (Norwegian dialect) or Excel: the same columns and cells."""
+    if kind not in TABLE_FILES:
+        raise BadRequest(f"Ukjent filtype «{kind}».", hint="Velg ulikhet.csv eller ulikhet.xlsx.")
     view = _view(store, request, indicator_id)
-    body = csv_bytes(_table(view), CsvDialect.NORWEGIAN)
-    name = f"oppvekststatus-ulikhet-{indicator_id}-{view.area.code}.csv"
+    table = _table(view)
+    if kind == "csv":
+        body = csv_bytes(table, CsvDialect.NORWEGIAN)
+    else:
+        about = _about(view, str(request.url), indicator_id in store.synthetic_indicators)
+        body = table_xlsx(table, view.indicator.decimals, about, keys=3)
+    name = f"oppvekststatus-ulikhet-{indicator_id}-{view.area.code}.{kind}"
     return Response(
         body,
-        media_type="text/csv; charset=utf-8",
+        media_type=TABLE_FILES[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+TABLE_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX.media_type}
 
 
 @router.get("/indikator/{indicator_id}/ulikhet/bilde.{fmt}", response_model=None)

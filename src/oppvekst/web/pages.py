@@ -251,6 +251,8 @@ def _bank_table(
         year_from=wanted.year_from,
         year_to=wanted.year_to,
         max_periods=None if chose_years else 10,
+        group_by=request.query_params.get("inndeling") or None,
+        layout=request.query_params.get("grupper") or None,
     )
 
 
@@ -295,6 +297,8 @@ def _download_url(table: bank.Pivot) -> str:
     region = f"fylke:{table.within}" if table.within and table.level == "kommune" else table.level
     params = {"indicator": table.indicator_id, "region": region, "period": ",".join(table.periods)}
     params.update(table.breakdown)
+    if table.grouping is not None:
+        params[table.grouping.column] = "*"  # every group, as the table shows them
     params["format"] = "csv"
     return "/api/v1/data?" + urlencode(params)
 
