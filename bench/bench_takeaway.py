@@ -30,7 +30,7 @@ def run() -> list[dict[str, Any]]:
     from oppvekst.pipeline.setup import choose_sources, load_regions
     from oppvekst.snapshot.files import DataDir
     from oppvekst.snapshot.store import Store
-    from oppvekst.views import indicator as iv
+    from oppvekst.views import maps
     from oppvekst.web.selection import boundaries_for
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,7 +46,7 @@ def run() -> list[dict[str, Any]]:
         store = Store(DataDir(root / "data").current_path())
         boundaries = boundaries_for(store)
         assert boundaries is not None, "boundaries are needed for the map benchmark"
-        values = iv.map_values(store, INDICATOR)
+        values = maps.map_values(store, INDICATOR)
         geo = wound_for_d3(boundaries.layer("kommune", 2024))
         size = FIGURE_SIZES[charts.SizePreset.REPORT]
         cold: list[float] = []

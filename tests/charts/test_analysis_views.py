@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from oppvekst.errors import BadRequest
-from oppvekst.views import compare, composite, cross, peers
+from oppvekst.views import compare, composite, cross, maps, peers
 from oppvekst.views import indicator as iv
 
 BULLYING = "mobbing-10-trinn"
@@ -49,7 +49,7 @@ def test_a_period_without_data_says_which_exist(store) -> None:  # type: ignore[
 
 
 def test_map_values_cover_every_kommune_in_the_county(store) -> None:  # type: ignore[no-untyped-def]
-    m = iv.map_values(store, "barn-lavinntekt-eu60", county="46")
+    m = maps.map_values(store, "barn-lavinntekt-eu60", county="46")
     expected = {c for c, r in store.regions.items() if r.level == "kommune" and c.startswith("46")}
     assert {r.code for r in m.rows} == expected
     row = next(r for r in m.rows if r.code == "4601")
@@ -65,9 +65,9 @@ def test_map_values_cover_every_kommune_in_the_county(store) -> None:  # type: i
 
 
 def test_bydel_map_only_for_indicators_with_bydeler(store) -> None:  # type: ignore[no-untyped-def]
-    assert len(iv.map_values(store, "barn-lavinntekt-eu60", level="bydel").rows) == 15
+    assert len(maps.map_values(store, "barn-lavinntekt-eu60", level="bydel").rows) == 15
     with pytest.raises(BadRequest):
-        iv.map_values(store, BULLYING, level="bydel")
+        maps.map_values(store, BULLYING, level="bydel")
 
 
 def test_suggested_sets_and_similar_recipe(store, shared_data) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from oppvekst import charts
 from oppvekst.charts.maps import MISSING_LABEL, classes
 from oppvekst.charts.options import MUTED, ChartOptions, Classification
-from oppvekst.views import indicator as iv
+from oppvekst.views import maps
 from oppvekst.views.numbers import NBSP, number
 
 INDICATOR = "barn-lavinntekt-eu60"
@@ -41,7 +41,7 @@ def _page_spec(html: str) -> dict[str, Any]:
 
 
 def test_outside_the_focus_is_grey_and_the_breaks_come_from_the_focus(store) -> None:  # type: ignore[no-untyped-def]
-    values = iv.map_values(store, INDICATOR, focus="46")
+    values = maps.map_values(store, INDICATOR, focus="46")
     options = ChartOptions(classification=Classification.QUANTILES, classes=4)
     spec = charts.choropleth(values, options, "/kart/kommune.geojson")
     rows = _rows(spec)
@@ -69,7 +69,7 @@ def test_outside_the_focus_is_grey_and_the_breaks_come_from_the_focus(store) -> 
 
 
 def test_without_a_focus_nothing_is_grey(store) -> None:  # type: ignore[no-untyped-def]
-    values = iv.map_values(store, INDICATOR)
+    values = maps.map_values(store, INDICATOR)
     spec = charts.choropleth(values, ChartOptions(), "/kart/kommune.geojson")
     assert MUTED not in _scale(spec).values()
     assert not any(r["klasse"].startswith("Utenfor") for r in _rows(spec))
@@ -79,7 +79,7 @@ def test_the_drawn_map_fills_the_rest_of_the_country_grey(store, shared_data) ->
     from oppvekst.charts.maps import wound_for_d3
     from oppvekst.regions.boundaries import BoundaryStore
 
-    values = iv.map_values(store, INDICATOR, focus="46")
+    values = maps.map_values(store, INDICATOR, focus="46")
     geo = wound_for_d3(BoundaryStore(shared_data / "boundaries").layer("kommune"))
     svg = vlc.vegalite_to_svg(charts.choropleth(values, ChartOptions(), geo))
     grey = len(re.findall(rf'<path[^>]*fill="{MUTED}"', svg, flags=re.IGNORECASE))
@@ -151,7 +151,7 @@ def _table_codes(html: str) -> list[str]:
 def test_the_table_lists_the_coloured_fylke_only(client: TestClient, store) -> None:  # type: ignore[no-untyped-def]
     page = client.get(MAP + "&fargefylke=46")
     codes = _table_codes(page.text)
-    values = iv.map_values(store, INDICATOR, focus="46")
+    values = maps.map_values(store, INDICATOR, focus="46")
     vestland = [c for c, r in store.regions.items() if r.level == "kommune" and c.startswith("46")]
     assert codes == vestland and len(codes) == 43  # as many as the map's summary counts
     assert "0301" not in codes
@@ -164,7 +164,7 @@ def test_the_table_lists_the_coloured_fylke_only(client: TestClient, store) -> N
 def test_without_a_fylke_in_colour_the_table_keeps_the_country(client: TestClient, store) -> None:  # type: ignore[no-untyped-def]
     codes = _table_codes(client.get(MAP).text)
     assert "0301" in codes and "4601" in codes
-    assert len(codes) == len(iv.map_values(store, INDICATOR).rows)
+    assert len(codes) == len(maps.map_values(store, INDICATOR).rows)
 
 
 def test_an_own_kommune_outside_the_coloured_fylke_is_not_said_to_be_in_the_table(

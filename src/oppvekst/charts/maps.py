@@ -31,7 +31,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
-from oppvekst.views.indicator import MapValues
+from oppvekst.views.maps import MapValues
 from oppvekst.views.numbers import NBSP, number
 from oppvekst.views.regions import RegionRef
 

@@ -14,6 +14,7 @@ from fastapi import Request
 
 from oppvekst.exports.formats import DOWNLOADS
 from oppvekst.views import indicator as iv
+from oppvekst.views import maps
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD
 
 # Query keys that do not change the chart (page furniture), left out of images and embeds.
@@ -94,7 +95,7 @@ def full_downloads(indicator_id: str) -> list[DataLink]:
 
 
 def map_downloads(
-    indicator_id: str, values: iv.MapValues, breakdown: dict[str, str]
+    indicator_id: str, values: maps.MapValues, breakdown: dict[str, str]
 ) -> list[DataLink]:
     base = {
         "indicator": indicator_id,

@@ -24,7 +24,7 @@ from oppvekst.views import compare as compare_view
 from oppvekst.views import composite as composite_view
 from oppvekst.views import cross as cross_view
 from oppvekst.views import indicator as iv
-from oppvekst.views import peers
+from oppvekst.views import maps, peers
 from oppvekst.views.regions import county_of, resolve_input
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -128,7 +128,7 @@ def series_figure(
 
 @dataclass(frozen=True, slots=True)
 class MapChoice:
-    values: iv.MapValues
+    values: maps.MapValues
     level: str
     county: str | None
     codes: tuple[str, ...]  # ``koder``: the map restricted to these areas (empty: no restriction)
@@ -142,7 +142,7 @@ def indicator_map(
     if level not in MAP_LEVELS:
         raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
     county = map_county(store, params.get("fylke"), "fylke") if level == "kommune" else None
-    values = iv.map_values(
+    values = maps.map_values(
         store,
         indicator_id,
         period=params.get("kartperiode") or None,
