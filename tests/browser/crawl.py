@@ -35,6 +35,7 @@ NOT_PAGES = (
     ".xlsx",
     ".zip",
     ".pdf",
+    ".{kind}",  # a file whose type is in the path (tabell.csv, ulikhet.xlsx)
 )
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 from oppvekst.catalog import Catalog
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import ValidationFailed
-from oppvekst.pipeline.families import Hierarchy, leaks, protect_families
+from oppvekst.pipeline.families import Hierarchy, Leak, leaks, protect_families
 from oppvekst.pipeline.flags import with_flag
 from oppvekst.pipeline.harmonise import Break
 from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
@@ -168,15 +168,35 @@ def audit_for_publish(
     result = run_audits(protected, catalog, parents, breaks)
     found = leaks(result.observations, catalog.families, by_id, hierarchy, before=before)
     if found:
-        shown = "; ".join(leak.describe() for leak in found[:10])
-        more = f" (+{len(found) - 10} til)" if len(found) > 10 else ""
         raise ValidationFailed(
             f"Den nye datasamlingen ble ikke publisert: {len(found)} skjulte tall kan regnes ut "
-            f"fra andre publiserte tall: {shown}{more}.",
+            f"fra andre publiserte tall: {_leak_list(found)}.",
             hint="Oppdater indikatorene i familien sammen, så de skjules på tvers. "
             "Den forrige datasamlingen brukes fortsatt.",
         )
     return result
+
+
+# Regions named per indicator and period in the refusal; the rest are counted.
+SHOWN_LEAKS = 8
+
+
+def _leak_list(found: Sequence[Leak]) -> str:
+    """The leaks per indicator and period, so each one is named where a reader looks for it:
+    «barnehage-minoritetssprak 2013 (teller «…», familien …): 1111, 1557, … (+9 til)»."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for leak in found:
+        key = (leak.indicator_id, leak.period, leak.count, leak.family)
+        groups.setdefault(key, []).append(leak.region)
+    parts = []
+    for (indicator_id, period, count, family), regions in sorted(groups.items()):
+        codes = sorted(set(regions))
+        more = f" (+{len(codes) - SHOWN_LEAKS} til)" if len(codes) > SHOWN_LEAKS else ""
+        parts.append(
+            f"{indicator_id} {period} (telleren «{count}», familien {family}): "
+            f"{', '.join(codes[:SHOWN_LEAKS])}{more}"
+        )
+    return "; ".join(parts)
 
 
 def run_audits(

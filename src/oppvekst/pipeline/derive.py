@@ -16,6 +16,7 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, IntervalMethod, Measure
 from oppvekst.errors import CatalogError
+from oppvekst.pipeline.flags import with_flag
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot.files import OBSERVATION_COLUMNS
 from oppvekst.snapshot.table import BREAKDOWNS
@@ -199,7 +200,9 @@ def _suppress_across_breakdowns(out: pd.DataFrame) -> None:
     for column in columns:
         out[column] = suppression.withhold(extra, out[column].to_numpy(float))
     out.loc[extra, "status"] = SUPPRESSED
-    out.loc[extra, "flags"] = "secondary_suppression"
+    if "flags" not in out.columns:
+        out["flags"] = None
+    out["flags"] = with_flag(out["flags"], extra, "secondary_suppression")
 
 
 def _suppress(indicator: Indicator, out: pd.DataFrame, regions: RegionTables) -> None:

@@ -27,6 +27,7 @@ import pandas as pd
 from oppvekst.catalog.schema import Family, FamilyMember, Indicator, Measure
 from oppvekst.pipeline.flags import with_flag
 from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
+from oppvekst.stats.breakdown_suppression import protect_breakdowns
 from oppvekst.stats.disclosure_bounds import Link, LinkedCell, derivable
 from oppvekst.stats.suppression import CONFIDENTIAL, exposed, protect_linked, secondary
 
@@ -55,12 +56,6 @@ class Leak:
     period: str
     count: str  # the family's name for the count
 
-    def describe(self) -> str:
-        return (
-            f"{self.indicator_id} {self.region} {self.period}: telleren «{self.count}» er skjult, "
-            f"men kan regnes ut fra andre publiserte tall i familien {self.family}"
-        )
-
 
 @dataclass(frozen=True)
 class _System:
@@ -73,6 +68,11 @@ class _System:
     owner: dict[int, int]  # sensitive count → the row that withheld it
 
 
+# Family and breakdown protection each hide cells the other must then protect; a few rounds
+# reach the fixed point (each round only hides more, and there are finitely many cells).
+MAX_ROUNDS = 5
+
+
 def protect_families(
     frame: pd.DataFrame,
     families: Sequence[Family],
@@ -82,8 +82,39 @@ def protect_families(
 ) -> pd.DataFrame:
     """``frame`` with the cells withheld that keep every family's withheld counts withheld: along
     the region hierarchy of each member (a count the source withheld, under a published total),
-    then across the family's shares."""
+    across the family's shares, and across each indicator's groups (a group hidden here must not
+    come back as the total minus its siblings)."""
     out = frame.reset_index(drop=True).copy()
+    for _ in range(MAX_ROUNDS):
+        out = _protect_once(out, families, indicators, fresh, hierarchy)
+        out, more = _protect_groups(out, fresh)
+        if not more:
+            break
+    return out
+
+
+def _protect_groups(out: pd.DataFrame, fresh: Collection[str]) -> tuple[pd.DataFrame, bool]:
+    """The breakdown pass (``stats.breakdown_suppression``) again over this update's indicators,
+    after the family pass hid more: True when it had to hide more still."""
+    withhold = np.zeros(len(out), dtype=bool)
+    for indicator_id in fresh:
+        rows = np.flatnonzero((out["indicator_id"] == indicator_id).to_numpy())
+        if rows.size == 0:
+            continue
+        part = out.iloc[rows]
+        hidden = (part["status"] == CONFIDENTIAL).to_numpy(dtype=bool)
+        mask = protect_breakdowns(part.reset_index(drop=True), hidden)
+        withhold[rows[mask & ~hidden]] = True
+    return _withhold(out, withhold), bool(withhold.any())
+
+
+def _protect_once(
+    out: pd.DataFrame,
+    families: Sequence[Family],
+    indicators: Mapping[str, Indicator],
+    fresh: Collection[str],
+    hierarchy: Hierarchy | None,
+) -> pd.DataFrame:
     withhold = np.zeros(len(out), dtype=bool)
     is_fresh = out["indicator_id"].isin(list(fresh)).to_numpy()
     secrets = {family.id: secret_rows(out, family) for family in families}
