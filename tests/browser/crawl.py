@@ -97,8 +97,17 @@ def _filled(route: APIRoute, store: Store) -> Iterator[str]:
         return
     if len(names) > 1:
         raise UnknownParameter(", ".join(names))
-    for value in _fillings(store, names[0]):
+    values = _fillings(store, names[0])
+    if route.path.endswith("/ulikhet"):
+        # Only indicators with groups have an «Ulikhet» page (the others answer a Norwegian 400,
+        # tested in tests/web/test_inequality_page.py; no page links there).
+        values = [v for v in values if _has_groups(store, v)]
+    for value in values:
         yield route.path.replace("{" + names[0] + "}", value)
+
+
+def _has_groups(store: Store, indicator_id: str) -> bool:
+    return any(len(v) > 1 for v in store.breakdown_values(indicator_id).values())
 
 
 def _variants(store: Store) -> dict[str, list[tuple[str, str]]]:

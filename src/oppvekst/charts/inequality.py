@@ -37,7 +37,9 @@ def inequality_chart(view: InequalityView, options: ChartOptions) -> Spec:
     y = {
         "field": "gruppe",
         "type": "nominal",
-        "sort": {"field": "orden"},
+        # The groups' order as a list: a sort by field cannot be unioned across the layers
+        # (Vega warns of conflicting sort properties and falls back to alphabetical).
+        "sort": [r["gruppe"] for r in rows],
         "title": None,
         "axis": {"labelLimit": 240},
     }

@@ -168,7 +168,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
     _place_end_labels(rows, SIZES[options.size][1])
     marks = _marks(series, rows)
     broken = any(r["del"] for r in rows)
-    flagged = any(r["merknad"] for r in rows)
+    flagged = any(r["merknad"] and r["verdi"] is not None for r in rows)
     # Each side of a declared break is its own line and band: nothing is drawn across it.
     detail: Spec | list[Spec] = (
         [{"field": "kode"}, {"field": "del"}] if broken else {"field": "kode"}
@@ -222,10 +222,13 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
                 "detail": detail,
             },
         },
-        points,
     ]
+    # A value with a note is a hollow point, the others stay filled. A layer is added only when it
+    # has points: an empty one makes Vega warn of an infinite extent (all values aggregated).
+    plain = any(r["verdi"] is not None and not r["merknad"] for r in rows)
+    if plain or not flagged:
+        layers.append(points)
     if flagged:
-        # A value with a note is a hollow point, the others stay filled.
         points["transform"] = [{"filter": "!datum.merknad"}]
         layers.append(
             {
