@@ -10,7 +10,7 @@ import vl_convert as vlc
 from oppvekst import charts
 from oppvekst.charts.maps import classes, wound_for_d3
 from oppvekst.charts.options import ChartOptions, Classification, Palette, SizePreset, parse_options
-from oppvekst.views import compare, composite, cross
+from oppvekst.views import compare, composite, cross, maps
 from oppvekst.views import indicator as iv
 
 OPTS = ChartOptions(highlight=("4601",), size=SizePreset.REPORT)
@@ -67,7 +67,7 @@ def test_options_from_the_url_fall_back_on_bad_values() -> None:
 def test_map_classes_and_highlight(store, shared_data) -> None:  # type: ignore[no-untyped-def]
     from oppvekst.regions.boundaries import BoundaryStore
 
-    values = iv.map_values(store, "barn-lavinntekt-eu60", county="46")
+    values = maps.map_values(store, "barn-lavinntekt-eu60", county="46")
     geo = wound_for_d3(BoundaryStore(shared_data / "boundaries").layer("kommune", county="46"))
     spec = charts.choropleth(values, OPTS, geo)
     _check_common(spec)

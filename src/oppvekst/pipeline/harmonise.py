@@ -188,7 +188,7 @@ def to_current_borders(
         part[whole] = part[whole].round()
         parts.append(part)
         breaks += part_breaks
-        moved += int(part["flags"].astype(str).str.startswith("harmonised").sum())
+        moved += int(part["flags"].map(lambda f: "harmonised" in flag_codes(f)).sum())
         broken = {b.region for b in part_breaks} & crosswalk.within_one_fylke
         if broken:
             guess, _ = _slice(group, indicator, provisional)

@@ -19,7 +19,7 @@ import pandas as pd
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
-from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL
+from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL, flag_codes
 from oppvekst.stats import comparison, gaps
 from oppvekst.views.indicator import BREAKDOWN_LABELS, category_label, category_rank, num
 from oppvekst.views.numbers import interval, number, observation
@@ -109,9 +109,8 @@ def _row(record: pd.Series | None, category: str, dimension: str, decimals: int)
     if value is None:
         status = status or ".."
         reason = SYMBOL_LABELS.get(status, "")
-        flag = FLAG_BY_CODE.get(str(record["flags"]))
-        if flag is not None and flag.code == "secondary_suppression":
-            reason = flag.label
+        if "secondary_suppression" in flag_codes(record["flags"]):
+            reason = FLAG_BY_CODE["secondary_suppression"].label
     return GroupRow(
         category,
         label,
