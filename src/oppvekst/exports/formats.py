@@ -50,6 +50,8 @@ PARQUET = DataFormat(
 FORMATS: tuple[DataFormat, ...] = (JSON, CSV, CSV_PLAIN, XLSX, JSONSTAT, PARQUET)
 # Offered as download links beside every chart and table (the rest are for programs).
 DOWNLOADS: tuple[DataFormat, ...] = (CSV, XLSX, JSONSTAT)
+# A table as a page shows it (the statistics bank, «Ulikhet»), by the file name's extension.
+TABLE_FILES: dict[str, DataFormat] = {f.extension: f for f in (CSV, XLSX)}
 # Whole files rather than pages of rows: the costly answers (rate limited, see web.limits).
 FILES: tuple[DataFormat, ...] = tuple(f for f in FORMATS if f is not JSON)
 # What ``Accept`` asks for each format by (JSON-stat has no media type of its own: ask by name).

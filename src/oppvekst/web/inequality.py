@@ -15,12 +15,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oppvekst import charts
-from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
+from oppvekst.charts.figure import Footer
 from oppvekst.charts.inequality import inequality_chart
-from oppvekst.charts.render import ImageFormat
 from oppvekst.errors import BadRequest
 from oppvekst.exports import SYNTHETIC_WARNING
-from oppvekst.exports.formats import XLSX
+from oppvekst.exports.formats import TABLE_FILES
 from oppvekst.exports.pivot import table_xlsx
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
 from oppvekst.snapshot.store import Store
@@ -30,7 +29,7 @@ from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets
 from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.rendering import render, url
-from oppvekst.web.takeaway import renderer_for
+from oppvekst.web.takeaway import render_figure
 
 router = APIRouter(default_response_class=HTMLResponse)
 COUNTRY = "0"
@@ -122,12 +121,9 @@ def inequality_table(request: Request, store: StoreDep, indicator_id: str, kind:
     name = f"oppvekststatus-ulikhet-{indicator_id}-{view.area.code}.{kind}"
     return Response(
         body,
-        media_type=TABLE_FILES[kind],
+        media_type=TABLE_FILES[kind].media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-TABLE_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX.media_type}
 
 
 @router.get("/indikator/{indicator_id}/ulikhet/bilde.{fmt}", response_model=None)
@@ -135,17 +131,11 @@ def inequality_image(
     request: Request, store: StoreDep, indicator_id: str, fmt: str, skala: int = 1
 ) -> Response:
     view = _view(store, request, indicator_id)
-    try:
-        image_format = ImageFormat(fmt)
-    except ValueError:
-        raise BadRequest(f"Ukjent bildeformat «{fmt}».", hint="Velg png, svg eller pdf.") from None
-    if skala not in (1, 2, 3):
-        raise BadRequest(f"Skala {skala} går ikke.", hint="Velg skala 1, 2 eller 3.")
     options = charts.parse_options(dict(request.query_params))
     footer = Footer(source=view.indicator.attribution, definition=view.indicator.definition)
-    size = FIGURE_SIZES[options.size]
-    spec = figure(inequality_chart(view, options), footer, size)
-    rendered = renderer_for(request).render(spec, size, image_format, skala)
+    rendered, image_format = render_figure(
+        request, inequality_chart(view, options), footer, options.size, fmt, skala
+    )
     name = f"oppvekststatus-ulikhet-{indicator_id}-{view.area.code}.{image_format.value}"
     return Response(
         rendered.data,

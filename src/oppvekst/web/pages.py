@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from oppvekst.errors import BadRequest
-from oppvekst.exports.formats import CSV, XLSX
+from oppvekst.exports.formats import TABLE_FILES
 from oppvekst.exports.pivot import pivot_csv, pivot_xlsx
 from oppvekst.regions.registry import normalise_code
 from oppvekst.snapshot.store import Store
@@ -268,7 +268,7 @@ def statistics_bank_table(
     fylke: str = "",
 ) -> Response:
     """The table as shown on the page, as CSV (Norwegian dialect) or Excel."""
-    if kind not in PIVOT_FILES:
+    if kind not in TABLE_FILES:
         raise BadRequest(f"Ukjent filtype «{kind}».", hint="Velg tabell.csv eller tabell.xlsx.")
     wanted = bank.BankFilter(year_from=_year(fra), year_to=_year(til))
     table = _bank_table(request, store, wanted, indikator, niva, fylke)
@@ -279,12 +279,9 @@ def statistics_bank_table(
     name = f"statistikkbank-{table.indicator_id}-{table.level}.{kind}"
     return Response(
         content,
-        media_type=PIVOT_FILES[kind],
+        media_type=TABLE_FILES[kind].media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-PIVOT_FILES = {"csv": CSV.media_type, "xlsx": XLSX.media_type}
 
 
 def _default_level(levels: list[Any]) -> str:

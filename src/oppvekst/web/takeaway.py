@@ -35,6 +35,7 @@ from oppvekst.charts.options import Spec
 from oppvekst.charts.render import (
     FigureCache,
     ImageFormat,
+    Rendered,
     Renderer,
     cache_limit,
     default_cache_dir,
@@ -318,16 +319,35 @@ def _inline_geo(store: Store) -> Geo:
     return load
 
 
-def _image(request: Request, chart: TakenChart, fmt: str, scale: int) -> Response:
+def image_format(fmt: str, scale: int) -> ImageFormat:
+    """The image format a download asks for, with its scale checked (a Norwegian 400 if not)."""
     try:
-        image_format = ImageFormat(fmt)
+        chosen = ImageFormat(fmt)
     except ValueError:
         raise BadRequest(f"Ukjent bildeformat «{fmt}».", hint="Velg png, svg eller pdf.") from None
     if scale not in SCALES:
         raise BadRequest(f"Skala {scale} går ikke.", hint="Velg skala 1, 2 eller 3.")
-    size = FIGURE_SIZES[chart.size]
-    spec = figure(chart.spec, chart.footer, size)
-    rendered = renderer_for(request).render(spec, size, image_format, scale)
+    return chosen
+
+
+def render_figure(
+    request: Request,
+    spec: Spec,
+    footer: Footer,
+    size_preset: charts.SizePreset,
+    fmt: str,
+    scale: int,
+) -> tuple[Rendered, ImageFormat]:
+    """A page's chart as a fitted figure (footer burned in) in the asked format, via the cache."""
+    chosen = image_format(fmt, scale)
+    size = FIGURE_SIZES[size_preset]
+    return renderer_for(request).render(figure(spec, footer, size), size, chosen, scale), chosen
+
+
+def _image(request: Request, chart: TakenChart, fmt: str, scale: int) -> Response:
+    rendered, image_format = render_figure(
+        request, chart.spec, chart.footer, chart.size, fmt, scale
+    )
     suffix = f"@{scale}x" if image_format is ImageFormat.PNG and scale != 1 else ""
     filename = f"oppvekststatus-{chart.name}{suffix}.{image_format.value}"
     return Response(
