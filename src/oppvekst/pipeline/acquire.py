@@ -290,7 +290,14 @@ def _fhi(
                 hint="Sett table_id i katalogposten.",
             )
         table_id = hits[0].table_id
-    filters = tuple(_fhi_filter(code, values) for code, values in spec.dimensions.items())
-    fetched = client.data(FhiQuery(table_id, filters, spec.source))
+    dimensions = client.dimensions(table_id, spec.source).value
+    breakdowns = {b.column or b.name.value for b in spec.mapping.breakdowns}
+    filters = fhi.within_table(
+        [_fhi_filter(code, values) for code, values in spec.dimensions.items()],
+        dimensions,
+        breakdowns,
+    )
+    known = [d.code for d in dimensions]
+    fetched = client.data(FhiQuery(table_id, filters, spec.source), known)
     provenance.append(_from_response(indicator, fetched.response, fetched.value.updated))
     return tidy(fetched.value.to_frame(), spec.mapping), None
