@@ -96,14 +96,20 @@ def within_table(
     breakdowns: Collection[str],
 ) -> tuple[DimensionFilter, ...]:
     """Item filters on breakdown dimensions (``KJONN`` 0/1/2, ``ALDER`` …) narrowed to the
-    categories this table has: not every table is published by sex, and FHI refuses a request
-    naming a category the table lacks. Other filters are sent as the catalogue wrote them.
+    categories this table has, and dropped where the table lacks the dimension: not every table
+    is published by sex, and FHI refuses a request naming a category or dimension the table lacks.
+    Other filters are sent as the catalogue wrote them (FHI's refusal names what is wrong).
     """
     categories = {d.code: {c.value for c in d.categories} for d in dimensions}
     out: list[DimensionFilter] = []
     for item in filters:
+        if item.code not in breakdowns:
+            out.append(item)
+            continue
         known = categories.get(item.code)
-        if item.filter != "item" or item.code not in breakdowns or known is None:
+        if known is None:
+            continue
+        if item.filter != "item":
             out.append(item)
             continue
         kept = tuple(v for v in item.values if v in known)
