@@ -6,10 +6,11 @@ Usage: ``python scripts/catalogue_doc.py`` writes the file; ``--check`` exits 1 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from oppvekst.catalog import Catalog, load_catalog
-from oppvekst.catalog.schema import FileFetch, Indicator, UdirFetch
+from oppvekst.catalog.schema import FetchSpec, FileFetch, Indicator, UdirFetch
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "catalogue.md"
@@ -70,6 +71,25 @@ def _offline(ind: Indicator) -> str:
     return "; ".join(dict.fromkeys(kinds)) or "–"
 
 
+def _read(specs: Sequence[FetchSpec]) -> str:
+    pairs = {
+        f"{b.name.value} ← `{b.column or b.name.value}`": None
+        for spec in specs
+        for b in spec.mapping.breakdowns
+    }
+    return ", ".join(pairs)
+
+
+def _breakdowns(ind: Indicator) -> str:
+    """Which source column each connector reads as which breakdown (live and offline)."""
+    parts = []
+    if live := _read(ind.source.fetch):
+        parts.append(f"live: {live}")
+    if offline := _read(ind.source.offline):
+        parts.append(f"offline: {offline}")
+    return "; ".join(parts) or "–"
+
+
 def render(catalog: Catalog) -> str:
     lines = [GUIDE]
     n = len(catalog.indicators)
@@ -80,17 +100,21 @@ def render(catalog: Catalog) -> str:
         f"{n} indicators; source verified for {verified}, not verified for {n - verified}; "
         f"real offline figures for {offline}. Key = on the municipality barometer.\n"
     )
-    lines.append("| Topic | Id | Title | Source | Verified | Offline data | Key |")
-    lines.append("|---|---|---|---|---|---|---|")
+    lines.append(
+        "Breakdowns: the source column each connector reads as which breakdown (categories and "
+        "labels in `breakdowns.yml`).\n"
+    )
+    lines.append("| Topic | Id | Title | Source | Verified | Offline data | Breakdowns | Key |")
+    lines.append("|---|---|---|---|---|---|---|---|")
     for topic in sorted(catalog.topics, key=lambda t: t.rank):
         members = catalog.in_topic(topic.id)
         if not members:
-            lines.append(f"| {topic.title} | – | *no indicator yet* | | | | |")
+            lines.append(f"| {topic.title} | – | *no indicator yet* | | | | | |")
         for ind in members:
             lines.append(
                 f"| {topic.title} | `{ind.id}` | {ind.title} | {_source(ind)} | "
                 f"{'yes' if ind.source.verified else 'no'} | {_offline(ind)} | "
-                f"{'yes' if ind.key_indicator else ''} |"
+                f"{_breakdowns(ind)} | {'yes' if ind.key_indicator else ''} |"
             )
     lines.append("\n## Packages\n")
     for package in catalog.packages:

@@ -28,6 +28,8 @@ def test_the_record_lists_the_groups_with_words_in_reading_order(real_client) ->
         "background": [
             {"code": "total", "label": "Alle"},
             {"code": "innvandrere", "label": "Innvandrere"},
+            {"code": "norskfodte", "label": "Norskfødte med innvandrerforeldre"},
+            {"code": "uten-innvandrerbakgrunn", "label": "Uten innvandrerbakgrunn"},
             {"code": "ovrige", "label": "Befolkningen ellers"},
         ],
     }
@@ -54,4 +56,28 @@ def test_data_serves_the_groups_the_page_shows(real_client) -> None:  # type: ig
         },
     ).json()
     values = {r["background"]: r["value"] for r in answer["rows"]}
-    assert values == {"total": 13.7, "innvandrere": 27.2, "ovrige": 10.0}
+    assert values == {
+        "total": 13.7,
+        "innvandrere": 27.2,
+        "innvandrere-landgruppe-1": 19.6,
+        "innvandrere-landgruppe-2": 31.0,
+        "ovrige": 10.0,
+    }
+
+
+def test_population_takes_the_sex_parameter(real_client) -> None:  # type: ignore[no-untyped-def]
+    record = real_client.get("/api/v1/indicators/barn-0-17").json()
+    assert [c["code"] for c in record["breakdown_categories"]["sex"]] == ["total", "male", "female"]
+    answer = real_client.get(
+        "/api/v1/data",
+        params={"indicator": "barn-0-17", "region": "0", "period": "2024", "sex": "*"},
+    ).json()
+    values = {r["sex"]: r["value"] for r in answer["rows"] if r["age"] == "total"}
+    # SSB, 1 January 2024: 1 112 853 children 0–17 in Norway, girls and boys from the by-sex file.
+    assert values["total"] == 1_112_853
+    assert values["female"] + values["male"] == values["total"]
+    girls = real_client.get(
+        "/api/v1/data",
+        params={"indicator": "barn-0-17", "region": "0", "period": "2024", "sex": "female"},
+    ).json()
+    assert [r["value"] for r in girls["rows"] if r["age"] == "total"] == [values["female"]]

@@ -19,6 +19,14 @@ KOMMUNER = ("0301", "1106", "1804")
 FYLKER = ("03", "11")
 BYDELER = ("030101", "030105", "030112")
 BACKGROUND_3 = {"alle": "total", "innvandrere": "innvandrere", "befolkningen_ellers": "ovrige"}
+# innvkat_5 adds the Norwegian-born to immigrant parents and those without immigrant background,
+# which together are «befolkningen ellers».
+BACKGROUND_5 = {
+    **BACKGROUND_3,
+    "norskfodte_m_innvf": "norskfodte",
+    "bef_u_innv_og_norskf": "uten-innvandrerbakgrunn",
+}
+COUNTRY_GROUP = {"1": "innvandrere-landgruppe-1", "2": "innvandrere-landgruppe-2"}
 SEX = {"alle": "total", "0": "female", "1": "male"}
 
 
@@ -92,18 +100,18 @@ def test_low_income_by_background_equals_the_raw_file(served, shared_data: Path)
     checked = 0
     for row in _raw(shared_data, "imdikator_vedvarende_lavinntekt_2013.csv"):
         region = _region_of(row)
-        if region not in (*WANTED, *BYDELER) or row["vreg_3"] != "alle":
+        if region not in (*WANTED, *BYDELER):
             continue
-        cell = served(
-            "vedvarende-lavinntekt-alle-aldre",
-            region,
-            "2011-2013",
-            background=BACKGROUND_3[row["innvkat_3"]],
-        )
+        if row["vreg_3"] == "alle":
+            group = BACKGROUND_3[row["innvkat_3"]]
+        else:
+            assert row["innvkat_3"] == "innvandrere", row  # country groups are of immigrants
+            group = COUNTRY_GROUP[row["vreg_3"]]
+        cell = served("vedvarende-lavinntekt-alle-aldre", region, "2011-2013", background=group)
         assert cell["value"] == _number(row["tabellvariabel"]), (region, row)
         checked += 1
-    # 6 areas + 3 bydeler, three groups each.
-    assert checked == 3 * (len(WANTED) + len(BYDELER))
+    # 6 areas + 3 bydeler, three groups and two country groups each.
+    assert checked == 5 * (len(WANTED) + len(BYDELER))
 
 
 def test_neet_by_sex_and_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
@@ -111,22 +119,22 @@ def test_neet_by_sex_and_background_equals_the_raw_file(served, shared_data: Pat
     checked = 0
     for row in raw:
         region = _region_of(row)
-        if region not in KOMMUNER or row["innvkat_5"] not in BACKGROUND_3:
+        if region not in KOMMUNER or row["innvkat_5"] not in BACKGROUND_5:
             continue
         cell = served(
             "unge-utenfor-arbeid-utdanning-2013",
             region,
             "2013",
             sex=SEX[row["kjonn"]],
-            background=BACKGROUND_3[row["innvkat_5"]],
+            background=BACKGROUND_5[row["innvkat_5"]],
         )
         if row["enhet"] == "prosent":
             assert _same_at_precision(cell["value"], row["tabellvariabel"]), (region, row, cell)
         else:
             assert cell["numerator"] == _number(row["tabellvariabel"]), (region, row)
         checked += 1
-    # 3 kommuner × 3 sexes × 3 groups × (percent, count).
-    assert checked == 3 * 3 * 3 * 2
+    # 3 kommuner × 3 sexes × 5 groups × (percent, count).
+    assert checked == 3 * 3 * 5 * 2
 
 
 def test_completion_by_sex_and_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
@@ -135,14 +143,14 @@ def test_completion_by_sex_and_background_equals_the_raw_file(served, shared_dat
         region = _region_of(row)
         if region not in KOMMUNER or row["aar"] != "2011_2013":
             continue
-        if row["innvkat_5"] not in BACKGROUND_3:
+        if row["innvkat_5"] not in BACKGROUND_5:
             continue
         cell = served(
             "gjennomforing-vgs",
             region,
             "2011-2013",
             sex=SEX[row["kjonn"]],
-            background=BACKGROUND_3[row["innvkat_5"]],
+            background=BACKGROUND_5[row["innvkat_5"]],
         )
         raw = _number(row["tabellvariabel"])
         if row["enhet"] == "personer":
@@ -154,7 +162,7 @@ def test_completion_by_sex_and_background_equals_the_raw_file(served, shared_dat
             assert round(float(cell["value"]), 1) == pytest.approx(raw), (region, row)  # type: ignore[arg-type]
             assert cell["lower95"] is not None and cell["lower95"] < cell["value"]  # type: ignore[operator]
         checked += 1
-    assert checked == 3 * 3 * 3 * 2
+    assert checked == 3 * 3 * 5 * 2
 
 
 def test_kindergarten_by_age_and_by_language_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
@@ -184,3 +192,83 @@ def test_population_by_age_is_served_for_the_breakdown_groups(served) -> None:  
     total = served("barn-0-17", "0301", "2024")
     groups = [served("barn-0-17", "0301", "2024", age=a) for a in ("0-5", "6-12", "13-15", "16-17")]
     assert sum(float(g["value"]) for g in groups) == total["value"]  # type: ignore[arg-type]
+
+
+def test_the_two_splits_of_the_rest_add_up_in_the_raw_files(shared_data: Path) -> None:
+    """Why «befolkningen ellers» and the finer groups are two partitions, not one: in IMDi's counts
+    the rest is exactly the Norwegian-born to immigrant parents plus those without background."""
+    counts: dict[tuple[str, str, str], float] = {}
+    for row in _raw(shared_data, "imdikator_ungdom_utenfor_opplaring_2013.csv"):
+        region = _region_of(row)
+        value = _number(row["tabellvariabel"])
+        if region in WANTED and row["enhet"] == "personer" and value is not None:
+            counts[(region, row["kjonn"], row["innvkat_5"])] = value
+    checked = 0
+    for (region, sex, group), rest in counts.items():
+        if group != "befolkningen_ellers":
+            continue
+        assert (
+            rest
+            == counts[(region, sex, "norskfodte_m_innvf")]
+            + counts[(region, sex, "bef_u_innv_og_norskf")]
+        ), (region, sex)
+        assert counts[(region, sex, "alle")] == counts[(region, sex, "innvandrere")] + rest
+        checked += 1
+    assert checked == len(WANTED) * 3
+
+
+POPULATION_BY_SEX = "stats/population_0-17_by_sex_single_age_2024borders_2024-2026.csv"
+POPULATION_BY_AGE = "stats/population_0-17_by_single_age_2024borders_2005-2026.csv"
+
+
+def _population(shared_data: Path, name: str, key: str | None) -> dict[tuple[str, ...], int]:
+    """Sums of a raw population file per (region, year[, key]), read with the csv module."""
+    sums: dict[tuple[str, ...], int] = {}
+    with (shared_data / name).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if key is not None and row[key] == "total":
+                continue
+            cell = (row["region_code"], row["year"], *((row[key],) if key else ()))
+            sums[cell] = sums.get(cell, 0) + int(row["population_jan1"])
+    return sums
+
+
+def test_population_by_sex_equals_the_raw_file_and_keeps_the_totals(
+    served, shared_data: Path
+) -> None:  # type: ignore[no-untyped-def]
+    by_sex = _population(shared_data, POPULATION_BY_SEX, "sex")
+    by_age = _population(shared_data, POPULATION_BY_AGE, None)
+    # Norway 2024: the figure SSB publishes, once from each file.
+    assert by_sex[("0", "2024", "female")] + by_sex[("0", "2024", "male")] == 1_112_853
+    assert by_age[("0", "2024")] == 1_112_853
+    checked = 0
+    for region in ("0", "03", "46", "0301", "4601", "1580", "5001"):
+        for year in ("2024", "2025", "2026"):
+            girls = served("barn-0-17", region, year, sex="female")["value"]
+            boys = served("barn-0-17", region, year, sex="male")["value"]
+            total = served("barn-0-17", region, year)["value"]
+            assert girls == by_sex[(region, year, "female")], (region, year)
+            assert boys == by_sex[(region, year, "male")], (region, year)
+            # The total is the single-age file's, counted once, and the two sexes add up to it.
+            assert total == by_age[(region, year)] == girls + boys, (region, year)  # type: ignore[operator]
+            checked += 1
+    assert checked == 7 * 3
+
+
+def test_population_by_sex_starts_in_2024(real_snapshot_dir: Path) -> None:
+    from oppvekst.snapshot.files import DataDir
+
+    con = duckdb.connect(str(DataDir(real_snapshot_dir).current_path()), read_only=True)
+    try:
+        periods = con.execute(
+            "SELECT DISTINCT period FROM observations WHERE indicator_id = 'barn-0-17' "
+            "AND sex <> 'total' ORDER BY period"
+        ).fetchall()
+        doubled = con.execute(
+            "SELECT count(*) FROM (SELECT region, period, sex, age FROM observations "
+            "WHERE indicator_id = 'barn-0-17' GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert [p for (p,) in periods] == ["2024", "2025", "2026"]
+    assert doubled == (0,)

@@ -60,8 +60,15 @@ def test_the_table_downloads_as_csv_with_the_page_numbers(real_client) -> None: 
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
-    assert [r["Bakgrunn"] for r in rows] == ["Alle", "Innvandrere", "Befolkningen ellers"]
-    assert [r["Verdi"] for r in rows] == ["13,7", "27,2", "10"]
+    assert [r["Bakgrunn"] for r in rows] == [
+        "Alle",
+        "Innvandrere",
+        "Innvandrere fra landgruppe 1",
+        "Innvandrere fra landgruppe 2",
+        "Befolkningen ellers",
+    ]
+    # IMDi, Oslo 2011–2013: all, immigrants, their two country groups (vreg_3 1/2), the rest.
+    assert [r["Verdi"] for r in rows] == ["13,7", "27,2", "19,6", "31", "10"]
 
 
 def test_the_chart_downloads_as_an_image(real_client) -> None:  # type: ignore[no-untyped-def]
@@ -120,3 +127,29 @@ def test_the_statistics_bank_shows_a_group_and_lists_groups_in_reading_order(rea
     table = real_client.get(f"/statistikkbank/tabell.csv?{query}")
     rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
     assert ["0301", "0301 Oslo", "27,2"] in rows  # IMDi: immigrants in Oslo, 2011–2013
+
+
+def test_population_shows_girls_and_boys_from_2024(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/barn-0-17/ulikhet", params={"omrade": "0301", "inndeling": "sex"}
+    )
+    assert page.status_code == 200
+    assert 'data-group="female"' in page.text and 'data-group="male"' in page.text
+    table = real_client.get(
+        "/indikator/barn-0-17/ulikhet.csv", params={"omrade": "0301", "inndeling": "sex"}
+    )
+    rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
+    values = {r["Kjønn"]: int(r["Verdi"].replace("\u00a0", "").replace(" ", "")) for r in rows}
+    assert set(values) == {"Alle", "Gutter", "Jenter"}
+    assert values["Gutter"] + values["Jenter"] == values["Alle"]
+
+
+def test_the_finer_background_groups_come_in_reading_order(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/unge-utenfor-arbeid-utdanning-2013/ulikhet",
+        params={"omrade": "0301", "inndeling": "background"},
+    )
+    assert page.status_code == 200
+    groups = ["innvandrere", "norskfodte", "uten-innvandrerbakgrunn", "ovrige"]
+    where = [page.text.index(f'data-group="{g}"') for g in groups]
+    assert where == sorted(where)

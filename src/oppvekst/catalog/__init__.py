@@ -159,6 +159,16 @@ def breakdown_dimensions() -> dict[str, BreakdownDimension]:
     return read_dimensions()
 
 
+def breakdown_partitions() -> dict[str, tuple[frozenset[str], ...]]:
+    """Per dimension, the declared groups that add up to the total (``breakdowns.yml``), for
+    suppression across breakdowns; a dimension without any is absent."""
+    return {
+        name: tuple(frozenset(p) for p in dimension.partitions)
+        for name, dimension in breakdown_dimensions().items()
+        if dimension.partitions
+    }
+
+
 def _produced_categories(spec: FetchSpec) -> dict[Breakdown, set[str]]:
     produced: dict[Breakdown, set[str]] = {}
     for b in spec.mapping.breakdowns:

@@ -59,6 +59,24 @@ class BreakdownDimension(Record):
     name: Breakdown
     label: str
     categories: list[BreakdownCategory]
+    partitions: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups that add up to the total, where a dimension's groups overlap (e.g. "
+        "immigrants + the rest, and immigrants + Norwegian-born + the others). None: an "
+        "indicator's groups of this dimension together add up to its total.",
+    )
+
+    @model_validator(mode="after")
+    def _partitions_declared(self) -> BreakdownDimension:
+        codes = {c.code for c in self.categories}
+        for partition in self.partitions:
+            unknown = sorted(set(partition) - codes)
+            if unknown or "total" in partition or len(partition) < 2:
+                raise ValueError(
+                    f"{self.name.value}: a partition needs two or more declared groups, not "
+                    f"{partition} (unknown {unknown})"
+                )
+        return self
 
     def label_of(self, code: str) -> str | None:
         return next((c.label for c in self.categories if c.code == code), None)

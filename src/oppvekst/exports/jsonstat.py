@@ -26,6 +26,7 @@ from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.metadata import indicator_metadata, legend
 from oppvekst.snapshot.table import BREAKDOWNS, NOT_PUBLISHED
 from oppvekst.views.bank import category_label
+from oppvekst.views.indicator import category_rank
 
 _DIMENSION_LABELS = {
     "indicator_id": "Indikator",
@@ -62,6 +63,11 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         if column == "period" and "period_end" in obs:
             order = obs.drop_duplicates("period").sort_values(["period_end", "period"])
             codes = order["period"].astype(str).tolist()
+        elif column in BREAKDOWNS:
+            # The groups in the catalogue's reading order, as every table and chart has them
+            # (not the order the rows happen to come in).
+            ranks = {c: category_rank(column, c) for c in codes}
+            codes = sorted(codes, key=ranks.__getitem__)
         dims.append((column, dim_id, label, codes))
     sizes = [len(d[3]) for d in dims]
     total = int(np.prod(sizes)) if sizes else 0

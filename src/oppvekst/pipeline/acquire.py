@@ -290,7 +290,23 @@ def _fhi(
                 hint="Sett table_id i katalogposten.",
             )
         table_id = hits[0].table_id
-    filters = tuple(_fhi_filter(code, values) for code, values in spec.dimensions.items())
-    fetched = client.data(FhiQuery(table_id, filters, spec.source))
+    # The table's own dimension list says which breakdowns it has (not every table is published
+    # by sex): the request asks only for those, and a breakdown it lacks is read as «alle».
+    dimensions = client.dimensions(table_id, spec.source).value
+    known = [d.code for d in dimensions]
+    breakdowns = {b.column or b.name.value for b in spec.mapping.breakdowns}
+    filters = fhi.within_table(
+        [_fhi_filter(code, values) for code, values in spec.dimensions.items()],
+        dimensions,
+        breakdowns,
+    )
+    mapping = spec.mapping.model_copy(
+        update={
+            "breakdowns": [
+                b for b in spec.mapping.breakdowns if (b.column or b.name.value) in known
+            ]
+        }
+    )
+    fetched = client.data(FhiQuery(table_id, filters, spec.source), known)
     provenance.append(_from_response(indicator, fetched.response, fetched.value.updated))
-    return tidy(fetched.value.to_frame(), spec.mapping), None
+    return tidy(fetched.value.to_frame(), mapping), None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from oppvekst.catalog import breakdown_partitions
 from oppvekst.catalog.schema import Indicator, IntervalMethod, Measure
 from oppvekst.errors import CatalogError
 from oppvekst.pipeline.flags import with_flag
@@ -192,7 +193,7 @@ def _suppress_across_breakdowns(out: pd.DataFrame) -> None:
     """Hide more groups where a hidden one («:», the source's or ours) would come back as the
     total minus its siblings (``stats.breakdown_suppression``)."""
     hidden = (out["status"] == SUPPRESSED).to_numpy(dtype=bool)
-    mask = protect_breakdowns(out, hidden)
+    mask = protect_breakdowns(out, hidden, breakdown_partitions())
     extra = mask & ~hidden
     if not extra.any():
         return

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from oppvekst.catalog import breakdown_partitions
 from oppvekst.catalog.schema import Family, FamilyMember, Indicator, Measure
 from oppvekst.pipeline.flags import with_flag
 from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
@@ -103,7 +104,7 @@ def _protect_groups(out: pd.DataFrame, fresh: Collection[str]) -> tuple[pd.DataF
             continue
         part = out.iloc[rows]
         hidden = (part["status"] == CONFIDENTIAL).to_numpy(dtype=bool)
-        mask = protect_breakdowns(part.reset_index(drop=True), hidden)
+        mask = protect_breakdowns(part.reset_index(drop=True), hidden, breakdown_partitions())
         withhold[rows[mask & ~hidden]] = True
     return _withhold(out, withhold), bool(withhold.any())
 

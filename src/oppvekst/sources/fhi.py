@@ -8,7 +8,7 @@ Every dimension needs exactly one filter. ⚠ FHI ``top`` = the *first* N catego
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -88,6 +88,39 @@ def data_body(query: FhiQuery, known: Sequence[str] | None = None) -> dict[str, 
         ],
         "response": response,
     }
+
+
+def within_table(
+    filters: Sequence[DimensionFilter],
+    dimensions: Sequence[FhiDimension],
+    breakdowns: Collection[str],
+) -> tuple[DimensionFilter, ...]:
+    """Item filters on breakdown dimensions (``KJONN`` 0/1/2, ``ALDER`` …) narrowed to the
+    categories this table has, and dropped where the table lacks the dimension: not every table
+    is published by sex, and FHI refuses a request naming a category or dimension the table lacks.
+    Other filters are sent as the catalogue wrote them (FHI's refusal names what is wrong).
+    """
+    categories = {d.code: {c.value for c in d.categories} for d in dimensions}
+    out: list[DimensionFilter] = []
+    for item in filters:
+        if item.code not in breakdowns:
+            out.append(item)
+            continue
+        known = categories.get(item.code)
+        if known is None:
+            continue
+        if item.filter != "item":
+            out.append(item)
+            continue
+        kept = tuple(v for v in item.values if v in known)
+        if not kept:
+            raise BadQuery(
+                f"FHI: dimensjonen {item.code} har ingen av kategoriene {list(item.values)}; "
+                f"tabellen har {sorted(known)}.",
+                hint="Rett kategoriene i katalogpostens dimensions.",
+            )
+        out.append(DimensionFilter(item.code, item.filter, kept))
+    return tuple(out)
 
 
 def _json(content: bytes, what: str) -> Any:

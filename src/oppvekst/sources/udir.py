@@ -9,7 +9,7 @@ space thousands, ``"*"`` for suppressed and ``""`` for no value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -27,8 +27,13 @@ ALL = -10  # Udir's "alle" in filters
 SUPPRESSED = "*"
 REPORT_COLUMNS = (
     "region", "code", "name", "row_id", "level", "level_name",
-    "period", "header", "measure", "value", "status",
+    "period", "header", "kjonn", "trinn", "measure", "value", "status",
 )  # fmt: skip
+# The report puts sex and grade in the column headers, as words («Alle kjønn», «Jenter», «Gutter»;
+# «Alle trinn», «5. årstrinn», «10. trinn»), whichever filter IDs asked for them: they are read
+# from there into the ``kjonn`` and ``trinn`` columns for the catalogue's breakdown mappings.
+SEX_HEADERS = frozenset({"Alle kjønn", "Jenter", "Gutter"})
+_GRADE_HEADER = re.compile(r"^(Alle trinn|\d{1,2}\.\s*(års)?trinn)$", re.IGNORECASE)
 
 _ENDPOINT = re.compile(
     r"rest/v1/Statistikk/(?P<skjema>[^/]+)/(?P<tabell>[^/]+)/(?P<nr>\d+)/(?P<ver>\d+)/"
@@ -170,6 +175,8 @@ def parse_report(content: bytes) -> pd.DataFrame:
             # Every Udir report seen puts the school year outermost in the column header.
             records["period"].append(path[0])
             records["header"].append(" / ".join(path[:-1]))
+            records["kjonn"].append(_header_of(path[:-1], SEX_HEADERS.__contains__))
+            records["trinn"].append(_header_of(path[:-1], _is_grade))
             records["measure"].append(path[-1])
             records["value"].append(np.nan if value is None else value)
             records["status"].append(status)
@@ -178,6 +185,16 @@ def parse_report(content: bytes) -> pd.DataFrame:
     frame["status"] = pd.Series(records["status"], dtype=object)
     frame["region"] = pd.Series(records["region"], dtype=object)
     return frame
+
+
+def _is_grade(label: str) -> bool:
+    return _GRADE_HEADER.match(label) is not None
+
+
+def _header_of(path: Sequence[str], wanted: Callable[[str], bool]) -> str | None:
+    """The innermost header label of one kind (a report can repeat «Alle trinn» on two levels,
+    grade band and grade: the inner one is the grade)."""
+    return next((label for label in reversed(path) if wanted(label.strip())), None)
 
 
 def _column_paths(levels: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[str, ...]]:

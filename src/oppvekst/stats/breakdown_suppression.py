@@ -9,6 +9,9 @@ cell of the family is hidden (``stats.suppression.protect`` chooses it: the smal
 
 The constraints are written only where the family has every group of the dimension (the groups
 the indicator has anywhere), because a line with a group absent from the data is no sum we know.
+Where a dimension's groups overlap (immigrants + everyone else, and immigrants + Norwegian-born to
+immigrant parents + those without immigrant background), its declared *partitions* say which
+groups add up to the total: one sum per partition the indicator has all groups of.
 Counts (numerators) are what add up; a family without counts (shares only) has nothing a reader
 could subtract and is left as it is.
 """
@@ -35,27 +38,41 @@ class FamilyCells:
     dimensions: tuple[str, ...]
 
 
+Partitions = Mapping[str, Sequence[frozenset[str]]]
+
+
 def family_constraints(
-    family: FamilyCells, groups: Mapping[str, frozenset[str]]
+    family: FamilyCells, groups: Mapping[str, frozenset[str]], partitions: Partitions | None = None
 ) -> list[Constraint]:
     """``total = Σ groups`` along each dimension, for every combination of the others.
 
     ``groups`` are the non-total categories each dimension has in the whole indicator: a line
-    missing one of them is left out (its sum is not known to hold).
+    missing one of them is left out (its sum is not known to hold). ``partitions`` (declared per
+    dimension) replace "all groups" by the sets that add up where the groups overlap.
     """
     index = {cats: i for i, cats in enumerate(family.categories)}
     out: list[Constraint] = []
     for d, name in enumerate(family.dimensions):
-        members_of = sorted(groups.get(name, frozenset()))
-        if not members_of:
-            continue
-        for cats, i in index.items():
-            if cats[d] != TOTAL:
-                continue
-            members = [index.get((*cats[:d], group, *cats[d + 1 :])) for group in members_of]
-            if all(m is not None for m in members):
-                out.append(Constraint(i, tuple(m for m in members if m is not None)))
+        for members_of in _sums(groups.get(name, frozenset()), (partitions or {}).get(name)):
+            for cats, i in index.items():
+                if cats[d] != TOTAL:
+                    continue
+                members = [index.get((*cats[:d], group, *cats[d + 1 :])) for group in members_of]
+                if all(m is not None for m in members):
+                    out.append(Constraint(i, tuple(m for m in members if m is not None)))
     return out
+
+
+def _sums(
+    present: frozenset[str], declared: Sequence[frozenset[str]] | None
+) -> list[tuple[str, ...]]:
+    """The group sets that add up to the total: the declared partitions the indicator has every
+    group of, or (none declared) all its groups."""
+    if not present:
+        return []
+    if not declared:
+        return [tuple(sorted(present))]
+    return [tuple(sorted(p)) for p in declared if p <= present]
 
 
 def protect_family(
@@ -76,10 +93,13 @@ def protect_family(
     return protect(placeholder, hide, constraints, missing=unpublished).mask
 
 
-def protect_breakdowns(frame: pd.DataFrame, hidden: npt.ArrayLike) -> BoolArray:
+def protect_breakdowns(
+    frame: pd.DataFrame, hidden: npt.ArrayLike, partitions: Partitions | None = None
+) -> BoolArray:
     """Mask over ``frame``'s rows (one indicator): ``hidden`` plus secondary cells, per family.
 
-    ``frame`` has ``region``, ``period``, the breakdown columns and ``numerator``.
+    ``frame`` has ``region``, ``period``, the breakdown columns and ``numerator``; ``partitions``
+    are the catalogue's (``catalog.breakdown_partitions``).
     """
     hide = np.asarray(hidden, dtype=bool).copy()
     dimensions = tuple(b for b in BREAKDOWNS if frame[b].ne(TOTAL).any())
@@ -98,6 +118,6 @@ def protect_breakdowns(frame: pd.DataFrame, hidden: npt.ArrayLike) -> BoolArray:
             ),
             dimensions=dimensions,
         )
-        constraints = family_constraints(cells, groups)
+        constraints = family_constraints(cells, groups, partitions)
         hide[rows] = protect_family(numerator[rows], hide[rows], constraints)
     return hide
