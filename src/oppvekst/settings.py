@@ -108,6 +108,14 @@ def get_settings() -> Settings:
         ) from exc
 
 
+def hand_to_workers(**values: str) -> None:
+    """Settings for the worker processes this process starts (``oppvekst serve --workers``),
+    which read them from the environment like any process; this process reads them again too."""
+    for name, value in values.items():
+        os.environ[PREFIX + name.upper()] = value
+    get_settings.cache_clear()
+
+
 def child_environment(extra: Mapping[str, str]) -> dict[str, str]:
     """This process's environment plus ``extra``: what a child process (the portal started by
     the tests and benchmarks) is given, so the child reads its settings the same way."""
