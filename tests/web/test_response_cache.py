@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,28 @@ def test_a_publish_drops_the_answers_of_snapshots_no_longer_on_disk(data: DataDi
 
 async def _no_app(scope: Any, receive: Any, send: Any) -> None:
     await asyncio.sleep(0)
+
+
+def test_with_a_public_address_the_warmer_fills_the_cache_before_anyone_asks(
+    data: DataDir,
+) -> None:
+    app = create_app(data, Settings(rate_limit="off", public_url="https://oppvekst.example.no"))
+    with TestClient(app, base_url="https://oppvekst.example.no") as http:  # runs the lifespan
+        first = next(iter(StoreManager(data).current().regions))
+        for _ in range(600):  # a wait, not a timing: the first address is made within seconds
+            if kept_files(data):
+                break
+            time.sleep(0.2)
+        assert kept_files(data), "the warmer kept nothing"
+        # The visitor's request for the first warmed page (same host, gzip as a browser asks)
+        # has the key the warmer made it under: its tag is a kept file's tag.
+        warmed = {_etag_of(f) for f in kept_files(data)}
+        page = http.get(f"/kommune/{first}", headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200
+        assert page.headers["etag"] in warmed
+
+
+def _etag_of(path: Path) -> str:
+    answer = Answer.decode(path.read_bytes())
+    assert answer is not None
+    return dict(answer.headers)[b"etag"].decode()
