@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -20,6 +20,9 @@ from oppvekst.pipeline.setup import SourceChoice, choose_sources, default_mirror
 from oppvekst.reports.cli import report
 from oppvekst.settings import get_settings
 from oppvekst.snapshot.files import DataDir
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(
     add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene."
@@ -235,6 +238,13 @@ def serve(
     uvicorn.run(
         create_app(directory), host=host, port=port, log_level="warning", http=head_deadline
     )
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers`` process, on the data directory of its settings."""
+    from oppvekst.web.app import create_app
+
+    return create_app(DataDir(get_settings().data_dir.resolve()))
 
 
 @app.command("list")

@@ -13,14 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from oppvekst.cache.kept import Answer, KeptAnswers, directory_name
-from oppvekst.cache.middleware import (
-    CachePolicy,
-    ResponseCacheMiddleware,
-    answer_key,
-    kept_answers,
-    matches,
-)
+from oppvekst.cache.kept import KeptAnswer, KeptAnswers, directory_name
+from oppvekst.cache.keys import answer_key, matches
+from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept_answers
 from oppvekst.settings import Settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
@@ -59,12 +54,12 @@ def test_a_public_page_is_kept_on_disk_and_replayed_by_a_restarted_replica(data:
     assert "stale-while-revalidate=" in control
     files = kept_files(data)
     assert len(files) == 1 and files[0].parent.parent.name == snapshot
-    stored = Answer.decode(files[0].read_bytes())
+    stored = KeptAnswer.decode(files[0].read_bytes())
     assert stored is not None and stored.body == first.content
 
     # Prove the next answer comes from the file, not a new render: a second process on the same
     # directory (a restart, another replica) replays whatever the file holds.
-    marked = Answer(stored.status, stored.headers, stored.body.replace(b"Oslo", b"OSLO-KEPT"))
+    marked = KeptAnswer(stored.status, stored.headers, stored.body.replace(b"Oslo", b"OSLO-KEPT"))
     files[0].write_bytes(marked.encode())
     again = client_on(data).get(PROFILE)
     assert b"OSLO-KEPT" in again.content
@@ -113,7 +108,7 @@ def test_each_content_coding_is_kept_once_and_replayed_without_new_compression(
     assert plain.headers["etag"] != packed.headers["etag"]
     files = kept_files(data)
     assert len(files) == 2
-    bodies = {Answer.decode(f.read_bytes()).body for f in files}  # type: ignore[union-attr]
+    bodies = {KeptAnswer.decode(f.read_bytes()).body for f in files}  # type: ignore[union-attr]
     assert plain.content in bodies
     zipped = next(b for b in bodies if b != plain.content)
     assert gzip.decompress(zipped) == plain.content
@@ -171,7 +166,7 @@ def test_if_none_match_lists_and_weak_tags() -> None:
 
 def test_a_torn_file_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
     kept = KeptAnswers(tmp_path, 1 << 20, 1 << 20, 1 << 20)
-    answer = Answer(200, ((b"content-type", b"text/plain"),), b"x" * 100)
+    answer = KeptAnswer(200, ((b"content-type", b"text/plain"),), b"x" * 100)
     assert kept.put("s", "ab" * 32, answer)
     path = tmp_path / "s" / "ab" / ("ab" * 32)
     path.write_bytes(path.read_bytes()[:-10])  # cut short, as a crash of the machine could
@@ -182,7 +177,7 @@ def test_a_torn_file_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
 
 def test_the_disk_bound_drops_the_least_recently_used(tmp_path: Path) -> None:
     kept = KeptAnswers(tmp_path, 2500, 0, 2000)
-    body = Answer(200, (), b"y" * 1000)
+    body = KeptAnswer(200, (), b"y" * 1000)
     for n in range(3):
         kept.put("s", f"{n:02d}" + "0" * 62, body)
     assert kept.disk_used("s") <= 2500
@@ -201,9 +196,9 @@ def test_a_publish_drops_the_answers_of_snapshots_no_longer_on_disk(data: DataDi
     kept = kept_answers(settings, stores)
     middleware = ResponseCacheMiddleware(_no_app, stores, kept, CachePolicy.from_settings(settings))
     current = stores.current()  # the first switch, with nothing kept yet
-    gone = Answer(200, (), b"old")
+    gone = KeptAnswer(200, (), b"old")
     kept.put("20000101T000000000000Z", "cd" * 32, gone)  # a snapshot pruned long ago
-    kept.put(current.cache_identity, "ef" * 32, Answer(200, (), b"now"))
+    kept.put(current.cache_identity, "ef" * 32, KeptAnswer(200, (), b"now"))
     middleware._switched(current)
     assert kept.get("20000101T000000000000Z", "cd" * 32) is None
     assert not (kept.root / "20000101T000000000000Z").exists()
@@ -235,6 +230,6 @@ def test_with_a_public_address_the_warmer_fills_the_cache_before_anyone_asks(
 
 
 def _etag_of(path: Path) -> str:
-    answer = Answer.decode(path.read_bytes())
+    answer = KeptAnswer.decode(path.read_bytes())
     assert answer is not None
     return dict(answer.headers)[b"etag"].decode()

@@ -32,7 +32,7 @@ _LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class KeptAnswer:
     """One finished answer: what the inner app sent, headers as raw pairs."""
 
     status: int
@@ -54,7 +54,7 @@ class Answer:
         return len(head).to_bytes(_LENGTH, "big") + head + self.body
 
     @classmethod
-    def decode(cls, data: bytes) -> Answer | None:
+    def decode(cls, data: bytes) -> KeptAnswer | None:
         """The answer, or None for a file that is not a whole answer."""
         try:
             length = int.from_bytes(data[:_LENGTH], "big")
@@ -85,7 +85,7 @@ class KeptAnswers:
         self.memory_bytes = memory_bytes
         self.entry_bytes = min(entry_bytes, disk_bytes)
         self._lock = threading.Lock()
-        self._memory: OrderedDict[tuple[str, str], Answer] = OrderedDict()
+        self._memory: OrderedDict[tuple[str, str], KeptAnswer] = OrderedDict()
         self._memory_used = 0
         # Per snapshot: digest → bytes on disk, least recently used first (read from the
         # directory the first time the snapshot is asked for, so a restart keeps its answers).
@@ -99,7 +99,7 @@ class KeptAnswers:
     def _path(self, identity: str, digest: str) -> Path:
         return self.root / directory_name(identity) / digest[:2] / digest
 
-    def get(self, identity: str, digest: str) -> Answer | None:
+    def get(self, identity: str, digest: str) -> KeptAnswer | None:
         key = (identity, digest)
         with self._lock:
             found = self._memory.get(key)
@@ -114,7 +114,7 @@ class KeptAnswers:
             data = path.read_bytes()
         except OSError:
             return None
-        answer = Answer.decode(data)
+        answer = KeptAnswer.decode(data)
         if answer is None:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -134,7 +134,7 @@ class KeptAnswers:
                 return True
         return self._path(identity, digest).exists()
 
-    def put(self, identity: str, digest: str, answer: Answer) -> bool:
+    def put(self, identity: str, digest: str, answer: KeptAnswer) -> bool:
         """Keep ``answer``; False when it is larger than one entry may be."""
         if not self.enabled or answer.size > self.entry_bytes:
             return False
@@ -211,7 +211,7 @@ class KeptAnswers:
         self._disk_used[identity] = sum(index.values())
         return index
 
-    def _remember(self, key: tuple[str, str], answer: Answer) -> None:
+    def _remember(self, key: tuple[str, str], answer: KeptAnswer) -> None:
         if answer.size > self.memory_bytes:
             return
         self._forget(key)

@@ -26,23 +26,28 @@ within a second). A matching ``If-None-Match`` answers 304.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from starlette.requests import cookie_parser
-
-from oppvekst.cache.kept import Answer, KeptAnswers
+from oppvekst.cache.kept import KeptAnswer, KeptAnswers
+from oppvekst.cache.keys import (
+    Scope,
+    answer_key,
+    cacheable,
+    digest_of,
+    etag_of,
+    has_session,
+    header,
+    matches,
+)
 from oppvekst.cache.warming import Warmer
 from oppvekst.errors import OppvekstError
 from oppvekst.settings import Settings
 from oppvekst.snapshot.store import Store, StoreManager
-from oppvekst.web.privacy import SESSION_COOKIE
 
-Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -50,10 +55,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 SNAPSHOT_HEADER = b"x-oppvekst-snapshot"
-# Headers a kept answer may vary on: the key holds them (Accept only as a kind outside /api).
-_KEYED_VARY = frozenset({"accept", "accept-encoding", "accept-language", "host"})
 _NOT_KEPT = frozenset({b"date", b"server", b"set-cookie"})
-_UNCACHEABLE = ("private", "no-store", "no-cache")
 _ENTITY = frozenset({b"content-length", b"content-type", b"content-encoding"})
 
 
@@ -99,79 +101,6 @@ def kept_answers(settings: Settings, stores: StoreManager) -> KeptAnswers:
     )
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
-def has_session(scope: Scope) -> bool:
-    cookie = _header(scope, b"cookie")
-    return bool(cookie) and bool(cookie_parser(cookie).get(SESSION_COOKIE))
-
-
-def answer_key(scope: Scope, identity: str) -> str:
-    """The cache key of a GET/HEAD request on the store with ``identity``."""
-    path: str = scope.get("path", "")
-    raw = scope.get("raw_path") or path.encode()
-    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-    accept = _header(scope, b"accept").strip().lower()
-    api = path.startswith("/api/") or path == "/api"
-    if api:
-        language = _header(scope, b"accept-language").strip().lower()
-    else:
-        accept = "json" if "application/json" in accept.split(",")[0] else "page"
-        language = ""
-    state = scope.get("state") or {}
-    coding = "gzip" if "gzip" in _header(scope, b"accept-encoding") else ""
-    host = _header(scope, b"host").lower()
-    return "\n".join(
-        (
-            identity,
-            "GET",
-            str(scope.get("scheme", "http")),
-            host,
-            raw.decode("latin-1"),
-            query,
-            str(state.get("lang", "")),
-            language,
-            accept,
-            coding,
-        )
-    )
-
-
-def etag_of(key: str) -> str:
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-
-
-def matches(if_none_match: str, etag: str) -> bool:
-    """``If-None-Match`` against our strong tag (a weak ``W/`` copy, as a proxy's gzip may make
-    of it, still matches: 304 compares weakly)."""
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag in tags
-
-
-def cacheable(status: int, headers: list[tuple[bytes, bytes]], api: bool) -> bool:
-    if status != 200:
-        return False
-    for name, value in headers:
-        lower = name.lower()
-        if lower == b"set-cookie":
-            return False
-        text = value.decode("latin-1").lower()
-        if lower == b"cache-control" and any(word in text for word in _UNCACHEABLE):
-            return False
-        if lower == b"vary":
-            varied = {v.strip() for v in text.split(",") if v.strip()}
-            allowed = _KEYED_VARY if api else _KEYED_VARY - {"accept-language"}
-            if not varied <= allowed:
-                return False
-    return True
-
-
 class ResponseCacheMiddleware:
     def __init__(
         self, app: ASGIApp, stores: StoreManager, kept: KeptAnswers, policy: CachePolicy
@@ -215,16 +144,18 @@ class ResponseCacheMiddleware:
         # from the same snapshot even when a publish lands in between.
         scope.setdefault("state", {})["store"] = store
         key = answer_key(scope, store.cache_identity)
-        digest = hashlib.sha256(key.encode()).hexdigest()
+        digest = digest_of(key)
         etag = etag_of(key)
-        inm = _header(scope, b"if-none-match")
+        inm = header(scope, b"if-none-match")
         found = self.kept.get(store.cache_identity, digest)
         if found is not None:
             await self._replay(found, etag, inm, method, send)
             return
         await self._fill(scope, receive, send, store, digest, etag, inm, method)
 
-    async def _replay(self, answer: Answer, etag: str, inm: str, method: str, send: Send) -> None:
+    async def _replay(
+        self, answer: KeptAnswer, etag: str, inm: str, method: str, send: Send
+    ) -> None:
         if inm and matches(inm, etag):
             headers = [(k, v) for k, v in answer.headers if k not in _ENTITY]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -293,7 +224,7 @@ class ResponseCacheMiddleware:
                     self.kept.put(
                         store.cache_identity,
                         digest,
-                        Answer(status, tuple(stored), b"".join(chunks)),
+                        KeptAnswer(status, tuple(stored), b"".join(chunks)),
                     )
                 return
             await send(message)

@@ -15,18 +15,16 @@ middleware sits outside the cache, where the warmer does not pass.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from oppvekst.cache.kept import KeptAnswers
+from oppvekst.cache.keys import answer_key, digest_of
 from oppvekst.errors import OppvekstError
-from oppvekst.snapshot.store import Store
-
-if TYPE_CHECKING:
-    from oppvekst.cache.middleware import ResponseCacheMiddleware
+from oppvekst.snapshot.store import Store, StoreManager
 
 log = logging.getLogger(__name__)
 PAUSE_SECONDS = 0.05  # between two warm requests: visitors' requests get the loop first
@@ -53,10 +51,17 @@ def addresses(store: Store) -> Iterator[str]:
             yield f"/pakker/{package['id']}/{code}.zip"
 
 
+class Filling(Protocol):
+    """What the warmer sends its requests through (``cache.middleware.ResponseCacheMiddleware``)."""
+
+    stores: StoreManager
+    kept: KeptAnswers
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None: ...
+
+
 class Warmer:
-    def __init__(
-        self, middleware: ResponseCacheMiddleware, app: Any, origin: tuple[str, str]
-    ) -> None:
+    def __init__(self, middleware: Filling, app: Any, origin: tuple[str, str]) -> None:
         self.middleware = middleware
         self.app = app
         self.origin = origin
@@ -67,9 +72,7 @@ class Warmer:
         self.warmed = 0
 
     @classmethod
-    def start(
-        cls, middleware: ResponseCacheMiddleware, app: Any, origin: tuple[str, str]
-    ) -> Warmer:
+    def start(cls, middleware: Filling, app: Any, origin: tuple[str, str]) -> Warmer:
         warmer = cls(middleware, app, origin)
         warmer._thread.start()
         return warmer
@@ -144,10 +147,8 @@ class Warmer:
             "app": self.app,
             "state": {},
         }
-        from oppvekst.cache.middleware import answer_key
-
         identity = self.middleware.stores.current().cache_identity
-        digest = hashlib.sha256(answer_key(scope, identity).encode()).hexdigest()
+        digest = digest_of(answer_key(scope, identity))
         if self.middleware.kept.has(identity, digest):
             return  # made before a restart, or by another replica on the same disk
         sent = False
