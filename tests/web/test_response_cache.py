@@ -200,6 +200,8 @@ def test_a_publish_drops_the_answers_of_snapshots_no_longer_on_disk(data: DataDi
     kept.put("20000101T000000000000Z", "cd" * 32, gone)  # a snapshot pruned long ago
     kept.put(current.cache_identity, "ef" * 32, KeptAnswer(200, (), b"now"))
     middleware._switched(current)
+    assert middleware.dropping is not None
+    middleware.dropping.join()
     assert kept.get("20000101T000000000000Z", "cd" * 32) is None
     assert not (kept.root / "20000101T000000000000Z").exists()
     assert kept.get(current.cache_identity, "ef" * 32) is not None

@@ -27,10 +27,13 @@ within a second). A matching ``If-None-Match`` answers 304.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+import anyio.to_thread
 
 from oppvekst.cache.kept import KeptAnswer, KeptAnswers
 from oppvekst.cache.keys import (
@@ -110,13 +113,18 @@ class ResponseCacheMiddleware:
         self.kept = kept
         self.policy = policy
         self.warmer: Warmer | None = None
+        self._last: Store | None = None
+        self.dropping: threading.Thread | None = None  # the last switch's removal of old answers
         stores.on_switch.append(self._switched)
 
     def _switched(self, store: Store) -> None:
         """A publish: the answers of snapshots that are no longer on disk go, and the new
         snapshot is warmed."""
         published = {path.stem for path in self.stores.data_dir.snapshots.glob("*.duckdb")}
-        self.kept.drop_others(published | {store.cache_identity})
+        # Removing thousands of files takes a while: not on the thread that switches.
+        keep = published | {store.cache_identity}
+        self.dropping = threading.Thread(target=self.kept.drop_others, args=(keep,), daemon=True)
+        self.dropping.start()
         if self.warmer is not None:
             self.warmer.wake()
 
@@ -136,7 +144,7 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            store = self.stores.current()
+            store = await self._store()
         except OppvekstError:
             await self.app(scope, receive, send)  # no snapshot yet: the app says so
             return
@@ -152,6 +160,15 @@ class ResponseCacheMiddleware:
             await self._replay(found, etag, inm, method, send)
             return
         await self._fill(scope, receive, send, store, digest, etag, inm, method)
+
+    async def _store(self) -> Store:
+        """The current store; opening a newly published one (a second or so of reading) happens
+        on a worker thread, as it did in the route's dependency, not on the event loop."""
+        last = self._last
+        if last is not None and last.path.stem == self.stores.data_dir.current_id():
+            return last
+        self._last = await anyio.to_thread.run_sync(self.stores.current)
+        return self._last
 
     async def _replay(
         self, answer: KeptAnswer, etag: str, inm: str, method: str, send: Send
