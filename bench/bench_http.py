@@ -141,9 +141,11 @@ def run() -> list[dict[str, Any]]:
                                 theirs_result,
                             )
                         )
-        # The same queries computed afresh every time (answer cache off), against the same
-        # Datasette measurements: what a stream of different queries costs.
-        with serve(data, static, {"OPPVEKST_ANSWER_CACHE_MB": "0"}) as computing:
+        # The same queries computed afresh every time (the API's answer cache and the response
+        # cache off), against the same Datasette measurements: what a stream of different
+        # queries costs.
+        uncached = {"OPPVEKST_ANSWER_CACHE_MB": "0", "OPPVEKST_RESPONSE_CACHE_MB": "0"}
+        with serve(data, static, uncached) as computing:
             for n, (label, path) in enumerate(queries.items()):
                 for fmt, ours_path, _ in _paths(n, path):
                     _warm(computing.base + ours_path)

@@ -101,9 +101,10 @@ def _get(http: httpx.Client, path: str) -> None:
 def _measure(data: Path) -> tuple[dict[str, list[float]], float]:
     """Sequential requests (one warm-up, then REPEAT): at 10× some answers take longer than a
     wrk window, and the growth per request is the point here (load is in bench_load). The API's
-    answer cache is off, so every request is computed on the data at this scale."""
+    answer cache and the portal's response cache are off, so every request is computed on the
+    data at this scale."""
     times: dict[str, list[float]] = {}
-    settings = {"OPPVEKST_ANSWER_CACHE_MB": "0"}
+    settings = {"OPPVEKST_ANSWER_CACHE_MB": "0", "OPPVEKST_RESPONSE_CACHE_MB": "0"}
     with (
         serve(data, None, settings) as server,
         httpx.Client(base_url=server.base, timeout=300) as http,

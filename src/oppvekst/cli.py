@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -20,6 +20,9 @@ from oppvekst.pipeline.setup import SourceChoice, choose_sources, default_mirror
 from oppvekst.reports.cli import report
 from oppvekst.settings import get_settings
 from oppvekst.snapshot.files import DataDir
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(
     add_completion=False, help="Oppvekststatus: statistikk om barn og unge i kommunene."
@@ -181,6 +184,12 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     mirror: MirrorOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Worker processes on the port (they share the snapshots and kept answers)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the portal and the API; builds a snapshot first when there is none."""
     import uvicorn
@@ -205,6 +214,22 @@ def serve(
     console.print(
         f"Portalen: [bold]http://{host}:{port}/[/]  (API: /api/v1, dokumentasjon: /api/docs)"
     )
+    if workers > 1:
+        from oppvekst.settings import hand_to_workers
+        from oppvekst.web.workers import APP, PROTOCOL
+
+        # Each worker is a new process that builds its own app from the settings.
+        hand_to_workers(data_dir=str(directory.root))
+        uvicorn.run(
+            APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            http=PROTOCOL,
+        )
+        return
     # Our h11 protocol, not uvicorn's default: it closes connections that never finish a request
     # head (see web/connections.py).
     head_deadline = protocol_with_head_timeout(get_settings().request_header_timeout_seconds)
@@ -213,6 +238,13 @@ def serve(
     uvicorn.run(
         create_app(directory), host=host, port=port, log_level="warning", http=head_deadline
     )
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers`` process, on the data directory of its settings."""
+    from oppvekst.web.app import create_app
+
+    return create_app(DataDir(get_settings().data_dir.resolve()))
 
 
 @app.command("list")

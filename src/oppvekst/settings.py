@@ -37,6 +37,24 @@ class Settings(BaseSettings):
     answer_cache_mb: float = 64.0
     figure_cache_mb: float = 256.0
 
+    # Whole public answers kept per snapshot (``oppvekst.cache``, docs/deployment.md): on disk
+    # beside the snapshots (``<data dir>/cache/svar/<snapshot id>``), 0 turns the cache off; the
+    # hottest also in memory; none larger than the entry bound.
+    response_cache_mb: Annotated[float, Field(ge=0)] = 1024.0
+    response_cache_memory_mb: Annotated[float, Field(ge=0)] = 64.0
+    response_cache_entry_mb: Annotated[float, Field(gt=0)] = 32.0
+    # What a public answer tells browsers and CDNs (``Cache-Control``), and how long a reverse
+    # proxy in front of the replicas may keep it before asking again with ``If-None-Match``
+    # (``X-Accel-Expires``, which only nginx reads): short, so a publish shows at once.
+    response_max_age_seconds: Annotated[int, Field(ge=0)] = 60
+    response_stale_seconds: Annotated[int, Field(ge=0)] = 86_400
+    response_proxy_seconds: Annotated[int, Field(ge=0)] = 1
+    # Fill the cache in the background after a publish and at start (one request at a time).
+    response_cache_warm: bool = True
+    # The address the public reaches the portal at (``https://oppvekst.example.no``): the host
+    # the warmed answers are made for; unset, the warmer waits for the first request's host.
+    public_url: str | None = None
+
     # Abuse limits (``web.limits``): ``burst/per_minute``, or ``off``; empty means the default.
     rate_limit: str = ""
     render_slots: int = 2
@@ -88,6 +106,14 @@ def get_settings() -> Settings:
             f"Ugyldig verdi i miljøvariabel: {wrong}.",
             hint="Rett verdien eller fjern variabelen for å bruke standardverdien.",
         ) from exc
+
+
+def hand_to_workers(**values: str) -> None:
+    """Settings for the worker processes this process starts (``oppvekst serve --workers``),
+    which read them from the environment like any process; this process reads them again too."""
+    for name, value in values.items():
+        os.environ[PREFIX + name.upper()] = value
+    get_settings.cache_clear()
 
 
 def child_environment(extra: Mapping[str, str]) -> dict[str, str]:

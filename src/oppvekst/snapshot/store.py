@@ -10,8 +10,9 @@ that a second replica reading the same file could not rebuild.
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -65,6 +66,8 @@ class Store:
         self._lock = threading.Lock()
         self.meta: dict[str, str] = dict(self._fetch("SELECT key, value FROM meta"))
         self.snapshot_id = self.meta.get("snapshot_id", path.stem)
+        # What a kept answer is filed under (``oppvekst.cache``); an overlay store has its own.
+        self.cache_identity: str = self.snapshot_id
         # The one region registry (codes, history, counties, search), read back from the
         # snapshot's region tables; ``regions`` is its regions in tree order, as rows.
         self.registry: Registry = registry_from_tables(
@@ -295,6 +298,9 @@ class StoreManager:
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._retired: list[Store] = []
+        # Called with the new store after each switch (the answer cache drops the old snapshot's
+        # answers and warms the new one); a failing listener never stops the switch.
+        self.on_switch: list[Callable[[Store], None]] = []
 
     def current(self) -> Store:
         snapshot_id = self.data_dir.current_id()
@@ -318,7 +324,15 @@ class StoreManager:
                 # Read the observation table now, beside the requests still served from the
                 # old store, so the first request on the new snapshot does not wait for it.
                 threading.Thread(target=_warm, args=(self._store,), daemon=True).start()
-            return self._store
+                switched = self._store
+            else:
+                return self._store
+        for listener in self.on_switch:
+            try:
+                listener(switched)
+            except Exception:  # a cache's trouble must not stop the data switching
+                logging.getLogger(__name__).exception("on_switch listener failed")
+        return switched
 
 
 def _warm(store: Store) -> None:

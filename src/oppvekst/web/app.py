@@ -19,6 +19,7 @@ from oppvekst.accounts.identity import Lockout, PasswordAuthenticator
 from oppvekst.accounts.store import UserStore
 from oppvekst.api import docs as api_docs
 from oppvekst.api import routes as api_routes
+from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept_answers
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
@@ -67,9 +68,17 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
     )
     # Innermost of all: routes only ever see printable query values.
     app.add_middleware(PrintableQueryMiddleware)
-    # Inside gzip and the headers: its 413/414/429/431/503 answers still get both.
-    app.add_middleware(LimitsMiddleware, config=LimitsConfig.from_settings(settings))
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Outside gzip (a kept answer is the encoded bytes), inside the limits (a kept download is
+    # still metered): whole public answers kept per snapshot (oppvekst.cache).
+    app.add_middleware(
+        ResponseCacheMiddleware,
+        stores=app.state.stores,
+        kept=kept_answers(settings, app.state.stores),
+        policy=CachePolicy.from_settings(settings),
+    )
+    # Inside the headers: its 413/414/429/431/503 answers still get them (too small for gzip).
+    app.add_middleware(LimitsMiddleware, config=LimitsConfig.from_settings(settings))
     # Outside the limits and gzip: their answers to a signed-in request are private too.
     app.add_middleware(PrivacyMiddleware, store=users)
     app.add_middleware(SecurityHeadersMiddleware)
