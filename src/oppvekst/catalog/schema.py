@@ -80,11 +80,18 @@ class Label(Record):
 
 
 class BreakdownCategory(Record):
+    """A category as a reader sees it (the API lists these): its code and its label."""
+
     code: str = Field(description="Our category code in the observation table.")
-    label: str = Field(description="The bokmål words a reader sees.")
+    label: str = Field(description="The words a reader sees.")
+
+
+class DeclaredCategory(BreakdownCategory):
+    """A category as ``breakdowns.yml`` declares it: the bokmål label and its translations."""
+
     translations: Label
 
-    def in_language(self, lang: Language) -> BreakdownCategory:
+    def in_language(self, lang: Language) -> DeclaredCategory:
         if lang is Language.nb:
             return self
         return self.model_copy(update={"label": self.translations.of(lang)})
@@ -96,7 +103,7 @@ class BreakdownDimension(Record):
     name: Breakdown
     label: str
     translations: Label
-    categories: list[BreakdownCategory]
+    categories: list[DeclaredCategory]
 
     def in_language(self, lang: Language) -> BreakdownDimension:
         """The dimension with its and its categories' labels in ``lang`` (codes and order kept)."""
@@ -305,6 +312,7 @@ class IndicatorText(Record):
         default_factory=list, description="The breaks' notes, in the record's order."
     )
     attribution: Text
+    source_title: Text = Field(description="The source table's title, as its publisher words it.")
 
 
 # The optional texts an indicator may have: present in bokmål ⇒ required in each translation.
@@ -371,6 +379,7 @@ class Indicator(Record):
                     )
                 ],
                 "attribution": text.attribution,
+                "source": self.source.model_copy(update={"title": text.source_title}),
             }
         )
 
