@@ -8,10 +8,18 @@ indicator is adding a YAML record. Field names follow what Fingertips keeps per 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oppvekst.catalog.texts import (
+    OPTIONAL_TEXTS,
+    IndicatorText,
+    Label,
+    PackageText,
+    TopicText,
+    Translated,
+)
 from oppvekst.language import Language
 
 # One level enum for the catalogue and the region registry, one polarity and one interval method
@@ -25,25 +33,6 @@ class Record(BaseModel):
     """Frozen, strict base: unknown keys in a YAML record are an error, not silently ignored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-# A translated text: never empty, so a missing translation fails validation rather than showing
-# a blank (or, worse, the bokmål) on a nynorsk or English page.
-Text = Annotated[str, Field(min_length=1)]
-T = TypeVar("T", bound=BaseModel)
-
-
-class Translated(Record, Generic[T]):
-    """A record's reader-facing words in nynorsk and English (bokmål is the record's own text).
-
-    Both languages are required: a record without either fails validation when the catalogue loads.
-    """
-
-    nn: T
-    en: T
-
-    def of(self, lang: Language) -> T:
-        return self.nn if lang is Language.nn else self.en
 
 
 class Measure(StrEnum):
@@ -67,16 +56,6 @@ class Breakdown(StrEnum):
     AGE = "age"
     BACKGROUND = "background"
     GRADE = "grade"
-
-
-class Label(Record):
-    """A label in nynorsk and English."""
-
-    nn: Text
-    en: Text
-
-    def of(self, lang: Language) -> str:
-        return self.nn if lang is Language.nn else self.en
 
 
 class BreakdownCategory(Record):
@@ -290,35 +269,6 @@ class ComparabilityBreak(Record):
     note: str = Field(description="What changed, in Norwegian; shown beside charts and tables.")
 
 
-class IndicatorText(Record):
-    """An indicator's reader-facing words in one language (``translations.nn`` / ``.en``).
-
-    The same fields as the bokmål record: a field the record has must be here too (checked by
-    ``Indicator``), so no bokmål reaches a nynorsk or English reader. Names (places, surveys,
-    table numbers) stay as published.
-    """
-
-    title: Text
-    short_title: Text
-    definition: Text
-    rationale: Text
-    numerator: Text | None = None
-    denominator: Text | None = None
-    unit: Text
-    comparability: Text | None = None
-    caveats: list[Text] = Field(default_factory=list)
-    disclosure_note: Text | None = None
-    comparability_breaks: list[Text] = Field(
-        default_factory=list, description="The breaks' notes, in the record's order."
-    )
-    attribution: Text
-    source_title: Text = Field(description="The source table's title, as its publisher words it.")
-
-
-# The optional texts an indicator may have: present in bokmål ⇒ required in each translation.
-OPTIONAL_TEXTS = ("numerator", "denominator", "comparability")
-
-
 class Indicator(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -449,11 +399,6 @@ class Family(Record):
     note: str = ""
 
 
-class TopicText(Record):
-    title: Text
-    description: Text
-
-
 class Topic(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -465,12 +410,6 @@ class Topic(Record):
         if lang is Language.nb:
             return self
         return self.model_copy(update=self.translations.of(lang).model_dump())
-
-
-class PackageText(Record):
-    title: Text
-    description: Text
-    purpose: Text
 
 
 class Package(Record):
