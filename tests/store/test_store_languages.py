@@ -7,6 +7,7 @@ serving every language instead of failing to open its data.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -57,3 +58,25 @@ def test_an_old_snapshot_serves_every_language(snapshot_dir: Path, tmp_path: Pat
         }
     finally:
         store.close()
+
+
+def test_a_copy_of_a_store_makes_its_own_language_copies(store: Store) -> None:
+    """An overlay (own data over the snapshot) is a copy of the store with more records: its
+    language copies hold its records, and own texts, written in one language, stay as written."""
+    national = store.in_language(Language.en)
+    overlay = copy.copy(store)
+    own = store.indicators["cannabis"].model_copy(
+        update={"id": "eget-tall", "title": "Eget tall", "translations": None}
+    )
+    own_topic = {"id": "egne-data", "title": "Egne data", "description": "Våre tall.", "rank": 99}
+    overlay.indicators = {**store.indicators, own.id: own}
+    overlay.__dict__["topics"] = [*store.topics, own_topic]
+
+    english = overlay.in_language(Language.en)
+    assert english is not national and overlay.in_language(Language.en) is english
+    assert english.indicators["eget-tall"].title == "Eget tall"
+    assert english.indicators["cannabis"].title == national.indicators["cannabis"].title
+    assert english.topics[-1] == own_topic
+    assert [t["title"] for t in english.topics[:-1]] == [t["title"] for t in national.topics]
+    assert store.in_language(Language.en) is national  # the base's copies are untouched
+    assert "eget-tall" not in national.indicators

@@ -101,6 +101,9 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         _validate(Indicator, _read_yaml(path), path.name)
         for path in sorted((directory / "indicators").glob("*.yml"))
     )
+    untranslated = [ind.id for ind in indicators if ind.translations is None]
+    if untranslated:
+        raise CatalogError(f"indicators without `translations` (nn and en): {untranslated}")
     _check_references(topics, indicators, packages)
     _check_categories(indicators, read_dimensions(directory))
     families = _families(directory / "families.yml", {ind.id for ind in indicators})

@@ -300,12 +300,17 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
-    translations: Translated[IndicatorText]
+    translations: Translated[IndicatorText] | None = Field(
+        None,
+        description="The texts in nynorsk and English: required in the catalogue (load_catalog); "
+        "None only for a record made at run time from texts its owner wrote in one language "
+        "(own data), which every language shows as written.",
+    )
 
     def in_language(self, lang: Language) -> Indicator:
-        """A copy whose reader-facing texts are in ``lang`` (bokmål: the record itself). Codes,
-        numbers, sources and names are the same in every language."""
-        if lang is Language.nb:
+        """A copy whose reader-facing texts are in ``lang`` (bokmål, or no translations: the
+        record itself). Codes, numbers, sources and names are the same in every language."""
+        if lang is Language.nb or self.translations is None:
             return self
         text = self.translations.of(lang)
         return self.model_copy(
@@ -346,7 +351,8 @@ class Indicator(Record):
         if self.interval is IntervalMethod.WILSON and self.measure is not Measure.PROPORTION:
             raise ValueError("the Wilson interval is for proportions only")
         for lang in (Language.nn, Language.en):
-            self._check_translation(lang, self.translations.of(lang))
+            if self.translations is not None:
+                self._check_translation(lang, self.translations.of(lang))
         return self
 
     def _check_translation(self, lang: Language, text: IndicatorText) -> None:

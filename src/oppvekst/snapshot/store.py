@@ -96,7 +96,7 @@ class Store:
             for row in self._fetch("SELECT id, record FROM indicators ORDER BY id")
         }
         self._languages: dict[Language, Store] = {}
-        self._languages_of: Store = self
+        self._languages_of: Store | None = self
 
     def in_language(self, lang: Language) -> Store:
         """This store with the catalogue's texts (indicators, topics, packages) in ``lang``: a
@@ -105,16 +105,21 @@ class Store:
         base: Store = self.__dict__.get("_translated_from", self)
         if lang is DEFAULT:
             return base
-        if base._languages_of is not base:  # a copy of a store (e.g. an overlay) has its own
+        # The copies belong to the store that made them: a copy of a store (an overlay made with
+        # copy.copy, or a subclass that skips __init__) makes its own.
+        if base.__dict__.get("_languages_of") is not base:
             base._languages, base._languages_of = {}, base
         translated = base._languages.get(lang)
         if translated is None:
+            records = base._topic_records
             translated = copy.copy(base)
             translated.__dict__.update(
                 _translated_from=base,
                 indicators={k: ind.in_language(lang) for k, ind in base.indicators.items()},
                 topics=[
-                    {**t, **base._topic_records[t["id"]].translations.of(lang).model_dump()}
+                    {**t, **records[t["id"]].translations.of(lang).model_dump()}
+                    if t["id"] in records
+                    else t  # not the catalogue's (own data): shown as its owner wrote it
                     for t in base.topics
                 ],
                 packages=[
@@ -358,7 +363,8 @@ def _translated(
     """A snapshot record with its ``translations``: a snapshot built before the catalogue had
     them (#16) takes them from the catalogue, so it keeps serving until the next update."""
     if "translations" not in record:
-        record = {**record, "translations": known(str(record["id"])).translations.model_dump()}
+        translations = known(str(record["id"])).translations
+        record = {**record, "translations": translations and translations.model_dump()}
     return record
 
 
