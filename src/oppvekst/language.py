@@ -223,8 +223,10 @@ def url(path: str, lang: Language | None = None) -> str:
 
 
 def is_language_neutral(path: str) -> bool:
-    """Files and data that are the same in every language (the API takes ``Accept-Language``)."""
-    return path.startswith(("/static/", "/api/")) or path in ("/api", "/favicon.ico")
+    """Files and data that are the same in every language: static files and the data API (which
+    takes ``Accept-Language`` for its few words), and its Swagger UI. The API's guide (``/api``) is a
+    page in the three languages."""
+    return path.startswith(("/static/", "/api/v1/", "/api/docs")) or path == "/favicon.ico"
 
 
 # --- Numbers and dates --------------------------------------------------------------------------
