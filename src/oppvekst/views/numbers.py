@@ -18,7 +18,17 @@ from datetime import datetime
 
 from oppvekst.language import NARROW_NBSP, format_datetime, format_number, rounded
 
-__all__ = ["MINUS", "MISSING", "NARROW_NBSP", "NBSP", "interval", "number", "observation", "rounded", "when"]
+__all__ = [
+    "MINUS",
+    "MISSING",
+    "NARROW_NBSP",
+    "NBSP",
+    "interval",
+    "number",
+    "observation",
+    "rounded",
+    "when",
+]
 
 NBSP = "\u00a0"  # for chart fonts, which may lack the narrow one
 MINUS = "\u2212"
