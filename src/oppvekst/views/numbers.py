@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from oppvekst.language import NARROW_NBSP, format_datetime, format_number, rounded
+from oppvekst.language import NARROW_NBSP, NBSP, format_datetime, format_number, rounded
 
 __all__ = [
     "MINUS",
@@ -30,7 +30,6 @@ __all__ = [
     "when",
 ]
 
-NBSP = "\u00a0"  # for chart fonts, which may lack the narrow one
 MINUS = "\u2212"
 MISSING = "–"  # shown where there is no value at all (never 0, never blank)
 
