@@ -176,6 +176,12 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
+def N_(message: str) -> str:  # noqa: N802 (the name every gettext extractor knows)
+    """Marks a module-level constant for extraction without translating it: translate at use,
+    ``_(CONSTANT)``, when the current language is known."""
+    return message
+
+
 def lazy_gettext(message: str) -> Any:
     """A module-level constant that translates each time it is shown (``str(x)``, f-strings)."""
     return LazyProxy(_, message, enable_cache=False)

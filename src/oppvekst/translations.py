@@ -158,10 +158,18 @@ def _translated(string: object) -> bool:
     return False
 
 
+def write_template(template: Catalog, domain: str) -> None:
+    """``locale/<domain>.pot``: the extracted bokmål messages, for translation tools."""
+    buffer = io.BytesIO()
+    write_po(buffer, template, width=100, sort_output=True)
+    (LOCALE_DIR / f"{domain}.pot").write_bytes(buffer.getvalue())
+
+
 def main() -> None:
     """``make messages``: extract both domains and update every language's catalogues."""
     for domain in DOMAINS:
         template = extract(domain)
+        write_template(template, domain)
         for lang in PREFIXED:
             write(update(domain, lang, template), lang, domain)
             left = problems(domain, lang, template)

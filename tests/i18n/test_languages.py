@@ -96,12 +96,22 @@ def _is_switcher_link(html: str, href: str) -> bool:
 
 
 def test_redirects_keep_the_language(client) -> None:  # type: ignore[no-untyped-def]
-    """A former municipality number redirects to today's, in the language it was asked in."""
-    response = client.get("/nn/kommune/0301?x=1", follow_redirects=False)
-    bokmål = client.get("/kommune/0301?x=1", follow_redirects=False)
-    assert response.status_code == bokmål.status_code
-    if 300 <= bokmål.status_code < 400:
-        assert response.headers["location"] == "/nn" + bokmål.headers["location"]
+    """A former municipality number (0219 Bærum, now 3201) redirects to today's, in the language
+    it was asked in: the route redirects with a plain path, the middleware keeps the prefix."""
+    bokmål = client.get("/kommune/0219?x=1", follow_redirects=False)
+    assert 300 <= bokmål.status_code < 400
+    assert bokmål.headers["location"].startswith("/kommune/3201?")
+    for lang in (Language.nn, Language.en):
+        response = client.get(f"/{lang.value}/kommune/0219?x=1", follow_redirects=False)
+        assert response.status_code == bokmål.status_code
+        assert response.headers["location"] == f"/{lang.value}" + bokmål.headers["location"]
+        assert _head(client.get(response.headers["location"]).text).lang == lang.value
+
+
+def test_a_kept_view_after_a_wrong_entry_keeps_the_language(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/en/krysse?egen=Xyzby", follow_redirects=False)
+    assert 300 <= response.status_code < 400
+    assert response.headers["location"].startswith("/en/krysse?")
 
 
 def test_lang_parameter_redirects_a_page_to_its_prefixed_address(client) -> None:  # type: ignore[no-untyped-def]
