@@ -79,11 +79,6 @@ def use(lang: Language | str) -> Iterator[Language]:
         _current.reset(token)
 
 
-def set_current(lang: Language) -> None:
-    """Set the language for the rest of this context (the request middleware, one per request)."""
-    _current.set(lang)
-
-
 def parse(value: object) -> Language | None:
     """A language code as a ``Language`` (``"nn"``, ``"en-GB"``, ``"NB"``), or None if unknown.
 
