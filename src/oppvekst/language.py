@@ -79,11 +79,6 @@ def use(lang: Language | str) -> Iterator[Language]:
         _current.reset(token)
 
 
-def set_current(lang: Language) -> None:
-    """Set the language for the rest of this context (the request middleware, one per request)."""
-    _current.set(lang)
-
-
 def parse(value: object) -> Language | None:
     """A language code as a ``Language`` (``"nn"``, ``"en-GB"``, ``"NB"``), or None if unknown.
 
@@ -176,6 +171,12 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
+def N_(message: str) -> str:  # noqa: N802 (the name every gettext extractor knows)
+    """Marks a module-level constant for extraction without translating it: translate at use,
+    ``_(CONSTANT)``, when the current language is known."""
+    return message
+
+
 def lazy_gettext(message: str) -> Any:
     """A module-level constant that translates each time it is shown (``str(x)``, f-strings)."""
     return LazyProxy(_, message, enable_cache=False)
@@ -223,13 +224,16 @@ def url(path: str, lang: Language | None = None) -> str:
 
 
 def is_language_neutral(path: str) -> bool:
-    """Files and data that are the same in every language (the API takes ``Accept-Language``)."""
-    return path.startswith(("/static/", "/api/")) or path in ("/api", "/favicon.ico")
+    """Files and data that are the same in every language: static files and the data API (which
+    takes ``Accept-Language`` for its few words), and its Swagger UI. The API's guide (``/api``) is a
+    page in the three languages."""
+    return path.startswith(("/static/", "/api/v1/", "/api/docs")) or path == "/favicon.ico"
 
 
 # --- Numbers and dates --------------------------------------------------------------------------
 
 NARROW_NBSP = "\u202f"  # thousands separator in Norwegian typesetting (pages, PDF)
+NBSP = "\u00a0"  # the same for chart fonts, which may lack the narrow one
 
 
 def rounded(value: float | Decimal, decimals: int) -> Decimal:
@@ -269,6 +273,20 @@ def format_number(
         group = thousands if thousands is not None else NARROW_NBSP
     table = str.maketrans({",": group, ".": decimal_sign, "-": minus})
     return text.translate(table)
+
+
+def d3_number_locale() -> dict[str, Any]:
+    """The current language's number symbols as a d3-format locale, for the charts (Vega's
+    ``config.locale``): the same symbols as ``format_number``. The thousands separator is a
+    no-break space where the language groups with a space (chart fonts may lack the narrow one)."""
+    decimal_sign, group, minus = _symbols(current())
+    return {
+        "decimal": decimal_sign,
+        "thousands": NBSP if group.isspace() else group,
+        "grouping": [3],
+        "currency": ["NOK\u00a0", ""] if current() is Language.en else ["", "\u00a0kr"],
+        "minus": minus,
+    }
 
 
 def format_percent(value: float | Decimal, decimals: int = 1) -> str:

@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst import language
-from oppvekst.language import Language
 from oppvekst.charts.options import drawable
+from oppvekst.language import Language
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
 from oppvekst.views.numbers import interval, interval_decimals, number, observation, when
@@ -60,6 +60,17 @@ def query(request: Request, **changes: Any) -> str:
     return whole.removeprefix(here(request)) or here(request)
 
 
+class CurrentPrefix:
+    """Prints the current language's URL prefix ("", "/nn", "/en"): a template global rather than a
+    context variable, so that macros imported without context (the partials) have it too."""
+
+    def __str__(self) -> str:
+        return language.prefix()
+
+    def __html__(self) -> str:
+        return language.prefix()
+
+
 @dataclass(frozen=True, slots=True)
 class Alternate:
     """This page in one of the languages: the switcher's link and a ``hreflang`` alternate."""
@@ -93,7 +104,10 @@ environment = Environment(
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     gettext=language._, ngettext=language.ngettext, pgettext=language.pgettext, newstyle=True
 )
+# {% trans %} blocks are extracted and looked up with their whitespace collapsed (one line per message).
+environment.policies["ext.i18n.trimmed"] = True
 environment.globals["link"] = language.url  # an internal link in the page's language
+environment.globals["prefix"] = CurrentPrefix()  # before every internal path in a template
 environment.filters["number"] = number
 environment.globals["interval"] = interval
 environment.globals["interval_decimals"] = interval_decimals
