@@ -60,7 +60,8 @@ Every indicator ends with `translations: {nn: {...}, en: {...}}` holding, for ea
 `title`, `short_title`, `definition`, `rationale`, `unit`, `attribution` and `source_title` (the
 source table's title), plus `numerator`, `denominator`, `comparability`, `caveats` (one per bokmål
 caveat, same order), `disclosure_note` and `comparability_breaks` (one note per break, same order)
-whenever the bokmål record has them. Topics translate `title` and `description`, packages `title`,
+whenever the bokmål record has them, and `source_table` when the source's table reference is words
+rather than a code («nokkel (tittelsøk: …)»). Topics translate `title` and `description`, packages `title`,
 `description` and `purpose`; each dimension and category in `breakdowns.yml` has
 `translations: {nn: …, en: …}` for its label. The schema refuses a record without either language,
 an empty text, or a text the bokmål has but a translation lacks, so the catalogue does not load

@@ -334,7 +334,12 @@ class Indicator(Record):
                     )
                 ],
                 "attribution": text.attribution,
-                "source": self.source.model_copy(update={"title": text.source_title}),
+                "source": self.source.model_copy(
+                    update={
+                        "title": text.source_title,
+                        "table": text.source_table or self.source.table,
+                    }
+                ),
             }
         )
 

@@ -72,6 +72,9 @@ class IndicatorText(Words):
     )
     attribution: Text
     source_title: Text = Field(description="The source table's title, as its publisher words it.")
+    source_table: Text | None = Field(
+        None, description="The source's table reference when it is words, not a code."
+    )
 
 
 # The optional texts an indicator may have: present in bokmål ⇒ required in each translation.
