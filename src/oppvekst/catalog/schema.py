@@ -12,6 +12,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oppvekst.catalog.texts import (
+    OPTIONAL_TEXTS,
+    IndicatorText,
+    Label,
+    PackageText,
+    TopicText,
+    Translated,
+)
+from oppvekst.language import Language
+
 # One level enum for the catalogue and the region registry, one polarity and one interval method
 # for the catalogue and the statistics engine (the records' values are their values).
 from oppvekst.regions.history import Level as Level
@@ -49,8 +59,21 @@ class Breakdown(StrEnum):
 
 
 class BreakdownCategory(Record):
+    """A category as a reader sees it (the API lists these): its code and its label."""
+
     code: str = Field(description="Our category code in the observation table.")
-    label: str = Field(description="The Norwegian words a reader sees.")
+    label: str = Field(description="The words a reader sees.")
+
+
+class DeclaredCategory(BreakdownCategory):
+    """A category as ``breakdowns.yml`` declares it: the bokmål label and its translations."""
+
+    translations: Label
+
+    def in_language(self, lang: Language) -> DeclaredCategory:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update={"label": self.translations.of(lang)})
 
 
 class BreakdownDimension(Record):
@@ -58,7 +81,8 @@ class BreakdownDimension(Record):
 
     name: Breakdown
     label: str
-    categories: list[BreakdownCategory]
+    translations: Label
+    categories: list[DeclaredCategory]
     partitions: list[list[str]] = Field(
         default_factory=list,
         description="Groups that add up to the total, where a dimension's groups overlap (e.g. "
@@ -77,6 +101,17 @@ class BreakdownDimension(Record):
                     f"{partition} (unknown {unknown})"
                 )
         return self
+
+    def in_language(self, lang: Language) -> BreakdownDimension:
+        """The dimension with its and its categories' labels in ``lang`` (codes and order kept)."""
+        if lang is Language.nb:
+            return self
+        return self.model_copy(
+            update={
+                "label": self.translations.of(lang),
+                "categories": [c.in_language(lang) for c in self.categories],
+            }
+        )
 
     def label_of(self, code: str) -> str | None:
         return next((c.label for c in self.categories if c.code == code), None)
@@ -283,6 +318,48 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
+    translations: Translated[IndicatorText] | None = Field(
+        None,
+        description="The texts in nynorsk and English: required in the catalogue (load_catalog); "
+        "None only for a record made at run time from texts its owner wrote in one language "
+        "(own data), which every language shows as written.",
+    )
+
+    def in_language(self, lang: Language) -> Indicator:
+        """A copy whose reader-facing texts are in ``lang`` (bokmål, or no translations: the
+        record itself). Codes, numbers, sources and names are the same in every language."""
+        if lang is Language.nb or self.translations is None:
+            return self
+        text = self.translations.of(lang)
+        return self.model_copy(
+            update={
+                "title": text.title,
+                "short_title": text.short_title,
+                "definition": text.definition,
+                "rationale": text.rationale,
+                "numerator": text.numerator,
+                "denominator": text.denominator,
+                "unit": text.unit,
+                "comparability": text.comparability or "",
+                "caveats": list(text.caveats),
+                "disclosure": self.disclosure.model_copy(
+                    update={"note": text.disclosure_note or ""}
+                ),
+                "comparability_breaks": [
+                    b.model_copy(update={"note": note})
+                    for b, note in zip(
+                        self.comparability_breaks, text.comparability_breaks, strict=True
+                    )
+                ],
+                "attribution": text.attribution,
+                "source": self.source.model_copy(
+                    update={
+                        "title": text.source_title,
+                        "table": text.source_table or self.source.table,
+                    }
+                ),
+            }
+        )
 
     def side_of_breaks(self, period_start: int | None) -> int:
         """0 before the first declared break, 1 after it, 2 after the second …"""
@@ -296,7 +373,29 @@ class Indicator(Record):
             raise ValueError("proportions and rates take wilson/byar intervals, not t")
         if self.interval is IntervalMethod.WILSON and self.measure is not Measure.PROPORTION:
             raise ValueError("the Wilson interval is for proportions only")
+        for lang in (Language.nn, Language.en):
+            if self.translations is not None:
+                self._check_translation(lang, self.translations.of(lang))
         return self
+
+    def _check_translation(self, lang: Language, text: IndicatorText) -> None:
+        """Every text the bokmål record shows has its counterpart, one for one."""
+        missing = [f for f in OPTIONAL_TEXTS if getattr(self, f) and not getattr(text, f)]
+        if self.disclosure.note and not text.disclosure_note:
+            missing.append("disclosure_note")
+        if missing:
+            raise ValueError(f"translations.{lang}: missing {', '.join(missing)}")
+        pairs = (
+            ("caveats", len(self.caveats), len(text.caveats)),
+            (
+                "comparability_breaks",
+                len(self.comparability_breaks),
+                len(text.comparability_breaks),
+            ),
+        )
+        for name, ours, theirs in pairs:
+            if ours != theirs:
+                raise ValueError(f"translations.{lang}.{name}: {theirs} texts for {ours}")
 
 
 class FamilyMember(Record):
@@ -334,6 +433,12 @@ class Topic(Record):
     title: str
     description: str
     rank: int = Field(description="Order of importance from the 2017 survey; 0 = basics.")
+    translations: Translated[TopicText]
+
+    def in_language(self, lang: Language) -> Topic:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update=self.translations.of(lang).model_dump())
 
 
 class Package(Record):
@@ -342,3 +447,9 @@ class Package(Record):
     description: str
     purpose: str
     indicators: list[str]
+    translations: Translated[PackageText]
+
+    def in_language(self, lang: Language) -> Package:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update=self.translations.of(lang).model_dump())
