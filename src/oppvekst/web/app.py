@@ -22,7 +22,16 @@ from oppvekst.api import routes as api_routes
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
-from oppvekst.web import accounts, analysis, assets, inequality, pages, reports, takeaway
+from oppvekst.web import (
+    accounts,
+    analysis,
+    assets,
+    inequality,
+    pages,
+    reports,
+    takeaway,
+    workspace,
+)
 from oppvekst.web.errors import install_error_handlers
 from oppvekst.web.inputs import PrintableQueryMiddleware
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
@@ -41,6 +50,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     inequality.router,  # an indicator's «Ulikhet» page, its CSV and its chart image
     assets.router,  # boundary layers and the vega bundle the analysis pages load
     accounts.router,  # sign-in, saved views, the organisation's audit log (own data)
+    workspace.router,  # /arbeidsrom: own indicators, uploads, preview, versions, sharing
 )
 
 
