@@ -342,6 +342,53 @@ class AccountSetupError(OppvekstError):
     title = "Kontoen eller organisasjonen kunne ikke opprettes"
 
 
+# --- Own data (the workspace) ---------------------------------------------------------------------
+class InvalidOwnMetadata(OppvekstError):
+    """The metadata form of an own indicator has wrong or missing fields (``problems``: field →
+    what is wrong, for the form)."""
+
+    code = "invalid-own-metadata"
+    http_status = 400
+    title = "Metadataene for indikatoren må rettes"
+
+    def __init__(
+        self, message: str = "", *, hint: str = "", problems: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.problems: dict[str, str] = dict(problems or {})
+
+
+class OwnIndicatorNotFound(OppvekstError):
+    """Also the answer for another organisation's indicator: its existence is not revealed."""
+
+    code = "own-indicator-not-found"
+    http_status = 404
+    title = "Fant ikke indikatoren"
+
+
+class OwnVersionNotFound(OppvekstError):
+    code = "own-version-not-found"
+    http_status = 404
+    title = "Fant ikke versjonen"
+
+
+class DraftNotFound(OppvekstError):
+    """The upload waiting for «Bekreft» is gone: too old, already confirmed, or someone else's."""
+
+    code = "draft-not-found"
+    http_status = 404
+    title = "Fant ikke opplastingen"
+
+
+class InvalidOwnRows(OppvekstError):
+    """Rows handed to ``add_version`` that are not in the tidy shape (a bug in the caller, or
+    nothing left after validation)."""
+
+    code = "invalid-own-rows"
+    http_status = 400
+    title = "Opplastingen har ingen gyldige rader"
+
+
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.
 BY_HTTP_STATUS: dict[int, type[OppvekstError]] = {
     error.http_status: error

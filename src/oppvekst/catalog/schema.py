@@ -265,6 +265,11 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
+    owner: str | None = Field(
+        None,
+        description="The organisation whose own data this is (workspace uploads); None for the "
+        "national catalogue. Every page marks an owned indicator «egne data».",
+    )
 
     def side_of_breaks(self, period_start: int | None) -> int:
         """0 before the first declared break, 1 after it, 2 after the second …"""
