@@ -20,13 +20,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from oppvekst.accounts import members
 from oppvekst.accounts.models import Role
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
-from oppvekst.errors import NotFound, OppvekstError, UploadRefused
+from oppvekst.errors import InvalidOwnMetadata, NotFound, OppvekstError, UploadRefused
 from oppvekst.snapshot.store import Store
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
@@ -34,8 +33,15 @@ from oppvekst.web.privacy import PRIVATE, accounts_of, check_csrf, require_viewe
 from oppvekst.web.rendering import render
 from oppvekst.workspace import library
 from oppvekst.workspace.library import OwnIndicatorInfo
-from oppvekst.workspace.mapping import ColumnMapping, guess_mapping, mapping_from_form
-from oppvekst.workspace.reading import RawTable, UploadLimits, read_upload
+from oppvekst.workspace.metadata import parse_metadata
+from oppvekst.workspace.mapping import (
+    IGNORE_LABEL,
+    ROLE_LABELS,
+    ColumnMapping,
+    guess_mapping,
+    mapping_from_form,
+)
+from oppvekst.workspace.reading import RawTable, UploadLimits, clean_filename, read_upload
 from oppvekst.workspace.templates import TEMPLATES, template_file
 from oppvekst.workspace.validation import Checked, validate
 
@@ -79,14 +85,8 @@ def _page(
 
 def _own(request: Request, viewer: Viewer, slug: str) -> OwnIndicatorInfo:
     """The viewer's organisation's indicator ``slug``; anything else (unknown, deleted, another
-    organisation's, even one shared with this one) is 404 here: the workspace only edits one's own."""
-    for info in library.indicators_for(_users(request), viewer):
-        if info.slug == slug and info.organisation_id == viewer.organisation_id:
-            return info
-    raise NotFound(
-        f"Fant ingen egen indikator «{slug}» i {viewer.organisation_name}.",
-        hint="Gå til arbeidsrommet for å se organisasjonens egne indikatorer.",
-    )
+    organisation's) is ``OwnIndicatorNotFound`` (404), as if it did not exist."""
+    return library.by_slug(_users(request), viewer, slug)
 
 
 def _can(viewer: Viewer, role: Role) -> bool:
@@ -103,14 +103,10 @@ def workspace(request: Request) -> Response:
     viewer = viewer_of(request)
     if viewer is None:
         return _sign_in_first(request)
-    everything = library.indicators_for(_users(request), viewer)
-    own = [i for i in everything if i.organisation_id == viewer.organisation_id]
-    shared = [i for i in everything if i.organisation_id != viewer.organisation_id]
     return _page(
         request,
         "workspace.html",
-        own=own,
-        shared=shared,
+        own=library.indicators_for(_users(request), viewer),
         templates=TEMPLATES,
         formats=FORMATS,
         can_edit=_can(viewer, Role.EDITOR),
@@ -190,15 +186,14 @@ async def create(request: Request) -> Response:
     viewer.require(Role.EDITOR)
     sent = await _form_fields(request)
     try:
-        meta = forms.metadata_from_form(sent)
-    except ValidationError as exc:
-        problems = forms.metadata_problems(exc)
+        meta = parse_metadata(sent)
+    except InvalidOwnMetadata as exc:
         return _metadata_page(
             request,
             "/arbeidsrom/ny",
             "Ny egen indikator",
-            forms.metadata_fields(sent, problems),
-            400,
+            forms.metadata_fields(sent, exc.problems),
+            exc.http_status,
             problem="Noen felt må rettes før indikatoren kan opprettes.",
         )
     info = library.create_indicator(_users(request), viewer, meta)
@@ -228,14 +223,14 @@ async def edit(request: Request, slug: str) -> Response:
     viewer.require(Role.EDITOR)
     sent = await _form_fields(request)
     try:
-        meta = forms.metadata_from_form(sent)
-    except ValidationError as exc:
+        meta = parse_metadata(sent)
+    except InvalidOwnMetadata as exc:
         return _metadata_page(
             request,
             f"/arbeidsrom/{slug}/rediger",
             f"Rediger «{info.meta.title}»",
-            forms.metadata_fields(sent, forms.metadata_problems(exc)),
-            400,
+            forms.metadata_fields(sent, exc.problems),
+            exc.http_status,
             info=info,
             problem="Noen felt må rettes før endringene kan lagres.",
         )
@@ -281,7 +276,7 @@ async def upload(
         return _upload_page(request, info, refused.http_status, refused)
     # One byte past the limit is enough for read_upload to refuse it by size.
     data = await fil.read(LIMITS.max_bytes + 1)
-    filename = fil.filename
+    filename = clean_filename(fil.filename)
     try:
         read_upload(data, filename, LIMITS)  # a file that cannot be read is never kept
     except UploadRefused as exc:
@@ -329,12 +324,6 @@ def _preview(
         return _upload_page(request, info, exc.http_status, exc)
     mapping, checked, stopped = _checked(request, raw, sent)
     problems = checked.problems if checked is not None else ()
-    selects = forms.role_selects(mapping) if mapping is not None else []
-    if mapping is None and sent is not None:
-        selects = [
-            forms.RoleSelect(s.role, s.label, sent.get(s.role, ""), s.required)
-            for s in forms.role_selects(guess_mapping(raw))
-        ]
     return _page(
         request,
         "workspace_preview.html",
@@ -343,7 +332,9 @@ def _preview(
         token=token,
         draft=draft,
         raw=raw,
-        selects=selects,
+        selects=forms.column_selects(raw, mapping, sent),
+        roles=ROLE_LABELS,
+        ignore_label=IGNORE_LABEL,
         stopped=stopped,
         checked=checked,
         problems=problems[: forms.SHOWN_PROBLEMS],

@@ -1,5 +1,6 @@
 """The workspace's forms as the pages show them: the metadata form (built from ``OwnMetadata``'s
-own fields, so a field added there appears here without a template edit), the column-mapping
+own fields, so a field added there appears here without a template edit; ``parse_metadata`` checks
+what is sent and words the problems), the column-mapping
 selects of the preview, and the preview's table with each problem beside its cell.
 
 Nothing here reads or writes the user store; ``web.workspace`` does that through
@@ -15,11 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from oppvekst.snapshot.table import BREAKDOWNS
-from oppvekst.workspace.mapping import ColumnMapping
-from oppvekst.workspace.metadata import OwnMetadata
+from oppvekst.workspace.mapping import (
+    COLUMN_FIELD,
+    IGNORE,
+    ROLE_LABELS,
+    ColumnMapping,
+    form_fields,
+)
+from oppvekst.workspace.metadata import MEASURES, OwnMetadata
 from oppvekst.workspace.reading import RawTable
 from oppvekst.workspace.validation import RowProblem
 
@@ -37,9 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "decimals": ("Desimaler", "Hvor mange desimaler som vises."),
     "polarity": ("Retning", "Om høye eller lave verdier er best."),
     "numerator": ("Teller", "Hva telleren teller."),
-    "numerator_text": ("Teller", "Hva telleren teller."),
     "denominator": ("Nevner", "Hva nevneren teller."),
-    "denominator_text": ("Nevner", "Hva nevneren teller."),
     "periodicity": ("Periodisitet", "Hvor ofte tallene kommer."),
 }
 CHOICE_LABELS: dict[str, str] = {
@@ -61,23 +65,6 @@ CHOICE_LABELS: dict[str, str] = {
     "irregular": "Uregelmessig",
 }
 LONG_TEXT = frozenset({"definition"})
-
-# pydantic's own messages (English) for the kinds of mistakes a form can hold.
-PYDANTIC_NORWEGIAN: dict[str, str] = {
-    "missing": "Fyll ut feltet.",
-    "string_too_short": "Fyll ut feltet.",
-    "string_too_long": "Teksten er for lang.",
-    "int_parsing": "Skriv et helt tall.",
-    "int_from_float": "Skriv et helt tall.",
-    "float_parsing": "Skriv et tall.",
-    "enum": "Velg en av verdiene i listen.",
-    "literal_error": "Velg en av verdiene i listen.",
-    "greater_than_equal": "Tallet er for lite.",
-    "greater_than": "Tallet er for lite.",
-    "less_than_equal": "Tallet er for stort.",
-    "less_than": "Tallet er for stort.",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class FormField:
@@ -133,9 +120,9 @@ def metadata_fields(
         default = "" if info.is_required() or info.default is None else _text(info.default)
         value = filled.get(name, default)
         if choices_enum is not None:
+            offered = MEASURES if name == "measure" else tuple(choices_enum)
             choices = tuple(
-                (str(m.value), CHOICE_LABELS.get(str(m.value), str(m.value)))
-                for m in choices_enum
+                (str(m.value), CHOICE_LABELS.get(str(m.value), str(m.value))) for m in offered
             )
             fields.append(
                 FormField(name, label, help_text, "select", info.is_required(), value, choices)
@@ -157,87 +144,38 @@ def metadata_fields(
     ]
 
 
-def metadata_from_form(form: Mapping[str, str]) -> OwnMetadata:
-    """``OwnMetadata`` from the posted fields; an empty optional field takes its default."""
-    sent = {
-        name: value.strip()
-        for name in OwnMetadata.model_fields
-        if (value := form.get(name)) is not None and value.strip()
-    }
-    return OwnMetadata.model_validate(sent)
-
-
-def metadata_problems(error: ValidationError) -> dict[str, str]:
-    """One Norwegian message per field (the first, when a field breaks several rules)."""
-    problems: dict[str, str] = {}
-    for entry in error.errors():
-        location = entry.get("loc", ())
-        field = str(location[0]) if location else ""
-        message = str(entry.get("msg", ""))
-        if entry.get("type") == "value_error":
-            # Our own validators' Norwegian text, without pydantic's English prefix.
-            message = message.removeprefix("Value error, ")
-        else:
-            message = PYDANTIC_NORWEGIAN.get(str(entry.get("type")), message)
-        problems.setdefault(field or "_", message)
-    return problems
-
-
 # --- The column mapping -------------------------------------------------------------------------
-ROLE_LABELS: dict[str, str] = {
-    "region": "Område (kommune- eller bydelsnummer)",
-    "period": "Periode (år eller skoleår)",
-    "value": "Verdi",
-    "numerator": "Teller",
-    "denominator": "Nevner",
-    "sex": "Kjønn",
-    "age": "Alder",
-    "background": "Bakgrunn",
-    "grade": "Trinn",
-}
-ROLES: tuple[str, ...] = ("region", "period", "value", "numerator", "denominator", *BREAKDOWNS)
-
-
 @dataclass(frozen=True, slots=True)
-class RoleSelect:
-    """One select of the preview: a role and the file's column chosen for it ("" = none)."""
+class ColumnSelect:
+    """One select of the preview: a column of the file and the role chosen for it ("" = unused)."""
 
-    role: str
-    label: str
+    field: str  # the form field, ``kolonne-<position>`` (``workspace.mapping.COLUMN_FIELD``)
+    column: str
     chosen: str
-    required: bool
 
 
-def mapping_fields(mapping: ColumnMapping) -> dict[str, str]:
-    """A mapping as the form's fields (role → column; "" = not used): the inverse of
-    ``workspace.mapping.mapping_from_form``."""
-    fields = {
-        "region": mapping.region,
-        "period": mapping.period,
-        "value": mapping.value or "",
-        "numerator": mapping.numerator or "",
-        "denominator": mapping.denominator or "",
-    }
-    chosen = dict(mapping.breakdowns)
-    for name in BREAKDOWNS:
-        fields[name] = chosen.get(name, "")
-    return fields
-
-
-def role_selects(mapping: ColumnMapping) -> list[RoleSelect]:
-    fields = mapping_fields(mapping)
+def column_selects(
+    raw: RawTable, mapping: ColumnMapping | None, sent: Mapping[str, str] | None = None
+) -> list[ColumnSelect]:
+    """A select per column, pre-filled from ``mapping`` (the guess or the accepted choice), or
+    with what was ``sent`` when that could not be made a mapping (so nothing chosen is lost)."""
+    fields = form_fields(raw, mapping) if mapping is not None else dict(sent or {})
     return [
-        RoleSelect(role, ROLE_LABELS[role], fields[role], role in ("region", "period"))
-        for role in ROLES
+        ColumnSelect(name, column, fields.get(name, IGNORE))
+        for position, column in enumerate(raw.columns)
+        if (name := f"{COLUMN_FIELD}{position}")
     ]
 
 
 def sent_mapping(form: Mapping[str, str]) -> dict[str, str] | None:
-    """The roles a request sent (the preview's GET form or the confirm POST), or None when it
-    sent none: then the guess stands."""
-    if not any(role in form for role in ROLES):
-        return None
-    return {role: form.get(role, "").strip() for role in ROLES}
+    """The mapping fields a request sent (the preview's GET form or the confirm POST), or None
+    when it sent none: then the guess stands."""
+    sent = {
+        key: value
+        for key, value in form.items()
+        if key.startswith(COLUMN_FIELD) or key in ROLE_LABELS
+    }
+    return sent or None
 
 
 # --- The preview table --------------------------------------------------------------------------
@@ -253,7 +191,7 @@ class PreviewCell:
 
 @dataclass(frozen=True, slots=True)
 class PreviewRow:
-    number: int  # the spreadsheet row number a person sees (header = 1)
+    number: int  # the spreadsheet row number a person sees (``RawTable.row_number``)
     cells: tuple[PreviewCell, ...]
 
 
@@ -269,7 +207,7 @@ def preview_rows(
         by_cell[key] = f"{by_cell[key]} {problem.message}" if key in by_cell else problem.message
     rows = []
     for index, row in enumerate(raw.rows[:limit]):
-        number = index + 2
+        number = raw.row_number(index)
         cells = tuple(
             PreviewCell(text, by_cell.get((number, column), ""))
             for column, text in zip(raw.columns, row, strict=False)
