@@ -389,6 +389,27 @@ class InvalidOwnRows(OppvekstError):
     title = "Opplastingen har ingen gyldige rader"
 
 
+# --- Own data uploads (``oppvekst.workspace``) ----------------------------------------------------
+class UploadRefused(BadRequest):
+    """An uploaded file that cannot be read as a table within the declared limits, or that must not
+    be taken at all (person-level data). Nothing of it is kept; the message says what to fix."""
+
+    code = "upload-refused"
+    title = "Filen kan ikke brukes"
+
+
+class InvalidMapping(BadRequest):
+    """The chosen columns do not say where the area, the period or the figures are."""
+
+    code = "invalid-mapping"
+    title = "Kolonnene er ikke riktig valgt"
+
+
+class UnknownTemplate(NotFound):
+    code = "unknown-template"
+    title = "Fant ikke malen"
+
+
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.
 BY_HTTP_STATUS: dict[int, type[OppvekstError]] = {
     error.http_status: error

@@ -1,0 +1,406 @@
+"""An uploaded CSV or XLSX as a table of text, read within declared limits.
+
+Every cell is kept as the text the person wrote (stripped), so the preview can show it and every
+message can quote it; numbers are parsed later, by ``workspace.validation``. Hostile files are
+refused with ``UploadRefused`` before they can cost much: the byte size first, an XLSX's ZIP
+directory before anything is decompressed (total size, compression ratio, compression method), then
+rows, columns and cell lengths while reading. Formulas in a workbook are not evaluated: a cell that
+holds one is refused with its address, because its cached value may be stale or absent.
+
+Rows before the header whose first cell starts with ``#`` are notes (the templates' instructions)
+and are skipped, as are blank rows there. Blank rows after the header stay (as empty rows, which
+validation ignores), so that a row's index always gives the row number a spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from oppvekst.errors import UploadRefused
+
+MB = 1024 * 1024
+SEPARATORS = (";", ",", "\t")
+NOTE_MARK = "#"
+# Entries smaller than this are not held to the compression ratio: a tiny part of a workbook can be
+# very compressible, and the total uncompressed size bounds what it could cost anyway.
+RATIO_FLOOR_BYTES = 1 * MB
+MAX_ZIP_ENTRIES = 2000
+TEXT_FORMATS = "Lagre filen som CSV (semikolon eller komma) eller som Excel-arbeidsbok (.xlsx)."
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    max_bytes: int = 10 * MB
+    max_rows: int = 200_000
+    max_columns: int = 50
+    max_cell_chars: int = 500
+    max_uncompressed_xlsx_bytes: int = 100 * MB
+    # An XLSX part larger than RATIO_FLOOR_BYTES may expand at most this many times: real sheets
+    # compress 5-30 times, a zip bomb thousands.
+    max_compression_ratio: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """An upload as text: the header's column names (unique, never empty) and the rows under it,
+    each exactly as wide as the header."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str  # "utf-8", "utf-16", "latin-1", "cp1252" or "xlsx"
+    sheet: str | None
+    filename: str
+    header_row: int = 1  # the spreadsheet row number of the header (notes above it are skipped)
+
+    def row_number(self, index: int) -> int:
+        """The row number a spreadsheet shows for ``rows[index]`` (the header is ``header_row``)."""
+        return self.header_row + 1 + index
+
+    def column(self, name: str) -> tuple[str, ...]:
+        position = self.columns.index(name)
+        return tuple(row[position] for row in self.rows)
+
+
+def read_upload(data: bytes, filename: str, limits: UploadLimits = UploadLimits()) -> RawTable:
+    """Read an uploaded file; raises ``UploadRefused`` with a Norwegian message when it cannot."""
+    name = clean_filename(filename)
+    if not data:
+        raise UploadRefused("Filen er tom.", hint="Velg filen med tallene og last den opp på nytt.")
+    if len(data) > limits.max_bytes:
+        raise UploadRefused(
+            f"Filen er {_size(len(data))}; grensen er {_size(limits.max_bytes)}.",
+            hint="Del filen opp, eller fjern kolonner og rader som ikke trengs.",
+        )
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _read_xlsx(data, name, limits)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadRefused(
+            "Filen er i det gamle Excel-formatet (.xls) eller er passordbeskyttet.",
+            hint="Fjern eventuelt passordet og lagre som Excel-arbeidsbok (.xlsx) eller CSV.",
+        )
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise UploadRefused(f"«{name}» er ikke et Excel-regneark som kan leses.", hint=TEXT_FORMATS)
+    return _read_csv(data, name, limits)
+
+
+def clean_filename(filename: str) -> str:
+    """The file's own name without any folder, control characters or excess length."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    printable = "".join(ch for ch in base if ch.isprintable()).strip()
+    return printable[:200] or "opplastet fil"
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+def _read_csv(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
+    text, encoding = decode(data)
+    lines = text.splitlines()
+    separator = sniff_separator(lines)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # A record is a spreadsheet row, even when a quoted cell spans several lines.
+    records = enumerate(reader, start=1)
+    try:
+        table = _table(records, filename, limits)
+    except csv.Error:
+        # The csv module's own limit (a cell over 128 KiB) or a broken quote.
+        raise UploadRefused(
+            f"Rad {reader.line_num} i «{filename}» kan ikke leses som CSV.",
+            hint="Se etter anførselstegn som ikke er lukket, eller svært lange celler.",
+        ) from None
+    return RawTable(table.columns, table.rows, encoding, None, filename, table.header_row)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the name of its encoding: a byte-order mark decides (UTF-8, UTF-16); else
+    strict UTF-8; else Windows-1252 (what Norwegian Excel saves as «CSV»), named Latin-1 when no
+    byte needs Windows-1252's additions."""
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = _strict(data[3:], "utf-8"), "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _strict(data, "utf-16"), "utf-16"
+    elif b"\x00" in data[:4096]:
+        # UTF-16 without a mark: every other byte of plain text is zero.
+        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
+        if max(even, odd) < len(data[:4096]) // 4:
+            raise _not_text()
+        text = _strict(data, "utf-16-le" if odd > even else "utf-16-be")
+        encoding = "utf-16"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+            encoding = "cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1"
+    controls = sum(1 for ch in text[:65536] if ch < " " and ch not in "\t\r\n")
+    if "\x00" in text or controls > len(text[:65536]) // 100:
+        raise _not_text()
+    return text, encoding
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            f"Filen er merket som {encoding.upper()}, men byte {error.start} kan ikke leses.",
+            hint="Lagre filen på nytt som «CSV UTF-8» i Excel.",
+        ) from None
+
+
+def _not_text() -> UploadRefused:
+    return UploadRefused("Filen ser ikke ut som en tekstfil (CSV).", hint=TEXT_FORMATS)
+
+
+def sniff_separator(lines: Sequence[str]) -> str:
+    """The separator that splits the header and the first rows into the same, largest number of
+    columns (notes and blank lines before the header are left out)."""
+    sample = [line for line in lines[:200] if line.strip() and not _is_note(line)][:30]
+    best, best_score = ";", (0.0, 0)
+    for separator in SEPARATORS:
+        widths = [len(row) for row in csv.reader(sample, delimiter=separator)]
+        if not widths or widths[0] < 2:
+            continue
+        agreeing = sum(1 for width in widths if width == widths[0]) / len(widths)
+        score = (agreeing, widths[0])
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _is_note(first_cell: str) -> bool:
+    return first_cell.lstrip().lstrip('"').startswith(NOTE_MARK)
+
+
+# --- Both formats ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    header_row: int
+
+
+def _table(
+    numbered: Iterable[tuple[int, Sequence[str]]], filename: str, limits: UploadLimits
+) -> _Table:
+    """Header and rows from (row number, cells) pairs, within the limits."""
+    header: tuple[str, ...] | None = None
+    header_row = 0
+    rows: list[tuple[str, ...]] = []
+    blank_run = 0
+    for number, raw_cells in numbered:
+        cells = [_cell(text, number, position, limits) for position, text in enumerate(raw_cells)]
+        while cells and not cells[-1]:
+            cells.pop()
+        if header is None:
+            if not cells or _is_note(cells[0]):
+                continue
+            if len(cells) > limits.max_columns:
+                raise _too_many_columns(len(cells), limits)
+            header, header_row = unique_names(cells), number
+            continue
+        if not cells:
+            blank_run += 1  # kept only if a row with content follows
+            continue
+        if len(cells) > len(header):
+            raise UploadRefused(
+                f"Rad {number} har {len(cells)} celler, men overskriftsraden har bare {len(header)}.",
+                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
+                "desimaltegn, bytt til semikolon mellom kolonnene.",
+            )
+        if len(rows) + blank_run >= limits.max_rows:
+            raise UploadRefused(
+                f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(
+                    ",", " "
+                ),
+                hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
+            )
+        rows.extend([("",) * len(header)] * blank_run)
+        blank_run = 0
+        rows.append(tuple(cells) + ("",) * (len(header) - len(cells)))
+    if header is None:
+        raise UploadRefused(
+            f"Fant ingen overskriftsrad i «{filename}».",
+            hint="Første rad skal ha kolonnenavn, for eksempel «kommunenummer», «år» og «verdi».",
+        )
+    if len(header) < 2:
+        raise UploadRefused(
+            f"Fant bare én kolonne («{header[0]}») i «{filename}».",
+            hint="Skill kolonnene med semikolon, komma eller tabulator, eller last opp en .xlsx-fil.",
+        )
+    if not rows:
+        raise UploadRefused(
+            f"«{filename}» har bare overskriftsraden, ingen rader med tall.",
+            hint="Fyll inn én rad per område og periode under overskriften.",
+        )
+    return _Table(header, tuple(rows), header_row)
+
+
+def _cell(text: str, row: int, position: int, limits: UploadLimits) -> str:
+    cleaned = text.strip()
+    if len(cleaned) > limits.max_cell_chars:
+        raise UploadRefused(
+            f"Cellen i rad {row}, kolonne {position + 1} har {len(cleaned)} tegn; "
+            f"grensen er {limits.max_cell_chars}.",
+            hint="En celle skal holde et tall, en kode eller et kort navn.",
+        )
+    return cleaned
+
+
+def unique_names(cells: Sequence[str]) -> tuple[str, ...]:
+    """Header names a person can choose between: an empty one becomes «kolonne N», a repeated one
+    gets «(2)», «(3)» …"""
+    names: list[str] = []
+    for position, cell in enumerate(cells):
+        name = cell or f"kolonne {position + 1}"
+        candidate, count = name, 1
+        while candidate in names:
+            count += 1
+            candidate = f"{name} ({count})"
+        names.append(candidate)
+    return tuple(names)
+
+
+def _too_many_columns(found: int, limits: UploadLimits) -> UploadRefused:
+    return UploadRefused(
+        f"Filen har {found} kolonner eller flere; grensen er {limits.max_columns}.",
+        hint="Ta bare med kolonnene for område, periode, grupper og tall.",
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / MB:.1f} MB".replace(".", ",")
+
+
+# --- XLSX -----------------------------------------------------------------------------------------
+def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
+    check_zip(data, limits)
+    # openpyxl is imported here: only workbook uploads need it.
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
+    except UploadRefused:
+        raise
+    except (
+        Exception
+    ):  # openpyxl raises many kinds (KeyError, XML errors, ValueError) for a bad file
+        raise UploadRefused(
+            f"«{filename}» ser ut som et Excel-regneark, men kan ikke leses.", hint=TEXT_FORMATS
+        ) from None
+    try:
+        sheet = next((s for s in book.worksheets if s.sheet_state == "visible"), None)
+        if sheet is None:
+            raise UploadRefused(f"«{filename}» har ingen synlige ark.", hint=TEXT_FORMATS)
+        # The stored dimension is the file's own claim; reading it to the end is what counts.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=limits.max_columns + 1)
+        table = _table(_sheet_rows(rows, sheet.title, limits), filename, limits)
+        return RawTable(table.columns, table.rows, "xlsx", sheet.title, filename, table.header_row)
+    except UploadRefused:
+        raise
+    except Exception:  # a broken part found only while streaming the rows
+        raise UploadRefused(
+            f"Et ark i «{filename}» er skadet og kan ikke leses.", hint=TEXT_FORMATS
+        ) from None
+    finally:
+        book.close()
+
+
+def check_zip(data: bytes, limits: UploadLimits) -> None:
+    """Refuse a workbook from its ZIP directory alone, before any part is decompressed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRefused("Filen er en skadet ZIP- eller Excel-fil.", hint=TEXT_FORMATS) from None
+    with archive:
+        entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UploadRefused(
+            f"Arbeidsboken har {len(entries)} deler; så mange har ikke et vanlig regneark.",
+            hint=TEXT_FORMATS,
+        )
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise UploadRefused("Filen er en ZIP-fil, men ikke en Excel-arbeidsbok.", hint=TEXT_FORMATS)
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise UploadRefused("Arbeidsboken er kryptert.", hint="Fjern passordet og prøv igjen.")
+        # zipfile bounds a deflated part's output by its declared size while reading; other
+        # methods (bzip2, lzma) it decompresses without that bound, and Excel never uses them.
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UploadRefused(
+                "Arbeidsboken er pakket på en måte Excel ikke bruker.", hint=TEXT_FORMATS
+            )
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
+            raise UploadRefused(
+                f"En del av arbeidsboken («{entry.filename}») pakkes ut til {ratio:.0f} ganger "
+                "sin størrelse; det gjør ikke et vanlig regneark.",
+                hint="Lagre tallene som CSV og last opp den filen.",
+            )
+    if total > limits.max_uncompressed_xlsx_bytes:
+        raise UploadRefused(
+            f"Arbeidsboken blir {_size(total)} utpakket; grensen er "
+            f"{_size(limits.max_uncompressed_xlsx_bytes)}.",
+            hint="Fjern ark, bilder og formatering som ikke trengs, eller lagre tallene som CSV.",
+        )
+
+
+def _sheet_rows(
+    rows: Iterator[tuple[Any, ...]], title: str, limits: UploadLimits
+) -> Iterator[tuple[int, list[str]]]:
+    for number, cells in enumerate(rows, start=1):
+        texts: list[str] = []
+        for position, cell in enumerate(cells):
+            if position >= limits.max_columns:
+                if cell.value is not None and str(cell.value).strip():
+                    raise _too_many_columns(position + 1, limits)
+                continue
+            if cell.data_type == "f":
+                raise UploadRefused(
+                    f"Cellen {cell.coordinate} i arket «{title}» inneholder en formel "
+                    f"({_short(str(cell.value))}).",
+                    hint="Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
+                    "verdier (Lim inn utvalg → Verdier), og last opp på nytt.",
+                )
+            texts.append(cell_text(cell.value))
+        yield number, texts
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def cell_text(value: object) -> str:
+    """A workbook value as the text a person reads: numbers in plain decimal form («12.5», never
+    «1.25E1»), whole numbers without a decimal part, dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "SANN" if value else "USANN"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
