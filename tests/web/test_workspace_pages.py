@@ -32,10 +32,7 @@ from oppvekst.workspace.models import UploadDraft
 PASSWORD = "et-langt-testpassord-som-ikke-brukes"
 # Synthetic counts for two real kommuner; «0219» is Bærum's number before 2020.
 GOOD_CSV = (
-    "kommunenummer;år;teller;nevner\n"
-    "3201;2023;120;1000\n"
-    "3201;2024;130;1010\n"
-    "3203;2024;95;800\n"
+    "kommunenummer;år;teller;nevner\n3201;2023;120;1000\n3201;2024;130;1010\n3203;2024;95;800\n"
 ).encode()
 WRONG_CSV = GOOD_CSV.replace(b"3203;2024", b"0219;2024")
 SECOND_CSV = GOOD_CSV.replace(b"130;1010", b"140;1010")
@@ -226,9 +223,7 @@ def test_missing_metadata_is_named_per_field_and_the_form_keeps_what_was_written
     portal: Portal,
 ) -> None:
     person = portal.person("editor@own")
-    answer = person.post(
-        "/arbeidsrom/ny", data={**META, "title": "", "decimals": "mange"}
-    )
+    answer = person.post("/arbeidsrom/ny", data={**META, "title": "", "decimals": "mange"})
     assert answer.status_code == 400  # type: ignore[attr-defined]
     text = answer.text  # type: ignore[attr-defined]
     assert "Noen felt må rettes" in text
@@ -281,11 +276,18 @@ def test_a_wrong_row_is_named_and_cannot_be_confirmed_then_the_fix_is_stored(
     assert "cell-problem" in page
     assert "/bekreft" not in page
     confirm = person.post(
-        f"{preview}/bekreft", data={"kolonne-0": "region", "kolonne-1": "period",
-                                    "kolonne-2": "numerator", "kolonne-3": "denominator"}
+        f"{preview}/bekreft",
+        data={
+            "kolonne-0": "region",
+            "kolonne-1": "period",
+            "kolonne-2": "numerator",
+            "kolonne-3": "denominator",
+        },
     )
     assert confirm.status_code == 400  # type: ignore[attr-defined]
-    assert "Ingen tall er lastet opp ennå" in person.client.get(f"/arbeidsrom/{slug}/versjoner").text
+    assert (
+        "Ingen tall er lastet opp ennå" in person.client.get(f"/arbeidsrom/{slug}/versjoner").text
+    )
 
     preview, page = _preview_of(person, slug, GOOD_CSV)
     assert "Alle 3 rader er i orden" in page
@@ -314,8 +316,12 @@ def test_choosing_other_columns_checks_again_and_keeps_the_choice(portal: Portal
     # Two columns for one role: refused with a message, the selects keep what was chosen.
     page = person.client.get(
         preview,
-        params={"kolonne-0": "region", "kolonne-1": "region", "kolonne-2": "numerator",
-                "kolonne-3": "denominator"},
+        params={
+            "kolonne-0": "region",
+            "kolonne-1": "region",
+            "kolonne-2": "numerator",
+            "kolonne-3": "denominator",
+        },
     )
     assert page.status_code == 400
     assert "er alle valgt som" in page.text
@@ -339,7 +345,7 @@ def test_another_persons_or_an_unknown_draft_is_gone(portal: Portal) -> None:
 def test_another_organisations_indicator_is_404_everywhere(portal: Portal) -> None:
     owner = portal.person("editor@own")
     slug = _create(owner, title="Hemmelig for Asker")
-    _preview, page = _preview_of(owner, slug, GOOD_CSV)
+    _preview_of(owner, slug, GOOD_CSV)
     stranger = portal.person("admin@other")
     assert "Hemmelig for Asker" not in stranger.client.get("/arbeidsrom").text
     for path in (
@@ -394,7 +400,9 @@ def test_only_an_admin_shares_and_the_choice_is_kept(portal: Portal) -> None:
     form = admin.client.get(f"/arbeidsrom/{slug}/deling")
     assert form.status_code == 200 and "Asker kommune" in form.text
     assert "Bærum kommune</label>" not in form.text  # not one's own
-    asker = re.search(r'id="org-(\d+)" name="organisasjon" value="\d+">\s*<label[^>]*>Asker', form.text)
+    asker = re.search(
+        r'id="org-(\d+)" name="organisasjon" value="\d+">\s*<label[^>]*>Asker', form.text
+    )
     assert asker, form.text
     shared = admin.post(f"/arbeidsrom/{slug}/deling", data={"organisasjon": asker.group(1)})
     assert shared.status_code == 303  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from oppvekst.accounts import members
 from oppvekst.accounts.models import Role
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
-from oppvekst.errors import InvalidOwnMetadata, NotFound, OppvekstError, UploadRefused
+from oppvekst.errors import InvalidOwnMetadata, OppvekstError, UnknownTemplate, UploadRefused
 from oppvekst.snapshot.store import Store
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
@@ -33,7 +33,6 @@ from oppvekst.web.privacy import PRIVATE, accounts_of, check_csrf, require_viewe
 from oppvekst.web.rendering import render
 from oppvekst.workspace import library
 from oppvekst.workspace.library import OwnIndicatorInfo
-from oppvekst.workspace.metadata import parse_metadata
 from oppvekst.workspace.mapping import (
     IGNORE_LABEL,
     ROLE_LABELS,
@@ -41,6 +40,7 @@ from oppvekst.workspace.mapping import (
     guess_mapping,
     mapping_from_form,
 )
+from oppvekst.workspace.metadata import parse_metadata
 from oppvekst.workspace.reading import RawTable, UploadLimits, clean_filename, read_upload
 from oppvekst.workspace.templates import TEMPLATES, template_file
 from oppvekst.workspace.validation import Checked, validate
@@ -122,9 +122,8 @@ def template(request: Request, name: str) -> Response:
         return _sign_in_first(request)
     kind, _, fmt = name.rpartition(".")
     if kind not in TEMPLATES or fmt not in FORMATS:
-        raise NotFound(
-            f"Det finnes ingen mal «{name}».",
-            hint="Velg en av malene i arbeidsrommet.",
+        raise UnknownTemplate(
+            f"Det finnes ingen mal «{name}».", hint="Velg en av malene i arbeidsrommet."
         )
     region_code = members.organisation(_users(request), viewer.organisation_id).region_code
     store = current_store(request)
@@ -337,10 +336,10 @@ def _preview(
         ignore_label=IGNORE_LABEL,
         stopped=stopped,
         checked=checked,
-        problems=problems[: forms.SHOWN_PROBLEMS],
-        problem_count=len(problems),
+        problems=problems,  # at most validation.MAX_PROBLEMS; problem_count has them all
+        problem_count=checked.problem_count if checked is not None else 0,
         rows=forms.preview_rows(raw, problems),
-        confirmable=checked is not None and not problems and len(checked.rows) > 0,
+        confirmable=checked is not None and checked.ok and len(checked.rows) > 0,
     )
 
 
@@ -368,7 +367,7 @@ async def confirm(request: Request, slug: str, token: str) -> Response:
     # Read and check again: what is stored is what this request checked, never a stale preview.
     raw = read_upload(draft.data, draft.filename, LIMITS)
     _mapping, checked, stopped = _checked(request, raw, sent)
-    if checked is None or stopped is not None or checked.problems or len(checked.rows) == 0:
+    if checked is None or stopped is not None or not checked.ok or len(checked.rows) == 0:
         return _preview(request, info, token, sent, 400)
     version = library.add_version(users, viewer, info.id, checked.rows, draft.filename)
     library.drop_draft(users, viewer, token)
@@ -412,9 +411,7 @@ def restore(request: Request, slug: str, version_id: int) -> Response:
 def _sharing_page(
     request: Request, viewer: Viewer, info: OwnIndicatorInfo, status_code: int = 200
 ) -> HTMLResponse:
-    others = [
-        o for o in members.organisations(_users(request)) if o.id != viewer.organisation_id
-    ]
+    others = [o for o in members.organisations(_users(request)) if o.id != viewer.organisation_id]
     return _page(request, "workspace_sharing.html", status_code, info=info, others=others)
 
 

@@ -27,7 +27,7 @@ from oppvekst.workspace.mapping import (
 )
 from oppvekst.workspace.metadata import MEASURES, OwnMetadata
 from oppvekst.workspace.reading import RawTable
-from oppvekst.workspace.validation import RowProblem
+from oppvekst.workspace.validation import RowProblem, problems_by_cell
 
 # --- The metadata form --------------------------------------------------------------------------
 # Norwegian labels and help for the fields we know; a field ws-store adds later still shows, under
@@ -65,6 +65,7 @@ CHOICE_LABELS: dict[str, str] = {
     "irregular": "Uregelmessig",
 }
 LONG_TEXT = frozenset({"definition"})
+
 
 @dataclass(frozen=True, slots=True)
 class FormField:
@@ -129,11 +130,7 @@ def metadata_fields(
             )
             continue
         kind: Literal["text", "textarea", "number"] = (
-            "textarea"
-            if name in LONG_TEXT
-            else "number"
-            if _is_number(info.annotation)
-            else "text"
+            "textarea" if name in LONG_TEXT else "number" if _is_number(info.annotation) else "text"
         )
         fields.append(FormField(name, label, help_text, kind, info.is_required(), value))
     return [
@@ -180,7 +177,6 @@ def sent_mapping(form: Mapping[str, str]) -> dict[str, str] | None:
 
 # --- The preview table --------------------------------------------------------------------------
 PREVIEW_ROWS = 20
-SHOWN_PROBLEMS = 500  # more than a person reads; the count says how many there were
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,18 +194,17 @@ class PreviewRow:
 def preview_rows(
     raw: RawTable, problems: Sequence[RowProblem], limit: int = PREVIEW_ROWS
 ) -> list[PreviewRow]:
-    """The first rows as written, each cell with its problem (a problem of the whole row, whose
-    column is not one of the file's, stands in the first cell)."""
-    by_cell: dict[tuple[int, str], str] = {}
-    for problem in problems:
-        column = problem.column if problem.column in raw.columns else raw.columns[0]
-        key = (problem.row, column)
-        by_cell[key] = f"{by_cell[key]} {problem.message}" if key in by_cell else problem.message
+    """The first rows as written, each cell with its problems (``problems_by_cell``); a problem
+    of the whole row, whose column is not one of the file's, stands in the row's first cell."""
+    by_cell = problems_by_cell(
+        RowProblem(p.row, p.column if p.column in raw.columns else raw.columns[0], p.message)
+        for p in problems
+    )
     rows = []
     for index, row in enumerate(raw.rows[:limit]):
         number = raw.row_number(index)
         cells = tuple(
-            PreviewCell(text, by_cell.get((number, column), ""))
+            PreviewCell(text, " ".join(by_cell.get((number, column), ())))
             for column, text in zip(raw.columns, row, strict=False)
         )
         rows.append(PreviewRow(number, cells))
