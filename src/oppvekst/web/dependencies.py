@@ -7,20 +7,42 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from oppvekst.snapshot.store import Store, StoreManager
+from oppvekst.workspace.overlay import Overlays
 
 
-def current_store(request: Request) -> Store:
-    """The snapshot this request is served from (taken once per request, so a response never
-    mixes two snapshots, even while a new one is being published)."""
-    cached: Store | None = getattr(request.state, "store", None)
+def public_store(request: Request) -> Store:
+    """The published snapshot alone, whoever asks (taken once per request, so a response never
+    mixes two snapshots, even while a new one is being published). Embeds and composite indices
+    read only this: they never contain anyone's own data."""
+    cached: Store | None = getattr(request.state, "public_store", None)
     if cached is None:
         manager: StoreManager = request.app.state.stores
         cached = manager.current()
+        request.state.public_store = cached
+    return cached
+
+
+def current_store(request: Request) -> Store:
+    """What this request's viewer sees: the published snapshot, plus the own indicators they may
+    see when signed in (``workspace.overlay``; its answers are private, as every signed-in one)."""
+    cached: Store | None = getattr(request.state, "store", None)
+    if cached is None:
+        base = public_store(request)
+        viewer = getattr(request.state, "viewer", None)
+        accounts = getattr(request.app.state, "accounts", None)
+        if viewer is None or accounts is None:
+            cached = base
+        else:
+            overlays: Overlays | None = getattr(request.app.state, "overlays", None)
+            if overlays is None:
+                overlays = request.app.state.overlays = Overlays()
+            cached = overlays.store_for(base, accounts.store, viewer)
         request.state.store = cached
     return cached
 
 
 StoreDep = Annotated[Store, Depends(current_store)]
+PublicStoreDep = Annotated[Store, Depends(public_store)]
 
 
 def wants_json(request: Request) -> bool:

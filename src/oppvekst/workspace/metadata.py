@@ -26,6 +26,16 @@ from oppvekst.catalog.schema import (
 )
 from oppvekst.errors import InvalidOwnMetadata
 
+# The mark an own indicator carries wherever its title goes (pages, charts, files, the PDF, the
+# API, search): made part of the catalogue record's titles, so no view can show one without it.
+OWN_MARK = "egne data"
+
+
+def marked(title: str) -> str:
+    """«Andel femåringer …» → «Andel femåringer … (egne data)»."""
+    return f"{title} ({OWN_MARK})"
+
+
 # The topic every own indicator sits under (the overlay adds it to the store's topics).
 OWN_TOPIC = "egne-data"
 OWN_TOPIC_TITLE = "Egne data"
@@ -96,8 +106,8 @@ class OwnMetadata(BaseModel):
         )
         return Indicator(
             id=indicator_id,
-            title=self.title,
-            short_title=self.short_title,
+            title=marked(self.title),
+            short_title=marked(self.short_title),
             topic=OWN_TOPIC,
             definition=self.definition,
             rationale=f"Egne data fra {organisation}.",
@@ -126,7 +136,7 @@ class OwnMetadata(BaseModel):
             periodicity=self.periodicity,
             levels=[Level.LAND, Level.FYLKE, Level.KOMMUNE, Level.BYDEL],
             licence="Ikke publisert (egne data)",
-            attribution=f"Kilde: {self.source}",
+            attribution=f"Kilde: {self.source} ({OWN_MARK})",
             owner=organisation,
         )
 
