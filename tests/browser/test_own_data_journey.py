@@ -39,6 +39,7 @@ PASSWORD = "et-langt-passord-bare-for-denne-testen"
 EDITOR = "redaktor@baerum.kommune.no"
 STRANGER = "redaktor@asker.kommune.no"
 TITLE = "Femåringer kartlagt av helsestasjonen"
+SHORT = "Kartlagt 5 år"  # what the profile's rows show
 NATIONAL = "barn-lavinntekt-eu60"  # a national kommune indicator to cross with
 PERIODS = ("2023", "2024")
 
@@ -143,7 +144,7 @@ def test_an_editor_uploads_fixes_confirms_and_finds_it_beside_the_national(
     page.wait_for_url("**/arbeidsrom/ny")
     assert_accessible(page)
     page.locator("#felt-title").fill(TITLE)
-    page.locator("#felt-short_title").fill("Kartlagt 5 år")
+    page.locator("#felt-short_title").fill(SHORT)
     page.locator("#felt-definition").fill(
         "Andel femåringer som er kartlagt av helsestasjonen (syntetiske testtall)."
     )
@@ -179,9 +180,11 @@ def test_an_editor_uploads_fixes_confirms_and_finds_it_beside_the_national(
 
     # Bærum's profile: the own indicator beside the national ones, marked «egne data».
     page.goto("/kommune/3201")
-    own = page.get_by_text(TITLE).first
-    expect(own).to_be_visible()
-    expect(page.get_by_text("egne data").first).to_be_visible()
+    own = page.locator(f"tr[data-indicator='{indicator_id}']")
+    expect(own).to_contain_text(f"{SHORT} (egne data)")
+    expect(own.locator("td.value")).not_to_be_empty()
+    national = page.locator("tr[data-indicator]:not([data-indicator^='egne-'])")
+    assert national.count() > 5  # beside the national ones
     _shot(page, "profil")
 
     # Crossed with a national indicator, and the chart exported.
@@ -220,6 +223,7 @@ def _nowhere_for(
     ):
         page.goto(path)
         expect(page.locator("body")).not_to_contain_text(TITLE)
+        expect(page.locator("body")).not_to_contain_text(SHORT)
     answer = page.goto(f"/indikator/{indicator_id}")
     assert answer is not None and answer.status == 404
     expect(page.locator("body")).not_to_contain_text(TITLE)
@@ -235,6 +239,6 @@ def _nowhere_for(
             f"/sok?q={TITLE.split()[0]}",
         ):
             response = client.get(path, headers={"Accept": "application/json"})
-            assert TITLE not in response.text, path
+            assert TITLE not in response.text and SHORT not in response.text, path
             assert indicator_id not in response.text or response.status_code == 404, path
     context.close()

@@ -17,17 +17,21 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from oppvekst.accounts import members, sessions
-from oppvekst.accounts.models import OrganisationKind, Role
+from oppvekst.accounts.models import OrganisationKind, Role, utcnow
 from oppvekst.accounts.store import UserStore
 from oppvekst.settings import Settings
 from oppvekst.snapshot.files import DataDir
+from oppvekst.web import workspace_forms as forms
 from oppvekst.web.app import create_app
 from oppvekst.web.limits import LimitsConfig
 from oppvekst.web.privacy import csrf_for
+from oppvekst.workspace.library import DRAFT_LIFETIME
 from oppvekst.workspace.models import UploadDraft
+from oppvekst.workspace.reading import RawTable
+from oppvekst.workspace.validation import RowProblem
 
 PASSWORD = "et-langt-testpassord-som-ikke-brukes"
 # Synthetic counts for two real kommuner; «0219» is Bærum's number before 2020.
@@ -341,6 +345,26 @@ def test_another_persons_or_an_unknown_draft_is_gone(portal: Portal) -> None:
     assert unknown.status_code == 404 and "Last opp filen på nytt" in unknown.text
 
 
+def test_an_expired_draft_asks_for_the_file_again_and_stores_nothing(portal: Portal) -> None:
+    person = portal.person("editor@own")
+    slug = _create(person, title="Gammelt utkast")
+    preview, page = _preview_of(person, slug, GOOD_CSV)
+    token = preview.rsplit("/", 1)[-1]
+    with portal.users.transaction() as db:
+        db.execute(
+            update(UploadDraft)
+            .where(UploadDraft.token == token)
+            .values(created=utcnow() - DRAFT_LIFETIME - timedelta(minutes=1))
+        )
+    answer = person.client.get(preview)
+    assert answer.status_code == 404 and "Opplastingen finnes ikke lenger" in answer.text
+    confirm = person.post(f"{preview}/bekreft", data=_confirm_fields(page))
+    assert confirm.status_code == 404  # type: ignore[attr-defined]
+    assert (
+        "Ingen tall er lastet opp ennå" in person.client.get(f"/arbeidsrom/{slug}/versjoner").text
+    )
+
+
 # --- Another organisation, unknown slugs ------------------------------------------------------
 def test_another_organisations_indicator_is_404_everywhere(portal: Portal) -> None:
     owner = portal.person("editor@own")
@@ -447,3 +471,26 @@ def test_a_body_without_a_length_is_counted_as_it_is_read(portal: Portal) -> Non
     )
     assert answer.status_code == 413
     assert "for stort" in answer.text
+
+
+def test_the_preview_shows_the_first_rows_and_every_wrong_row_with_its_message() -> None:
+    raw = RawTable(
+        columns=("kommunenummer", "år", "verdi"),
+        rows=tuple((f"32{i:02d}", "2024", "1,0") for i in range(60)),
+        encoding="utf-8",
+        sheet=None,
+        filename="syntetisk.csv",
+    )
+    wrong = raw.row_number(50)
+    problems = [
+        RowProblem(wrong, "verdi", "tallet mangler"),
+        RowProblem(wrong, "", "raden er lik rad 2"),  # a whole-row problem
+    ]
+    rows = forms.preview_rows(raw, problems)
+    numbers = [r.number for r in rows]
+    assert numbers[: forms.PREVIEW_ROWS] == [raw.row_number(i) for i in range(forms.PREVIEW_ROWS)]
+    assert numbers[forms.PREVIEW_ROWS :] == [wrong]
+    cells = rows[-1].cells
+    assert cells[2].problem == "tallet mangler"
+    assert cells[0].problem == "raden er lik rad 2"  # the row's problem on its first cell
+    assert all(not c.problem for r in rows[:-1] for c in r.cells)

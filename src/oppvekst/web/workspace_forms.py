@@ -177,6 +177,7 @@ def sent_mapping(form: Mapping[str, str]) -> dict[str, str] | None:
 
 # --- The preview table --------------------------------------------------------------------------
 PREVIEW_ROWS = 20
+MORE_WRONG_ROWS = 100  # rows with a problem shown after the first ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +195,21 @@ class PreviewRow:
 def preview_rows(
     raw: RawTable, problems: Sequence[RowProblem], limit: int = PREVIEW_ROWS
 ) -> list[PreviewRow]:
-    """The first rows as written, each cell with its problems (``problems_by_cell``); a problem
-    of the whole row, whose column is not one of the file's, stands in the row's first cell."""
+    """The first rows as written, then the rows with a problem (so each message can be seen on
+    its cell), each cell with its problems (``problems_by_cell``); a problem of the whole row,
+    whose column is not one of the file's, stands in the row's first cell."""
     by_cell = problems_by_cell(
         RowProblem(p.row, p.column if p.column in raw.columns else raw.columns[0], p.message)
         for p in problems
     )
+    wrong = {row for row, _column in by_cell}
     rows = []
-    for index, row in enumerate(raw.rows[:limit]):
+    for index, row in enumerate(raw.rows):
         number = raw.row_number(index)
+        if len(rows) >= limit + MORE_WRONG_ROWS:
+            break
+        if index >= limit and number not in wrong:
+            continue  # past the first rows, only those with a problem
         cells = tuple(
             PreviewCell(text, " ".join(by_cell.get((number, column), ())))
             for column, text in zip(raw.columns, row, strict=False)
