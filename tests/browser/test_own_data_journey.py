@@ -191,7 +191,7 @@ def test_an_editor_uploads_fixes_confirms_and_finds_it_beside_the_national(
     page.goto(f"/krysse?y={indicator_id}&x={NATIONAL}&egen=3201")
     page.get_by_label("Loddrett akse").select_option(indicator_id)
     page.get_by_label("Vannrett akse").select_option(NATIONAL)
-    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("button", name="Vis", exact=True).click()
     page.wait_for_selector("#krysning-chart[data-rendered='true']", timeout=30_000)
     expect(page.locator("#tabell-krysning")).to_contain_text("Bærum")
     with page.expect_download() as image:
