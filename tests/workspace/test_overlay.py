@@ -88,3 +88,17 @@ def test_overlays_are_per_visible_set_and_none_without_own_data(
     assert second is not first and second.cache_identity != first.cache_identity
     values = second.observations([info.indicator_id])["numerator"].tolist()
     assert values == synthetic_rows(seed=5)["numerator"].tolist()
+
+
+def test_the_answer_cache_keeps_each_overlays_answers_apart() -> None:
+    """Keyed on cache_identity: an organisation's answer is never replayed to anyone else, and
+    overlay answers do not flush the public ones (same snapshot)."""
+    from oppvekst.api.answers import Answer, AnswerCache
+
+    cache = AnswerCache(max_bytes=1000, max_entry_bytes=500)
+    cache.put(("snap", "json", "q"), Answer(b"offentlig", "application/json", None))
+    cache.put(("snap+aaaa", "json", "q"), Answer(b"egne", "application/json", None))
+    public, own = cache.get(("snap", "json", "q")), cache.get(("snap+aaaa", "json", "q"))
+    assert public is not None and public.body == b"offentlig"
+    assert own is not None and own.body == b"egne"
+    assert cache.get(("snap+bbbb", "json", "q")) is None
