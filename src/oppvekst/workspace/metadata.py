@@ -137,6 +137,8 @@ class OwnMetadata(BaseModel):
             levels=[Level.LAND, Level.FYLKE, Level.KOMMUNE, Level.BYDEL],
             licence="Ikke publisert (egne data)",
             attribution=f"Kilde: {self.source} ({OWN_MARK})",
+            # Shown in the profile beside the national key indicators, for those who may see it.
+            key_indicator=True,
             owner=organisation,
         )
 

@@ -47,6 +47,7 @@ from oppvekst.workspace.visibility import Visible, identity, version_rows, visib
 
 OWN_TABLE = "own_observations"
 OVERLAYS_KEPT = 4  # each holds a copy of the observation table (~110 bytes a row)
+PARTS_KEPT = 64  # own indicators' observations, shared between overlays
 PROVENANCE_PREFIX = "egne:"
 
 
@@ -73,27 +74,32 @@ def own_observations(indicator: Indicator, rows: pd.DataFrame, registry: Registr
     return finalise(indicator, frame, RegionTables(registry))
 
 
+def own_part(base: Store, seen: Visible, rows: pd.DataFrame) -> OwnPart:
+    """One visible indicator's part: its record, its rows as observations, its provenance."""
+    meta = OwnMetadata.model_validate_json(seen.meta)
+    indicator = meta.to_indicator(seen.indicator_id, seen.organisation_name)
+    observations = own_observations(indicator, rows, base.registry)
+    provenance = {
+        "id": PROVENANCE_PREFIX + indicator.id,
+        "indicator_id": indicator.id,
+        "source": meta.source,
+        "publisher": meta.source,
+        "table_id": None,
+        "request": f"arbeidsrommet: {seen.organisation_name}",
+        "source_updated": None,
+        "fetched_at": None,
+        "checksum": None,
+        "synthetic": False,
+    }
+    return OwnPart(indicator, observations, provenance)
+
+
 def own_parts(base: Store, seen: Sequence[Visible], rows: pd.DataFrame) -> list[OwnPart]:
-    parts = []
-    for v in seen:
-        meta = OwnMetadata.model_validate_json(v.meta)
-        indicator = meta.to_indicator(v.indicator_id, v.organisation_name)
-        mine = rows[rows["version_id"] == v.version_id].drop(columns="version_id")
-        observations = own_observations(indicator, mine, base.registry)
-        provenance = {
-            "id": PROVENANCE_PREFIX + indicator.id,
-            "indicator_id": indicator.id,
-            "source": meta.source,
-            "publisher": meta.source,
-            "table_id": None,
-            "request": f"arbeidsrommet: {v.organisation_name}",
-            "source_updated": None,
-            "fetched_at": None,
-            "checksum": None,
-            "synthetic": False,
-        }
-        parts.append(OwnPart(indicator, observations, provenance))
-    return parts
+    """The parts of every visible indicator (``rows`` holds all their versions' rows)."""
+    return [
+        own_part(base, v, rows[rows["version_id"] == v.version_id].drop(columns="version_id"))
+        for v in seen
+    ]
 
 
 class OverlayStore(Store):
@@ -188,17 +194,13 @@ def extended(base: ObservationTable, extra: pd.DataFrame) -> ObservationTable:
         old = base.text[column]
         null_code = len(old.values) - 1
         lookup = dict(old.lookup)
-        added: list[str] = []
-        codes = np.empty(len(extra), dtype=np.int32)
-        for i, cell in enumerate(extra[column].tolist()):
-            if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-                codes[i] = null_code
-                continue
-            key = str(cell)
-            if key not in lookup:
-                lookup[key] = len(old.values) + len(added)
-                added.append(key)
-            codes[i] = lookup[key]
+        cells = extra[column]
+        present = cells.notna().to_numpy()
+        texts = cells[present].astype(str)
+        added = [t for t in pd.unique(texts) if t not in lookup]
+        lookup.update({t: len(old.values) + i for i, t in enumerate(added)})
+        codes = np.full(len(extra), null_code, dtype=np.int32)
+        codes[present] = texts.map(lookup).to_numpy(dtype=np.int32)
         values = np.concatenate([old.values, np.array(added, dtype=object)])
         text[column] = TextColumn(old.codes, values, lookup)
         extra_codes[column] = codes
@@ -226,12 +228,18 @@ def extended(base: ObservationTable, extra: pd.DataFrame) -> ObservationTable:
 
 
 class Overlays:
-    """The overlay of each (snapshot, visible own versions), the newest few kept."""
+    """The overlay of each (snapshot, visible own versions), the newest few kept; and each own
+    indicator's part per (snapshot, version, metadata, owner), so that an indicator shared with
+    many organisations is turned into observations once, not once per overlay. (Secondary
+    suppression is what costs: about a second per thousand breakdown families with a small
+    count, the same as at publish.)"""
 
-    def __init__(self, kept: int = OVERLAYS_KEPT) -> None:
+    def __init__(self, kept: int = OVERLAYS_KEPT, parts_kept: int = PARTS_KEPT) -> None:
         self.kept = kept
+        self.parts_kept = parts_kept
         self._lock = threading.Lock()
         self._stores: OrderedDict[tuple[str, str], OverlayStore] = OrderedDict()
+        self._parts: OrderedDict[tuple[str, int, str, str], OwnPart] = OrderedDict()
 
     def store_for(self, base: Store, users: UserStore, viewer: Viewer | None) -> Store:
         """The store this viewer sees: ``base`` itself when nothing own is visible to them (and
@@ -248,10 +256,10 @@ class Overlays:
                 if found is not None and found.base is base:
                     self._stores.move_to_end(key)
                     return found
-            rows = version_rows(users, [v.version_id for v in seen])
+            parts = self._parts_of(base, users, seen)
         except UserStoreUnavailable:
             return base
-        built = OverlayStore(base, own_parts(base, seen, rows), key[1])
+        built = OverlayStore(base, parts, key[1])
         with self._lock:
             self._stores[key] = built
             self._stores.move_to_end(key)
@@ -259,3 +267,23 @@ class Overlays:
                 # Not closed here: a request may still be reading it; it closes when collected.
                 self._stores.popitem(last=False)
         return built
+
+    def _parts_of(self, base: Store, users: UserStore, seen: Sequence[Visible]) -> list[OwnPart]:
+        def part_key(v: Visible) -> tuple[str, int, str, str]:
+            return (base.snapshot_id, v.version_id, v.meta, v.organisation_name)
+
+        with self._lock:
+            known = {
+                part_key(v): self._parts[part_key(v)] for v in seen if part_key(v) in self._parts
+            }
+        missing = [v for v in seen if part_key(v) not in known]
+        if missing:
+            rows = version_rows(users, [v.version_id for v in missing])
+            for v, part in zip(missing, own_parts(base, missing, rows), strict=True):
+                known[part_key(v)] = part
+            with self._lock:
+                for v in missing:
+                    self._parts[part_key(v)] = known[part_key(v)]
+                while len(self._parts) > self.parts_kept:
+                    self._parts.popitem(last=False)
+        return [known[part_key(v)] for v in seen]
