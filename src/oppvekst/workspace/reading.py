@@ -167,7 +167,10 @@ def sniff_separator(lines: Sequence[str]) -> str:
     sample = [line for line in lines[:200] if line.strip() and not _is_note(line)][:30]
     best, best_score = ";", (0.0, 0)
     for separator in SEPARATORS:
-        widths = [len(row) for row in csv.reader(sample, delimiter=separator)]
+        try:
+            widths = [len(row) for row in csv.reader(sample, delimiter=separator)]
+        except csv.Error:  # a giant or broken cell: the reading proper names the row
+            continue
         if not widths or widths[0] < 2:
             continue
         agreeing = sum(1 for width in widths if width == widths[0]) / len(widths)
@@ -303,7 +306,9 @@ def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
         sheet = next((s for s in book.worksheets if s.sheet_state == "visible"), None)
         if sheet is None:
             raise UploadRefused(f"«{filename}» har ingen synlige ark.", hint=TEXT_FORMATS)
-        # The stored dimension is the file's own claim; reading it to the end is what counts.
+        # The stored dimension is the file's own claim; reading it to the end is what counts. Only
+        # one column past the limit is looked at: a stray cell at column XFD would otherwise make
+        # every row 16 384 cells wide. Cells further right are not read.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=limits.max_columns + 1)
         table = _table(_sheet_rows(rows, sheet.title, limits), filename, limits)
