@@ -236,6 +236,23 @@ def test_xlsx_cells_beyond_the_column_limit_are_refused() -> None:
     assert "6 kolonner" in error.message
 
 
+def test_a_cell_far_down_the_sheet() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["region", "verdi"])
+    sheet.append(["3201", 1])
+    sheet["A1000000"] = "langt nede"
+    out = io.BytesIO()
+    book.save(out)
+    # Counted as a row with content after 999 997 blank ones: beyond the row limit.
+    assert "mer enn 200 000 rader" in _refusal(out.getvalue(), "t.xlsx").message
+
+
+def test_a_line_of_millions_of_separators() -> None:
+    error = _refusal(b"a" + b";" * 3_000_000 + b"b\n1;2\n")
+    assert "kolonner" in error.message
+
+
 def test_xlsx_row_limit() -> None:
     data = _xlsx([["region", "verdi"], *[["3201", i] for i in range(30)]])
     assert "mer enn 20 rader" in _refusal(data, "t.xlsx", max_rows=20).message
@@ -268,13 +285,21 @@ def _zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
 
 
 def test_zip_bomb_is_refused_from_the_directory() -> None:
-    # 200 MB of zeros compress to about 200 KB: refused by ratio and total before any inflation.
+    # 50 MB of zeros compress to about 50 KB: refused by the ratio, read from the directory.
     bomb = _zip(
-        {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * 200 * 1024 * 1024}
+        {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * 50 * 1024 * 1024}
     )
-    assert len(bomb) < 1024 * 1024
+    assert len(bomb) < 100 * 1024
     error = _refusal(bomb, "bombe.xlsx")
-    assert "ganger" in error.message or "utpakket" in error.message
+    assert "«xl/worksheets/sheet1.xml»" in error.message and "ganger" in error.message
+
+
+def test_a_bomb_under_the_ratio_is_caught_by_the_total() -> None:
+    # Many parts, each under the ratio floor, that together inflate past the total.
+    parts = {f"xl/media/{i}.bin": b"\0" * (1024 * 1024) for i in range(120)}
+    bomb = _zip({"xl/workbook.xml": b"<workbook/>", **parts})
+    assert len(bomb) < 1024 * 1024
+    assert "utpakket" in _refusal(bomb, "bombe.xlsx").message
 
 
 def test_uncompressed_total_is_limited() -> None:

@@ -238,3 +238,26 @@ def test_person_level_files_are_refused_before_validation(registry: Registry) ->
     rows = "".join("3201;2024;1;1\n" for _ in range(12))
     with pytest.raises(UploadRefused):
         _check(f"{HEADER}\n{rows}", registry)
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x.example")', "+1+1", "@SUM(1)", "-1+1"])
+def test_formula_text_in_any_column_never_reaches_the_rows(
+    registry: Registry, payload: str
+) -> None:
+    cell = '"' + payload.replace('"', '""') + '"'
+    text = (
+        "kommune;år;kjønn;teller;nevner\n"
+        f"{cell};2024;Alle;1;2\n3201;{cell};Alle;1;2\n3201;2023;{cell};1;2\n"
+        f"3201;2022;Alle;{cell};2\n3201;2021;Alle;1;{cell}\n3201;2020;Alle;1;2\n"
+    )
+    checked = _check(text, registry)
+    assert [p.row for p in checked.problems] == [2, 3, 4, 5, 6]
+    assert checked.rows["period"].tolist() == ["2020"]
+    stored = [str(value) for value in checked.rows.to_numpy().ravel().tolist()]
+    assert not any(value.startswith(("=", "+", "@")) for value in stored)
+
+
+def test_script_text_is_only_quoted_in_a_message(registry: Registry) -> None:
+    checked = _check("kommune;år;verdi\n<script>alert(1)</script>;2024;1\n", registry)
+    assert checked.rows.empty
+    assert "<script>alert(1)</script>" in checked.problems[0].message  # the page escapes it

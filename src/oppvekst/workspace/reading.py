@@ -24,6 +24,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import openpyxl
+from openpyxl.cell.read_only import EMPTY_CELL
+
 from oppvekst.errors import UploadRefused
 
 MB = 1024 * 1024
@@ -201,25 +204,28 @@ def _table(
     rows: list[tuple[str, ...]] = []
     blank_run = 0
     for number, raw_cells in numbered:
-        cells = [_cell(text, number, position, limits) for position, text in enumerate(raw_cells)]
-        while cells and not cells[-1]:
-            cells.pop()
+        end = len(raw_cells)
+        while end and not raw_cells[end - 1].strip():
+            end -= 1
+        # Widths are checked before the cells are: a line of five million separators is refused
+        # without five million cells being made.
+        if header is None and end > limits.max_columns:
+            raise _too_many_columns(end, limits)
+        if header is not None and end > len(header):
+            raise UploadRefused(
+                f"Rad {number} har {end} celler, men overskriftsraden har bare {len(header)}.",
+                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
+                "desimaltegn, bytt til semikolon mellom kolonnene.",
+            )
+        cells = [_cell(raw_cells[position], number, position, limits) for position in range(end)]
         if header is None:
             if not cells or _is_note(cells[0]):
                 continue
-            if len(cells) > limits.max_columns:
-                raise _too_many_columns(len(cells), limits)
             header, header_row = unique_names(cells), number
             continue
         if not cells:
             blank_run += 1  # kept only if a row with content follows
             continue
-        if len(cells) > len(header):
-            raise UploadRefused(
-                f"Rad {number} har {len(cells)} celler, men overskriftsraden har bare {len(header)}.",
-                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
-                "desimaltegn, bytt til semikolon mellom kolonnene.",
-            )
         if len(rows) + blank_run >= limits.max_rows:
             raise UploadRefused(
                 f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(
@@ -287,8 +293,6 @@ def _size(count: int) -> str:
 # --- XLSX -----------------------------------------------------------------------------------------
 def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
     check_zip(data, limits)
-    # openpyxl is imported here: only workbook uploads need it.
-    import openpyxl
 
     try:
         book = openpyxl.load_workbook(
@@ -367,7 +371,17 @@ def check_zip(data: bytes, limits: UploadLimits) -> None:
 def _sheet_rows(
     rows: Iterator[tuple[Any, ...]], title: str, limits: UploadLimits
 ) -> Iterator[tuple[int, list[str]]]:
+    empty: tuple[Any, ...] | None = None
     for number, cells in enumerate(rows, start=1):
+        # openpyxl fills a gap of missing rows with one shared tuple of empty cells: a cell far
+        # down the sheet must not cost a million rows of cell-by-cell work.
+        if cells is empty:
+            yield number, []
+            continue
+        if cells and all(cell is EMPTY_CELL for cell in cells):
+            empty = cells
+            yield number, []
+            continue
         texts: list[str] = []
         for position, cell in enumerate(cells):
             if position >= limits.max_columns:
