@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -28,15 +27,10 @@ import openpyxl
 from openpyxl.cell.read_only import EMPTY_CELL
 
 from oppvekst.errors import UploadRefused
+from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
 
-MB = 1024 * 1024
 SEPARATORS = (";", ",", "\t")
 NOTE_MARK = "#"
-# Entries smaller than this are not held to the compression ratio: a tiny part of a workbook can be
-# very compressible, and the total uncompressed size bounds what it could cost anyway.
-RATIO_FLOOR_BYTES = 1 * MB
-MAX_ZIP_ENTRIES = 2000
-TEXT_FORMATS = "Lagre filen som CSV (semikolon eller komma) eller som Excel-arbeidsbok (.xlsx)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +40,8 @@ class UploadLimits:
     max_columns: int = 50
     max_cell_chars: int = 500
     max_uncompressed_xlsx_bytes: int = 100 * MB
-    # An XLSX part larger than RATIO_FLOOR_BYTES may expand at most this many times: real sheets
-    # compress 5-30 times, a zip bomb thousands.
+    # An XLSX part larger than 1 MB may expand at most this many times: real sheets compress
+    # 5-30 times, a zip bomb thousands (``workspace.archive``).
     max_compression_ratio: int = 100
 
 
@@ -79,7 +73,7 @@ def read_upload(data: bytes, filename: str, limits: UploadLimits = UploadLimits(
         raise UploadRefused("Filen er tom.", hint="Velg filen med tallene og last den opp på nytt.")
     if len(data) > limits.max_bytes:
         raise UploadRefused(
-            f"Filen er {_size(len(data))}; grensen er {_size(limits.max_bytes)}.",
+            f"Filen er {size_text(len(data))}; grensen er {size_text(limits.max_bytes)}.",
             hint="Del filen opp, eller fjern kolonner og rader som ikke trengs.",
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
@@ -286,13 +280,9 @@ def _too_many_columns(found: int, limits: UploadLimits) -> UploadRefused:
     )
 
 
-def _size(count: int) -> str:
-    return f"{count / MB:.1f} MB".replace(".", ",")
-
-
 # --- XLSX -----------------------------------------------------------------------------------------
 def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
-    check_zip(data, limits)
+    check_zip(data, limits.max_uncompressed_xlsx_bytes, limits.max_compression_ratio)
 
     try:
         book = openpyxl.load_workbook(
@@ -325,47 +315,6 @@ def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
         ) from None
     finally:
         book.close()
-
-
-def check_zip(data: bytes, limits: UploadLimits) -> None:
-    """Refuse a workbook from its ZIP directory alone, before any part is decompressed."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UploadRefused("Filen er en skadet ZIP- eller Excel-fil.", hint=TEXT_FORMATS) from None
-    with archive:
-        entries = archive.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise UploadRefused(
-            f"Arbeidsboken har {len(entries)} deler; så mange har ikke et vanlig regneark.",
-            hint=TEXT_FORMATS,
-        )
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise UploadRefused("Filen er en ZIP-fil, men ikke en Excel-arbeidsbok.", hint=TEXT_FORMATS)
-    total = 0
-    for entry in entries:
-        if entry.flag_bits & 0x1:
-            raise UploadRefused("Arbeidsboken er kryptert.", hint="Fjern passordet og prøv igjen.")
-        # zipfile bounds a deflated part's output by its declared size while reading; other
-        # methods (bzip2, lzma) it decompresses without that bound, and Excel never uses them.
-        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UploadRefused(
-                "Arbeidsboken er pakket på en måte Excel ikke bruker.", hint=TEXT_FORMATS
-            )
-        total += entry.file_size
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
-            raise UploadRefused(
-                f"En del av arbeidsboken («{entry.filename}») pakkes ut til {ratio:.0f} ganger "
-                "sin størrelse; det gjør ikke et vanlig regneark.",
-                hint="Lagre tallene som CSV og last opp den filen.",
-            )
-    if total > limits.max_uncompressed_xlsx_bytes:
-        raise UploadRefused(
-            f"Arbeidsboken blir {_size(total)} utpakket; grensen er "
-            f"{_size(limits.max_uncompressed_xlsx_bytes)}.",
-            hint="Fjern ark, bilder og formatering som ikke trengs, eller lagre tallene som CSV.",
-        )
 
 
 def _sheet_rows(
