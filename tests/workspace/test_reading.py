@@ -204,6 +204,20 @@ def test_xlsx_values_as_plain_text() -> None:
     assert table.row_number(3) == 6
 
 
+def test_xlsx_percent_cells_read_as_shown() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["region", "andel"])
+    sheet.append(["3201", 0.125])
+    sheet.append(["0301", 0.07])
+    for row in (2, 3):
+        sheet.cell(row, 2).number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    table = read_upload(out.getvalue(), "t.xlsx")
+    assert table.rows == (("3201", "12.5 %"), ("0301", "7 %"))
+
+
 def test_xlsx_formula_is_refused_with_its_cell() -> None:
     data = _xlsx([["region", "verdi"], ["3201", 4], ["0301", "=B2*2"]])
     error = _refusal(data, "tall.xlsx")

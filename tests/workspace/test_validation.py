@@ -91,6 +91,14 @@ def test_region_messages(registry: Registry) -> None:
     assert checked.rows["region"].tolist() == ["3201", "3201"]  # names in any spelling
 
 
+def test_code_and_name_in_one_cell(registry: Registry) -> None:
+    checked = _check(
+        "region;år;verdi\n0301 Oslo;2024;1\n3201 Bærum;2024;2\n0219 Bærum;2023;3\n", registry
+    )
+    assert checked.rows["region"].tolist() == ["0301", "3201"]
+    assert _messages(checked) == ["rad 4: ukjent kommunenummer 0219 – mente du 3201 Bærum?"]
+
+
 def test_bydeler_and_fylker(registry: Registry) -> None:
     checked = _check("bydel;år;verdi\n030101;2024;1\n30101;2023;2\n03;2024;3\n", registry)
     assert checked.ok

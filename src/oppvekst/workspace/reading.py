@@ -344,7 +344,7 @@ def _sheet_rows(
                     hint="Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
                     "verdier (Lim inn utvalg → Verdier), og last opp på nytt.",
                 )
-            texts.append(cell_text(cell.value))
+            texts.append(cell_text(cell.value, percent="%" in (cell.number_format or "")))
         yield number, texts
 
 
@@ -352,21 +352,23 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, *, percent: bool = False) -> str:
     """A workbook value as the text a person reads: numbers in plain decimal form («12.5», never
-    «1.25E1»), whole numbers without a decimal part, dates as ISO dates."""
+    «1.25E1»), whole numbers without a decimal part, dates as ISO dates. A cell formatted as a
+    percentage stores 0.125 and shows «12,5 %»: it becomes «12.5 %», what the person sees."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "SANN" if value else "USANN"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (value != value or abs(value) == float("inf")):
             return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
+        number = Decimal(repr(value)) * (100 if percent else 1)
+        if number == number.to_integral_value() and abs(number) < Decimal("1e15"):
+            text = str(int(number))
+        else:
+            text = format(number.normalize(), "f")
+        return f"{text} %" if percent else text
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date | time):

@@ -41,6 +41,7 @@ ROLE_WORDS = {"value": "verdi", "numerator": "teller", "denominator": "nevner"}
 FORMULA_STARTS = ("=", "+", "@")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/–—]\s*(\d{4}|\d{2}))?$")
 _DIGIT = re.compile(r"\d")
+_CODE_AND_NAME = re.compile(r"^(\d{1,6})\s+(?=\D)")
 _CODE_WORDS = {2: "fylkesnummer", 4: "kommunenummer", 6: "bydelsnummer"}
 # Words people write for a breakdown's groups beside the catalogue's own codes and labels.
 SYNONYMS: dict[str, dict[str, str]] = {
@@ -277,6 +278,9 @@ class _CellReader:
         if not text:
             return "", "tomt område – skriv kommunenummeret (for eksempel 3201) eller navnet"
         compact = text.replace(" ", "")
+        with_name = _CODE_AND_NAME.match(text)
+        if with_name:  # «0301 Oslo», as SSB's tables write areas: the code decides
+            compact = with_name.group(1)
         if compact.isdigit():
             code = normalise_code(compact)
             if code in self.registry:
