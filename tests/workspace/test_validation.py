@@ -131,8 +131,17 @@ def test_bad_periods(registry: Registry, period: str, words: str) -> None:
 def test_years_and_school_years_are_not_mixed(registry: Registry) -> None:
     checked = _check("kommune;periode;verdi\n3201;2022;1\n3201;2023;1\n3201;2023-24;1\n", registry)
     assert [p.row for p in checked.problems] == [4]
-    assert "skoleår" in checked.problems[0].message
+    assert checked.problems[0].message.startswith(
+        "perioden er et skoleår, men de fleste radene har et kalenderår"
+    )
     assert checked.rows["period"].tolist() == ["2022", "2023"]
+    spans = _check(
+        "kommune;periode;verdi\n3201;2016-2018;1\n3201;2019-2021;1\n3201;2022;1\n", registry
+    )
+    assert [p.text for p in spans.problems] == [
+        "rad 4: perioden er et kalenderår, men de fleste radene har en flerårsperiode – bruk samme "
+        "slags periode i hele filen"
+    ]
 
 
 def test_counts(registry: Registry) -> None:

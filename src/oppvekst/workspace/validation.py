@@ -223,26 +223,38 @@ def _tidy(kept: list[dict[str, str]], mapping: ColumnMapping) -> pd.DataFrame:
     return tidy(frame, table)
 
 
+PERIOD_KINDS = {"year": "et kalenderår", "school": "et skoleår", "span": "en flerårsperiode"}
+
+
+def period_kind(period: str) -> str:
+    """«2024» a year, «2023-24» a school year, «2016-2018» a span of years."""
+    if "-" not in period:
+        return "year"
+    return "school" if len(period) == len("2023-24") else "span"
+
+
 def _mixed_periods(raw: RawTable, mapping: ColumnMapping, reader: _CellReader) -> list[RowProblem]:
-    """Years and school years in one file: the rows of the rarer kind are named."""
+    """Periods of different kinds in one file: the rows not of the most common kind are named."""
     at = raw.columns.index(mapping.period)
-    kinds: dict[bool, list[int]] = {True: [], False: []}
+    kinds: dict[str, list[int]] = {}
     for index, cells in enumerate(raw.rows):
-        text, message = reader.read("period", cells[at]) if any(cells) else ("", "x")
-        if not message:
-            kinds["-" in text].append(raw.row_number(index))
-    if not kinds[True] or not kinds[False]:
+        if any(cells):
+            text, message = reader.read("period", cells[at])
+            if not message:
+                kinds.setdefault(period_kind(text), []).append(raw.row_number(index))
+    if len(kinds) < 2:
         return []
-    rare = kinds[True] if len(kinds[True]) <= len(kinds[False]) else kinds[False]
-    what = "skoleår" if rare is kinds[True] else "kalenderår"
+    common = max(kinds, key=lambda kind: len(kinds[kind]))
     return [
         RowProblem(
             number,
             mapping.period,
-            f"perioden er et {what}, men de fleste radene har den andre "
-            "slags periode – bruk samme slags periode i hele filen",
+            f"perioden er {PERIOD_KINDS[kind]}, men de fleste radene har {PERIOD_KINDS[common]}"
+            " – bruk samme slags periode i hele filen",
         )
-        for number in rare
+        for kind, numbers in kinds.items()
+        if kind != common
+        for number in numbers
     ]
 
 
