@@ -20,16 +20,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 import pandas as pd
 
-from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import Breakdown, BreakdownMap, TableMapping
 from oppvekst.errors import InvalidMapping
 from oppvekst.pipeline.tidy import MISSING_MARKERS, TIDY_COLUMNS, _parse_numbers, tidy
-from oppvekst.regions.registry import Registry, normalise_code, search_key
-from oppvekst.snapshot.table import NOT_COMPUTABLE, NOT_PUBLISHED, TOTAL
+from oppvekst.regions.registry import Registry, normalise_code
+from oppvekst.snapshot.table import NOT_COMPUTABLE, NOT_PUBLISHED
+from oppvekst.workspace.groups import group_code
 from oppvekst.workspace.mapping import ColumnMapping, require_complete
 from oppvekst.workspace.persons import refuse_person_level
 from oppvekst.workspace.reading import RawTable
@@ -43,19 +42,6 @@ _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/–—]\s*(\d{4}|\d{2}))?$")
 _DIGIT = re.compile(r"\d")
 _CODE_AND_NAME = re.compile(r"^(\d{1,6})\s+(?=\D)")
 _CODE_WORDS = {2: "fylkesnummer", 4: "kommunenummer", 6: "bydelsnummer"}
-# Words people write for a breakdown's groups beside the catalogue's own codes and labels.
-SYNONYMS: dict[str, dict[str, str]] = {
-    "sex": {
-        "gutt": "male", "gutter": "male", "boys": "male", "boy": "male", "m": "male",
-        "mann": "male", "menn": "male", "hankjonn": "male", "jente": "female",
-        "girls": "female", "girl": "female", "k": "female", "f": "female", "kvinne": "female",
-        "kvinner": "female", "hunkjonn": "female", "begge kjonn": "total", "begge": "total",
-        "totalt": "total", "both": "total", "all": "total",
-    },
-    "age": {"alle": "total", "totalt": "total", "all": "total", "all ages": "total"},
-    "background": {"totalt": "total", "all": "total"},
-    "grade": {"alle": "total", "totalt": "total", "all": "total"},
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +270,7 @@ class _CellReader:
             return self._region(text)
         if role == "period":
             return self._period(text)
-        return _category(role, text)
+        return group_code(role, text)
 
     def _region(self, text: str) -> tuple[str, str]:
         if not text:
@@ -364,31 +350,6 @@ def _figure(role: str, text: str, value: float) -> tuple[str, str]:
     if math.isnan(value) or math.isinf(value) or not _DIGIT.search(text) or "e" in text.lower():
         return "", f"{word} «{_short(text)}» er ikke et tall – bruk desimalkomma, for eksempel 12,5"
     return text, ""
-
-
-def _category(name: str, text: str) -> tuple[str, str]:
-    code = categories(name).get(search_key(text)) if text else None
-    if code is not None:
-        return code, ""
-    dimension = breakdown_dimensions()[name]
-    labels = ", ".join(c.label for c in dimension.categories)
-    shown = f"«{_short(text)}»" if text else "(tom)"
-    return "", f"ukjent {dimension.label.lower()} {shown} – bruk {labels}"
-
-
-@cache
-def categories(name: str) -> dict[str, str]:
-    """Folded words → our category code for one breakdown: the catalogue's codes and labels (also
-    without a trailing «år»), and the common synonyms."""
-    found: dict[str, str] = {}
-    for category in breakdown_dimensions()[name].categories:
-        for word in (category.code, category.label):
-            key = search_key(word)
-            found[key] = category.code
-            found[key.removesuffix(" ar")] = category.code
-    found.update({search_key(word): code for word, code in SYNONYMS.get(name, {}).items()})
-    found.setdefault(TOTAL, TOTAL)
-    return found
 
 
 def _short(text: str) -> str:
