@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from oppvekst.errors import UploadRefused
@@ -109,3 +112,18 @@ def test_read_from_a_file_end_to_end() -> None:
     data = f"kommunenummer;år;id\n3201;2024;{number[:6]} {number[6:]}\n".encode()
     with pytest.raises(UploadRefused):
         refuse_person_level(read_upload(data, "elever.csv"))
+
+
+def test_a_fodselsnummer_stored_as_a_number_in_a_workbook() -> None:
+    number = _valid("050505")  # the leading zero is lost when Excel stores it as a number
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["kommunenummer", "år", "elev"])
+    sheet.append(["3201", 2024, int(number)])
+    out = io.BytesIO()
+    book.save(out)
+    raw = read_upload(out.getvalue(), "elever.xlsx")
+    assert raw.rows[0][2] == number.lstrip("0")
+    with pytest.raises(UploadRefused) as caught:
+        refuse_person_level(raw)
+    assert "kolonne «elev»" in caught.value.message
