@@ -11,6 +11,8 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oppvekst.errors import UploadRefused
 from oppvekst.workspace.reading import UploadLimits, clean_filename, read_upload
@@ -387,3 +389,61 @@ def test_a_workbook_named_csv_is_still_read_as_a_workbook() -> None:
 
 def test_a_text_file_named_xlsx_is_refused() -> None:
     assert "ikke et Excel-regneark" in _refusal(CSV.encode(), "tall.xlsx").message
+
+
+# --- Anything at all -------------------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=3000), name=st.sampled_from(["t.csv", "t.xlsx", "t.txt", ""]))
+def test_any_bytes_give_a_table_or_a_refusal(data: bytes, name: str) -> None:
+    _table_or_refusal(data, name)
+
+
+def _table_or_refusal(data: bytes, name: str) -> None:
+    refusal: UploadRefused | None = None
+    try:
+        table = read_upload(data, name)
+    except UploadRefused as refused:
+        refusal = refused
+    if refusal is not None:
+        assert refusal.message and refusal.http_status == 400
+        return
+    assert len(table.columns) >= 2 and table.rows
+    assert all(len(row) == len(table.columns) for row in table.rows)
+
+
+WORKBOOK = _xlsx([["kommunenummer", "år", "verdi"], ["3201", 2024, 12.5], ["0301", 2024, 3]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(0, len(WORKBOOK) - 1), st.integers(0, 255)), min_size=1, max_size=8
+    ),
+    cut=st.integers(100, len(WORKBOOK)),
+)
+def test_a_damaged_workbook_gives_a_table_or_a_refusal(
+    changes: list[tuple[int, int]], cut: int
+) -> None:
+    damaged = bytearray(WORKBOOK[:cut])
+    for position, value in changes:
+        if position < len(damaged):
+            damaged[position] = value
+    _table_or_refusal(bytes(damaged), "t.xlsx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.lists(st.text(alphabet="0123456789;,\t\"'=+-@.# \nabcæøå", max_size=12), max_size=6),
+        max_size=12,
+    )
+)
+def test_any_text_table_gives_a_table_or_a_refusal(cells: list[list[str]]) -> None:
+    text = "\n".join(";".join(row) for row in cells)
+    for encoding in ("utf-8", "utf-16", "cp1252"):
+        try:
+            table = read_upload(text.encode(encoding), "t.csv")
+        except UploadRefused:
+            continue
+        assert all(len(row) == len(table.columns) for row in table.rows)
+        assert len(set(table.columns)) == len(table.columns)
