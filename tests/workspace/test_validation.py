@@ -11,12 +11,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oppvekst.errors import InvalidMapping, UploadRefused
 from oppvekst.pipeline.tidy import TIDY_COLUMNS
 from oppvekst.regions.registry import Registry
 from oppvekst.workspace.mapping import ColumnMapping, guess_mapping
-from oppvekst.workspace.reading import read_upload
+from oppvekst.workspace.reading import RawTable, read_upload
 from oppvekst.workspace.validation import MAX_PROBLEMS, Checked, problems_by_cell, validate
 
 HEADER = "kommunenummer;år;teller;nevner"
@@ -278,3 +280,35 @@ def test_script_text_is_only_quoted_in_a_message(registry: Registry) -> None:
     checked = _check("kommune;år;verdi\n<script>alert(1)</script>;2024;1\n", registry)
     assert checked.rows.empty
     assert "<script>alert(1)</script>" in checked.problems[0].message  # the page escapes it
+
+
+CELLS = st.one_of(
+    st.sampled_from(["3201", "0301", "0219", "Oslo", "barum", "2024", "2023-24", "2023/2024",
+                     "Jenter", "K", "..", ".", ":", "-", "", "12,5", "1 234", "-3", "=1+1", "x"]),
+    st.text(alphabet="0123456789,.- %=+@abcæ", max_size=8),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(CELLS, min_size=5, max_size=5), min_size=1, max_size=15))
+def test_any_rows_give_problems_or_tidy_rows(registry: Registry, rows: list[list[str]]) -> None:
+    raw = RawTable(
+        ("kommune", "år", "kjønn", "teller", "nevner"),
+        tuple(tuple(row) for row in rows),
+        "utf-8",
+        None,
+        "t.csv",
+    )
+    mapping = guess_mapping(raw)
+    try:
+        checked = validate(raw, mapping, registry)
+    except UploadRefused:  # ten identical keys: rows of individuals
+        return
+    assert tuple(checked.rows.columns) == TIDY_COLUMNS
+    assert checked.problem_count == len(checked.problems) <= MAX_PROBLEMS
+    bad_rows = {p.row for p in checked.problems}
+    filled = [i for i, row in enumerate(rows) if any(row)]
+    assert len(checked.rows) == len([i for i in filled if raw.row_number(i) not in bad_rows])
+    counts = checked.rows[["numerator", "denominator"]].dropna()
+    assert (counts["numerator"] <= counts["denominator"]).all()
+    assert (counts >= 0).all().all()
