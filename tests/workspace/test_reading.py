@@ -64,6 +64,12 @@ def test_encodings_are_recognised(data: bytes, encoding: str) -> None:
     assert table.rows[0] == ("3201", "2024", "12,5")
 
 
+def test_excels_separator_line() -> None:
+    table = read_upload(b"sep=,\nregion,verdi\n3201,1\n", "t.csv")
+    assert table.columns == ("region", "verdi")
+    assert table.header_row == 1 and table.row_number(0) == 2
+
+
 def test_cells_are_stripped_and_kept_as_written() -> None:
     table = read_upload(b"region ; verdi \n 3201 ;  12,50 \n", "t.csv")
     assert table.columns == ("region", "verdi")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,6 +31,7 @@ from oppvekst.errors import UploadRefused
 from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
 
 SEPARATORS = (";", ",", "\t")
+_SEP_LINE = re.compile(r"^sep=([;,\t|])\r?\n")
 NOTE_MARK = "#"
 
 
@@ -98,8 +100,12 @@ def clean_filename(filename: str) -> str:
 # --- CSV ------------------------------------------------------------------------------------------
 def _read_csv(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
     text, encoding = decode(data)
-    lines = text.splitlines()
-    separator = sniff_separator(lines)
+    declared = _SEP_LINE.match(text)
+    if declared:
+        # Excel's «sep=;» line names the separator; Excel does not show it as a row, nor do we.
+        separator, text = declared.group(1), text[declared.end() :]
+    else:
+        separator = sniff_separator(text[:65536].splitlines())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     # A record is a spreadsheet row, even when a quoted cell spans several lines.
     records = enumerate(reader, start=1)
