@@ -17,23 +17,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from oppvekst.errors import UploadRefused
+import openpyxl
+from openpyxl.cell.read_only import EMPTY_CELL
 
-MB = 1024 * 1024
+from oppvekst.errors import UploadRefused
+from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
+
 SEPARATORS = (";", ",", "\t")
+_SEP_LINE = re.compile(r"^sep=([;,\t|])\r?\n")
 NOTE_MARK = "#"
-# Entries smaller than this are not held to the compression ratio: a tiny part of a workbook can be
-# very compressible, and the total uncompressed size bounds what it could cost anyway.
-RATIO_FLOOR_BYTES = 1 * MB
-MAX_ZIP_ENTRIES = 2000
-TEXT_FORMATS = "Lagre filen som CSV (semikolon eller komma) eller som Excel-arbeidsbok (.xlsx)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +42,8 @@ class UploadLimits:
     max_columns: int = 50
     max_cell_chars: int = 500
     max_uncompressed_xlsx_bytes: int = 100 * MB
-    # An XLSX part larger than RATIO_FLOOR_BYTES may expand at most this many times: real sheets
-    # compress 5-30 times, a zip bomb thousands.
+    # An XLSX part larger than 1 MB may expand at most this many times: real sheets compress
+    # 5-30 times, a zip bomb thousands (``workspace.archive``).
     max_compression_ratio: int = 100
 
 
@@ -76,7 +75,7 @@ def read_upload(data: bytes, filename: str, limits: UploadLimits = UploadLimits(
         raise UploadRefused("Filen er tom.", hint="Velg filen med tallene og last den opp på nytt.")
     if len(data) > limits.max_bytes:
         raise UploadRefused(
-            f"Filen er {_size(len(data))}; grensen er {_size(limits.max_bytes)}.",
+            f"Filen er {size_text(len(data))}; grensen er {size_text(limits.max_bytes)}.",
             hint="Del filen opp, eller fjern kolonner og rader som ikke trengs.",
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
@@ -101,8 +100,12 @@ def clean_filename(filename: str) -> str:
 # --- CSV ------------------------------------------------------------------------------------------
 def _read_csv(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
     text, encoding = decode(data)
-    lines = text.splitlines()
-    separator = sniff_separator(lines)
+    declared = _SEP_LINE.match(text)
+    if declared:
+        # Excel's «sep=;» line names the separator; Excel does not show it as a row, nor do we.
+        separator, text = declared.group(1), text[declared.end() :]
+    else:
+        separator = sniff_separator(text[:65536].splitlines())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     # A record is a spreadsheet row, even when a quoted cell spans several lines.
     records = enumerate(reader, start=1)
@@ -167,7 +170,10 @@ def sniff_separator(lines: Sequence[str]) -> str:
     sample = [line for line in lines[:200] if line.strip() and not _is_note(line)][:30]
     best, best_score = ";", (0.0, 0)
     for separator in SEPARATORS:
-        widths = [len(row) for row in csv.reader(sample, delimiter=separator)]
+        try:
+            widths = [len(row) for row in csv.reader(sample, delimiter=separator)]
+        except csv.Error:  # a giant or broken cell: the reading proper names the row
+            continue
         if not widths or widths[0] < 2:
             continue
         agreeing = sum(1 for width in widths if width == widths[0]) / len(widths)
@@ -198,25 +204,28 @@ def _table(
     rows: list[tuple[str, ...]] = []
     blank_run = 0
     for number, raw_cells in numbered:
-        cells = [_cell(text, number, position, limits) for position, text in enumerate(raw_cells)]
-        while cells and not cells[-1]:
-            cells.pop()
+        end = len(raw_cells)
+        while end and not raw_cells[end - 1].strip():
+            end -= 1
+        # Widths are checked before the cells are: a line of five million separators is refused
+        # without five million cells being made.
+        if header is None and end > limits.max_columns:
+            raise _too_many_columns(end, limits)
+        if header is not None and end > len(header):
+            raise UploadRefused(
+                f"Rad {number} har {end} celler, men overskriftsraden har bare {len(header)}.",
+                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
+                "desimaltegn, bytt til semikolon mellom kolonnene.",
+            )
+        cells = [_cell(raw_cells[position], number, position, limits) for position in range(end)]
         if header is None:
             if not cells or _is_note(cells[0]):
                 continue
-            if len(cells) > limits.max_columns:
-                raise _too_many_columns(len(cells), limits)
             header, header_row = unique_names(cells), number
             continue
         if not cells:
             blank_run += 1  # kept only if a row with content follows
             continue
-        if len(cells) > len(header):
-            raise UploadRefused(
-                f"Rad {number} har {len(cells)} celler, men overskriftsraden har bare {len(header)}.",
-                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
-                "desimaltegn, bytt til semikolon mellom kolonnene.",
-            )
         if len(rows) + blank_run >= limits.max_rows:
             raise UploadRefused(
                 f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(
@@ -277,15 +286,9 @@ def _too_many_columns(found: int, limits: UploadLimits) -> UploadRefused:
     )
 
 
-def _size(count: int) -> str:
-    return f"{count / MB:.1f} MB".replace(".", ",")
-
-
 # --- XLSX -----------------------------------------------------------------------------------------
 def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
-    check_zip(data, limits)
-    # openpyxl is imported here: only workbook uploads need it.
-    import openpyxl
+    check_zip(data, limits.max_uncompressed_xlsx_bytes, limits.max_compression_ratio)
 
     try:
         book = openpyxl.load_workbook(
@@ -303,7 +306,9 @@ def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
         sheet = next((s for s in book.worksheets if s.sheet_state == "visible"), None)
         if sheet is None:
             raise UploadRefused(f"«{filename}» har ingen synlige ark.", hint=TEXT_FORMATS)
-        # The stored dimension is the file's own claim; reading it to the end is what counts.
+        # The stored dimension is the file's own claim; reading it to the end is what counts. Only
+        # one column past the limit is looked at: a stray cell at column XFD would otherwise make
+        # every row 16 384 cells wide. Cells further right are not read.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=limits.max_columns + 1)
         table = _table(_sheet_rows(rows, sheet.title, limits), filename, limits)
@@ -318,51 +323,20 @@ def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
         book.close()
 
 
-def check_zip(data: bytes, limits: UploadLimits) -> None:
-    """Refuse a workbook from its ZIP directory alone, before any part is decompressed."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UploadRefused("Filen er en skadet ZIP- eller Excel-fil.", hint=TEXT_FORMATS) from None
-    with archive:
-        entries = archive.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise UploadRefused(
-            f"Arbeidsboken har {len(entries)} deler; så mange har ikke et vanlig regneark.",
-            hint=TEXT_FORMATS,
-        )
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise UploadRefused("Filen er en ZIP-fil, men ikke en Excel-arbeidsbok.", hint=TEXT_FORMATS)
-    total = 0
-    for entry in entries:
-        if entry.flag_bits & 0x1:
-            raise UploadRefused("Arbeidsboken er kryptert.", hint="Fjern passordet og prøv igjen.")
-        # zipfile bounds a deflated part's output by its declared size while reading; other
-        # methods (bzip2, lzma) it decompresses without that bound, and Excel never uses them.
-        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UploadRefused(
-                "Arbeidsboken er pakket på en måte Excel ikke bruker.", hint=TEXT_FORMATS
-            )
-        total += entry.file_size
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
-            raise UploadRefused(
-                f"En del av arbeidsboken («{entry.filename}») pakkes ut til {ratio:.0f} ganger "
-                "sin størrelse; det gjør ikke et vanlig regneark.",
-                hint="Lagre tallene som CSV og last opp den filen.",
-            )
-    if total > limits.max_uncompressed_xlsx_bytes:
-        raise UploadRefused(
-            f"Arbeidsboken blir {_size(total)} utpakket; grensen er "
-            f"{_size(limits.max_uncompressed_xlsx_bytes)}.",
-            hint="Fjern ark, bilder og formatering som ikke trengs, eller lagre tallene som CSV.",
-        )
-
-
 def _sheet_rows(
     rows: Iterator[tuple[Any, ...]], title: str, limits: UploadLimits
 ) -> Iterator[tuple[int, list[str]]]:
+    empty: tuple[Any, ...] | None = None
     for number, cells in enumerate(rows, start=1):
+        # openpyxl fills a gap of missing rows with one shared tuple of empty cells: a cell far
+        # down the sheet must not cost a million rows of cell-by-cell work.
+        if cells is empty:
+            yield number, []
+            continue
+        if cells and all(cell is EMPTY_CELL for cell in cells):
+            empty = cells
+            yield number, []
+            continue
         texts: list[str] = []
         for position, cell in enumerate(cells):
             if position >= limits.max_columns:
@@ -376,7 +350,7 @@ def _sheet_rows(
                     hint="Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
                     "verdier (Lim inn utvalg → Verdier), og last opp på nytt.",
                 )
-            texts.append(cell_text(cell.value))
+            texts.append(cell_text(cell.value, percent="%" in (cell.number_format or "")))
         yield number, texts
 
 
@@ -384,21 +358,23 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, *, percent: bool = False) -> str:
     """A workbook value as the text a person reads: numbers in plain decimal form («12.5», never
-    «1.25E1»), whole numbers without a decimal part, dates as ISO dates."""
+    «1.25E1»), whole numbers without a decimal part, dates as ISO dates. A cell formatted as a
+    percentage stores 0.125 and shows «12,5 %»: it becomes «12.5 %», what the person sees."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "SANN" if value else "USANN"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (value != value or abs(value) == float("inf")):
             return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
+        number = Decimal(repr(value)) * (100 if percent else 1)
+        if number == number.to_integral_value() and abs(number) < Decimal("1e15"):
+            text = str(int(number))
+        else:
+            text = format(number.normalize(), "f")
+        return f"{text} %" if percent else text
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date | time):

@@ -20,16 +20,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 import pandas as pd
 
-from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import Breakdown, BreakdownMap, TableMapping
 from oppvekst.errors import InvalidMapping
 from oppvekst.pipeline.tidy import MISSING_MARKERS, TIDY_COLUMNS, _parse_numbers, tidy
-from oppvekst.regions.registry import Registry, normalise_code, search_key
-from oppvekst.snapshot.table import NOT_COMPUTABLE, NOT_PUBLISHED, TOTAL
+from oppvekst.regions.registry import Registry, normalise_code
+from oppvekst.snapshot.table import NOT_COMPUTABLE, NOT_PUBLISHED
+from oppvekst.workspace.groups import group_code
 from oppvekst.workspace.mapping import ColumnMapping, require_complete
 from oppvekst.workspace.persons import refuse_person_level
 from oppvekst.workspace.reading import RawTable
@@ -40,20 +39,9 @@ COUNTS = ("numerator", "denominator")
 ROLE_WORDS = {"value": "verdi", "numerator": "teller", "denominator": "nevner"}
 FORMULA_STARTS = ("=", "+", "@")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/–—]\s*(\d{4}|\d{2}))?$")
+_DIGIT = re.compile(r"\d")
+_CODE_AND_NAME = re.compile(r"^(\d{1,6})\s+(?=\D)")
 _CODE_WORDS = {2: "fylkesnummer", 4: "kommunenummer", 6: "bydelsnummer"}
-# Words people write for a breakdown's groups beside the catalogue's own codes and labels.
-SYNONYMS: dict[str, dict[str, str]] = {
-    "sex": {
-        "gutt": "male", "gutter": "male", "boys": "male", "boy": "male", "m": "male",
-        "mann": "male", "menn": "male", "hankjonn": "male", "jente": "female",
-        "girls": "female", "girl": "female", "k": "female", "f": "female", "kvinne": "female",
-        "kvinner": "female", "hunkjonn": "female", "begge kjonn": "total", "begge": "total",
-        "totalt": "total", "both": "total", "all": "total",
-    },
-    "age": {"alle": "total", "totalt": "total", "all": "total", "all ages": "total"},
-    "background": {"totalt": "total", "all": "total"},
-    "grade": {"alle": "total", "totalt": "total", "all": "total"},
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +85,12 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
             )
     refuse_person_level(raw, mapping)
     position = {role: raw.columns.index(column) for role, column in roles.items()}
+    # The figures are parsed column by column by the pipeline's parser (one vectorised call each).
+    numbers = {
+        role: parse_numbers(raw.column(column))
+        for role, column in roles.items()
+        if role in ROLE_WORDS
+    }
     reader = _CellReader(registry)
     problems: list[RowProblem] = []
     kept: list[dict[str, str]] = []
@@ -110,12 +104,17 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
         found: list[RowProblem] = []
         clean: dict[str, str] = {}
         for role, at in position.items():
-            text, message = reader.read(role, cells[at])
+            if role in numbers:
+                text, message = reader.figure(role, cells[at], numbers[role][index])
+            else:
+                text, message = reader.read(role, cells[at])
             if message:
                 found.append(RowProblem(number, roles[role], message))
             else:
                 clean[role] = text
-        found.extend(_count_problems(number, clean, roles))
+        found.extend(
+            _count_problems(number, clean, roles, {r: v[index] for r, v in numbers.items()})
+        )
         if not found:
             key = (
                 clean["region"],
@@ -144,20 +143,21 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
     if problems:
         # A row with a problem anywhere (the mixed periods are found last) is not kept.
         bad = {p.row for p in problems}
-        numbers = [n for n in first_row.values() if n not in bad]
-        if len(numbers) != len(first_row):
+        if any(n in bad for n in first_row.values()):
             keep = pd.Series([n not in bad for n in first_row.values()], dtype=bool)
             rows = rows[keep.to_numpy()].reset_index(drop=True)
     return Checked(rows, tuple(problems[:MAX_PROBLEMS]), source_rows, len(problems))
 
 
-def _count_problems(number: int, clean: dict[str, str], roles: dict[str, str]) -> list[RowProblem]:
+def _count_problems(
+    number: int, clean: dict[str, str], roles: dict[str, str], values: dict[str, float]
+) -> list[RowProblem]:
     """Counts whole and not negative, teller ≤ nevner (only for cells that read as numbers)."""
     found: list[RowProblem] = []
     parsed: dict[str, float] = {}
     for role in COUNTS:
         if role in clean and clean[role] not in ALLOWED_SYMBOLS:
-            value = parse_one(clean[role])
+            value = values[role]
             if value < 0:
                 found.append(
                     RowProblem(
@@ -187,10 +187,10 @@ def _count_problems(number: int, clean: dict[str, str], roles: dict[str, str]) -
     return found
 
 
-def parse_one(text: str) -> float:
-    """One cell by the pipeline's parser (NaN when it is no number)."""
-    values, _ = _parse_numbers(pd.Series([text], dtype=object), MISSING_MARKERS)
-    return float(values.iloc[0])
+def parse_numbers(cells: tuple[str, ...]) -> list[float]:
+    """A column's cells by the pipeline's parser (NaN where a cell is no number)."""
+    values, _ = _parse_numbers(pd.Series(cells, dtype=object), MISSING_MARKERS)
+    return [float(v) for v in values.to_numpy()]
 
 
 def _tidy(kept: list[dict[str, str]], mapping: ColumnMapping) -> pd.DataFrame:
@@ -209,26 +209,38 @@ def _tidy(kept: list[dict[str, str]], mapping: ColumnMapping) -> pd.DataFrame:
     return tidy(frame, table)
 
 
+PERIOD_KINDS = {"year": "et kalenderår", "school": "et skoleår", "span": "en flerårsperiode"}
+
+
+def period_kind(period: str) -> str:
+    """«2024» a year, «2023-24» a school year, «2016-2018» a span of years."""
+    if "-" not in period:
+        return "year"
+    return "school" if len(period) == len("2023-24") else "span"
+
+
 def _mixed_periods(raw: RawTable, mapping: ColumnMapping, reader: _CellReader) -> list[RowProblem]:
-    """Years and school years in one file: the rows of the rarer kind are named."""
+    """Periods of different kinds in one file: the rows not of the most common kind are named."""
     at = raw.columns.index(mapping.period)
-    kinds: dict[bool, list[int]] = {True: [], False: []}
+    kinds: dict[str, list[int]] = {}
     for index, cells in enumerate(raw.rows):
-        text, message = reader.read("period", cells[at]) if any(cells) else ("", "x")
-        if not message:
-            kinds["-" in text].append(raw.row_number(index))
-    if not kinds[True] or not kinds[False]:
+        if any(cells):
+            text, message = reader.read("period", cells[at])
+            if not message:
+                kinds.setdefault(period_kind(text), []).append(raw.row_number(index))
+    if len(kinds) < 2:
         return []
-    rare = kinds[True] if len(kinds[True]) <= len(kinds[False]) else kinds[False]
-    what = "skoleår" if rare is kinds[True] else "kalenderår"
+    common = max(kinds, key=lambda kind: len(kinds[kind]))
     return [
         RowProblem(
             number,
             mapping.period,
-            f"perioden er et {what}, men de fleste radene har den andre "
-            "slags periode – bruk samme slags periode i hele filen",
+            f"perioden er {PERIOD_KINDS[kind]}, men de fleste radene har {PERIOD_KINDS[common]}"
+            " – bruk samme slags periode i hele filen",
         )
-        for number in rare
+        for kind, numbers in kinds.items()
+        if kind != common
+        for number in numbers
     ]
 
 
@@ -247,19 +259,26 @@ class _CellReader:
             self._seen[key] = self._read(role, text)
         return self._seen[key]
 
+    def figure(self, role: str, text: str, value: float) -> tuple[str, str]:
+        key = (role, text)
+        if key not in self._seen:
+            self._seen[key] = _figure(role, text, value)
+        return self._seen[key]
+
     def _read(self, role: str, text: str) -> tuple[str, str]:
         if role == "region":
             return self._region(text)
         if role == "period":
             return self._period(text)
-        if role in ROLE_WORDS:
-            return _figure(role, text)
-        return _category(role, text)
+        return group_code(role, text)
 
     def _region(self, text: str) -> tuple[str, str]:
         if not text:
             return "", "tomt område – skriv kommunenummeret (for eksempel 3201) eller navnet"
         compact = text.replace(" ", "")
+        with_name = _CODE_AND_NAME.match(text)
+        if with_name:  # «0301 Oslo», as SSB's tables write areas: the code decides
+            compact = with_name.group(1)
         if compact.isdigit():
             code = normalise_code(compact)
             if code in self.registry:
@@ -280,15 +299,13 @@ class _CellReader:
         identified = self.registry.identify(text)
         if identified.found is not None:
             return identified.found.code, ""
-        if len(identified.candidates) > 1 and all(
-            search_key(r.name) == search_key(identified.candidates[0].name)
-            for r in identified.candidates
-        ):
-            options = " eller ".join(f"{r.code} ({r.level})" for r in identified.candidates)
-            return "", f"«{text}» passer flere områder: {options} – skriv nummeret"
         if identified.candidates:
+            # A name several regions share (Oslo the kommune and the fylke, the two Herøy) or close
+            # spellings: the codes settle it.
             meant = " eller ".join(f"{r.code} {r.name}" for r in identified.candidates[:3])
-            return "", f"ukjent område «{text}» – mente du {meant}?"
+            if len(identified.candidates) == 1:
+                return "", f"ukjent område «{text}» – mente du {meant}?"
+            return "", f"«{text}» kan være flere områder – mente du {meant}? Skriv nummeret"
         return "", f"ukjent område «{text}» – skriv kommunenummeret (for eksempel 3201)"
 
     def _period(self, text: str) -> tuple[str, str]:
@@ -312,7 +329,9 @@ class _CellReader:
         return "", f"periode «{text}» kan ikke leses – skoleår skrives som 2023-24"
 
 
-def _figure(role: str, text: str) -> tuple[str, str]:
+def _figure(role: str, text: str, value: float) -> tuple[str, str]:
+    """The cell's text when it is a number or an allowed symbol; ``value`` is what the pipeline's
+    parser made of it."""
     word = ROLE_WORDS[role]
     if text in ALLOWED_SYMBOLS:
         return text, ""
@@ -326,39 +345,11 @@ def _figure(role: str, text: str) -> tuple[str, str]:
             f"{word} «{text}» – skriv det virkelige tallet (små tall skjules etter de nasjonale "
             "reglene), eller .. når det mangler"
         )
-    if text.startswith(FORMULA_STARTS) or (
-        text.startswith("-") and math.isnan(parse_one(text[1:]))
-    ):
+    if text.startswith(FORMULA_STARTS) or (text.startswith("-") and math.isnan(value)):
         return "", f"{word} «{_short(text)}» ser ut som en formel – skriv selve tallet"
-    value = parse_one(text)
-    if math.isnan(value) or math.isinf(value) or not re.search(r"\d", text) or "e" in text.lower():
+    if math.isnan(value) or math.isinf(value) or not _DIGIT.search(text) or "e" in text.lower():
         return "", f"{word} «{_short(text)}» er ikke et tall – bruk desimalkomma, for eksempel 12,5"
     return text, ""
-
-
-def _category(name: str, text: str) -> tuple[str, str]:
-    code = categories(name).get(search_key(text)) if text else None
-    if code is not None:
-        return code, ""
-    dimension = breakdown_dimensions()[name]
-    labels = ", ".join(c.label for c in dimension.categories)
-    shown = f"«{_short(text)}»" if text else "(tom)"
-    return "", f"ukjent {dimension.label.lower()} {shown} – bruk {labels}"
-
-
-@cache
-def categories(name: str) -> dict[str, str]:
-    """Folded words → our category code for one breakdown: the catalogue's codes and labels (also
-    without a trailing «år»), and the common synonyms."""
-    found: dict[str, str] = {}
-    for category in breakdown_dimensions()[name].categories:
-        for word in (category.code, category.label):
-            key = search_key(word)
-            found[key] = category.code
-            found[key.removesuffix(" ar")] = category.code
-    found.update({search_key(word): code for word, code in SYNONYMS.get(name, {}).items()})
-    found.setdefault(TOTAL, TOTAL)
-    return found
 
 
 def _short(text: str) -> str:
