@@ -31,6 +31,7 @@ from oppvekst.web import (
     reports,
     takeaway,
     workspace,
+    workspace_uploads,
 )
 from oppvekst.web.errors import install_error_handlers
 from oppvekst.web.inputs import PrintableQueryMiddleware
@@ -50,7 +51,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     inequality.router,  # an indicator's «Ulikhet» page, its CSV and its chart image
     assets.router,  # boundary layers and the vega bundle the analysis pages load
     accounts.router,  # sign-in, saved views, the organisation's audit log (own data)
-    workspace.router,  # /arbeidsrom: own indicators, uploads, preview, versions, sharing
+    workspace.router,  # /arbeidsrom: own indicators, templates, metadata, versions, sharing
+    workspace_uploads.router,  # /arbeidsrom/{slug}/last-opp → preview → «Bekreft»
 )
 
 

@@ -203,7 +203,7 @@ def preview_rows(
         for p in problems
     )
     wrong = {row for row, _column in by_cell}
-    rows = []
+    rows: list[PreviewRow] = []
     for index, row in enumerate(raw.rows):
         number = raw.row_number(index)
         if len(rows) >= limit + MORE_WRONG_ROWS:
