@@ -38,6 +38,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "et-langt-passord-bare-for-denne-testen"
 EDITOR = "redaktor@baerum.kommune.no"
 STRANGER = "redaktor@asker.kommune.no"
+ADMIN = "admin@baerum.kommune.no"
 TITLE = "Femåringer kartlagt av helsestasjonen"
 SHORT = "Kartlagt 5 år"  # what the profile's rows show
 NATIONAL = "barn-lavinntekt-eu60"  # a national kommune indicator to cross with
@@ -58,6 +59,7 @@ def portal(snapshot_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     asker = members.create_organisation(users, OrganisationKind.KOMMUNE, "3203", "Asker kommune")
     members.create_user(users, baerum, EDITOR, PASSWORD, Role.EDITOR)
     members.create_user(users, asker, STRANGER, PASSWORD, Role.EDITOR)
+    members.create_user(users, baerum, ADMIN, PASSWORD, Role.ADMIN)
     users.close()
     port = free_port()
     environment = {"OPPVEKST_USER_DATABASE_URL": url, "OPPVEKST_RATE_LIMIT": "off"}
@@ -139,9 +141,14 @@ def test_an_editor_uploads_fixes_confirms_and_finds_it_beside_the_national(
     template = Path(download.value.path()).read_bytes()
     assert "3201" in template.decode("utf-8-sig")  # pre-filled for Bærum
 
-    # A new own indicator through the metadata form.
+    # A new own indicator through the metadata form (first sent half-filled: the problems shown).
     page.get_by_role("link", name="Ny egen indikator").click()
     page.wait_for_url("**/arbeidsrom/ny")
+    assert_accessible(page)
+    page.locator("#felt-title").fill(TITLE)
+    page.get_by_role("button", name="Opprett indikatoren").click()
+    expect(page.locator("#feil-definition")).to_be_visible()
+    expect(page.locator("#felt-title")).to_have_value(TITLE)
     assert_accessible(page)
     page.locator("#felt-title").fill(TITLE)
     page.locator("#felt-short_title").fill(SHORT)
@@ -170,11 +177,17 @@ def test_an_editor_uploads_fixes_confirms_and_finds_it_beside_the_national(
     _upload(page, slug, _own_file(template, kommuner))
     expect(page.get_by_role("status")).to_contain_text("er i orden")
     assert_accessible(page)
+    preview = page.url
     page.get_by_role("button", name="Bekreft og lagre som ny versjon").click()
     page.wait_for_url(re.compile(rf".*/arbeidsrom/{slug}/versjoner\?ny=1$"))
     expect(page.get_by_role("status")).to_contain_text("Versjon 1 er lagret")
     assert_accessible(page)
     _shot(page, "versjoner")
+    # A confirmed draft is gone: its preview says so and offers a new upload.
+    page.goto(preview)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opplastingen finnes ikke lenger")
+    assert_accessible(page)
+    page.goto(f"/arbeidsrom/{slug}/versjoner")
     indicator_link = page.get_by_role("link", name="Se indikatoren i portalen")
     indicator_id = indicator_link.get_attribute("href").rsplit("/", 1)[-1]  # type: ignore[union-attr]
 
@@ -241,4 +254,28 @@ def _nowhere_for(
             response = client.get(path, headers={"Accept": "application/json"})
             assert TITLE not in response.text and SHORT not in response.text, path
             assert indicator_id not in response.text or response.status_code == 404, path
+    context.close()
+
+
+def test_an_admin_shares_an_own_indicator_on_an_accessible_page(
+    browser: Browser, portal: Portal
+) -> None:
+    context = _context(browser, portal)
+    page = context.new_page()
+    _sign_in(page, ADMIN, "/arbeidsrom/ny")
+    page.locator("#felt-title").fill("Delt med Asker")
+    page.locator("#felt-short_title").fill("Delt")
+    page.locator("#felt-definition").fill(
+        "Syntetisk indikator som bare finnes for å deles i testen."
+    )
+    page.locator("#felt-source").fill("Bærum kommune")
+    page.locator("#felt-unit").fill("prosent")
+    page.get_by_role("button", name="Opprett indikatoren").click()
+    page.wait_for_url(re.compile(r".*/last-opp$"))
+    page.get_by_role("link", name="Deling").click()
+    page.get_by_label("Asker kommune").check()
+    assert_accessible(page)
+    _shot(page, "deling")
+    page.get_by_role("button", name="Lagre delingen").click()
+    expect(page.locator("main")).to_contain_text("Delt med 1 annen organisasjon")
     context.close()
