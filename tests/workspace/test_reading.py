@@ -155,9 +155,17 @@ def test_a_million_rows_stop_at_the_row_limit() -> None:
     assert "mer enn 200 000 rader" in error.message
 
 
-def test_blank_rows_far_down_do_not_count() -> None:
-    table = read_upload(b"a;b\n1;2\n" + b";\n" * 300, "t.csv", UploadLimits(max_rows=100))
+def test_trailing_blank_rows_do_not_count_up_to_a_margin() -> None:
+    table = read_upload(b"a;b\n1;2\n" + b";\n" * 800, "t.csv", UploadLimits(max_rows=100))
     assert table.rows == (("1", "2"),)
+    # Millions of blank rows are refused: they cost memory while they are read.
+    error = _refusal(b"a;b\n1;2\n" + b"\n" * 2_000_000, max_bytes=3_000_000)
+    assert "mer enn 200 000 rader" in error.message
+
+
+def test_the_header_is_looked_for_near_the_top() -> None:
+    error = _refusal(b"\n" * 1500 + b"a;b\n1;2\n")
+    assert "første 1000 radene" in error.message
 
 
 def test_too_many_columns() -> None:
@@ -456,7 +464,13 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _book(sheet: str, strings: str = "", styles: str = "", pr: str = "") -> bytes:
+def _book(
+    sheet: str,
+    strings: str = "",
+    styles: str = "",
+    pr: str = "",
+    method: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     return _zip(
         {
             "xl/workbook.xml": (
@@ -474,7 +488,8 @@ def _book(sheet: str, strings: str = "", styles: str = "", pr: str = "") -> byte
             "</x:sheetData></x:worksheet>".encode(),
             **({"xl/sharedStrings.xml": f'<sst xmlns="{MAIN}">{strings}</sst>'.encode()} if strings else {}),
             **({"xl/styles.xml": f'<styleSheet xmlns="{MAIN}">{styles}</styleSheet>'.encode()} if styles else {}),
-        }
+        },
+        method,
     )  # fmt: skip
 
 
@@ -539,6 +554,13 @@ def test_a_utf16_part_is_refused() -> None:
         }
     )
     assert "tegnkoding" in _refusal(data, "t.xlsx").message
+
+
+def test_a_row_of_millions_of_cells_is_refused_while_it_is_read() -> None:
+    sheet = '<x:row r="1">' + "<x:c><x:v>1</x:v></x:c>" * 60_000 + "</x:row>"
+    # Stored without compression, so the ratio guard lets it through to the reader.
+    data = _book(sheet, method=zipfile.ZIP_STORED)
+    assert "flere celler enn et regneark" in _refusal(data, "t.xlsx").message
 
 
 def test_a_bad_cell_address_is_refused() -> None:

@@ -26,6 +26,8 @@ from oppvekst.errors import UploadRefused
 from oppvekst.workspace import sheets
 from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
 
+MAX_HEADER_ROW = 1000  # the header is looked for this far down
+BLANK_MARGIN = 1000  # blank rows after the row limit that are still just trailing blank lines
 KNOWN_TEXTS = 100_000  # cell texts remembered while reading a workbook
 SEPARATORS = (";", ",", "\t")
 _SEP_LINE = re.compile(r"^sep=([;,\t|])\r?\n")
@@ -204,6 +206,12 @@ def _table(
         # A workbook leaves empty rows out (and may number rows wrongly): rows only go forward.
         number = max(given, last + 1)
         last = number
+        # Blank rows cost memory too (a workbook of millions of empty rows): past the row limit
+        # and a margin for trailing blank lines, any row is refused; the header comes early.
+        if header is None and number > MAX_HEADER_ROW:
+            break
+        if header is not None and number - header_row > limits.max_rows + BLANK_MARGIN:
+            raise _too_many_rows(limits)
         end = len(raw_cells)
         while end and not raw_cells[end - 1].strip():
             end -= 1
@@ -227,17 +235,12 @@ def _table(
             continue  # kept (as an empty row) only if a row with content follows
         blank_run = number - header_row - 1 - len(rows)
         if len(rows) + blank_run >= limits.max_rows:
-            raise UploadRefused(
-                f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(
-                    ",", " "
-                ),
-                hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
-            )
+            raise _too_many_rows(limits)
         rows.extend([("",) * len(header)] * blank_run)
         rows.append(tuple(cells) + ("",) * (len(header) - len(cells)))
     if header is None:
         raise UploadRefused(
-            f"Fant ingen overskriftsrad i «{filename}».",
+            f"Fant ingen overskriftsrad blant de første {MAX_HEADER_ROW} radene i «{filename}».",
             hint="Første rad skal ha kolonnenavn, for eksempel «kommunenummer», «år» og «verdi».",
         )
     if len(header) < 2:
@@ -251,6 +254,13 @@ def _table(
             hint="Fyll inn én rad per område og periode under overskriften.",
         )
     return _Table(header, tuple(rows), header_row)
+
+
+def _too_many_rows(limits: UploadLimits) -> UploadRefused:
+    return UploadRefused(
+        f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(",", " "),
+        hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
+    )
 
 
 def _cell(text: str, row: int, position: int, limits: UploadLimits) -> str:

@@ -32,6 +32,9 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _DATE_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
 EXCEL_DIGITS = Context(prec=15)
 CHUNK = 1 << 16
+# Excel's 16 384 columns, a few elements each (c, v, f, is, t …): a row beyond this is no sheet's.
+MAX_ROW_ELEMENTS = 16_384 * 6
+MAX_CELL_FORMATS = 64_000  # Excel's own limit on cell formats in a workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,10 @@ def style_kinds(archive: zipfile.ZipFile) -> dict[int, str]:
             codes[_int(element.get("numFmtId"))] = element.get("formatCode", "")
         elif event == "end" and name == "xf" and in_cell_xfs:
             formats.append(_int(element.get("numFmtId")))
+            if len(formats) > MAX_CELL_FORMATS:
+                raise UploadRefused(
+                    "Arbeidsboken har flere celleformater enn Excel tillater.", hint=TEXT_FORMATS
+                )
     kinds: dict[int, str] = {}
     for index, number_format in enumerate(formats):
         code = _QUOTED.sub("", codes.get(number_format, ""))
@@ -162,12 +169,20 @@ def sheet_rows(
     (the per-cell events were most of the cost)."""
     row_number = 0
     row_tag = ""
+    inside = 0  # elements since the last row ended: a row holds them all until its end
     for _, element in _events(archive, path):
         if element.tag != row_tag:
             if not row_tag and _local(element.tag) == "row":
                 row_tag = element.tag
             else:
+                inside += 1
+                if inside > MAX_ROW_ELEMENTS:
+                    raise UploadRefused(
+                        f"Rad {row_number + 1} i arket har flere celler enn et regneark kan ha.",
+                        hint=TEXT_FORMATS,
+                    )
                 continue
+        inside = 0
         namespace = row_tag[: -len("row")]
         row_number = _int(element.get("r")) or row_number + 1
         yield row_number, list(_row_cells(element, namespace, widest))
