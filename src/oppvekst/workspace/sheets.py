@@ -38,7 +38,7 @@ MAX_CELL_FORMATS = 64_000  # Excel's own limit on cell formats in a workbook
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
+class SheetCell:
     """A cell as the sheet stores it: its type (``t``), style index, value text, and formula."""
 
     column: int  # 0-based
@@ -161,7 +161,7 @@ def _int(text: str | None) -> int:
 
 def sheet_rows(
     archive: zipfile.ZipFile, path: str, widest: int
-) -> Iterator[tuple[int, list[Cell]]]:
+) -> Iterator[tuple[int, list[SheetCell]]]:
     """(row number, the row's cells) for every row element; cells beyond column ``widest``
     (0-based) are yielded only when they hold something, so the caller can refuse them.
 
@@ -189,7 +189,7 @@ def sheet_rows(
         element.clear()
 
 
-def _row_cells(row: Element, namespace: str, widest: int) -> Iterator[Cell]:
+def _row_cells(row: Element, namespace: str, widest: int) -> Iterator[SheetCell]:
     cell_tag, value_tag, formula_tag = f"{namespace}c", f"{namespace}v", f"{namespace}f"
     next_column = 0  # a cell without an address follows the one before it
     for cell in row.iterfind(cell_tag):
@@ -204,7 +204,7 @@ def _row_cells(row: Element, namespace: str, widest: int) -> Iterator[Cell]:
             text = cell.findtext(value_tag) or ""
         formula = cell.find(formula_tag) is not None
         if column <= widest or text.strip() or formula:
-            yield Cell(column, kind, _int(cell.get("s")), text, formula, address)
+            yield SheetCell(column, kind, _int(cell.get("s")), text, formula, address)
 
 
 @cache
@@ -218,7 +218,7 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-def cell_text(cell: Cell, strings: list[str], kinds: dict[int, str], base: date) -> str:
+def cell_text(cell: SheetCell, strings: list[str], kinds: dict[int, str], base: date) -> str:
     """What a person reads in the cell: numbers in plain decimal form («12.5», never «1.25E1»),
     whole numbers without a decimal part, a percentage as shown («12.5 %» for a stored 0.125),
     dates as ISO dates, booleans as SANN/USANN."""
