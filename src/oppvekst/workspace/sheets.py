@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, InvalidOperation
@@ -114,18 +114,40 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     """The shared strings, each the text of its runs (phonetic hints, ``<rPh>``, left out)."""
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
-    strings: list[str] = []
-    for _, element in _events(archive, "xl/sharedStrings.xml"):
-        if _local(element.tag) != "si":
-            continue
-        namespace = element.tag[: -len("si")]
-        parts = [element.findtext(f"{namespace}t") or ""]
-        parts.extend(
-            run.findtext(f"{namespace}t") or "" for run in element.iterfind(f"{namespace}r")
-        )
-        strings.append("".join(parts))
-        element.clear()
-    return strings
+    reader = _StringsReader()
+    for _ in _feed(archive, "xl/sharedStrings.xml", reader.start, reader.end, reader.text):
+        pass
+    return reader.strings
+
+
+class _StringsReader:
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.collecting = False
+        self.phonetic = False
+
+    def start(self, name: str, _: dict[str, str]) -> None:
+        name = name.rpartition(":")[2]
+        if name == "si":
+            self.parts = []
+        elif name == "t":
+            self.collecting = not self.phonetic
+        elif name == "rPh":
+            self.phonetic = True
+
+    def text(self, data: str) -> None:
+        if self.collecting:
+            self.parts.append(data)
+
+    def end(self, name: str) -> None:
+        name = name.rpartition(":")[2]
+        if name == "t":
+            self.collecting = False
+        elif name == "rPh":
+            self.phonetic = False
+        elif name == "si":
+            self.strings.append("".join(self.parts))
 
 
 def style_kinds(archive: zipfile.ZipFile) -> dict[int, str]:
@@ -168,14 +190,28 @@ def sheet_rows(
     (0-based) are yielded only when they hold something, so the caller can refuse them.
 
     The sheet, by far the largest part, is read with expat's callbacks directly (about twice as
-    fast as the element events); a DTD or an entity declaration raises in its own callback, as
-    defusedxml does it, besides the byte check in ``_events``."""
+    fast as the element events)."""
     reader = _SheetReader(widest)
+    for _ in _feed(archive, path, reader.start, reader.end, reader.text):
+        yield from reader.done
+        reader.done.clear()
+
+
+def _feed(
+    archive: zipfile.ZipFile,
+    path: str,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+    text: Callable[[str], None],
+) -> Iterator[None]:
+    """Feed one part to expat's callbacks a chunk at a time, pausing after each chunk. A DTD or an
+    entity declaration raises in its own callback (as defusedxml does it), besides the byte check;
+    a part that is not UTF-8 is refused, since the byte check could not see into it."""
     parser = pyexpat.ParserCreate()
     parser.buffer_text = True
-    parser.StartElementHandler = reader.start
-    parser.EndElementHandler = reader.end
-    parser.CharacterDataHandler = reader.text
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _refuse_declaration
     parser.EntityDeclHandler = _refuse_declaration
     tail = b""
@@ -188,12 +224,11 @@ def sheet_rows(
             if b"<!DOCTYPE" in seen or b"<!ENTITY" in seen:
                 raise _refused_xml()
             parser.Parse(chunk, False)
-            yield from reader.done
-            reader.done.clear()
+            yield
             tail = chunk[-16:]
             chunk = source.read(CHUNK)
     parser.Parse(b"", True)
-    yield from reader.done
+    yield
 
 
 def _refuse_declaration(*_: object) -> None:
