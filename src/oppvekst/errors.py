@@ -274,6 +274,27 @@ class Unprocessable(BadRequest):
     title = "Forespørselen kan ikke besvares med disse dataene"
 
 
+# --- Own data uploads (``oppvekst.workspace``) ----------------------------------------------------
+class UploadRefused(BadRequest):
+    """An uploaded file that cannot be read as a table within the declared limits, or that must not
+    be taken at all (person-level data). Nothing of it is kept; the message says what to fix."""
+
+    code = "upload-refused"
+    title = "Filen kan ikke brukes"
+
+
+class InvalidMapping(BadRequest):
+    """The chosen columns do not say where the area, the period or the figures are."""
+
+    code = "invalid-mapping"
+    title = "Kolonnene er ikke riktig valgt"
+
+
+class UnknownTemplate(NotFound):
+    code = "unknown-template"
+    title = "Fant ikke malen"
+
+
 # --- Accounts and own data (``oppvekst.accounts``) -----------------------------------------------
 class SignInFailed(OppvekstError):
     """Wrong e-mail or wrong password: deliberately the same answer for both."""
@@ -387,27 +408,6 @@ class InvalidOwnRows(OppvekstError):
     code = "invalid-own-rows"
     http_status = 400
     title = "Opplastingen har ingen gyldige rader"
-
-
-# --- Own data uploads (``oppvekst.workspace``) ----------------------------------------------------
-class UploadRefused(BadRequest):
-    """An uploaded file that cannot be read as a table within the declared limits, or that must not
-    be taken at all (person-level data). Nothing of it is kept; the message says what to fix."""
-
-    code = "upload-refused"
-    title = "Filen kan ikke brukes"
-
-
-class InvalidMapping(BadRequest):
-    """The chosen columns do not say where the area, the period or the figures are."""
-
-    code = "invalid-mapping"
-    title = "Kolonnene er ikke riktig valgt"
-
-
-class UnknownTemplate(NotFound):
-    code = "unknown-template"
-    title = "Fant ikke malen"
 
 
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.

@@ -1,19 +1,14 @@
 """The workspace's tests run on both user stores, like the accounts' (the fixtures there are
-reused: ``database_url`` gives an empty SQLite file or a fresh PostgreSQL schema per module), and
-the reading tests use the real region registry from the offline mirror (``registry``)."""
+reused: ``database_url`` gives an empty SQLite file or a fresh PostgreSQL schema per module)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from tests.accounts.conftest import PASSWORD, database_url, user_store
-
-from oppvekst.regions.offline import registry_from_offline
-from oppvekst.regions.registry import Registry
 
 __all__ = ["PASSWORD", "database_url", "user_store"]  # fixtures for this directory
 
@@ -90,8 +85,3 @@ def metadata(title: str = "Andel femåringer med språkvansker"):  # type: ignor
         numerator="Femåringer med språkvansker",
         denominator="Femåringer undersøkt",
     )
-
-
-@pytest.fixture(scope="session")
-def registry(shared_data: Path) -> Registry:
-    return registry_from_offline(shared_data)

@@ -8,6 +8,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from tests.regions.conftest import registry
 
 from oppvekst.errors import UnknownTemplate
 from oppvekst.exports.formats import CSV, XLSX
@@ -20,6 +21,8 @@ from oppvekst.workspace.validation import validate
 
 # A kommune, a bydel, a fylke, a kommune without bydeler asking for the bydel template, nobody.
 REGIONS = ["3201", "030105", "46", "5001", None]
+
+__all__ = ["registry"]  # the session's offline registry (tests/regions), as a fixture here
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATES))

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.regions.conftest import registry
 
 from oppvekst.errors import InvalidMapping, UploadRefused
 from oppvekst.pipeline.tidy import TIDY_COLUMNS
@@ -22,6 +23,8 @@ from oppvekst.workspace.reading import RawTable, read_upload
 from oppvekst.workspace.validation import MAX_PROBLEMS, Checked, problems_by_cell, validate
 
 HEADER = "kommunenummer;år;teller;nevner"
+
+__all__ = ["registry"]  # the session's offline registry (tests/regions), as a fixture here
 
 
 def _check(text: str, registry: Registry, mapping: ColumnMapping | None = None) -> Checked:

@@ -18,18 +18,17 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
-from typing import Any
-
-import openpyxl
-from openpyxl.cell.read_only import EMPTY_CELL
 
 from oppvekst.errors import UploadRefused
+from oppvekst.workspace import sheets
 from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
 
+MAX_HEADER_ROW = 1000  # the header is looked for this far down
+BLANK_MARGIN = 1000  # blank rows after the row limit that are still just trailing blank lines
+KNOWN_TEXTS = 100_000  # cell texts remembered while reading a workbook
 SEPARATORS = (";", ",", "\t")
 _SEP_LINE = re.compile(r"^sep=([;,\t|])\r?\n")
 NOTE_MARK = "#"
@@ -202,8 +201,17 @@ def _table(
     header: tuple[str, ...] | None = None
     header_row = 0
     rows: list[tuple[str, ...]] = []
-    blank_run = 0
-    for number, raw_cells in numbered:
+    last = 0
+    for given, raw_cells in numbered:
+        # A workbook leaves empty rows out (and may number rows wrongly): rows only go forward.
+        number = max(given, last + 1)
+        last = number
+        # Blank rows cost memory too (a workbook of millions of empty rows): past the row limit
+        # and a margin for trailing blank lines, any row is refused; the header comes early.
+        if header is None and number > MAX_HEADER_ROW:
+            break
+        if header is not None and number - header_row > limits.max_rows + BLANK_MARGIN:
+            raise _too_many_rows(limits)
         end = len(raw_cells)
         while end and not raw_cells[end - 1].strip():
             end -= 1
@@ -224,21 +232,15 @@ def _table(
             header, header_row = unique_names(cells), number
             continue
         if not cells:
-            blank_run += 1  # kept only if a row with content follows
-            continue
+            continue  # kept (as an empty row) only if a row with content follows
+        blank_run = number - header_row - 1 - len(rows)
         if len(rows) + blank_run >= limits.max_rows:
-            raise UploadRefused(
-                f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(
-                    ",", " "
-                ),
-                hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
-            )
+            raise _too_many_rows(limits)
         rows.extend([("",) * len(header)] * blank_run)
-        blank_run = 0
         rows.append(tuple(cells) + ("",) * (len(header) - len(cells)))
     if header is None:
         raise UploadRefused(
-            f"Fant ingen overskriftsrad i «{filename}».",
+            f"Fant ingen overskriftsrad blant de første {MAX_HEADER_ROW} radene i «{filename}».",
             hint="Første rad skal ha kolonnenavn, for eksempel «kommunenummer», «år» og «verdi».",
         )
     if len(header) < 2:
@@ -252,6 +254,13 @@ def _table(
             hint="Fyll inn én rad per område og periode under overskriften.",
         )
     return _Table(header, tuple(rows), header_row)
+
+
+def _too_many_rows(limits: UploadLimits) -> UploadRefused:
+    return UploadRefused(
+        f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(",", " "),
+        hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
+    )
 
 
 def _cell(text: str, row: int, position: int, limits: UploadLimits) -> str:
@@ -289,94 +298,51 @@ def _too_many_columns(found: int, limits: UploadLimits) -> UploadRefused:
 # --- XLSX -----------------------------------------------------------------------------------------
 def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
     check_zip(data, limits.max_uncompressed_xlsx_bytes, limits.max_compression_ratio)
-
     try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-        )
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            title, path = sheets.first_sheet(archive)
+            texts = _sheet_texts(archive, path, title, limits)
+            table = _table(texts, filename, limits)
     except UploadRefused:
         raise
-    except (
-        Exception
-    ):  # openpyxl raises many kinds (KeyError, XML errors, ValueError) for a bad file
+    except Exception:  # broken XML, a missing part, a bad CRC: all the same to the person
         raise UploadRefused(
             f"«{filename}» ser ut som et Excel-regneark, men kan ikke leses.", hint=TEXT_FORMATS
         ) from None
-    try:
-        sheet = next((s for s in book.worksheets if s.sheet_state == "visible"), None)
-        if sheet is None:
-            raise UploadRefused(f"«{filename}» har ingen synlige ark.", hint=TEXT_FORMATS)
-        # The stored dimension is the file's own claim; reading it to the end is what counts. Only
-        # one column past the limit is looked at: a stray cell at column XFD would otherwise make
-        # every row 16 384 cells wide. Cells further right are not read.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(max_col=limits.max_columns + 1)
-        table = _table(_sheet_rows(rows, sheet.title, limits), filename, limits)
-        return RawTable(table.columns, table.rows, "xlsx", sheet.title, filename, table.header_row)
-    except UploadRefused:
-        raise
-    except Exception:  # a broken part found only while streaming the rows
-        raise UploadRefused(
-            f"Et ark i «{filename}» er skadet og kan ikke leses.", hint=TEXT_FORMATS
-        ) from None
-    finally:
-        book.close()
+    return RawTable(table.columns, table.rows, "xlsx", title, filename, table.header_row)
 
 
-def _sheet_rows(
-    rows: Iterator[tuple[Any, ...]], title: str, limits: UploadLimits
+def _sheet_texts(
+    archive: zipfile.ZipFile, path: str, title: str, limits: UploadLimits
 ) -> Iterator[tuple[int, list[str]]]:
-    empty: tuple[Any, ...] | None = None
-    for number, cells in enumerate(rows, start=1):
-        # openpyxl fills a gap of missing rows with one shared tuple of empty cells: a cell far
-        # down the sheet must not cost a million rows of cell-by-cell work.
-        if cells is empty:
-            yield number, []
-            continue
-        if cells and all(cell is EMPTY_CELL for cell in cells):
-            empty = cells
-            yield number, []
-            continue
+    """The sheet's rows as text; a formula, or content right of the column limit, is refused."""
+    strings = sheets.shared_strings(archive)
+    kinds = sheets.style_kinds(archive)
+    base = sheets.epoch(archive)
+    # A column repeats its years, codes and counts: each (type, style, stored text) is read once.
+    known: dict[tuple[str, int, str], str] = {}
+    for number, cells in sheets.sheet_rows(archive, path, limits.max_columns - 1):
         texts: list[str] = []
-        for position, cell in enumerate(cells):
-            if position >= limits.max_columns:
-                if cell.value is not None and str(cell.value).strip():
-                    raise _too_many_columns(position + 1, limits)
-                continue
-            if cell.data_type == "f":
+        for cell in cells:
+            if cell.formula:
                 raise UploadRefused(
-                    f"Cellen {cell.coordinate} i arket «{title}» inneholder en formel "
-                    f"({_short(str(cell.value))}).",
+                    f"Cellen {cell.address} i arket «{title}» inneholder en formel.",
                     hint="Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
                     "verdier (Lim inn utvalg → Verdier), og last opp på nytt.",
                 )
-            texts.append(cell_text(cell.value, percent="%" in (cell.number_format or "")))
+            if cell.column >= limits.max_columns:
+                raise _too_many_columns(cell.column + 1, limits)
+            if cell.column >= len(texts):
+                texts.extend([""] * (cell.column + 1 - len(texts)))
+            key = (cell.kind, cell.style, cell.value)
+            text = known.get(key)
+            if text is None:
+                text = sheets.cell_text(cell, strings, kinds, base)
+                if len(known) < KNOWN_TEXTS:
+                    known[key] = text
+            texts[cell.column] = text
         yield number, texts
 
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
-
-
-def cell_text(value: object, *, percent: bool = False) -> str:
-    """A workbook value as the text a person reads: numbers in plain decimal form («12.5», never
-    «1.25E1»), whole numbers without a decimal part, dates as ISO dates. A cell formatted as a
-    percentage stores 0.125 and shows «12,5 %»: it becomes «12.5 %», what the person sees."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "SANN" if value else "USANN"
-    if isinstance(value, int | float):
-        if isinstance(value, float) and (value != value or abs(value) == float("inf")):
-            return ""
-        number = Decimal(repr(value)) * (100 if percent else 1)
-        if number == number.to_integral_value() and abs(number) < Decimal("1e15"):
-            text = str(int(number))
-        else:
-            text = format(number.normalize(), "f")
-        return f"{text} %" if percent else text
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
