@@ -3,6 +3,7 @@ published, nothing is summed upwards, and overlays are shared and keyed by what 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,8 @@ def test_national_data_are_untouched_and_every_query_sees_both(base: Store) -> N
     assert overlay.cache_identity != base.cache_identity == base.snapshot_id
     assert overlay.snapshot_id == base.snapshot_id
     assert overlay.topics[-1]["id"] == "egne-data"
+    # A shallow copy (a language copy) shares the overlay's table instead of building its own.
+    assert copy.copy(overlay).observation_table is overlay.observation_table
 
 
 def test_overlays_are_per_visible_set_and_none_without_own_data(

@@ -19,7 +19,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -128,6 +127,15 @@ class OverlayStore(Store):
             else pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
         )
         self._views()
+        # Set here rather than computed on first use: they land in the instance's __dict__,
+        # which the Store's cached properties read first, so a shallow copy of this store (a
+        # language copy, ``Store.in_language``) shares them instead of building them again.
+        self.__dict__.update(
+            topics=self._own_topics(),
+            provenance={**base.provenance, **{p.provenance["id"]: p.provenance for p in parts}},
+            breaks=base.breaks,
+            observation_table=extended(base.observation_table, self.own_frame),
+        )
 
     def _views(self) -> None:
         con = self._con
@@ -156,8 +164,7 @@ class OverlayStore(Store):
     def own_indicator_ids(self) -> frozenset[str]:
         return frozenset(p.indicator.id for p in self.parts)
 
-    @cached_property
-    def topics(self) -> list[dict[str, Any]]:
+    def _own_topics(self) -> list[dict[str, Any]]:
         rank = max((int(t["rank"]) for t in self.base.topics), default=0) + 1
         own = {
             "id": OWN_TOPIC,
@@ -166,18 +173,6 @@ class OverlayStore(Store):
             "rank": rank,
         }
         return [*self.base.topics, own]
-
-    @cached_property
-    def provenance(self) -> dict[str, dict[str, Any]]:
-        return {**self.base.provenance, **{p.provenance["id"]: p.provenance for p in self.parts}}
-
-    @cached_property
-    def breaks(self) -> dict[str, list[tuple[str, str, str]]]:
-        return self.base.breaks
-
-    @cached_property
-    def observation_table(self) -> ObservationTable:
-        return extended(self.base.observation_table, self.own_frame)
 
 
 def extended(base: ObservationTable, extra: pd.DataFrame) -> ObservationTable:
