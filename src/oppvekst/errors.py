@@ -274,6 +274,27 @@ class Unprocessable(BadRequest):
     title = "Forespørselen kan ikke besvares med disse dataene"
 
 
+# --- Own data uploads (``oppvekst.workspace``) ----------------------------------------------------
+class UploadRefused(BadRequest):
+    """An uploaded file that cannot be read as a table within the declared limits, or that must not
+    be taken at all (person-level data). Nothing of it is kept; the message says what to fix."""
+
+    code = "upload-refused"
+    title = "Filen kan ikke brukes"
+
+
+class InvalidMapping(BadRequest):
+    """The chosen columns do not say where the area, the period or the figures are."""
+
+    code = "invalid-mapping"
+    title = "Kolonnene er ikke riktig valgt"
+
+
+class UnknownTemplate(NotFound):
+    code = "unknown-template"
+    title = "Fant ikke malen"
+
+
 # --- Accounts and own data (``oppvekst.accounts``) -----------------------------------------------
 class SignInFailed(OppvekstError):
     """Wrong e-mail or wrong password: deliberately the same answer for both."""
@@ -340,6 +361,53 @@ class AccountSetupError(OppvekstError):
     code = "account-setup"
     http_status = 400
     title = "Kontoen eller organisasjonen kunne ikke opprettes"
+
+
+# --- Own data (the workspace) ---------------------------------------------------------------------
+class InvalidOwnMetadata(OppvekstError):
+    """The metadata form of an own indicator has wrong or missing fields (``problems``: field →
+    what is wrong, for the form)."""
+
+    code = "invalid-own-metadata"
+    http_status = 400
+    title = "Metadataene for indikatoren må rettes"
+
+    def __init__(
+        self, message: str = "", *, hint: str = "", problems: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.problems: dict[str, str] = dict(problems or {})
+
+
+class OwnIndicatorNotFound(OppvekstError):
+    """Also the answer for another organisation's indicator: its existence is not revealed."""
+
+    code = "own-indicator-not-found"
+    http_status = 404
+    title = "Fant ikke indikatoren"
+
+
+class OwnVersionNotFound(OppvekstError):
+    code = "own-version-not-found"
+    http_status = 404
+    title = "Fant ikke versjonen"
+
+
+class DraftNotFound(OppvekstError):
+    """The upload waiting for «Bekreft» is gone: too old, already confirmed, or someone else's."""
+
+    code = "draft-not-found"
+    http_status = 404
+    title = "Fant ikke opplastingen"
+
+
+class InvalidOwnRows(OppvekstError):
+    """Rows handed to ``add_version`` that are not in the tidy shape (a bug in the caller, or
+    nothing left after validation)."""
+
+    code = "invalid-own-rows"
+    http_status = 400
+    title = "Opplastingen har ingen gyldige rader"
 
 
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.

@@ -9,10 +9,17 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+import oppvekst.workspace.models  # noqa: F401 (its tables are on the same Base)
 from oppvekst.accounts.models import Base
 from oppvekst.accounts.store import MIGRATIONS, UserStore
 
-TABLES = {"organisations", "users", "sessions", "saved_views", "audit_events"}
+TABLES = {"organisations", "users", "sessions", "saved_views", "audit_events"} | {
+    "own_indicators",
+    "own_versions",
+    "own_rows",
+    "own_shares",
+    "upload_drafts",
+}
 
 
 def _tables(store: UserStore) -> set[str]:
@@ -28,7 +35,7 @@ def test_migrating_from_empty_gives_the_models_schema_and_is_reversible(database
         assert _tables(store) == TABLES
         with store.engine.connect() as connection:
             context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == "0001"
+            assert context.get_current_revision() == "0002"
             assert compare_metadata(context, Base.metadata) == []
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))

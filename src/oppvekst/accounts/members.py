@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -81,3 +82,34 @@ def create_user(
         db.flush()
         audit.record(db, organisation_id, ACTOR, "opprettet-bruker", f"{address} ({role.value})")
         return user.id
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationInfo:
+    """An organisation as the workspace shows it: whom an admin may share with, and which region
+    a template is pre-filled for."""
+
+    id: int
+    name: str
+    kind: OrganisationKind
+    region_code: str | None
+
+
+def organisations(store: UserStore) -> list[OrganisationInfo]:
+    """Every organisation, by name (the share form lists them: names are not secret, their data is)."""
+    with store.transaction() as db:
+        rows = db.execute(
+            select(
+                Organisation.id, Organisation.name, Organisation.kind, Organisation.region_code
+            ).order_by(Organisation.name)
+        ).all()
+    return [OrganisationInfo(*row) for row in rows]
+
+
+def organisation(store: UserStore, organisation_id: int) -> OrganisationInfo:
+    """One organisation by id (a signed-in viewer's own: it exists while their session does)."""
+    with store.transaction() as db:
+        found = db.get(Organisation, organisation_id)
+        if found is None:
+            raise AccountSetupError(f"Fant ingen organisasjon med id {organisation_id}.")
+        return OrganisationInfo(found.id, found.name, found.kind, found.region_code)

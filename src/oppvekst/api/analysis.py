@@ -40,7 +40,7 @@ from oppvekst.views.cross import cross_view
 from oppvekst.views.data import parse_regions
 from oppvekst.views.profile import profile
 from oppvekst.views.regions import unknown_region
-from oppvekst.web.dependencies import StoreDep
+from oppvekst.web.dependencies import PublicStoreDep, StoreDep
 
 router = APIRouter()
 MAX_COMPARE_CELLS = 5_000
@@ -139,7 +139,7 @@ def cross(
 )
 def index(
     request: Request,
-    store: StoreDep,
+    store: PublicStoreDep,  # a composite index never includes own data
     indicators: Annotated[
         str,
         Query(

@@ -56,10 +56,13 @@ class AnswerCache:
         if size > self.max_entry_bytes:
             return
         with self._lock:
-            if key[0] != self._snapshot:  # a new snapshot: the old answers are never asked again
+            # A new snapshot: the old answers are never asked again. (key[0] is a store's
+            # cache_identity: the snapshot id, then "+" and the own data of an overlay.)
+            snapshot = key[0].partition("+")[0]
+            if snapshot != self._snapshot:
                 self._answers.clear()
                 self._bytes = 0
-                self._snapshot = key[0]
+                self._snapshot = snapshot
             if key in self._answers:
                 return
             self._answers[key] = answer
@@ -77,7 +80,8 @@ ANSWERS = AnswerCache.from_settings(get_settings())
 
 def answer_key(store: Store, request: Request, chosen: str) -> tuple[str, ...]:
     """Snapshot, format and the query in a canonical order (parameter order does not matter)."""
-    return (store.snapshot_id, chosen, *(f"{k}={v}" for k, v in canonical_query(request)))
+    # cache_identity, not snapshot_id: a signed-in viewer's answer may hold their own data.
+    return (store.cache_identity, chosen, *(f"{k}={v}" for k, v in canonical_query(request)))
 
 
 def replay(request: Request, store: Store, answer: Answer) -> Response:

@@ -172,7 +172,8 @@ def _answer(
 def _page(
     request: Request, store: Store, selection: Selection, rows: Rows, limit: int, cursor: str | None
 ) -> Response:
-    part = window(request, store.snapshot_id, rows.count, limit, cursor)
+    # cache_identity: a cursor stops working when the own data in the answer change, too.
+    part = window(request, store.cache_identity, rows.count, limit, cursor)
     shown = rows.columns(slice(part.start, part.stop))
     body = {
         "snapshot": store.snapshot_id,

@@ -31,7 +31,7 @@ def _default(value: Any) -> Any:
 
 
 def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, str]:
-    tag = hashlib.sha256(f"{store.snapshot_id}|{request.url}|{media_type}".encode()).hexdigest()[
+    tag = hashlib.sha256(f"{store.cache_identity}|{request.url}|{media_type}".encode()).hexdigest()[
         :32
     ]
     headers = {

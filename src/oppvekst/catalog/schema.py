@@ -318,6 +318,11 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
+    owner: str | None = Field(
+        None,
+        description="The organisation whose own data this is (workspace uploads); None for the "
+        "national catalogue. Every page marks an owned indicator «egne data».",
+    )
     translations: Translated[IndicatorText] | None = Field(
         None,
         description="The texts in nynorsk and English: required in the catalogue (load_catalog); "

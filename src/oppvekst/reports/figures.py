@@ -135,7 +135,7 @@ CACHE = ReportFigureCache()
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
     """indicator id → its chart as SVG, for every indicator with data."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
-    keys = {i.id: (store.snapshot_id, i.id, chart_areas(store, region, i)) for i in wanted}
+    keys = {i.id: (store.cache_identity, i.id, chart_areas(store, region, i)) for i in wanted}
     found = {i.id: f for i in wanted if (f := CACHE.get(keys[i.id])) is not None}
     data = all_series(store, region, [i for i in wanted if i.id not in found])
     missing = [i for i in wanted if i.id in data]
@@ -162,7 +162,7 @@ def inequality_spec(view: InequalityView) -> Spec:
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
     keys = {
-        v.indicator.id: (store.snapshot_id, f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
+        v.indicator.id: (store.cache_identity, f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
         for v in views
     }
     found = {i: f for i, key in keys.items() if (f := CACHE.get(key)) is not None}

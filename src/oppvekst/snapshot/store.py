@@ -85,7 +85,8 @@ class Store:
         self._lock = threading.Lock()
         self.meta: dict[str, str] = dict(self._fetch("SELECT key, value FROM meta"))
         self.snapshot_id = self.meta.get("snapshot_id", path.stem)
-        # What a kept answer is filed under (``oppvekst.cache``); an overlay store has its own.
+        # What a response cache keys on: the snapshot, plus (for a signed-in viewer's overlay,
+        # ``workspace.overlay``) the own data mixed into it. Never key a cache on snapshot_id.
         self.cache_identity: str = self.snapshot_id
         # The one region registry (codes, history, counties, search), read back from the
         # snapshot's region tables; ``regions`` is its regions in tree order, as rows.

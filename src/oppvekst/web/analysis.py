@@ -27,7 +27,7 @@ from oppvekst.views import indicator as iv
 from oppvekst.views import peers
 from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets, links
-from oppvekst.web.dependencies import StoreDep
+from oppvekst.web.dependencies import PublicStoreDep, StoreDep
 from oppvekst.web.rendering import SYMBOLS, render, url
 from oppvekst.web.selection import (
     GROUP_KINDS,
@@ -260,8 +260,9 @@ def cross_page(request: Request, store: StoreDep) -> Response:
     )
 
 
+# A composite index never includes own data (issue #15): it reads the published snapshot only.
 @router.get("/indeks", response_model=None)
-def composite_page(request: Request, store: StoreDep) -> Response:
+def composite_page(request: Request, store: PublicStoreDep) -> Response:
     params = request.query_params
     chosen = params.getlist("komponent")
     if chosen:

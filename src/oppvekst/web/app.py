@@ -23,7 +23,17 @@ from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
-from oppvekst.web import accounts, analysis, assets, inequality, pages, reports, takeaway
+from oppvekst.web import (
+    accounts,
+    analysis,
+    assets,
+    inequality,
+    pages,
+    reports,
+    takeaway,
+    workspace,
+    workspace_uploads,
+)
 from oppvekst.web.errors import install_error_handlers
 from oppvekst.web.inputs import PrintableQueryMiddleware
 from oppvekst.web.languages import LanguageMiddleware
@@ -43,6 +53,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     inequality.router,  # an indicator's «Ulikhet» page, its CSV and its chart image
     assets.router,  # boundary layers and the vega bundle the analysis pages load
     accounts.router,  # sign-in, saved views, the organisation's audit log (own data)
+    workspace.router,  # /arbeidsrom: own indicators, templates, metadata, versions, sharing
+    workspace_uploads.router,  # /arbeidsrom/{slug}/last-opp → preview → «Bekreft»
 )
 
 

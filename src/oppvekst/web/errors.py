@@ -99,6 +99,7 @@ def from_validation(exc: RequestValidationError) -> BadRequest:
 HTTP_HINTS = {
     404: "Sjekk adressen, eller søk etter kommunen eller indikatoren du leter etter.",
     405: "Portalen og API-et tar bare imot GET-forespørsler.",
+    413: "Filen eller skjemaet er for stort. Del opp filen, eller fjern kolonner som ikke trengs.",
 }
 
 

@@ -4,10 +4,14 @@ One pure ASGI middleware (no response buffering, so streamed downloads stay stre
 
 * **Size.** A URL longer than ``max_url`` answers 414, request headers larger than
   ``max_header_bytes`` answer 431 and a body over ``max_body_bytes`` answers 413 — each as
-  ``application/problem+json`` in Norwegian. The portal and the API only take GET; a large body is
-  never legitimate. (uvicorn's h11 parser rejects a request head over 16 KiB on its own with a bare
-  400, so the limits here sit below that to give a useful answer.) A chunked body has no length to
-  check up front, but no route reads a body (everything is GET), so it is never buffered.
+  ``application/problem+json`` in Norwegian. The portal and the API only take GET; the only bodies
+  are the account and workspace forms, small, and the workspace's file upload
+  (``…/arbeidsrom/{slug}/last-opp``), which may be ``max_upload_bytes``: the reader's own limit
+  (``workspace.reading.UploadLimits``) plus the multipart framing, so that a file just over the
+  reader's limit still reaches it and gets its Norwegian page. (uvicorn's h11 parser rejects a
+  request head over 16 KiB on its own with a bare 400, so the limits here sit below that to give a
+  useful answer.) A chunked body has no length to check up front: it is counted as it is read, and
+  the read that passes the limit raises 413.
 * **Rate.** Expensive requests (image renders ``…/bilde.*``, ``…/rapport.pdf``, package ZIP/XLSX,
   ``/api/v1/data`` as xlsx/csv/parquet/jsonstat2 or without a region filter) take a token from the
   client's bucket; an empty bucket answers 429 with ``Retry-After``. Cheap pages are never limited.
@@ -35,6 +39,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
+from starlette.exceptions import HTTPException
+
 from oppvekst.errors import (
     BodyTooLarge,
     Busy,
@@ -46,6 +52,7 @@ from oppvekst.errors import (
 from oppvekst.exports.formats import FILES
 from oppvekst.settings import Settings, get_settings
 from oppvekst.web.errors import problem_response
+from oppvekst.workspace.reading import UploadLimits
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,6 +69,8 @@ class LimitsConfig:
     max_url: int = 8000  # path + query; the API's own guard answers 400 for queries over 4000
     max_header_bytes: int = 8192
     max_body_bytes: int = 64 * 1024
+    # The workspace upload: the reader's byte limit plus room for the multipart framing.
+    max_upload_bytes: int = UploadLimits().max_bytes + 256 * 1024
     burst: int = 30  # expensive requests a client may make at once …
     per_minute: float = 30.0  # … and then this many per minute; 0 turns rate limiting off
     render_slots: int = 2  # the machine has few cores: renders are CPU-bound
@@ -134,6 +143,11 @@ def is_render(path: str) -> bool:
     """Image and PDF renders: CPU-heavy, queued and rate limited."""
     last = path.rsplit("/", 1)[-1]
     return last.startswith("bilde.") or last == "rapport.pdf"
+
+
+def is_upload(path: str) -> bool:
+    """The workspace's file upload, the one route whose body may be large."""
+    return path.startswith("/arbeidsrom/") and path.endswith("/last-opp")
 
 
 def is_expensive(path: str, query: dict[str, list[str]], accept: str) -> bool:
@@ -220,6 +234,8 @@ class LimitsMiddleware:
                 )
                 await _refuse(scope, receive, send, TooManyRequests(hint=hint, retry_after=seconds))
                 return
+        if not _header(scope, b"content-length").isdigit():
+            receive = _counted(receive, self._body_limit(path))
         if is_render(path):
             await self._queued(scope, receive, send)
         else:
@@ -243,11 +259,12 @@ class LimitsMiddleware:
                 f"{config.max_header_bytes}. Fjern store informasjonskapsler eller hoder."
             )
         declared = _header(scope, b"content-length")
-        if declared.isdigit() and int(declared) > config.max_body_bytes:
-            return BodyTooLarge(
-                hint=f"Innholdet i forespørselen kan være høyst {config.max_body_bytes} byte."
-            )
+        if declared.isdigit() and int(declared) > self._body_limit(path):
+            return _body_too_large(self._body_limit(path))
         return None
+
+    def _body_limit(self, path: str) -> int:
+        return self.config.max_upload_bytes if is_upload(path) else self.config.max_body_bytes
 
     async def _queued(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._slots is None:
@@ -274,6 +291,28 @@ BUSY = Busy(
     hint="Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
     "tallene er de samme i tabellen og i API-et."
 )
+
+
+def _body_too_large(limit: int) -> BodyTooLarge:
+    return BodyTooLarge(hint=f"Innholdet i forespørselen kan være høyst {limit} byte.")
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """``receive`` for a body without a declared length: the read that passes ``limit`` raises
+    Starlette's 413, which FastAPI lets through its body parsing (any other exception there
+    becomes a 400) to the error handlers, which answer with ``BodyTooLarge``."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message.get("type") == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413)
+        return message
+
+    return counted
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -44,7 +44,7 @@ from oppvekst.errors import BadRequest
 from oppvekst.snapshot.store import Store
 from oppvekst.views.numbers import number, observation
 from oppvekst.web import assets, links, selection
-from oppvekst.web.dependencies import StoreDep
+from oppvekst.web.dependencies import PublicStoreDep, StoreDep
 from oppvekst.web.rendering import render
 
 router = APIRouter()
@@ -381,11 +381,11 @@ def cross_image(request: Request, store: StoreDep, fmt: str, skala: int = 1) -> 
 
 
 @router.get("/indeks/bilde.{fmt}", response_model=None)
-def composite_image(request: Request, store: StoreDep, fmt: str, skala: int = 1) -> Response:
+def composite_image(request: Request, store: PublicStoreDep, fmt: str, skala: int = 1) -> Response:
     return _image(request, composite_chart(store, request), fmt, skala)
 
 
-# --- Embeds ------------------------------------------------------------------------------------
+# --- Embeds (the published snapshot only: an embed never shows anyone's own data) ------------------------------------------------------------------------------------
 def _embed(request: Request, store: Store, chart: TakenChart, page_path: str) -> HTMLResponse:
     frozen = any(k in request.query_params for k in PINNING)
     return render(
@@ -401,21 +401,21 @@ def _embed(request: Request, store: Store, chart: TakenChart, page_path: str) ->
 
 
 @router.get("/embed/indikator/{indicator_id}", response_class=HTMLResponse)
-def indicator_embed(request: Request, store: StoreDep, indicator_id: str) -> HTMLResponse:
+def indicator_embed(request: Request, store: PublicStoreDep, indicator_id: str) -> HTMLResponse:
     chart = indicator_chart(store, request, indicator_id, selection.map_geo_url)
     return _embed(request, store, chart, f"/indikator/{indicator_id}")
 
 
 @router.get("/embed/sammenlign", response_class=HTMLResponse)
-def compare_embed(request: Request, store: StoreDep) -> HTMLResponse:
+def compare_embed(request: Request, store: PublicStoreDep) -> HTMLResponse:
     return _embed(request, store, compare_chart(store, request), "/sammenlign")
 
 
 @router.get("/embed/krysse", response_class=HTMLResponse)
-def cross_embed(request: Request, store: StoreDep) -> HTMLResponse:
+def cross_embed(request: Request, store: PublicStoreDep) -> HTMLResponse:
     return _embed(request, store, cross_chart(store, request), "/krysse")
 
 
 @router.get("/embed/indeks", response_class=HTMLResponse)
-def composite_embed(request: Request, store: StoreDep) -> HTMLResponse:
+def composite_embed(request: Request, store: PublicStoreDep) -> HTMLResponse:
     return _embed(request, store, composite_chart(store, request), "/indeks")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, text
 
+# The workspace's tables live on the same Base: imported so that they are in its metadata.
+import oppvekst.workspace.models  # noqa: F401
 from oppvekst.accounts.models import Base
 
 # Any constant shared by every replica: PostgreSQL's advisory lock serialises their migrations.

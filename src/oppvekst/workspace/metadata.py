@@ -1,0 +1,180 @@
+"""The metadata record of an own indicator, and the catalogue record it becomes.
+
+A person writes it in a form; ``OwnMetadata`` checks it with Norwegian messages, and
+``to_indicator`` turns it into a ``catalog.schema.Indicator`` like every national one, with
+``owner`` set — so every page, file and report reads an own indicator the same way, and the one
+mark «egne data» is decided by that field alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from oppvekst.catalog.schema import (
+    Disclosure,
+    FileFetch,
+    Indicator,
+    IntervalMethod,
+    Level,
+    Measure,
+    Periodicity,
+    Polarity,
+    Source,
+    TableMapping,
+)
+from oppvekst.errors import InvalidOwnMetadata
+
+# The mark an own indicator carries wherever its title goes (pages, charts, files, the PDF, the
+# API, search): made part of the catalogue record's titles, so no view can show one without it.
+OWN_MARK = "egne data"
+
+
+def marked(title: str) -> str:
+    """«Andel femåringer …» → «Andel femåringer … (egne data)»."""
+    return f"{title} ({OWN_MARK})"
+
+
+# The topic every own indicator sits under (the overlay adds it to the store's topics).
+OWN_TOPIC = "egne-data"
+OWN_TOPIC_TITLE = "Egne data"
+# The measures a person can choose; the others (score, change) come from national sources only.
+MEASURES = (Measure.PROPORTION, Measure.RATE, Measure.COUNT, Measure.MEAN)
+# The interval each measure gets, as in the catalogue (a mean has no sd or n here: no interval).
+_INTERVALS = {
+    Measure.PROPORTION: IntervalMethod.WILSON,
+    Measure.RATE: IntervalMethod.BYAR,
+    Measure.COUNT: IntervalMethod.NONE,
+    Measure.MEAN: IntervalMethod.NONE,
+}
+# The national rule for small counts (SSB's and FHI's tables hide 1–4): applied to every own
+# indicator counted from people before anything is shown to anyone.
+SMALL_COUNT = 5
+_LABELS = {
+    "title": "Tittel",
+    "short_title": "Kort tittel",
+    "definition": "Definisjon",
+    "source": "Kilde",
+    "unit": "Enhet",
+    "measure": "Måltype",
+    "multiplier": "Multiplikator",
+    "decimals": "Desimaler",
+    "polarity": "Retning",
+    "numerator": "Teller",
+    "denominator": "Nevner",
+    "periodicity": "Periodisitet",
+}
+
+
+class OwnMetadata(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=3, max_length=200)
+    short_title: str = Field(min_length=2, max_length=80)
+    definition: str = Field(min_length=10, max_length=4000)
+    source: str = Field(min_length=2, max_length=300)
+    unit: str = Field(min_length=1, max_length=60)
+    measure: Measure = Measure.PROPORTION
+    multiplier: float = Field(100.0, gt=0, le=1_000_000)
+    decimals: int = Field(1, ge=0, le=4)
+    polarity: Polarity = Polarity.NONE
+    numerator: str | None = Field(None, max_length=500)
+    denominator: str | None = Field(None, max_length=500)
+    periodicity: Periodicity = Periodicity.ANNUAL
+
+    @field_validator("measure")
+    @classmethod
+    def _offered(cls, measure: Measure) -> Measure:
+        if measure not in MEASURES:
+            raise ValueError("velg andel, rate, antall eller gjennomsnitt")
+        return measure
+
+    @field_validator("numerator", "denominator")
+    @classmethod
+    def _empty_is_none(cls, text: str | None) -> str | None:
+        return text or None
+
+    def to_indicator(self, indicator_id: str, organisation: str) -> Indicator:
+        """The catalogue record of this own indicator (``owner`` = the organisation's name)."""
+        counted = self.measure in (Measure.PROPORTION, Measure.RATE, Measure.COUNT)
+        disclosure = Disclosure(
+            min_numerator=SMALL_COUNT if counted else None,
+            note=f"Tall fra 1 til {SMALL_COUNT - 1} skjules, som i nasjonal statistikk."
+            if counted
+            else "",
+        )
+        return Indicator(
+            id=indicator_id,
+            title=marked(self.title),
+            short_title=marked(self.short_title),
+            topic=OWN_TOPIC,
+            definition=self.definition,
+            rationale=f"Egne data fra {organisation}.",
+            measure=self.measure,
+            multiplier=self.multiplier if self.measure in (Measure.PROPORTION, Measure.RATE) else 1,
+            unit=self.unit,
+            decimals=self.decimals,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            polarity=self.polarity,
+            interval=_INTERVALS[self.measure],
+            disclosure=disclosure,
+            source=Source(
+                publisher=self.source,
+                title=f"Lastet opp av {organisation}",
+                url="/arbeidsrom",
+                verified=False,
+                verification_note="Egne data: lastet opp i arbeidsrommet, ikke kontrollert av oss.",
+                # A source needs a way in; an own indicator's is the workspace's stored rows.
+                offline=[
+                    FileFetch(
+                        connector="file", path="arbeidsrom", mapping=TableMapping(region="region")
+                    )
+                ],
+            ),
+            periodicity=self.periodicity,
+            levels=[Level.LAND, Level.FYLKE, Level.KOMMUNE, Level.BYDEL],
+            licence="Ikke publisert (egne data)",
+            attribution=f"Kilde: {self.source} ({OWN_MARK})",
+            # Shown in the profile beside the national key indicators, for those who may see it.
+            key_indicator=True,
+            owner=organisation,
+        )
+
+
+def parse_metadata(fields: Mapping[str, str]) -> OwnMetadata:
+    """A form's fields → ``OwnMetadata``, or ``InvalidOwnMetadata`` naming every wrong field in
+    Norwegian (the form shows them beside the fields through ``problems``)."""
+    given = {k: v for k, v in fields.items() if k in _LABELS and v is not None}
+    try:
+        return OwnMetadata.model_validate(given)
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            problems.setdefault(name, _message(error["type"], error.get("ctx") or {}, error["msg"]))
+        text = "; ".join(f"{_LABELS.get(k, k)}: {v}" for k, v in problems.items())
+        raise InvalidOwnMetadata(
+            f"Metadataene må rettes: {text}.",
+            hint="Rett feltene og send skjemaet igjen.",
+            problems=problems,
+        ) from None
+
+
+def _message(kind: str, ctx: Mapping[str, object], fallback: str) -> str:
+    if kind == "missing":
+        return "må fylles ut"
+    if kind == "string_too_short":
+        return f"må ha minst {ctx.get('min_length')} tegn"
+    if kind == "string_too_long":
+        return f"kan ha høyst {ctx.get('max_length')} tegn"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return "må være et tall"
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
+        return "tallet er utenfor det tillatte området"
+    if kind == "enum":
+        return "velg et av alternativene"
+    if kind == "value_error":
+        return fallback.removeprefix("Value error, ")
+    return "ugyldig verdi"

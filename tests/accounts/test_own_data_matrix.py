@@ -1,0 +1,126 @@
+"""The authorisation matrix for own data (issue #15 phase 2): anonymous, an expired session and
+each role in the owner's organisation (Bærum) and in another one (Asker), against every path an
+own indicator could leak through — its page, the profile, the API (catalogue, data, CSV), search
+suggestions, the cross plot, the composite index, embeds and chart images — on SQLite and
+PostgreSQL. Inside Bærum every role sees it, marked «egne data»; nobody else finds a trace.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.accounts.conftest import World
+from tests.workspace.conftest import metadata, synthetic_rows
+
+ROLES = ("reader", "editor", "admin")
+ACTORS = ["anonymous", "expired", *(f"{r}@{p}" for r in ROLES for p in ("own", "other"))]
+TITLE = "Hemmelig helsestasjonstall"
+SHORT = "Språkvansker 5 år"  # the short title (tests.workspace.conftest.metadata), as tables show
+
+
+@pytest.fixture(scope="module")
+def own_indicator(world: World) -> str:
+    """Bærum's editor creates an own indicator and uploads one version; its catalogue id."""
+    from oppvekst.accounts import sessions
+    from oppvekst.accounts.store import UserStore
+    from oppvekst.workspace import library
+
+    store = world.store
+    assert isinstance(store, UserStore)
+    viewer = sessions.find(store, world.session("editor@own"))
+    assert viewer is not None
+    info = library.create_indicator(store, viewer, metadata(TITLE))
+    library.add_version(store, viewer, info.id, synthetic_rows(("3201", "3203")), "tall.csv")
+    return info.indicator_id
+
+
+def _client(world: World, actor: str, data_dir: Path) -> TestClient:
+    if actor == "anonymous":
+        return world.app(data_dir)
+    if actor == "expired":
+        return world.signed_in("editor@own", lifetime=timedelta(seconds=-1), data_dir=data_dir)
+    return world.signed_in(actor, data_dir=data_dir)
+
+
+def _paths(indicator_id: str) -> dict[str, str]:
+    return {
+        "indicator page": f"/indikator/{indicator_id}",
+        "profile": "/kommune/3201",
+        "search": f"/sok?q={TITLE.split()[0]}",
+        "api catalogue": "/api/v1/indicators",
+        "api indicator": f"/api/v1/indicators/{indicator_id}",
+        "api data": f"/api/v1/data?indicator={indicator_id}&region=3201",
+        "api csv": f"/api/v1/data?indicator={indicator_id}&region=3201&format=csv",
+        "cross plot": f"/krysse?x={indicator_id}&y=barn-0-17",
+        "chart image": f"/indikator/{indicator_id}/bilde.svg",
+        "bank": "/statistikkbank",
+    }
+
+
+# Paths that never show own data, to anyone (the owner included).
+NEVER = {
+    "composite index": "/indeks?komponent={id}&vekt=1",
+    "embed": "/embed/indikator/{id}",
+    "api index": "/api/v1/index?indicators={id}:1",
+}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_own_data_is_seen_inside_the_organisation_only(
+    world: World, snapshot_dir: Path, own_indicator: str, actor: str
+) -> None:
+    client = _client(world, actor, snapshot_dir)
+    inside = actor.endswith("@own")
+    for name, path in _paths(own_indicator).items():
+        answer = client.get(path)
+        assert answer.status_code < 500, (name, answer.status_code, answer.text[:300])
+        text = answer.text
+        if inside:
+            if name not in ("bank",):
+                assert answer.status_code == 200, (name, answer.status_code, text[:300])
+            if name in ("indicator page", "profile", "api indicator", "cross plot"):
+                marked = (f"{TITLE} (egne data)", f"{SHORT} (egne data)")
+                assert any(m in text for m in marked), name
+            assert answer.headers["cache-control"] == "private, no-store", name
+        else:
+            assert TITLE not in text and SHORT not in text, (actor, name)
+            # (The id may be echoed in «finnes ikke»: it is what was typed, not a finding.)
+            if name in ("indicator page", "api indicator", "chart image"):
+                assert answer.status_code == 404, (actor, name, answer.status_code)
+    for name, template in NEVER.items():
+        answer = client.get(template.format(id=own_indicator))
+        assert answer.status_code < 500, (name, answer.status_code)
+        assert TITLE not in answer.text and SHORT not in answer.text, (actor, name)
+
+
+def test_the_owners_values_are_the_pipelines(
+    world: World, own_indicator: str, snapshot_dir: Path
+) -> None:
+    """The own rows come out as the pipeline makes them: value = numerator / denominator × 100,
+    a Wilson interval around it (stats.intervals, not a copy)."""
+    from oppvekst.stats import intervals
+
+    answer = world.signed_in("reader@own", data_dir=snapshot_dir).get(
+        f"/api/v1/data?indicator={own_indicator}&region=3201"
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    rows = answer.json()["rows"]
+    expected = synthetic_rows(("3201", "3203"))
+    first = expected[(expected["region"] == "3201") & (expected["period"] == "2022")].iloc[0]
+    row = next(r for r in rows if r["period"] == "2022")
+    assert row["value"] == pytest.approx(first["numerator"] / first["denominator"] * 100)
+    wilson = intervals.interval(
+        "wilson",
+        value=[row["value"]],
+        numerator=[first["numerator"]],
+        denominator=[first["denominator"]],
+        sd=[float("nan")],
+        n=[float("nan")],
+        margin95=[float("nan")],
+        multiplier=100,
+        level=intervals.LEVEL_95,
+    )
+    assert row["lower95"] == pytest.approx(float(wilson.lower[0]))
