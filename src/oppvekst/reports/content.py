@@ -71,7 +71,7 @@ METHODS = (
 
 
 def sig_mark(significance: str) -> tuple[str, str]:
-    return SIGNIFICANCE_MARKS.get(significance, ("ikke", "Ikke sammenlignet"))
+    return SIGNIFICANCE_MARKS.get(significance) or SIGNIFICANCE_MARKS["not_compared"]
 
 
 def spine(row: BarometerRow) -> dict[str, float | None] | None:
