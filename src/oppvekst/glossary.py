@@ -9,22 +9,26 @@ holds the bokmål words (marked with ``N_`` where they are written, so they are 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Generic, TypeVar
 
 from oppvekst.language import _
 
+K = TypeVar("K", bound=str)
 
-class Glossary(Mapping[str, str]):
+
+class Glossary(Mapping[K, str], Generic[K]):
     """key → label in the current language (``oppvekst.language.current()``)."""
 
     __slots__ = ("_entries",)
 
-    def __init__(self, entries: Mapping[str, str]) -> None:
+    def __init__(self, entries: Mapping[K, str]) -> None:
         self._entries = dict(entries)
 
-    def __getitem__(self, key: str) -> str:
-        return _(self._entries[key])
+    def __getitem__(self, key: K) -> str:
+        text = self._entries[key]
+        return _(text) if text else text  # "" would give the catalogue's header
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._entries)
 
     def __len__(self) -> int:
@@ -34,20 +38,20 @@ class Glossary(Mapping[str, str]):
         return f"Glossary({self._entries!r})"
 
 
-class MarkedGlossary(Mapping[str, tuple[str, str]]):
-    """key → (mark, label): a fixed mark (a CSS class, a symbol) and a label in the current
+class MarkedGlossary(Mapping[K, tuple[str, str]], Generic[K]):
+    """key → (mark, label): a fixed mark (a CSS class, a colour) and a label in the current
     language."""
 
     __slots__ = ("_entries",)
 
-    def __init__(self, entries: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, entries: Mapping[K, tuple[str, str]]) -> None:
         self._entries = dict(entries)
 
-    def __getitem__(self, key: str) -> tuple[str, str]:
+    def __getitem__(self, key: K) -> tuple[str, str]:
         mark, label = self._entries[key]
         return mark, _(label)
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._entries)
 
     def __len__(self) -> int:

@@ -116,7 +116,7 @@ def default_components(store: Store) -> tuple[tuple[str, float], ...]:
     """The index before anyone chooses: bullying, wellbeing and low income when all three have
     kommune figures in a common year, else the first three key indicators with a direction that
     do (a page never opens on an index of nothing)."""
-    ids = [i for i, _ in DEFAULT_COMPONENTS]
+    ids = [i for i, _w in DEFAULT_COMPONENTS]
     if all(i in store.indicators for i in ids) and _common_year(store, ids):
         return DEFAULT_COMPONENTS
     candidates = sorted(

@@ -80,7 +80,7 @@ def parse_regions(store: Store, text: str | None) -> RegionSelection:
             former = store.registry.former(token)
             if former is None:
                 raise unknown_region(store, token)
-            codes.extend(r.code for r, _ in former.current)
+            codes.extend(r.code for r, _weight in former.current)
             notes.append(former.note)
         if len(codes) > MAX_REGIONS:
             raise BadRequest(

@@ -149,7 +149,7 @@ def _nan(x: float | None) -> float:
 
 
 def _gap_of(cells: pd.DataFrame, first: str, second: str, dimension: str) -> gaps.Gap | None:
-    by = {str(r[dimension]): r for _, r in cells.iterrows()}
+    by = {str(r[dimension]): r for _i, r in cells.iterrows()}
     a, b = by.get(first), by.get(second)
     if a is None or b is None:
         return None
@@ -308,7 +308,7 @@ def inequality_view(
     categories = sorted(
         {str(c) for c in cells[chosen] if c != TOTAL}, key=lambda c: category_rank(chosen, c)
     )
-    by = {str(r[chosen]): r for _, r in now.iterrows()}
+    by = {str(r[chosen]): r for _i, r in now.iterrows()}
     total = _row(by.get(TOTAL), TOTAL, chosen, indicator.decimals)
     groups = tuple(
         _with_test(_row(by.get(c), c, chosen, indicator.decimals), total) for c in categories

@@ -87,7 +87,7 @@ def parse_recipe(text: str | None) -> SimilarityRecipe:
         return DEFAULT_RECIPE
     weights = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
     for part in text.split(","):
-        key, _, raw = part.partition(":")
+        key, _sep, raw = part.partition(":")
         key = key.strip()
         if key not in weights:
             raise BadRequest(

@@ -44,7 +44,7 @@ TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→"}
 
 def trend_mark(kind: str) -> tuple[str, str]:
     """(arrow, judgement mark) of a trend kind such as ``increasing_worse``; "–" when it has none."""
-    direction, _, judgement = kind.partition("_")
+    direction, _sep, judgement = kind.partition("_")
     arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
     return arrow, {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
 

@@ -64,7 +64,7 @@ def region_ref(store: Store, code: str) -> RegionRef:
 def former_code_targets(store: Store, code: str) -> list[tuple[str, str]]:
     """Current (code, name) pairs the former code ``code`` became; [] for any other code."""
     former = store.registry.former(code)
-    return [(region.code, region.name) for region, _ in former.current] if former else []
+    return [(region.code, region.name) for region, _weight in former.current] if former else []
 
 
 def unknown_region(store: Store, code: str) -> UnknownRegion:
