@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system serve check fmt lint types test bench clean
+.PHONY: setup system serve check fmt lint types test bench clean messages
 
 # Installs exactly the versions in requirements.lock (what `make audit` checks), so a new upstream
 # release can neither change a fresh machine's environment nor fail the audit's lock comparison.
@@ -49,6 +49,12 @@ check: lint types test
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Extract the bokmål messages (templates: domain `pages`, Python: `messages`) and update the nynorsk
+# and English catalogues in src/oppvekst/locale; then translate the new empty entries. No .mo files
+# to build: the portal compiles the .po in memory at start-up (docs/languages.md).
+messages: setup
+	$(BIN)/python -m oppvekst.translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,9 @@
-"""Numbers as Norwegian readers write them, rounded as the sources publish them.
+"""Numbers as the reader's language writes them, rounded as the sources publish them.
 
 One function for every number a person reads: the pages, the PDF report, chart labels and the
-sentences beside them. Decimal comma, a narrow no-break space between thousands, a true minus sign.
+sentences beside them. In bokmål and nynorsk: decimal comma, a narrow no-break space between
+thousands, a true minus sign; in English: point and comma (``language.format_number``, Babel's
+locale data for the current language).
 
 Rounding is half away from zero (13/16 = 81.25 → «81,3»), as SSB, FHI and IMDi publish, not
 Python's half-to-even («81,2»). It works on the shortest decimal that stands for the float
@@ -13,19 +15,14 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
-NARROW_NBSP = "\u202f"  # thousands separator in Norwegian typesetting (pages, PDF)
+from oppvekst.language import NARROW_NBSP, format_datetime, format_number, rounded
+
+__all__ = ["MINUS", "MISSING", "NARROW_NBSP", "NBSP", "interval", "number", "observation", "rounded", "when"]
+
 NBSP = "\u00a0"  # for chart fonts, which may lack the narrow one
 MINUS = "\u2212"
 MISSING = "–"  # shown where there is no value at all (never 0, never blank)
-
-
-def rounded(value: float, decimals: int) -> Decimal:
-    """``value`` rounded half away from zero to ``decimals`` places (never a negative zero)."""
-    exact = Decimal(repr(float(value)))
-    result = exact.quantize(Decimal(1).scaleb(-max(0, decimals)), rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
 
 
 def number(
@@ -46,8 +43,7 @@ def number(
         return missing
     if math.isinf(x):
         return ("−" if x < 0 else "") + "∞"
-    text = f"{rounded(x, decimals):,.{max(0, decimals)}f}"
-    return text.replace(",", thousands).replace(".", ",").replace("-", MINUS)
+    return format_number(x, decimals, thousands=thousands)
 
 
 def observation(value: float | None, status: str | None, decimals: int = 1) -> str:
@@ -84,11 +80,11 @@ def interval(lower: float | None, upper: float | None, decimals: int = 1) -> str
 
 
 def when(value: datetime | str | None) -> str:
-    """A moment as Norwegian pages write it: '07.12.2026 kl. 02.18' (ISO text accepted)."""
+    """A moment as the reader's language writes it: '07.12.2026 kl. 02.18' (ISO text accepted)."""
     moment = value
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return moment.strftime("%d.%m.%Y kl. %H.%M") if isinstance(moment, datetime) else MISSING
+    return format_datetime(moment) if isinstance(moment, datetime) else MISSING

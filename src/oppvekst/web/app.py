@@ -25,6 +25,7 @@ from oppvekst.snapshot.store import StoreManager
 from oppvekst.web import accounts, analysis, assets, inequality, pages, reports, takeaway
 from oppvekst.web.errors import install_error_handlers
 from oppvekst.web.inputs import PrintableQueryMiddleware
+from oppvekst.web.languages import LanguageMiddleware
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
 from oppvekst.web.privacy import Accounts, PrivacyMiddleware
 from oppvekst.web.security import SecurityHeadersMiddleware
@@ -73,6 +74,9 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
     # Outside the limits and gzip: their answers to a signed-in request are private too.
     app.add_middleware(PrivacyMiddleware, store=users)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: every other layer, the routes and the error handlers see the path without its
+    # language prefix, and answer in the request's language (``web.languages``).
+    app.add_middleware(LanguageMiddleware)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, include_in_schema=router is api_routes.router)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from oppvekst import language
 from oppvekst.exports.formats import DOWNLOADS
 from oppvekst.views import indicator as iv
 from oppvekst.views import maps
@@ -31,7 +32,8 @@ def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) 
     """
     current = [(k, v) for k, v in request.query_params.multi_items() if k not in NOT_CHART]
     path = request.url.path
-    base = str(request.base_url).rstrip("/")
+    # Images, embeds and permalinks in the page's language (its charts' titles and axes too).
+    base = str(request.base_url).rstrip("/") + language.prefix()
 
     def address(prefix: str, suffix: str, items: list[tuple[str, str]]) -> str:
         return prefix + path + suffix + ("?" + urlencode(items, safe=",") if items else "")

@@ -1,7 +1,14 @@
 """Rendering pages: the Jinja environment, number formatting and the context every page gets.
 
 Every page shows the data status; wherever synthetic demo values are in the snapshot, a banner says
-so (``demo_banner``). Numbers are formatted the Norwegian way: decimal comma, thin-space thousands.
+so (``demo_banner``). Numbers are formatted the reader's way (``views.numbers``, through
+``oppvekst.language``): decimal comma and thin-space thousands in bokmål and nynorsk, point and comma
+in English.
+
+Templates are translated with Jinja's ``i18n`` extension bound to ``language._``/``ngettext``
+(catalogue domain ``pages``); every page gets its language (``lang``), its addresses in the three
+languages (``alternates``: the ``hreflang`` links and the language switcher) and ``link`` for
+internal links that keep the language.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from oppvekst import language
+from oppvekst.language import Language
 from oppvekst.charts.options import drawable
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
@@ -37,13 +46,52 @@ def url(request: Request, **changes: Any) -> str:
             params.pop(key, None)
         else:
             params[key] = str(value)
-    return request.url.path + ("?" + urlencode(params) if params else "")
+    return here(request) + ("?" + urlencode(params) if params else "")
+
+
+def here(request: Request, lang: Language | None = None) -> str:
+    """This page's path in ``lang`` (default: the request's): ``/nn/kommune/3201``."""
+    return language.url(request.url.path, lang)
 
 
 def query(request: Request, **changes: Any) -> str:
     """``url`` as a link relative to this page: the query, or the path when there is none."""
     whole = url(request, **changes)
-    return whole.removeprefix(request.url.path) or request.url.path
+    return whole.removeprefix(here(request)) or here(request)
+
+
+class CurrentPrefix:
+    """Prints the current language's URL prefix ("", "/nn", "/en"): a template global rather than a
+    context variable, so that macros imported without context (the partials) have it too."""
+
+    def __str__(self) -> str:
+        return language.prefix()
+
+    def __html__(self) -> str:
+        return language.prefix()
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """This page in one of the languages: the switcher's link and a ``hreflang`` alternate."""
+
+    lang: Language
+    name: str  # the language's name in itself («Nynorsk»)
+    href: str  # path and query, with the language's prefix
+    current: bool
+
+
+def alternates(request: Request) -> tuple[Alternate, ...]:
+    """This page (same path, same parameters) in every language, bokmål first."""
+    params = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in (WRONG_FIELD, WRONG_ENTRY)
+    ]
+    tail = "?" + urlencode(params) if params else ""
+    now = language.current()
+    return tuple(
+        Alternate(lang, language.NATIVE_NAMES[lang], here(request, lang) + tail, lang is now)
+        for lang in Language
+    )
 
 
 environment = Environment(
@@ -51,7 +99,15 @@ environment = Environment(
     autoescape=select_autoescape(["html", "xml", "svg"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=language._, ngettext=language.ngettext, pgettext=language.pgettext, newstyle=True
+)
+# {% trans %} blocks are extracted and looked up with their whitespace collapsed (one line per message).
+environment.policies["ext.i18n.trimmed"] = True
+environment.globals["link"] = language.url  # an internal link in the page's language
+environment.globals["prefix"] = CurrentPrefix()  # before every internal path in a template
 environment.filters["number"] = number
 environment.globals["interval"] = interval
 environment.globals["interval_decimals"] = interval_decimals
@@ -96,6 +152,10 @@ def base_context(request: Request, store: Store | None) -> dict[str, Any]:
         "csrf_token": csrf_token(request) if viewer is not None else "",
         "input_problem": input_problem(request, store),
         "request": request,
+        "lang": language.current().value,
+        "here": here(request),  # this page's path in its language (forms' action)
+        "alternates": alternates(request),
+        "base_url": str(request.base_url).rstrip("/"),
         "store": store,
         "snapshot_id": store.snapshot_id if store else None,
         "built_at": when(store.meta.get("built_at")) if store else None,

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from oppvekst import charts
+from oppvekst import charts, language
 from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
 from oppvekst.charts.maps import wound_for_d3
@@ -98,7 +98,8 @@ def _sources(indicators: list[Indicator]) -> str:
 def _page_url(request: Request, page_path: str) -> str:
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in links.NOT_CHART]
     query = urlencode(items, safe=",")
-    return str(request.base_url).rstrip("/") + page_path + (f"?{query}" if query else "")
+    page = language.url(page_path)  # the page in the embed's language
+    return str(request.base_url).rstrip("/") + page + (f"?{query}" if query else "")
 
 
 def _footer(

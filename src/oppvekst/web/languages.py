@@ -1,0 +1,92 @@
+"""The language of a request: the URL prefix for pages, ``Accept-Language`` for the API.
+
+Bokmål pages have no prefix; ``/nn/…`` and ``/en/…`` are the same pages with the same parameters.
+The middleware strips the prefix from ``scope["path"]`` before anything else sees it, so the routes,
+the other middlewares (limits, security headers, printable queries) and the error handlers know
+one set of paths; it sets ``oppvekst.language``'s current language and ``request.state.lang``, and
+links put the prefix back with ``language.url`` (``web.rendering.url`` for "this page with other
+parameters", the templates' ``link``), and the middleware puts it back on every redirect's
+``Location`` to a portal page, so routes redirect with plain paths.
+
+The API (``/api/…``) answers in the language of ``?lang=`` or else ``Accept-Language`` (problem
+titles and labels; data values are the same in every language). A page asked for with ``?lang=nn``
+is redirected to its ``/nn/`` address, so every page in a language has one URL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from oppvekst import language
+from oppvekst.language import Language
+
+LANG_PARAM = "lang"
+
+
+def _query_lang(scope: Scope) -> tuple[Language | None, list[tuple[str, str]]]:
+    """The ``?lang=`` choice (None when absent or unknown) and the query without it."""
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    chosen = next((language.parse(v) for k, v in pairs if k == LANG_PARAM), None)
+    return chosen, [(k, v) for k, v in pairs if k != LANG_PARAM]
+
+
+class LanguageMiddleware:
+    """Outermost middleware: one language per request, from the path prefix or the API's headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        lang, bare = language.split_path(scope["path"])
+        asked, rest = _query_lang(scope)
+        is_api = bare == "/api" or bare.startswith("/api/")
+        if is_api:
+            lang = asked or (
+                lang
+                if bare != scope["path"]
+                else language.from_accept_language(Headers(scope=scope).get("accept-language"))
+            )
+        elif asked is not None and scope["type"] == "http" and scope.get("method") == "GET":
+            await _redirect(language.url(bare, asked) + ("?" + urlencode(rest) if rest else ""), send)
+            return
+        if bare != scope["path"]:
+            raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+            cut = len(language.prefix(lang))  # "/nn": the same bytes in the raw path
+            scope = dict(scope, path=bare, raw_path=raw[cut:] or b"/")
+        scope.setdefault("state", {})["lang"] = lang
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Language", lang.value)
+                location = headers.get("location")
+                if location is not None and not is_api:
+                    # Every redirect to a page of the portal keeps the visitor's language.
+                    headers["location"] = language.url(location, lang)
+                if is_api:
+                    headers.add_vary_header("Accept-Language")
+            await send(message)
+
+        with language.use(lang):
+            await self.app(scope, receive, send_with_language)
+
+
+async def _redirect(location: str, send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", location.encode("utf-8")),
+                (b"content-length", b"0"),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
