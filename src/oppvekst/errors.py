@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,12 @@ from oppvekst.language import _
 K = TypeVar("K", bound=str)
 
 
+def N_(message: str) -> str:  # noqa: N802 -- the name Babel's extractor knows (DEFAULT_KEYWORDS)
+    """Mark ``message`` for the ``messages`` catalogue without translating it: for constants made at
+    import, which are translated where they are read (``_(CONSTANT)``, a Glossary, a property)."""
+    return message
+
+
 class Glossary(Mapping[K, str], Generic[K]):
     """key → label in the current language (``oppvekst.language.current()``)."""
 

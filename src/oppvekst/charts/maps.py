@@ -31,7 +31,8 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.views.maps import MapValues
 from oppvekst.views.numbers import NBSP, number
 from oppvekst.views.regions import RegionRef

@@ -15,8 +15,8 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from oppvekst.charts.text import printable
-from oppvekst.glossary import Glossary, MarkedGlossary
-from oppvekst.language import N_, Language, _, current
+from oppvekst.glossary import N_, Glossary, MarkedGlossary
+from oppvekst.language import Language, _, current
 
 Spec = dict[str, Any]
 

@@ -17,8 +17,8 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.views.cross import CrossView
 from oppvekst.views.numbers import NBSP, number
 

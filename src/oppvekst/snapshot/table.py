@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 
 
 class FieldType(StrEnum):

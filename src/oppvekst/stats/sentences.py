@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.stats.comparison import NotCompared, Polarity, Significance
 from oppvekst.stats.crossing import Crossing
 from oppvekst.stats.trend import Trend, TrendKind

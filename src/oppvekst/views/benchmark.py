@@ -16,7 +16,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.views.regions import county_of, resolve_input

@@ -15,8 +15,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
 from oppvekst.views.benchmark import Benchmark, benchmark_values, parse_benchmark

@@ -17,8 +17,8 @@ import pandas as pd
 from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import ComparabilityBreak, Indicator
 from oppvekst.errors import BadRequest
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.numbers import number
 from oppvekst.views.regions import LEVEL_PHRASES, RegionRef, region_ref, resolve_input

@@ -18,8 +18,8 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL, flag_codes
 from oppvekst.stats import comparison, gaps

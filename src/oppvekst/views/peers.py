@@ -21,7 +21,8 @@ from typing import Any, Literal
 import numpy as np
 
 from oppvekst.errors import BadRequest, OppvekstError, StatisticsInputError
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.regions.boundaries import BoundaryStore
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import similarity

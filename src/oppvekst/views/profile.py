@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
-from oppvekst.glossary import MarkedGlossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, MarkedGlossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.stats.trend import trend as trend_test

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.errors import AmbiguousRegion, InputField, OppvekstError, UnknownRegion
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.regions.registry import Region
 from oppvekst.snapshot.store import Store
 

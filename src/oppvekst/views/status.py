@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from oppvekst.glossary import Glossary
-from oppvekst.language import N_
+from oppvekst.glossary import N_, Glossary
 from oppvekst.snapshot.store import Store
 
 OUTCOME_NAMES: Mapping[str, str] = Glossary(

@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
-from oppvekst.language import N_, _
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.search import SearchHit
 from oppvekst.web.dependencies import current_store, wants_json
