@@ -10,6 +10,7 @@ and licences. Every part says so when it holds synthetic demo values.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -152,7 +153,15 @@ def archive(
     # The report (its charts drawn by the chart workers, then typeset here) runs beside the
     # figures: while Typst sets the PDF, the workers draw the figures; the Excel file is written
     # while both wait on the workers.
-    building = _REPORTS.submit(report.build, store, code, benchmark, package=summary, url=url)
+    building = _REPORTS.submit(  # in this request's language (a ContextVar): a copy of its context
+        contextvars.copy_context().run,
+        report.build,
+        store,
+        code,
+        benchmark,
+        package=summary,
+        url=url,
+    )
     download = _download(store, summary, region, url)
     workbook_bytes = to_xlsx(download)
     with_data = [store.indicators[m.indicator_id] for m in summary.indicators if m.has_data]
