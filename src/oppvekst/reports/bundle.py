@@ -24,6 +24,7 @@ from oppvekst.charts.render import ImageFormat, Renderer
 from oppvekst.exports import SYNTHETIC_WARNING, Download, SheetGroup
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.workbook import to_xlsx
+from oppvekst.language import _
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
 from oppvekst.snapshot.store import Store
@@ -88,7 +89,7 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
         "",
     ]
     if synthetic:
-        lines += [SYNTHETIC_WARNING, ""]
+        lines += [_(SYNTHETIC_WARNING), ""]
     lines += [summary.description, "", "Filer", "-----"]
     lines += [
         f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (et ark per tema) med definisjoner, "
@@ -132,7 +133,7 @@ def chart_figure(store: Store, series: IndicatorSeries, region: RegionRef, site:
     footer = Footer(
         source=ind.attribution,
         definition=ind.definition,
-        data_date=f"Tall per {data_date(store)}",
+        data_date=_("Tall per {date}").format(date=data_date(store)),
         url=f"{site.rstrip('/')}/indikator/{ind.id}?omrade={codes}" if site else None,
     )
     return figure(figures.page_chart(series, options), footer, FIGURE_SIZE)
@@ -173,7 +174,7 @@ def archive(
     ]
     names = [f"figurer/{position:02d}-{ind_id}.png" for position, ind_id in members]
     # All figures in one batch: the chart workers draw them side by side (render_many).
-    specs = [chart_figure(store, drawn[ind_id], region, site) for _, ind_id in members]
+    specs = [chart_figure(store, drawn[ind_id], region, site) for _pos, ind_id in members]
     pngs = renderer.render_many(specs, FIGURE_SIZE, ImageFormat.PNG, scale=2)
     made = building.result()
     synthetic = download.synthetic or made.synthetic

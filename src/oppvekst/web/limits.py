@@ -44,6 +44,7 @@ from oppvekst.errors import (
     UrlTooLong,
 )
 from oppvekst.exports.formats import FILES
+from oppvekst.language import _
 from oppvekst.settings import Settings, get_settings
 from oppvekst.web.errors import problem_response
 
@@ -81,7 +82,7 @@ class LimitsConfig:
         if rate in ("off", "0", "none"):
             per_minute = 0.0
         elif rate:
-            left, _, right = rate.partition("/")
+            left, _sep, right = rate.partition("/")
             burst, per_minute = int(left), float(right or left)
         return cls(
             burst=burst,
@@ -213,11 +214,11 @@ class LimitsMiddleware:
             wait = self.limiter.take(client_key(scope, self.config.trusted_proxies))
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
-                hint = (
+                hint = _(
                     "Du har sendt mange tunge forespørsler (nedlastinger, bilder, PDF eller "
-                    f"uttrekk uten regionfilter) på kort tid. Vent {seconds} sekunder og prøv "
+                    "uttrekk uten regionfilter) på kort tid. Vent {seconds} sekunder og prøv "
                     "igjen, eller avgrens uttrekket med region=…."
-                )
+                ).format(seconds=seconds)
                 await _refuse(scope, receive, send, TooManyRequests(hint=hint, retry_after=seconds))
                 return
         if is_render(path):
@@ -233,19 +234,25 @@ class LimitsMiddleware:
         )
         if url_length > config.max_url:
             return UrlTooLong(
-                hint=f"Adressen er {url_length} tegn; grensen er {config.max_url}. Bruk nivå- og "
-                "fylkesvelgere (kommune, fylke:40) i stedet for lange lister med koder."
+                hint=_(
+                    "Adressen er {length} tegn; grensen er {limit}. Bruk nivå- og fylkesvelgere "
+                    "(kommune, fylke:40) i stedet for lange lister med koder."
+                ).format(length=url_length, limit=config.max_url)
             )
         header_bytes = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
         if header_bytes > config.max_header_bytes:
             return HeadersTooLarge(
-                hint=f"Forespørselen har {header_bytes} byte med hoder; grensen er "
-                f"{config.max_header_bytes}. Fjern store informasjonskapsler eller hoder."
+                hint=_(
+                    "Forespørselen har {size} byte med hoder; grensen er {limit}. Fjern store "
+                    "informasjonskapsler eller hoder."
+                ).format(size=header_bytes, limit=config.max_header_bytes)
             )
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > config.max_body_bytes:
             return BodyTooLarge(
-                hint=f"Innholdet i forespørselen kan være høyst {config.max_body_bytes} byte."
+                hint=_("Innholdet i forespørselen kan være høyst {limit} byte.").format(
+                    limit=config.max_body_bytes
+                )
             )
         return None
 
