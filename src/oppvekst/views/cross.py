@@ -203,6 +203,6 @@ def cross_view(
         group_label,
         weighting,
         sentences.correlation_sentence(result),
-        crossing.ECOLOGICAL_NOTE,
+        _(crossing.ECOLOGICAL_NOTE),
         synthetic,
     )
