@@ -232,6 +232,7 @@ def is_language_neutral(path: str) -> bool:
 # --- Numbers and dates --------------------------------------------------------------------------
 
 NARROW_NBSP = "\u202f"  # thousands separator in Norwegian typesetting (pages, PDF)
+NBSP = "\u00a0"  # the same for chart fonts, which may lack the narrow one
 
 
 def rounded(value: float | Decimal, decimals: int) -> Decimal:
@@ -271,6 +272,20 @@ def format_number(
         group = thousands if thousands is not None else NARROW_NBSP
     table = str.maketrans({",": group, ".": decimal_sign, "-": minus})
     return text.translate(table)
+
+
+def d3_number_locale() -> dict[str, Any]:
+    """The current language's number symbols as a d3-format locale, for the charts (Vega's
+    ``config.locale``): the same symbols as ``format_number``. The thousands separator is a
+    no-break space where the language groups with a space (chart fonts may lack the narrow one)."""
+    decimal_sign, group, minus = _symbols(current())
+    return {
+        "decimal": decimal_sign,
+        "thousands": NBSP if group.isspace() else group,
+        "grouping": [3],
+        "currency": ["NOK\u00a0", ""] if current() is Language.en else ["", "\u00a0kr"],
+        "minus": minus,
+    }
 
 
 def format_percent(value: float | Decimal, decimals: int = 1) -> str:

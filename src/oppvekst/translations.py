@@ -12,6 +12,7 @@ No ``.mo`` files: ``oppvekst.language`` compiles the ``.po`` in memory when a la
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 
 # The names Python code translates with (``oppvekst.language``), and their arguments.
-PYTHON_KEYWORDS = {
+PYTHON_KEYWORDS: Mapping[str, object] = {
     **DEFAULT_KEYWORDS,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
@@ -49,11 +50,13 @@ class Source:
 
     directory: Path
     method_map: tuple[tuple[str, str], ...]
-    keywords: dict[str, object]
+    keywords: Mapping[str, object]
 
 
 SOURCES: dict[str, Source] = {
-    "pages": Source(TEMPLATES_DIR, (("**.html", "jinja2.ext:babel_extract"),), dict(DEFAULT_KEYWORDS)),
+    "pages": Source(
+        TEMPLATES_DIR, (("**.html", "jinja2.ext:babel_extract"),), dict(DEFAULT_KEYWORDS)
+    ),
     "messages": Source(
         PACKAGE_DIR,
         # The CLI stays bokmål (its messages are not wrapped); templates belong to ``pages``.

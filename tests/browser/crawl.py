@@ -6,6 +6,11 @@ indicator is crawled without anyone adding it; a path parameter the crawler cann
 run (``UnknownParameter``) rather than being skipped. Beyond the defaults, ``VARIANTS`` lists the
 states that matter per page (tabs, levels, benchmarks, own municipality, several areas) and
 ``BAD_INPUT`` the ambiguous and unknown entries after which the view must be kept.
+
+Every state is visited in bokmål, nynorsk and English (``/nn/…``, ``/en/…``), with axe-core on the
+first state of each route in each language. At phone width the other languages repeat only those
+first states: the states beyond them share the page's furniture, and the words' length is what
+differs between the languages.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
+from oppvekst import language
+from oppvekst.language import Language
 from oppvekst.snapshot.store import Store
 
 # One area of each level: land, fylke, kommune, bydel (Vestland and Bergen have data in every
@@ -155,16 +162,20 @@ def _variants(store: Store) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _bad_inputs(store: Store) -> list[tuple[str, str, str]]:
-    """(name, url, heading that must stay): ambiguous and unknown entries in every area input."""
+def _bad_inputs(store: Store, lang: Language) -> list[tuple[str, str, str]]:
+    """(name, url, heading that must stay): ambiguous and unknown entries in every area input,
+    the heading in ``lang`` (the page's own title, or the indicator's in that language)."""
     key = _key_indicator(store)
-    title = store.indicator(key).title
+    in_language = getattr(store, "in_language", None)  # the catalogue's texts per language
+    with language.use(lang):
+        title = (in_language(lang) if in_language else store).indicator(key).title
+        cross, index = language._("Krysse to indikatorer"), language._("Sammensatt indeks")
     return [
         ("leggtil-tvetydig", f"/indikator/{key}?omrade=3201,3203&leggtil=Oslo", title),
         ("leggtil-ukjent", f"/indikator/{key}?omrade=4601&leggtil=Xyzby", title),
         ("omrade-ukjent", f"/indikator/{key}?omrade=4601,9999", title),
-        ("egen-tvetydig", "/krysse?egen=V%C3%A5ler", "Krysse"),
-        ("egen-ukjent", "/indeks?egen=Xyzby", "Indeks"),
+        ("egen-tvetydig", "/krysse?egen=V%C3%A5ler", cross),
+        ("egen-ukjent", "/indeks?egen=Xyzby", index),
         ("gruppe-skrivefeil", "/kommune/3203?sammenligning=gruppe&gruppe=Asker,Xyzby", "Asker"),
         ("fargefylke-ukjent", f"/indikator/{key}?fane=kart&fargefylke=Xyzby", title),
     ]
@@ -179,6 +190,27 @@ def _key_indicator(store: Store) -> str:
 
 
 def states(app: FastAPI, store: Store) -> list[State]:
+    """Every state in every language: bokmål first, then nynorsk and English."""
+    bokmål = _states(app, store)
+    out = list(bokmål)
+    for lang in (Language.nn, Language.en):
+        keeps = {name: heading for name, _url, heading in _bad_inputs(store, lang)}
+        for state in bokmål:
+            bad_input = state.name.removeprefix("feil: ")
+            out.append(
+                State(
+                    f"{lang.value} {state.name}",
+                    language.url(state.url, lang),
+                    keeps=keeps[bad_input] if state.keeps is not None else None,
+                    axe=state.axe,
+                    phone=state.phone and state.axe,
+                )
+            )
+    return out
+
+
+def _states(app: FastAPI, store: Store) -> list[State]:
+    """Every state in bokmål (no prefix)."""
     variants = _variants(store)
     out: list[State] = []
     for route in html_routes(app):
@@ -196,6 +228,6 @@ def states(app: FastAPI, store: Store) -> list[State]:
             else:
                 url = f"{route.path}?{query}"
             out.append(State(f"{route.path} {name}", url))
-    for name, url, heading in _bad_inputs(store):
+    for name, url, heading in _bad_inputs(store, Language.nb):
         out.append(State(f"feil: {name}", url, keeps=heading))
     return out

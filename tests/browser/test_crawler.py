@@ -1,5 +1,6 @@
 """The crawler: Chromium visits every page type in the states that matter, on a demo snapshot and on
-a real-only one, at 1 280 px and at 390 px, and fails on what a person would run into.
+a real-only one, at 1 280 px and at 390 px, in bokmål, nynorsk and English, and fails on what a
+person would run into.
 
 Fails on: a 5xx; a console error or a Vega warning; a chart that is not drawn, that draws nothing
 although its data has rows, or that draws a mark with a NaN coordinate; horizontal overflow; a view
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
+from oppvekst import language
+from oppvekst.language import Language
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.web.app import create_app
@@ -101,6 +104,10 @@ def _visit(page: Page, base: str, state: State, width: int) -> Visit:
         visit.problems.append(f"HTTP {status}")
         return visit
     page.wait_for_function(WAIT_JS, timeout=CHART_TIMEOUT_MS)
+    wanted = language.split_path(state.url.partition("?")[0])[0].value
+    said = page.evaluate("document.documentElement.lang")
+    if said != wanted:
+        visit.problems.append(f"<html lang={said!r}>, expected {wanted!r}")
     for chart in page.evaluate(CHARTS_JS):
         where = f"chart {chart['name']}"
         if chart["state"] != "true":
@@ -178,6 +185,10 @@ def test_every_route_that_answers_a_page_is_crawled(snapshot_dir: Path, store: S
         assert any(url.startswith(prefix) for url in crawled), route.path
     # Every indicator with data has its default page crawled.
     assert {f"/indikator/{i}" for i in store.indicators_with_data} <= crawled
+    # Every state in all three languages, with the page's language in the path.
+    for lang in Language:
+        in_lang = {language.url(u, lang) for u in crawled}
+        assert in_lang <= {s.url.partition("?")[0] for s in states(app, store)}
 
 
 def test_crawl_the_demo_snapshot(browser: Browser, live_server: str, snapshot_dir: Path) -> None:

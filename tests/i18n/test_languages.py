@@ -175,3 +175,39 @@ def test_numbers_and_dates_per_language() -> None:
 )
 def test_url_prefixes(path: str, lang: Language, expected: str) -> None:
     assert language.url(path, lang) == expected
+
+
+def _template_sentences(lang: Language) -> list[str]:
+    """The templates' bokmål sentences (three words or more, no placeholders) that ``lang``
+    writes differently: none of them may be left on a page in ``lang``."""
+    from oppvekst import translations
+
+    catalog = translations.read(lang, "pages")
+    return [
+        m.id
+        for m in catalog
+        if isinstance(m.id, str)
+        and "%" not in m.id
+        and "<" not in m.id
+        and len(m.id.split()) >= 3
+        and m.string
+        and m.string != m.id
+    ]
+
+
+@pytest.mark.parametrize("lang", [Language.nn, Language.en])
+@pytest.mark.parametrize("path", DONE_WHEN)
+def test_no_bokmål_template_text_on_other_languages_pages(  # type: ignore[no-untyped-def]
+    client, path: str, lang: Language
+) -> None:
+    text = html_text(client.get(language.url(path, lang)).text)
+    left = [s for s in _template_sentences(lang) if s in text]
+    assert left == []
+
+
+def html_text(page: str) -> str:
+    """The page's text as a reader meets it (tags out, entities decoded, spaces collapsed)."""
+    import html as html_module
+
+    without_tags = re.sub(r"<script\b.*?</script>|<[^>]+>", " ", page, flags=re.DOTALL)
+    return " ".join(html_module.unescape(without_tags).split())

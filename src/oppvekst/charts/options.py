@@ -2,9 +2,8 @@
 
 ``ChartOptions`` is the one input besides the data: the page, the PNG/SVG/PDF download and the
 report all build the spec from the same options, so the figure in a report is the figure on screen.
-Numbers are formatted with the reader's d3 locale (Norwegian: decimal comma; English: decimal
-point) that travels *inside* the spec (``config.locale``), so vl-convert renders the same numbers
-as the browser without extra arguments.
+Numbers are formatted with the language's d3 locale that travels *inside* the spec (``config.locale``),
+so vl-convert renders the same decimal commas as the browser without extra arguments.
 """
 
 from __future__ import annotations
@@ -14,34 +13,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from oppvekst import language
 from oppvekst.charts.text import printable
 from oppvekst.glossary import N_, Glossary, MarkedGlossary
-from oppvekst.language import Language, _, current
+from oppvekst.language import _
 
 Spec = dict[str, Any]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 FONT = "'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-
-# d3-format locale: decimal comma, no-break space between thousands (a plain space could wrap).
-NORWEGIAN_LOCALE: dict[str, Any] = {
-    "decimal": ",",
-    "thousands": "\u00a0",
-    "grouping": [3],
-    "currency": ["", " kr"],
-}
-# The English pages write numbers as Babel's "en" locale does: decimal point, comma for thousands.
-ENGLISH_LOCALE: dict[str, Any] = {
-    "decimal": ".",
-    "thousands": ",",
-    "grouping": [3],
-    "currency": ["NOK ", ""],
-}
-
-
-def number_locale() -> dict[str, Any]:
-    """The d3 number locale of the reader's language (nb and nn write numbers alike)."""
-    return ENGLISH_LOCALE if current() is Language.en else NORWEGIAN_LOCALE
 
 
 class Palette(StrEnum):
@@ -313,7 +293,9 @@ def _lines(text: Any) -> list[str]:
 
 def config() -> Spec:
     return {
-        "locale": {"number": number_locale()},
+        # d3-format locale of the request's language: decimal comma and no-break space thousands
+        # in bokmål and nynorsk (a plain space could wrap), point and comma in English.
+        "locale": {"number": language.d3_number_locale()},
         # The chart is one image described by its summary (and its table); per-mark ARIA roles
         # without names would only add noise for screen readers.
         "aria": False,

@@ -16,11 +16,20 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from oppvekst.language import NARROW_NBSP, format_datetime, format_number, rounded
+from oppvekst.language import NARROW_NBSP, NBSP, format_datetime, format_number, rounded
 
-__all__ = ["MINUS", "MISSING", "NARROW_NBSP", "NBSP", "interval", "number", "observation", "rounded", "when"]
+__all__ = [
+    "MINUS",
+    "MISSING",
+    "NARROW_NBSP",
+    "NBSP",
+    "interval",
+    "number",
+    "observation",
+    "rounded",
+    "when",
+]
 
-NBSP = "\u00a0"  # for chart fonts, which may lack the narrow one
 MINUS = "\u2212"
 MISSING = "–"  # shown where there is no value at all (never 0, never blank)
 

@@ -53,7 +53,9 @@ class LanguageMiddleware:
                 else language.from_accept_language(Headers(scope=scope).get("accept-language"))
             )
         elif asked is not None and scope["type"] == "http" and scope.get("method") == "GET":
-            await _redirect(language.url(bare, asked) + ("?" + urlencode(rest) if rest else ""), send)
+            await _redirect(
+                language.url(bare, asked) + ("?" + urlencode(rest) if rest else ""), send
+            )
             return
         if bare != scope["path"]:
             raw = scope.get("raw_path") or scope["path"].encode("utf-8")

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from oppvekst import language
 from oppvekst.errors import BadRequest
 from oppvekst.exports.formats import TABLE_FILES
 from oppvekst.exports.pivot import pivot_csv, pivot_xlsx
@@ -123,7 +124,14 @@ def find(request: Request, store: StoreDep, q: str = "") -> Response:
                 "query": results.query,
                 "close_spelling": results.close_spelling,
                 "results": [
-                    {"kind": h.kind, "id": h.id, "label": h.label, "detail": h.detail, "url": h.url}
+                    # The type-ahead follows the link: it keeps the page's language.
+                    {
+                        "kind": h.kind,
+                        "id": h.id,
+                        "label": h.label,
+                        "detail": h.detail,
+                        "url": language.url(h.url),
+                    }
                     for h in results.hits
                 ],
             }

@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oppvekst import language
-from oppvekst.language import Language
 from oppvekst.charts.options import drawable
+from oppvekst.language import Language
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import FLAG_BY_CODE, SYMBOL_LABELS, flag_codes
 from oppvekst.views.numbers import interval, interval_decimals, number, observation, when

@@ -70,7 +70,7 @@
         if (svg) {
           // One image, named by the spec's description; the figure caption and table carry the data.
           svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", el.getAttribute("data-description") || "Figur");
+          svg.setAttribute("aria-label", el.getAttribute("data-description") || window.oppvekstText("chart", "Figur"));
           svg.setAttribute("focusable", "false");
           // Children of an image are presentational; Vega's unnamed mark roles would confuse.
           Array.prototype.forEach.call(svg.querySelectorAll("[role], [aria-roledescription]"), function (node) {
@@ -83,7 +83,7 @@
       })
       .catch(function (error) {
         el.setAttribute("data-rendered", "error");
-        el.textContent = "Figuren kunne ikke tegnes. Alle tallene står i tabellen.";
+        el.textContent = window.oppvekstText("chart_failed", "Figuren kunne ikke tegnes. Alle tallene står i tabellen.");
         if (window.console) { window.console.error(error); }
       });
   }

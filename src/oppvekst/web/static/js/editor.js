@@ -16,13 +16,13 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button button-secondary p5-copy";
-    button.textContent = "Kopier";
+    button.textContent = window.oppvekstText("copy", "Kopier");
     var status = document.createElement("span");
     status.className = "p5-copy-status";
     status.setAttribute("role", "status");
     button.addEventListener("click", function () {
       field.select();
-      var done = function () { status.textContent = "Kopiert"; };
+      var done = function () { status.textContent = window.oppvekstText("copied", "Kopiert"); };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
       } else {

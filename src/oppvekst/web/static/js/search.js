@@ -16,7 +16,7 @@
     list.id = listId;
     list.className = "search-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Forslag");
+    list.setAttribute("aria-label", window.oppvekstText("suggestions", "Forslag"));
     list.hidden = true;
     var status = document.createElement("p");
     status.id = statusId;
@@ -59,7 +59,10 @@
     function render(data) {
       list.textContent = "";
       options = [];
-      var groups = { region: "Kommuner, bydeler og fylker", indicator: "Indikatorer" };
+      var groups = {
+        region: window.oppvekstText("group_region", "Kommuner, bydeler og fylker"),
+        indicator: window.oppvekstText("group_indicator", "Indikatorer")
+      };
       var seen = {};
       data.results.forEach(function (hit, i) {
         if (!seen[hit.kind]) {
@@ -90,11 +93,14 @@
       if (options.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
-        status.textContent = options.length + " forslag" +
-          (data.close_spelling ? " med lignende stavemåte" : "") + ". Bruk piltastene for å velge.";
+        var count = options.length === 1 ?
+          window.oppvekstText("count_one", "{n} forslag") : window.oppvekstText("count_other", "{n} forslag");
+        status.textContent = count.replace("{n}", options.length) +
+          (data.close_spelling ? " " + window.oppvekstText("close_spelling", "med lignende stavemåte") : "") +
+          ". " + window.oppvekstText("use_arrows", "Bruk piltastene for å velge.");
       } else {
         close();
-        status.textContent = "Ingen forslag.";
+        status.textContent = window.oppvekstText("none", "Ingen forslag.");
       }
       active = -1;
     }
@@ -106,7 +112,7 @@
       if (!q) { close(); list.textContent = ""; options = []; return; }
       if (pending) { pending.abort(); }
       pending = new AbortController();
-      fetch("/sok?q=" + encodeURIComponent(q), {
+      fetch((form.getAttribute("action") || "/sok") + "?q=" + encodeURIComponent(q), {
         headers: { Accept: "application/json" },
         signal: pending.signal
       }).then(function (r) { return r.ok ? r.json() : null; })
