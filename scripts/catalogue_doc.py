@@ -22,7 +22,10 @@ GUIDE = """\
 The catalogue is declared, not coded: every indicator is one YAML record in
 `src/oppvekst/catalog/indicators/<id>.yml`, validated by the pydantic schema in
 `src/oppvekst/catalog/schema.py`. Topics are in `topics.yml`, packages (bundles of indicators for a
-statutory task) in `packages.yml`. All user-facing text is Norwegian bokmål.
+statutory task) in `packages.yml`, breakdown categories in `breakdowns.yml`. The records' own texts
+are Norwegian bokmål; every record also carries a required `translations` block with the same texts
+in nynorsk (`nn`) and English (`en`), which the `/nn/` and `/en/` pages and the API show (see
+"Texts in three languages" below).
 
 ## How to add an indicator
 
@@ -46,8 +49,37 @@ statutory task) in `packages.yml`. All user-facing text is Norwegian bokmål.
    official document or a real response; otherwise `verified: false` and say exactly what is
    unverified in `verification_note`.
 7. Set `licence` and `attribution` exactly as the source requires, add the indicator to a package
-   if it belongs there, then run `.venv/bin/pytest tests/catalog -q` and
-   `.venv/bin/python scripts/catalogue_doc.py` to regenerate this page.
+   if it belongs there.
+8. Append the `translations` block at the end of the record (below), then run
+   `.venv/bin/pytest tests/catalog -q` and `.venv/bin/python scripts/catalogue_doc.py` to
+   regenerate this page.
+
+## Texts in three languages
+
+Every indicator ends with `translations: {nn: {...}, en: {...}}` holding, for each language,
+`title`, `short_title`, `definition`, `rationale`, `unit`, `attribution` and `source_title` (the
+source table's title), plus `numerator`, `denominator`, `comparability`, `caveats` (one per bokmål
+caveat, same order), `disclosure_note` and `comparability_breaks` (one note per break, same order)
+whenever the bokmål record has them. Topics translate `title` and `description`, packages `title`,
+`description` and `purpose`; each dimension and category in `breakdowns.yml` has
+`translations: {nn: …, en: …}` for its label. The schema refuses a record without either language,
+an empty text, or a text the bokmål has but a translation lacks, so the catalogue does not load
+half-translated.
+
+Write nynorsk as SSB and Bufdir do («Talet på barn 0–17 år», «Del barn …», «kommunar», «skule»,
+«hushald»), and English with SSB's English terms (municipality, county, Statistics Norway,
+confidence interval, suppression). Names stay as published in every language: places (SSB's names
+with Sámi and Kven parallel names, e.g. «Kárášjohka - Karasjok»), indicator ids, table numbers and
+function codes. `tests/catalog/test_translations.py` checks completeness, that no English text is
+the bokmål or has æ/ø/å outside a place name, and that the nynorsk has no bokmål-only words.
+
+In code, `Indicator.in_language(lang)` (and `Topic`, `Package`, `BreakdownDimension`) returns the
+record with its texts in that language (bokmål: the record itself), and `Store.in_language(lang)` a
+copy of the store whose indicators, topics and packages are translated — made once per language
+and sharing the snapshot, its connection and its cached indexes. `web.dependencies.current_store`
+hands every route the store in the request's language, so views read one set of records whatever
+the language; `catalog.breakdown_dimensions()` labels categories in the current language. A
+snapshot written before translations existed takes them from the catalogue.
 """
 
 

@@ -21,6 +21,7 @@ from oppvekst.catalog.schema import (
     Topic,
 )
 from oppvekst.errors import CatalogError, UnknownIndicator
+from oppvekst.language import Language, current
 
 CATALOG_DIR = Path(__file__).parent
 T = TypeVar("T", Indicator, Topic, Package, Family, BreakdownDimension)
@@ -154,9 +155,15 @@ def read_dimensions(directory: Path = CATALOG_DIR) -> dict[str, BreakdownDimensi
     return {d.name.value: d for d in dimensions}
 
 
-@cache
 def breakdown_dimensions() -> dict[str, BreakdownDimension]:
-    return read_dimensions()
+    """The declared dimensions, labelled in the language being served (``language.current()``):
+    every selector, table, chart and download reads its group labels here."""
+    return _dimensions_in(current())
+
+
+@cache
+def _dimensions_in(lang: Language) -> dict[str, BreakdownDimension]:
+    return {name: d.in_language(lang) for name, d in read_dimensions().items()}
 
 
 def _produced_categories(spec: FetchSpec) -> dict[Breakdown, set[str]]:

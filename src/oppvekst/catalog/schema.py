@@ -8,9 +8,11 @@ indicator is adding a YAML record. Field names follow what Fingertips keeps per 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from oppvekst.language import Language
 
 # One level enum for the catalogue and the region registry, one polarity and one interval method
 # for the catalogue and the statistics engine (the records' values are their values).
@@ -23,6 +25,25 @@ class Record(BaseModel):
     """Frozen, strict base: unknown keys in a YAML record are an error, not silently ignored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# A translated text: never empty, so a missing translation fails validation rather than showing
+# a blank (or, worse, the bokmål) on a nynorsk or English page.
+Text = Annotated[str, Field(min_length=1)]
+T = TypeVar("T", bound=BaseModel)
+
+
+class Translated(Record, Generic[T]):
+    """A record's reader-facing words in nynorsk and English (bokmål is the record's own text).
+
+    Both languages are required: a record without either fails validation when the catalogue loads.
+    """
+
+    nn: T
+    en: T
+
+    def of(self, lang: Language) -> T:
+        return self.nn if lang is Language.nn else self.en
 
 
 class Measure(StrEnum):
@@ -48,9 +69,32 @@ class Breakdown(StrEnum):
     GRADE = "grade"
 
 
+class Label(Record):
+    """A label in nynorsk and English."""
+
+    nn: Text
+    en: Text
+
+    def of(self, lang: Language) -> str:
+        return self.nn if lang is Language.nn else self.en
+
+
 class BreakdownCategory(Record):
+    """A category as a reader sees it (the API lists these): its code and its label."""
+
     code: str = Field(description="Our category code in the observation table.")
-    label: str = Field(description="The Norwegian words a reader sees.")
+    label: str = Field(description="The words a reader sees.")
+
+
+class DeclaredCategory(BreakdownCategory):
+    """A category as ``breakdowns.yml`` declares it: the bokmål label and its translations."""
+
+    translations: Label
+
+    def in_language(self, lang: Language) -> DeclaredCategory:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update={"label": self.translations.of(lang)})
 
 
 class BreakdownDimension(Record):
@@ -58,7 +102,19 @@ class BreakdownDimension(Record):
 
     name: Breakdown
     label: str
-    categories: list[BreakdownCategory]
+    translations: Label
+    categories: list[DeclaredCategory]
+
+    def in_language(self, lang: Language) -> BreakdownDimension:
+        """The dimension with its and its categories' labels in ``lang`` (codes and order kept)."""
+        if lang is Language.nb:
+            return self
+        return self.model_copy(
+            update={
+                "label": self.translations.of(lang),
+                "categories": [c.in_language(lang) for c in self.categories],
+            }
+        )
 
     def label_of(self, code: str) -> str | None:
         return next((c.label for c in self.categories if c.code == code), None)
@@ -234,6 +290,35 @@ class ComparabilityBreak(Record):
     note: str = Field(description="What changed, in Norwegian; shown beside charts and tables.")
 
 
+class IndicatorText(Record):
+    """An indicator's reader-facing words in one language (``translations.nn`` / ``.en``).
+
+    The same fields as the bokmål record: a field the record has must be here too (checked by
+    ``Indicator``), so no bokmål reaches a nynorsk or English reader. Names (places, surveys,
+    table numbers) stay as published.
+    """
+
+    title: Text
+    short_title: Text
+    definition: Text
+    rationale: Text
+    numerator: Text | None = None
+    denominator: Text | None = None
+    unit: Text
+    comparability: Text | None = None
+    caveats: list[Text] = Field(default_factory=list)
+    disclosure_note: Text | None = None
+    comparability_breaks: list[Text] = Field(
+        default_factory=list, description="The breaks' notes, in the record's order."
+    )
+    attribution: Text
+    source_title: Text = Field(description="The source table's title, as its publisher words it.")
+
+
+# The optional texts an indicator may have: present in bokmål ⇒ required in each translation.
+OPTIONAL_TEXTS = ("numerator", "denominator", "comparability")
+
+
 class Indicator(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -265,6 +350,38 @@ class Indicator(Record):
     additive: bool = Field(
         False, description="Counts that may be summed across regions (harmonise, aggregate up)."
     )
+    translations: Translated[IndicatorText]
+
+    def in_language(self, lang: Language) -> Indicator:
+        """A copy whose reader-facing texts are in ``lang`` (bokmål: the record itself). Codes,
+        numbers, sources and names are the same in every language."""
+        if lang is Language.nb:
+            return self
+        text = self.translations.of(lang)
+        return self.model_copy(
+            update={
+                "title": text.title,
+                "short_title": text.short_title,
+                "definition": text.definition,
+                "rationale": text.rationale,
+                "numerator": text.numerator,
+                "denominator": text.denominator,
+                "unit": text.unit,
+                "comparability": text.comparability or "",
+                "caveats": list(text.caveats),
+                "disclosure": self.disclosure.model_copy(
+                    update={"note": text.disclosure_note or ""}
+                ),
+                "comparability_breaks": [
+                    b.model_copy(update={"note": note})
+                    for b, note in zip(
+                        self.comparability_breaks, text.comparability_breaks, strict=True
+                    )
+                ],
+                "attribution": text.attribution,
+                "source": self.source.model_copy(update={"title": text.source_title}),
+            }
+        )
 
     def side_of_breaks(self, period_start: int | None) -> int:
         """0 before the first declared break, 1 after it, 2 after the second …"""
@@ -278,7 +395,28 @@ class Indicator(Record):
             raise ValueError("proportions and rates take wilson/byar intervals, not t")
         if self.interval is IntervalMethod.WILSON and self.measure is not Measure.PROPORTION:
             raise ValueError("the Wilson interval is for proportions only")
+        for lang in (Language.nn, Language.en):
+            self._check_translation(lang, self.translations.of(lang))
         return self
+
+    def _check_translation(self, lang: Language, text: IndicatorText) -> None:
+        """Every text the bokmål record shows has its counterpart, one for one."""
+        missing = [f for f in OPTIONAL_TEXTS if getattr(self, f) and not getattr(text, f)]
+        if self.disclosure.note and not text.disclosure_note:
+            missing.append("disclosure_note")
+        if missing:
+            raise ValueError(f"translations.{lang}: missing {', '.join(missing)}")
+        pairs = (
+            ("caveats", len(self.caveats), len(text.caveats)),
+            (
+                "comparability_breaks",
+                len(self.comparability_breaks),
+                len(text.comparability_breaks),
+            ),
+        )
+        for name, ours, theirs in pairs:
+            if ours != theirs:
+                raise ValueError(f"translations.{lang}.{name}: {theirs} texts for {ours}")
 
 
 class FamilyMember(Record):
@@ -311,11 +449,28 @@ class Family(Record):
     note: str = ""
 
 
+class TopicText(Record):
+    title: Text
+    description: Text
+
+
 class Topic(Record):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     description: str
     rank: int = Field(description="Order of importance from the 2017 survey; 0 = basics.")
+    translations: Translated[TopicText]
+
+    def in_language(self, lang: Language) -> Topic:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update=self.translations.of(lang).model_dump())
+
+
+class PackageText(Record):
+    title: Text
+    description: Text
+    purpose: Text
 
 
 class Package(Record):
@@ -324,3 +479,9 @@ class Package(Record):
     description: str
     purpose: str
     indicators: list[str]
+    translations: Translated[PackageText]
+
+    def in_language(self, lang: Language) -> Package:
+        if lang is Language.nb:
+            return self
+        return self.model_copy(update=self.translations.of(lang).model_dump())

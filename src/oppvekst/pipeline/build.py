@@ -327,7 +327,15 @@ def _write(
     writer.write_frame("region_changes", regions.changes)
     # The published per-year crosswalks: the Store resolves a former code as the build did.
     writer.write_frame("region_crosswalk", regions.frames["region_crosswalk"])
-    writer.write_frame("topics", pd.DataFrame([t.model_dump() for t in catalog.topics]))
+    writer.write_frame(
+        "topics",
+        pd.DataFrame(
+            [
+                {**t.model_dump(exclude={"translations"}), "record": t.model_dump_json()}
+                for t in catalog.topics
+            ]
+        ),
+    )
     writer.write_frame("indicators", _indicator_rows(catalog))
     writer.write_frame(
         "packages",

@@ -44,7 +44,8 @@ CREATE TABLE region_changes (
 CREATE TABLE region_crosswalk (
   year INTEGER, level VARCHAR, original_code VARCHAR, current_code VARCHAR, weight DOUBLE,
   note VARCHAR);
-CREATE TABLE topics (id VARCHAR PRIMARY KEY, title VARCHAR, description VARCHAR, rank INTEGER);
+CREATE TABLE topics (
+  id VARCHAR PRIMARY KEY, title VARCHAR, description VARCHAR, rank INTEGER, record JSON);
 CREATE TABLE indicators (
   id VARCHAR PRIMARY KEY, topic VARCHAR, title VARCHAR, short_title VARCHAR, measure VARCHAR,
   multiplier DOUBLE, unit VARCHAR, decimals INTEGER, polarity VARCHAR, interval VARCHAR,

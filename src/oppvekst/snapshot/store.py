@@ -9,26 +9,45 @@ that a second replica reading the same file could not rebuild.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Self, TypeVar, overload
 
 import duckdb
 import pandas as pd
 
-from oppvekst.catalog import breakdown_dimensions
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog import breakdown_dimensions, default_catalog
+from oppvekst.catalog.schema import Indicator, Package, Topic
 from oppvekst.errors import NoSnapshot, UnknownIndicator
+from oppvekst.language import DEFAULT, Language
 from oppvekst.regions.registry import Region, Registry
 from oppvekst.regions.tree import registry_from_tables
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.observations import ObservationQuery, ObservationTable
 
 TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
+_T = TypeVar("_T")
+
+
+class snapshot_cached(cached_property[_T]):  # noqa: N801 (a decorator, named like the one it extends)
+    """A ``cached_property`` of the snapshot, not of a language: a store's language copy
+    (``Store.in_language``) reads and fills its base store's value, so the observation table and
+    the other indexes are read once per snapshot, not once per language."""
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> Self | _T:
+        if instance is None:
+            return self
+        base: object = instance.__dict__.get("_translated_from", instance)
+        return super().__get__(base, owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +90,45 @@ class Store:
             *(self.records(f"SELECT * FROM {table}") for table in self._region_tables())
         )
         self.regions: dict[str, RegionRow] = {r.code: RegionRow.of(r) for r in self.registry}
+        catalog = default_catalog()
         self.indicators: dict[str, Indicator] = {
-            row[0]: Indicator.model_validate_json(row[1])
+            row[0]: Indicator.model_validate(_translated(json.loads(row[1]), catalog.indicator))
             for row in self._fetch("SELECT id, record FROM indicators ORDER BY id")
         }
+        self._languages: dict[Language, Store] = {}
+        self._languages_of: Store = self
+
+    def in_language(self, lang: Language) -> Store:
+        """This store with the catalogue's texts (indicators, topics, packages) in ``lang``: a
+        shallow copy sharing the snapshot, its connection and its caches, made once per language.
+        Every view reads the records from the store it is given, so none needs a second path."""
+        base: Store = self.__dict__.get("_translated_from", self)
+        if lang is DEFAULT:
+            return base
+        if base._languages_of is not base:  # a copy of a store (e.g. an overlay) has its own
+            base._languages, base._languages_of = {}, base
+        translated = base._languages.get(lang)
+        if translated is None:
+            translated = copy.copy(base)
+            translated.__dict__.update(
+                _translated_from=base,
+                indicators={k: ind.in_language(lang) for k, ind in base.indicators.items()},
+                topics=[
+                    {**t, **base._topic_records[t["id"]].translations.of(lang).model_dump()}
+                    for t in base.topics
+                ],
+                packages=[
+                    Package.model_validate(p).in_language(lang).model_dump(mode="json")
+                    for p in base.packages
+                ],
+            )
+            translated = base._languages.setdefault(lang, translated)
+        return translated
 
     def close(self) -> None:
         self._con.close()
 
-    @cached_property
+    @snapshot_cached
     def _tables(self) -> frozenset[str]:
         return frozenset(r[0] for r in self._fetch("SELECT table_name FROM duckdb_tables()"))
 
@@ -87,7 +136,7 @@ class Store:
         # Snapshots written before ``region_crosswalk`` existed have only the first two.
         return [t for t in ("regions", "region_changes", "region_crosswalk") if t in self._tables]
 
-    @cached_property
+    @snapshot_cached
     def breaks(self) -> dict[str, list[tuple[str, str, str]]]:
         """Indicator → its breaks as (region, period, reason), read once per snapshot (a few
         thousand rows); empty for a snapshot from before breaks were recorded."""
@@ -152,19 +201,35 @@ class Store:
         rows = self._fetch("SELECT id, title, description, rank FROM topics ORDER BY rank")
         return [dict(zip(("id", "title", "description", "rank"), r, strict=True)) for r in rows]
 
-    @cached_property
-    def packages(self) -> list[dict[str, Any]]:
-        return [json.loads(r[0]) for r in self._fetch("SELECT record FROM packages ORDER BY id")]
+    @snapshot_cached
+    def _topic_records(self) -> dict[str, Topic]:
+        """The whole topic records (with translations), from the snapshot or, for a snapshot
+        written before they were kept, the catalogue."""
+        columns = self._fetch(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'topics'"
+        )
+        if ("record",) not in columns:
+            return {t.id: t for t in default_catalog().topics}
+        rows = self._fetch("SELECT id, record FROM topics")
+        return {r[0]: Topic.model_validate_json(r[1]) for r in rows}
 
     @cached_property
+    def packages(self) -> list[dict[str, Any]]:
+        catalog = default_catalog()
+        return [
+            _translated(json.loads(r[0]), catalog.package)
+            for r in self._fetch("SELECT record FROM packages ORDER BY id")
+        ]
+
+    @snapshot_cached
     def source_status(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM source_status ORDER BY indicator_id")
 
-    @cached_property
+    @snapshot_cached
     def provenance(self) -> dict[str, dict[str, Any]]:
         return {str(r["id"]): r for r in self.records("SELECT * FROM provenance")}
 
-    @cached_property
+    @snapshot_cached
     def periods_by_indicator(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         rows = self._fetch(
@@ -175,7 +240,7 @@ class Store:
             index.setdefault(indicator_id, []).append(period)
         return index
 
-    @cached_property
+    @snapshot_cached
     def kommune_years(self) -> dict[str, frozenset[int]]:
         """Indicator → the end years in which some kommune has a value (totals): what Krysse and
         Indeks choose their defaults from, read once per snapshot rather than per request."""
@@ -190,19 +255,19 @@ class Store:
             index.setdefault(indicator_id, set()).add(int(end))
         return {k: frozenset(v) for k, v in index.items()}
 
-    @cached_property
+    @snapshot_cached
     def synthetic_indicators(self) -> frozenset[str]:
         rows = self._fetch("SELECT DISTINCT indicator_id FROM observations WHERE synthetic")
         return frozenset(r[0] for r in rows)
 
-    @cached_property
+    @snapshot_cached
     def indicators_with_data(self) -> frozenset[str]:
         return frozenset(
             r[0] for r in self._fetch("SELECT DISTINCT indicator_id FROM observations")
         )
 
     # --- observations -------------------------------------------------------------------------
-    @cached_property
+    @snapshot_cached
     def observation_table(self) -> ObservationTable:
         """The observations in memory, indexed (read once per snapshot; see observations.py)."""
         return ObservationTable.load(self.frame, self._fetch)
@@ -261,7 +326,7 @@ class Store:
             out[column] = sorted(codes, key=lambda c: (dimension.rank(c) if dimension else 0, c))
         return out
 
-    @cached_property
+    @snapshot_cached
     def latest_by_indicator(self) -> pd.DataFrame:
         """The latest kommune period of every indicator with its kommune range (the barometer)."""
         return self.frame(
@@ -278,13 +343,23 @@ class Store:
             """
         )
 
-    @cached_property
+    @snapshot_cached
     def latest_by_indicator_records(self) -> dict[str, dict[str, Any]]:
         frame = self.latest_by_indicator
         return {
             str(r["indicator_id"]): {str(k): v for k, v in r.items()}
             for r in frame.to_dict("records")
         }
+
+
+def _translated(
+    record: dict[str, Any], known: Callable[[str], Indicator | Topic | Package]
+) -> dict[str, Any]:
+    """A snapshot record with its ``translations``: a snapshot built before the catalogue had
+    them (#16) takes them from the catalogue, so it keeps serving until the next update."""
+    if "translations" not in record:
+        record = {**record, "translations": known(str(record["id"])).translations.model_dump()}
+    return record
 
 
 class StoreManager:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from oppvekst.language import current
 from oppvekst.snapshot.store import Store, StoreManager
 
 
@@ -16,6 +17,8 @@ def current_store(request: Request) -> Store:
     if cached is None:
         manager: StoreManager = request.app.state.stores
         cached = manager.current()
+        # The catalogue's texts in the request's language (set by the language middleware).
+        cached = cached.in_language(current())
         request.state.store = cached
     return cached
 
