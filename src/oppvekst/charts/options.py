@@ -195,7 +195,7 @@ class ChartOptions:
     @property
     def highlight_colour(self) -> str:
         """The colour of the highlighted area: the reader's pick, else the palette's first."""
-        if self.accent in ACCENTS:
+        if self.accent is not None and self.accent in ACCENTS:
             return ACCENTS[self.accent][0]
         return CATEGORICAL[self.palette][0]
 
