@@ -84,42 +84,55 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
         f"{summary.title} – {region.name}",
         "=" * 60,
         "",
-        f"Fra Oppvekststatus. Tall per {data_date(store)} (datasamling {store.snapshot_id}, "
-        f"{store.data_mode}).",
+        _("Fra Oppvekststatus. Tall per {date} (datasamling {snapshot}, {mode}).").format(
+            date=data_date(store), snapshot=store.snapshot_id, mode=store.data_mode
+        ),
         "",
     ]
     if synthetic:
         lines += [_(SYNTHETIC_WARNING), ""]
-    lines += [summary.description, "", "Filer", "-----"]
+    lines += [summary.description, "", _("Filer"), "-----"]
     lines += [
-        f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (et ark per tema) med definisjoner, "
-        "kilder og lisenser (arket Metadata).",
-        f"{summary.id}-{region.code}.pdf   Rapport med barometer, figurer og forklaringer.",
-        "figurer/                  Figur over tid for hver indikator (PNG).",
+        f"{summary.id}-{region.code}.xlsx  "
+        + _(
+            "Alle tallene over tid (et ark per tema) med definisjoner, kilder og lisenser "
+            "(arket Metadata)."
+        ),
+        f"{summary.id}-{region.code}.pdf   " + _("Rapport med barometer, figurer og forklaringer."),
+        "figurer/                  " + _("Figur over tid for hver indikator (PNG)."),
         "",
-        "Kilder og lisenser",
+        _("Kilder og lisenser"),
         "------------------",
     ]
     for member in summary.indicators:
         ind = store.indicators[member.indicator_id]
         lines += [
             f"{ind.title} ({ind.id})",
-            f"  Kilde: {ind.source.publisher}: {ind.source.title}"
-            + (f" (tabell {ind.source.table})" if ind.source.table else ""),
+            f"  {_('Kilde:')} {ind.source.publisher}: {ind.source.title}"
+            + (
+                " " + _("(tabell {table})").format(table=ind.source.table)
+                if ind.source.table
+                else ""
+            ),
             f"  {ind.attribution}",
-            f"  Lisens: {ind.licence}. Adresse: {ind.source.url}",
+            "  "
+            + _("Lisens: {licence}. Adresse: {url}").format(
+                licence=ind.licence, url=ind.source.url
+            ),
         ]
         if member.synthetic:
-            lines.append("  MERK: syntetiske demotall, ikke statistikk.")
+            lines.append("  " + _("MERK: syntetiske demotall, ikke statistikk."))
         if not member.has_data:
-            lines.append("  Ingen tall i denne datasamlingen ennå.")
-    lines += ["", "Tegn (kolonnen symbol)", "----------------------"]
+            lines.append("  " + _("Ingen tall i denne datasamlingen ennå."))
+    lines += ["", _("Tegn (kolonnen symbol)"), "----------------------"]
     lines += [f"{e.key:4} {e.label}" for e in LEGEND if e.kind == "symbol"]
-    lines += ["", "Merknader (kolonnen merknad, i regnearket med ord)", "-" * 50]
+    lines += ["", _("Merknader (kolonnen merknad, i regnearket med ord)"), "-" * 50]
     lines += [f"{e.key}: {e.label}" for e in LEGEND if e.kind == "merknad"]
     lines += [
         "",
-        "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen.",
+        _(
+            "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen."
+        ),
     ]
     return "\r\n".join(lines) + "\r\n"
 
