@@ -261,13 +261,13 @@ class LimitsMiddleware:
             self._slots = asyncio.Semaphore(self.config.render_slots)
         slots = self._slots
         if slots.locked() and self._waiting >= self.config.render_queue:
-            await _refuse(scope, receive, send, BUSY)
+            await _refuse(scope, receive, send, busy())
             return
         self._waiting += 1
         try:
             await asyncio.wait_for(slots.acquire(), timeout=self.config.render_wait)
         except TimeoutError:
-            await _refuse(scope, receive, send, BUSY)
+            await _refuse(scope, receive, send, busy())
             return
         finally:
             self._waiting -= 1
@@ -277,10 +277,14 @@ class LimitsMiddleware:
             slots.release()
 
 
-BUSY = Busy(
-    hint="Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
-    "tallene er de samme i tabellen og i API-et."
-)
+def busy() -> Busy:
+    """The answer when every drawing slot is taken, in the request's language."""
+    return Busy(
+        hint=_(
+            "Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
+            "tallene er de samme i tabellen og i API-et."
+        )
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str:
