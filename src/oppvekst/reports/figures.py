@@ -24,6 +24,7 @@ from oppvekst.charts.drawing import POOL, Job
 from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.options import FONT, Spec
+from oppvekst.language import current
 from oppvekst.reports import templates
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
@@ -135,7 +136,8 @@ CACHE = ReportFigureCache()
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
     """indicator id → its chart as SVG, for every indicator with data."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
-    keys = {i.id: (store.snapshot_id, i.id, chart_areas(store, region, i)) for i in wanted}
+    edition = _edition(store)
+    keys = {i.id: (edition, i.id, chart_areas(store, region, i)) for i in wanted}
     found = {i.id: f for i in wanted if (f := CACHE.get(keys[i.id])) is not None}
     data = all_series(store, region, [i for i in wanted if i.id not in found])
     missing = [i for i in wanted if i.id in data]
@@ -159,10 +161,16 @@ def inequality_spec(view: InequalityView) -> Spec:
     return inequality_chart(view, charts.ChartOptions(size=charts.SizePreset.SMALL))
 
 
+def _edition(store: Store) -> str:
+    """What a cached figure depends on besides its areas: the snapshot and the language its words
+    are in (an English report must not get the bokmål charts of an earlier one)."""
+    return f"{store.snapshot_id}/{current().value}"
+
+
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
     keys = {
-        v.indicator.id: (store.snapshot_id, f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
+        v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
         for v in views
     }
     found = {i: f for i, key in keys.items() if (f := CACHE.get(key)) is not None}
