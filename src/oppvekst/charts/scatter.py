@@ -18,7 +18,7 @@ from oppvekst.charts.options import (
     number_format,
 )
 from oppvekst.glossary import N_, Glossary
-from oppvekst.language import _
+from oppvekst.language import _, url
 from oppvekst.views.cross import CrossView
 from oppvekst.views.numbers import NBSP, number
 
@@ -54,7 +54,7 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                 "y": p.y,
                 "rolle": ROLE_LABELS[p.role],
                 "merket": p.role != "andre",
-                "lenke": f"/kommune/{p.code}",
+                "lenke": url(f"/kommune/{p.code}"),  # in the reader's language
                 "orden": DRAW_ORDER[p.role],
                 "storrelse": SIZES[p.role],
             }
