@@ -197,7 +197,7 @@ def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:
     for key, compiled in zip(new, POOL.run([Job(VEGALITE_TO_VEGA, k) for k in new]), strict=True):
         templates.CACHE.put(key, json.loads(compiled))
     jobs = []
-    for (spec, _), found in zip(specs, shapes, strict=True):
+    for (spec, _names), found in zip(specs, shapes, strict=True):
         template = templates.CACHE.get(found.key) if found is not None else None
         vega = templates.fill(template, found) if template is not None and found else None
         # Drawing time grows with the rows (points, labels) over a fixed cost per chart.
