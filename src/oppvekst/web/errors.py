@@ -104,7 +104,9 @@ def from_validation(exc: RequestValidationError) -> BadRequest:
 HTTP_HINTS: Mapping[int, str] = {
     404: N_("Sjekk adressen, eller søk etter kommunen eller indikatoren du leter etter."),
     405: N_("Portalen og API-et tar bare imot GET-forespørsler."),
-    413: N_("Filen eller skjemaet er for stort. Del opp filen, eller fjern kolonner som ikke trengs."),
+    413: N_(
+        "Filen eller skjemaet er for stort. Del opp filen, eller fjern kolonner som ikke trengs."
+    ),
 }
 
 
