@@ -1,8 +1,8 @@
 """The error catalogue: every failure a person can meet, with its stable code, HTTP status and title.
 
 Each class here is one entry: ``code`` is stable (part of the public contract: never reuse or
-rename one), ``http_status`` is what the web answers with, and ``title`` says in Norwegian what kind
-of failure it is. An instance adds the particular ``message`` (defaults to the title) and a ``hint``
+rename one), ``http_status`` is what the web answers with, and ``title`` says in bokmål what kind
+of failure it is (marked with ``N_``; ``translated_title()`` gives it in the reader's language). An instance adds the particular ``message`` (defaults to the title) and a ``hint``
 saying what to do. The web layer renders every one the same way (``oppvekst.web.errors``:
 problem+json for the API and JSON clients, the error page for browsers); the CLI prints the message.
 Nothing outside this module defines an error class (``tests/quality/test_layout.py`` checks).
@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
+
+from oppvekst.glossary import N_
+from oppvekst.language import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,7 @@ class OppvekstError(Exception):
 
     code: ClassVar[str] = "error"
     http_status: ClassVar[int] = 500
-    title: ClassVar[str] = "Noe gikk galt"
+    title: ClassVar[str] = N_("Noe gikk galt")
     retry_after: int | None = None  # seconds; sent as Retry-After
 
     def __init__(
@@ -40,7 +43,9 @@ class OppvekstError(Exception):
         retry_after: int | None = None,
         field: InputField | None = None,
     ) -> None:
-        self.message = message or self.title
+        # The title is bokmål (marked with N_); a default message is the title in the reader's
+        # language, translated when the error is made (inside the request that meets it).
+        self.message = message or _(self.title)
         super().__init__(self.message)
         self.hint = hint
         # Codes of areas the reader may have meant (a former kommune number's successors).
@@ -54,6 +59,11 @@ class OppvekstError(Exception):
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
 
+    @classmethod
+    def translated_title(cls) -> str:
+        """The entry's title in the current language (``oppvekst.language.current()``)."""
+        return _(cls.title)
+
 
 # --- Source and network -------------------------------------------------------------------------
 class SourceError(OppvekstError):
@@ -61,50 +71,50 @@ class SourceError(OppvekstError):
 
     code = "source-error"
     http_status = 502
-    title = "Kilden leverte ikke brukbare data"
+    title = N_("Kilden leverte ikke brukbare data")
 
 
 class SourceUnavailable(SourceError):
     code = "source-unavailable"
-    title = "Kilden svarer ikke"
+    title = N_("Kilden svarer ikke")
 
 
 class RateLimited(SourceError):
     code = "rate-limited"
-    title = "Kilden begrenser antall forespørsler"
+    title = N_("Kilden begrenser antall forespørsler")
 
 
 class BadQuery(SourceError):
     """The source rejected our query (HTTP 400/404): a bug in a catalogue record or a removed table."""
 
     code = "bad-query"
-    title = "Kilden avviste spørringen"
+    title = N_("Kilden avviste spørringen")
 
 
 class QueryTooLarge(SourceError):
     code = "query-too-large"
-    title = "Spørringen er for stor for kilden"
+    title = N_("Spørringen er for stor for kilden")
 
 
 class MalformedResponse(SourceError):
     """The response could not be decoded (truncated JSON, wrong sizes, unknown shape)."""
 
     code = "malformed-response"
-    title = "Kilden sendte et svar som ikke kan leses"
+    title = N_("Kilden sendte et svar som ikke kan leses")
 
 
 class NotInMirror(SourceError):
     """Offline run: the mirror holds no recorded response for this request."""
 
     code = "not-in-mirror"
-    title = "Speilet har ikke dette svaret"
+    title = N_("Speilet har ikke dette svaret")
 
 
 # --- Regions --------------------------------------------------------------------------------------
 class UnknownRegion(OppvekstError):
     code = "unknown-region"
     http_status = 404
-    title = "Ukjent område"
+    title = N_("Ukjent område")
 
 
 class AmbiguousRegion(OppvekstError):
@@ -112,25 +122,25 @@ class AmbiguousRegion(OppvekstError):
 
     code = "ambiguous-region"
     http_status = 400
-    title = "Flere områder passer"
+    title = N_("Flere områder passer")
 
 
 # --- Catalogue ----------------------------------------------------------------------------------
 class CatalogError(OppvekstError):
     code = "catalog-invalid"
-    title = "Feil i indikatorkatalogen"
+    title = N_("Feil i indikatorkatalogen")
 
 
 class UnknownIndicator(OppvekstError):
     code = "unknown-indicator"
     http_status = 404
-    title = "Ukjent indikator"
+    title = N_("Ukjent indikator")
 
 
 class UnknownPackage(OppvekstError):
     code = "unknown-package"
     http_status = 404
-    title = "Ukjent pakke"
+    title = N_("Ukjent pakke")
 
 
 # --- Statistics -----------------------------------------------------------------------------------
@@ -139,26 +149,26 @@ class StatisticsInputError(OppvekstError, ValueError):
 
     code = "statistics-input"
     http_status = 400
-    title = "Tallene kan ikke brukes i beregningen"
+    title = N_("Tallene kan ikke brukes i beregningen")
 
 
 # --- Snapshots ------------------------------------------------------------------------------------
 class SnapshotError(OppvekstError):
     code = "snapshot-error"
-    title = "Feil i datasamlingen"
+    title = N_("Feil i datasamlingen")
 
 
 class NoSnapshot(SnapshotError):
     code = "no-snapshot"
     http_status = 503
-    title = "Ingen datasamling ennå"
+    title = N_("Ingen datasamling ennå")
 
 
 class ValidationFailed(SnapshotError):
     """A freshly built snapshot failed validation; it was not published."""
 
     code = "validation-failed"
-    title = "Den nye datasamlingen besto ikke kontrollen"
+    title = N_("Den nye datasamlingen besto ikke kontrollen")
 
 
 # --- Figures and reports --------------------------------------------------------------------------
@@ -166,10 +176,10 @@ class ChartError(OppvekstError):
     """vl-convert rejected a spec (a bug in our chart code, not the reader's fault)."""
 
     code = "chart-failed"
-    title = "Figurene kunne ikke tegnes"
+    title = N_("Figurene kunne ikke tegnes")
 
     def __init__(self, detail: str) -> None:
-        super().__init__("Figurene kunne ikke tegnes.", hint=f"vl-convert: {detail}")
+        super().__init__(_("Figurene kunne ikke tegnes."), hint=f"vl-convert: {detail}")
 
 
 class ChartCrashed(ChartError):
@@ -177,19 +187,19 @@ class ChartCrashed(ChartError):
     itself goes on, and the request gets this."""
 
     code = "chart-crashed"
-    title = "Figuren kunne ikke tegnes"
+    title = N_("Figuren kunne ikke tegnes")
 
     def __init__(self) -> None:
         OppvekstError.__init__(
             self,
-            "Figuren kunne ikke tegnes.",
-            hint="Prøv igjen om litt. Tallene finnes fortsatt i tabellen og i nedlastingene.",
+            _("Figuren kunne ikke tegnes."),
+            hint=_("Prøv igjen om litt. Tallene finnes fortsatt i tabellen og i nedlastingene."),
         )
 
 
 class ReportError(OppvekstError):
     code = "report-failed"
-    title = "Rapporten kunne ikke lages"
+    title = N_("Rapporten kunne ikke lages")
 
 
 # --- Settings -------------------------------------------------------------------------------------
@@ -197,14 +207,14 @@ class InvalidSettings(OppvekstError):
     """An ``OPPVEKST_*`` environment variable holds a value that cannot be used."""
 
     code = "settings-invalid"
-    title = "Ugyldig innstilling"
+    title = N_("Ugyldig innstilling")
 
 
 # --- Requests -------------------------------------------------------------------------------------
 class BadRequest(OppvekstError):
     code = "bad-request"
     http_status = 400
-    title = "Ugyldig forespørsel"
+    title = N_("Ugyldig forespørsel")
 
 
 class NotFound(OppvekstError):
@@ -212,7 +222,7 @@ class NotFound(OppvekstError):
 
     code = "not-found"
     http_status = 404
-    title = "Fant ingenting på denne adressen"
+    title = N_("Fant ingenting på denne adressen")
 
 
 class MethodNotAllowed(OppvekstError):
@@ -220,7 +230,7 @@ class MethodNotAllowed(OppvekstError):
 
     code = "method-not-allowed"
     http_status = 405
-    title = "Metoden er ikke tillatt"
+    title = N_("Metoden er ikke tillatt")
 
 
 # The limits (``oppvekst.web.limits``) answer these before a request reaches a route. Their codes
@@ -228,32 +238,32 @@ class MethodNotAllowed(OppvekstError):
 class BodyTooLarge(OppvekstError):
     code = "innhold-for-stort"
     http_status = 413
-    title = "Forespørselen er for stor"
+    title = N_("Forespørselen er for stor")
 
 
 class UrlTooLong(OppvekstError):
     code = "adresse-for-lang"
     http_status = 414
-    title = "Adressen er for lang"
+    title = N_("Adressen er for lang")
 
 
 class TooManyRequests(OppvekstError):
     code = "for-mange-foresporsler"
     http_status = 429
-    title = "For mange forespørsler"
+    title = N_("For mange forespørsler")
     retry_after = 60
 
 
 class HeadersTooLarge(OppvekstError):
     code = "hoder-for-store"
     http_status = 431
-    title = "Hodene i forespørselen er for store"
+    title = N_("Hodene i forespørselen er for store")
 
 
 class Busy(OppvekstError):
     code = "opptatt"
     http_status = 503
-    title = "Tjenesten er opptatt"
+    title = N_("Tjenesten er opptatt")
     retry_after = 5
 
 
@@ -262,7 +272,7 @@ class QueryTooLong(BadRequest):
 
     code = "query-too-long"
     http_status = 414
-    title = "Spørringen er for lang"
+    title = N_("Spørringen er for lang")
 
 
 class Unprocessable(BadRequest):
@@ -271,7 +281,7 @@ class Unprocessable(BadRequest):
 
     code = "unprocessable"
     http_status = 422
-    title = "Forespørselen kan ikke besvares med disse dataene"
+    title = N_("Forespørselen kan ikke besvares med disse dataene")
 
 
 # --- Own data uploads (``oppvekst.workspace``) ----------------------------------------------------
@@ -301,19 +311,19 @@ class SignInFailed(OppvekstError):
 
     code = "sign-in-failed"
     http_status = 401
-    title = "Feil e-post eller passord."
+    title = N_("Feil e-post eller passord.")
 
 
 class AccountLocked(OppvekstError):
     code = "account-locked"
     http_status = 429
-    title = "Kontoen er midlertidig låst"
+    title = N_("Kontoen er midlertidig låst")
 
 
 class NotSignedIn(OppvekstError):
     code = "not-signed-in"
     http_status = 401
-    title = "Du må logge inn"
+    title = N_("Du må logge inn")
 
 
 class Forbidden(OppvekstError):
@@ -321,7 +331,7 @@ class Forbidden(OppvekstError):
 
     code = "forbidden"
     http_status = 403
-    title = "Du har ikke tilgang til dette"
+    title = N_("Du har ikke tilgang til dette")
 
 
 class CsrfRejected(OppvekstError):
@@ -329,13 +339,13 @@ class CsrfRejected(OppvekstError):
 
     code = "csrf-rejected"
     http_status = 403
-    title = "Skjemaet kunne ikke sendes"
+    title = N_("Skjemaet kunne ikke sendes")
 
 
 class InvalidSavedView(OppvekstError):
     code = "invalid-saved-view"
     http_status = 400
-    title = "Visningen kan ikke lagres"
+    title = N_("Visningen kan ikke lagres")
 
 
 class SavedViewNotFound(OppvekstError):
@@ -343,7 +353,7 @@ class SavedViewNotFound(OppvekstError):
 
     code = "saved-view-not-found"
     http_status = 404
-    title = "Fant ikke den lagrede visningen"
+    title = N_("Fant ikke den lagrede visningen")
 
 
 class UserStoreUnavailable(OppvekstError):
@@ -351,7 +361,7 @@ class UserStoreUnavailable(OppvekstError):
 
     code = "user-store-unavailable"
     http_status = 503
-    title = "Brukerlageret svarer ikke"
+    title = N_("Brukerlageret svarer ikke")
     retry_after = 30
 
 
@@ -360,7 +370,7 @@ class AccountSetupError(OppvekstError):
 
     code = "account-setup"
     http_status = 400
-    title = "Kontoen eller organisasjonen kunne ikke opprettes"
+    title = N_("Kontoen eller organisasjonen kunne ikke opprettes")
 
 
 # --- Own data (the workspace) ---------------------------------------------------------------------

@@ -149,7 +149,7 @@ def translations(lang: Language) -> gettext.NullTranslations:
         if merged is None:
             merged = compiled
         else:
-            merged.add(compiled, merge=True)
+            merged.merge(compiled)
     return merged if merged is not None else NullTranslations()
 
 

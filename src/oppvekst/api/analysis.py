@@ -32,6 +32,7 @@ from oppvekst.api.parameters import (
 from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.errors import Unprocessable
+from oppvekst.language import _
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.compare import MAX_INDICATORS as MAX_COMPARED
 from oppvekst.views.compare import compare_table
@@ -82,8 +83,10 @@ def compare(
         ids = [i for i in indicator.split(",") if i]
         if len(codes) * len(ids) > MAX_COMPARE_CELLS:
             raise Unprocessable(
-                f"For mange celler ({len(codes) * len(ids)}); høyst {MAX_COMPARE_CELLS}.",
-                hint="Velg færre områder eller indikatorer.",
+                _("For mange celler ({n}); høyst {limit}.").format(
+                    n=len(codes) * len(ids), limit=MAX_COMPARE_CELLS
+                ),
+                hint=_("Velg færre områder eller indikatorer."),
             )
         table = compare_table(store, codes, ids, benchmark=benchmark)
     return json_response(request, store, dataclasses.asdict(table))

@@ -38,6 +38,7 @@ from oppvekst.exports.legend import explained_columns
 from oppvekst.exports.metadata import parquet_metadata
 from oppvekst.exports.tabular import CsvDialect, column_values, csv_bytes, labelled
 from oppvekst.exports.workbook import to_xlsx
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, selected_column
 
@@ -77,8 +78,8 @@ def choose_format(requested: str | None, accept: str) -> DataFormat:
         chosen = format_named(requested.lower())
         if chosen is None:
             raise BadRequest(
-                f"Ukjent format «{requested}».",
-                hint="Bruk " + ", ".join(f.key for f in FORMATS) + ".",
+                _("Ukjent format «{requested}».").format(requested=requested),
+                hint=_("Bruk {keys}.").format(keys=", ".join(f.key for f in FORMATS)),
             )
         return chosen
     for part in accept.split(","):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from oppvekst.errors import Unprocessable
+from oppvekst.language import _
 
 # What every cursor starts with: base64 of '{"' (the JSON it encodes). The OpenAPI pattern.
 CURSOR_PATTERN = r"^eyJ[A-Za-z0-9_-]{1,400}$"
@@ -41,17 +42,19 @@ def decode_cursor(cursor: str, snapshot: str, query: str) -> int:
         offset, cursor_snapshot, cursor_query = int(data["o"]), str(data["s"]), str(data["q"])
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
         raise Unprocessable(
-            "Ugyldig cursor.", hint="Bruk `next` nøyaktig slik den kom i forrige svar."
+            _("Ugyldig cursor."), hint=_("Bruk `next` nøyaktig slik den kom i forrige svar.")
         ) from exc
     if cursor_query != query:
-        raise Unprocessable("Cursoren hører til en annen spørring.", hint="Start uten cursor.")
+        raise Unprocessable(
+            _("Cursoren hører til en annen spørring."), hint=_("Start uten cursor.")
+        )
     if cursor_snapshot != snapshot:
         raise Unprocessable(
-            "Dataene er oppdatert siden cursoren ble laget.",
-            hint="Start på nytt uten cursor for å få den nye datasamlingen.",
+            _("Dataene er oppdatert siden cursoren ble laget."),
+            hint=_("Start på nytt uten cursor for å få den nye datasamlingen."),
         )
     if offset < 0:
-        raise Unprocessable("Ugyldig cursor.")
+        raise Unprocessable(_("Ugyldig cursor."))
     return offset
 
 

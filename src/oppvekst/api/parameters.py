@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from fastapi import Request
 
 from oppvekst.errors import BadRequest, QueryTooLong, StatisticsInputError, Unprocessable
+from oppvekst.language import _
 from oppvekst.views.data import MAX_INDICATORS, MAX_PERIODS
 
 _ID = r"[a-z0-9][a-z0-9-]*"
@@ -44,8 +45,8 @@ def guard_query_length(request: Request) -> None:
     """Refuse a long query string early, with advice (lists of codes grow long quickly)."""
     if len(str(request.url.query)) > MAX_QUERY_LENGTH:
         raise QueryTooLong(
-            f"Spørringen er for lang (over {MAX_QUERY_LENGTH} tegn).",
-            hint="Bruk nivå- og fylkesvelgere (kommune, fylke:40) i stedet for lange lister.",
+            _("Spørringen er for lang (over {limit} tegn).").format(limit=MAX_QUERY_LENGTH),
+            hint=_("Bruk nivå- og fylkesvelgere (kommune, fylke:40) i stedet for lange lister."),
         )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.charts.options import SizePreset, Spec
+from oppvekst.language import _
 
 # Whole image at scale 1 (scale 2 doubles both). Report: a 16 cm A4 text column at ~100 dpi, so
 # the 12 px labels print at about 8 pt; presentation: 1920 × 1080 at scale 2; square: 1080 × 1080.
@@ -63,7 +64,10 @@ class Footer:
                     out.append((line, style))
 
         add(self.note, "note")
-        add(f"Definisjon: {self.definition}" if self.definition else None, "muted")
+        add(
+            _("Definisjon: {text}").format(text=self.definition) if self.definition else None,
+            "muted",
+        )
         add(self.source + (f" · {self.data_date}" if self.data_date else ""), "source")
         add(self.url, "muted", long_words=True)
         return out

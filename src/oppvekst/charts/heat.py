@@ -13,6 +13,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
+from oppvekst.language import _
 from oppvekst.views.compare import SIGNIFICANCE_MARK, CompareTable
 from oppvekst.views.composite import CompositeView
 from oppvekst.views.numbers import NBSP, number
@@ -26,17 +27,19 @@ def _fmt(x: float | None, decimals: int) -> str:
 
 
 def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
-    title = "Sammenligning av områder"
+    title = _("Sammenligning av områder")
     if table.colour_by == "kvintil":
-        subtitle = "Farget etter femdel blant kommunene"
+        subtitle = _("Farget etter femdel blant kommunene")
     else:
-        subtitle = f"Farget etter signifikans mot {table.benchmark_label}"
+        subtitle = _("Farget etter signifikans mot {benchmark}").format(
+            benchmark=table.benchmark_label
+        )
     options = options.with_defaults(title, subtitle, None, synthetic=table.synthetic)
     names = {a.code: a.name for a in table.areas}
     indicators = {i.id: i for i in table.indicators}
     if table.colour_by == "kvintil":
         domain = [f"q{q}" for q in range(1, 6)] + ["not_compared"]
-        labels = [f"{q}. femdel" for q in range(1, 6)] + ["Ikke rangert"]
+        labels = [_("{n}. femdel").format(n=q) for q in range(1, 6)] + [_("Ikke rangert")]
         colours = [*QUINTILE_COLOURS, SIGNIFICANCE_STYLE["not_compared"][0]]
     else:
         domain = list(SIGNIFICANCE_STYLE)
@@ -97,11 +100,11 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
                             else {}
                         ),
                         "tooltip": [
-                            {"field": "omrade", "title": "Område"},
-                            {"field": "indikator", "title": "Indikator"},
-                            {"field": "tekst", "title": "Verdi"},
-                            {"field": "periode", "title": "Periode"},
-                            {"field": "kategori", "title": "Sammenligning"},
+                            {"field": "omrade", "title": _("Område")},
+                            {"field": "indikator", "title": _("Indikator")},
+                            {"field": "tekst", "title": _("Verdi")},
+                            {"field": "periode", "title": _("Periode")},
+                            {"field": "kategori", "title": _("Sammenligning")},
                         ],
                     },
                 },
@@ -118,7 +121,7 @@ def heat_table(table: CompareTable, options: ChartOptions) -> Spec:
             ],
         },
         options,
-        f"Varmetabell: {' '.join(table.summary)}",
+        _("Varmetabell: {summary}").format(summary=" ".join(table.summary)),
     )
     spec["width"] = {"step": 110}
     spec["height"] = {"step": 34}
@@ -130,8 +133,8 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
     """Every kommune's index by rank, with its uncertainty band; highlighted kommuner named."""
     accent = options.highlight_colour
     options = options.with_defaults(
-        f"Sammensatt indeks, {view.year}",
-        "Rangert fra best til dårligst, med 95 %-usikkerhetsbånd",
+        _("Sammensatt indeks, {year}").format(year=view.year),
+        _("Rangert fra best til dårligst, med 95 %-usikkerhetsbånd"),
         None,
         synthetic=view.synthetic,
     )
@@ -153,21 +156,21 @@ def index_chart(view: CompositeView, options: ChartOptions) -> Spec:
     x = {
         "field": "rang",
         "type": "quantitative",
-        "title": "Rang (1 = best)",
+        "title": _("Rang (1 = best)"),
         "axis": {"format": ",d"},
     }
     y = {
         "field": "indeks",
         "type": "quantitative",
-        "title": "Indeks",
+        "title": _("Indeks"),
         "axis": {"format": fmt},
         "scale": {"zero": False},
     }
     tooltip = [
-        {"field": "navn", "title": "Kommune"},
-        {"field": "indeks", "title": "Indeks", "format": fmt, "type": "quantitative"},
-        {"field": "rang", "title": "Rang"},
-        {"field": "rangtekst", "title": "Trolig rang"},
+        {"field": "navn", "title": _("Kommune")},
+        {"field": "indeks", "title": _("Indeks"), "format": fmt, "type": "quantitative"},
+        {"field": "rang", "title": _("Rang")},
+        {"field": "rangtekst", "title": _("Trolig rang")},
     ]
     layers: list[Spec] = [
         {

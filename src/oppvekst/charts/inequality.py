@@ -8,6 +8,7 @@ under the subtitle, so the figure never shows a hidden group as zero.
 from __future__ import annotations
 
 from oppvekst.charts.options import CATEGORICAL, ChartOptions, Spec, frame, number_format
+from oppvekst.language import _
 from oppvekst.views.inequality import InequalityView
 from oppvekst.views.numbers import NBSP, number
 
@@ -15,8 +16,12 @@ from oppvekst.views.numbers import NBSP, number
 def inequality_chart(view: InequalityView, options: ChartOptions) -> Spec:
     indicator = view.indicator
     d = indicator.decimals
-    title = f"{indicator.short_title} etter {view.dimension_label.lower()}, {view.area.name}"
-    subtitle = f"{view.period} · {indicator.unit} · strekene viser 95 % konfidensintervall"
+    title = _("{title} etter {dimension}, {area}").format(
+        title=indicator.short_title, dimension=view.dimension_label.lower(), area=view.area.name
+    )
+    subtitle = _("{period} · {unit} · strekene viser 95 % konfidensintervall").format(
+        period=view.period, unit=indicator.unit
+    )
     options = options.with_defaults(
         title, subtitle, view.sentence or None, [indicator.unit], synthetic=False
     )
@@ -57,7 +62,7 @@ def inequality_chart(view: InequalityView, options: ChartOptions) -> Spec:
                 },
                 "tooltip": [
                     {"field": "gruppe", "title": view.dimension_label},
-                    {"field": "tekst", "title": "Verdi"},
+                    {"field": "tekst", "title": _("Verdi")},
                 ],
             },
         },
@@ -91,8 +96,15 @@ def inequality_chart(view: InequalityView, options: ChartOptions) -> Spec:
         )
     spec: Spec = {"data": {"values": rows}, "layer": layers}
     total = number(view.total.value, d)
-    description = f"{title}. Stiplet linje: {view.area.name} i alt ({total}). " + " ".join(
-        f"{r['gruppe']}: {r['tekst']}." for r in rows
+    description = (
+        _("{title}. Stiplet linje: {area} i alt ({total}).").format(
+            title=title, area=view.area.name, total=total
+        )
+        + " "
+        + " ".join(f"{r['gruppe']}: {r['tekst']}." for r in rows)
     )
-    marks = [f"Stiplet linje: alle i {view.area.name} ({total})", *hidden]
+    marks = [
+        _("Stiplet linje: alle i {area} ({total})").format(area=view.area.name, total=total),
+        *hidden,
+    ]
     return frame(spec, options, description, marks)

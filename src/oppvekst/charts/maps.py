@@ -31,11 +31,13 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.views.maps import MapValues
 from oppvekst.views.numbers import NBSP, number
 from oppvekst.views.regions import RegionRef
 
-MISSING_LABEL = "Mangler tall / skjult"
+MISSING_LABEL = N_("Mangler tall / skjult")  # translated at use
 MISSING_COLOUR = "#FFFFFF"
 OUTSIDE_COLOUR = MUTED  # the areas outside the focused fylke
 # Seven-step sequential ramps (ColorBrewer Blues and Greys, viridis reversed so dark = high);
@@ -122,7 +124,7 @@ def classify(
             i = int(np.searchsorted(edges, r.value, side="right")) - 1
             labels[r.code] = legend[min(max(i, 0), len(legend) - 1)]
     if any(r.value is None for r in values.rows):
-        legend, colours = [*legend, MISSING_LABEL], [*colours, MISSING_COLOUR]
+        legend, colours = [*legend, _(MISSING_LABEL)], [*colours, MISSING_COLOUR]
     if values.focus is not None:
         outside = outside_label(values.focus)
         labels.update({r.code: outside for r in all_rows if not values.in_focus(r.code)})
@@ -131,26 +133,26 @@ def classify(
 
 
 def outside_label(focus: RegionRef) -> str:
-    return f"Utenfor {focus.name}"
+    return _("Utenfor {name}").format(name=focus.name)
 
 
 def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, Any]) -> Spec:
     ind = values.indicator
-    where = f" i {values.county.name}" if values.county else ""
-    if values.focus is not None:
-        where = f" i {values.focus.name} i farger, resten av landet grått"
     level = (
-        "bydeler"
+        _("Bydeler")
         if values.level == "bydel"
-        else "fylker"
+        else _("Fylker")
         if values.level == "fylke"
-        else "kommuner"
+        else _("Kommuner")
     )
+    where = " " + _("i {name}").format(name=values.county.name) if values.county else ""
+    if values.focus is not None:
+        where = " " + _("i {name} i farger, resten av landet grått").format(name=values.focus.name)
     title = f"{ind.title}, {values.period}"
     options = options.with_defaults(
         title,
-        f"{level.capitalize()}{where} · {ind.unit}",
-        f"{ind.attribution}. Kart: © Kartverket",
+        f"{level}{where} · {ind.unit}",
+        _("{attribution}. Kart: © Kartverket").format(attribution=ind.attribution),
         keep=[ind.unit],
         synthetic=values.synthetic,
     )
@@ -162,7 +164,7 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
             "navn": r.name,
             "verdi": r.value,
             "visning": _fmt(r.value, ind.decimals) if r.value is not None else (r.status or ".."),
-            "klasse": labels.get(r.code, MISSING_LABEL),
+            "klasse": labels.get(r.code, _(MISSING_LABEL)),
             "fremhevet": r.code in options.highlight,
         }
         for r in values.rows
@@ -183,7 +185,7 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
         "data": data,
         "transform": [
             lookup,
-            {"calculate": "datum.klasse || " + repr(MISSING_LABEL), "as": "klasse"},
+            {"calculate": "datum.klasse || " + repr(_(MISSING_LABEL)), "as": "klasse"},
         ],
         # UTM-like transverse Mercator centred on Norway keeps the north from stretching.
         "projection": {"type": "transverseMercator", "rotate": [-15, -65, 0]},
@@ -196,7 +198,7 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
                         "type": "ordinal",
                         "title": ind.unit
                         if options.classification is not Classification.SIGNIFICANCE
-                        else "Sammenlignet med landet",
+                        else _("Sammenlignet med landet"),
                         "scale": {"domain": legend, "range": colours},
                         # Focus on the chosen areas: the others are drawn grey (values in the table).
                         **(
@@ -211,9 +213,9 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
                         },
                     },
                     "tooltip": [
-                        {"field": "navn", "title": "Område"},
-                        {"field": "visning", "title": "Verdi"},
-                        {"field": "klasse", "title": "Klasse"},
+                        {"field": "navn", "title": _("Område")},
+                        {"field": "visning", "title": _("Verdi")},
+                        {"field": "klasse", "title": _("Klasse")},
                     ],
                 },
             },
@@ -228,7 +230,9 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
             },
         ],
     }
-    spec = frame(body, options, f"Kart: {title}. " + " ".join(values.summary))
+    spec = frame(
+        body, options, _("Kart: {title}.").format(title=title) + " " + " ".join(values.summary)
+    )
     if options.size.value == "skjerm":
         spec["height"] = 520
     spec["usermeta"] = {"format": fmt}
@@ -236,7 +240,7 @@ def choropleth(values: MapValues, options: ChartOptions, geo: str | dict[str, An
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in pairwise(ring)) / 2.0
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_r0), (x1, y1, *_r1) in pairwise(ring)) / 2.0
 
 
 def wound_for_d3(collection: dict[str, Any]) -> dict[str, Any]:

@@ -8,13 +8,15 @@ so vl-convert renders the same decimal commas as the browser without extra argum
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
 from oppvekst import language
 from oppvekst.charts.text import printable
+from oppvekst.glossary import N_, Glossary, MarkedGlossary
+from oppvekst.language import _
 
 Spec = dict[str, Any]
 
@@ -55,19 +57,23 @@ MUTED = "#C8C8C8"  # areas the reader has not chosen, when the chart focuses on 
 
 # Colours a reader may pick for the highlighted area (``uthevfarge``): dark enough for 3:1 contrast
 # against white and against the muted grey, and distinct for the common colour deficiencies.
-ACCENTS: dict[str, tuple[str, str]] = {
-    "bla": ("#0072B2", "Blå"),
-    "oransje": ("#D55E00", "Oransje"),
-    "gronn": ("#007A5A", "Grønn"),
-    "lilla": ("#8E3B8A", "Lilla"),
-    "svart": ("#000000", "Svart"),
-}
+ACCENTS: Mapping[str, tuple[str, str]] = MarkedGlossary(
+    {
+        "bla": ("#0072B2", N_("Blå")),
+        "oransje": ("#D55E00", N_("Oransje")),
+        "gronn": ("#007A5A", N_("Grønn")),
+        "lilla": ("#8E3B8A", N_("Lilla")),
+        "svart": ("#000000", N_("Svart")),
+    }
+)
 
-PALETTE_LABELS: dict[Palette, str] = {
-    Palette.OKABE_ITO: "Standard (blå/oransje)",
-    Palette.TOL: "Paul Tol (lys)",
-    Palette.GREYS: "Gråtoner (for utskrift)",
-}
+PALETTE_LABELS: Mapping[Palette, str] = Glossary(
+    {
+        Palette.OKABE_ITO: N_("Standard (blå/oransje)"),
+        Palette.TOL: N_("Paul Tol (lys)"),
+        Palette.GREYS: N_("Gråtoner (for utskrift)"),
+    }
+)
 
 
 class Classification(StrEnum):
@@ -76,11 +82,13 @@ class Classification(StrEnum):
     SIGNIFICANCE = "signifikans"
 
 
-CLASSIFICATION_LABELS: dict[Classification, str] = {
-    Classification.QUANTILES: "Like mange kommuner i hver klasse (kvantiler)",
-    Classification.EQUAL: "Like brede klasser",
-    Classification.SIGNIFICANCE: "Signifikant forskjell fra landet",
-}
+CLASSIFICATION_LABELS: Mapping[Classification, str] = Glossary(
+    {
+        Classification.QUANTILES: N_("Like mange kommuner i hver klasse (kvantiler)"),
+        Classification.EQUAL: N_("Like brede klasser"),
+        Classification.SIGNIFICANCE: N_("Signifikant forskjell fra landet"),
+    }
+)
 
 
 class SizePreset(StrEnum):
@@ -100,31 +108,35 @@ SIZES: dict[SizePreset, tuple[int | Literal["container"], int]] = {
     SizePreset.PRESENTATION: (800, 420),
     SizePreset.SQUARE: (480, 420),
 }
-SIZE_LABELS: dict[SizePreset, str] = {
-    SizePreset.SCREEN: "Tilpasset skjermen",
-    SizePreset.REPORT: "Rapport (A4-bredde)",
-    SizePreset.PRESENTATION: "Presentasjon (16:9)",
-    SizePreset.SQUARE: "Kvadrat (sosiale medier)",
-    SizePreset.SMALL: "Liten",
-    SizePreset.WIDE: "Bred",
-}
+SIZE_LABELS: Mapping[SizePreset, str] = Glossary(
+    {
+        SizePreset.SCREEN: N_("Tilpasset skjermen"),
+        SizePreset.REPORT: N_("Rapport (A4-bredde)"),
+        SizePreset.PRESENTATION: N_("Presentasjon (16:9)"),
+        SizePreset.SQUARE: N_("Kvadrat (sosiale medier)"),
+        SizePreset.SMALL: N_("Liten"),
+        SizePreset.WIDE: N_("Bred"),
+    }
+)
 
 # Significance categories: colour (blue = better, orange = worse: safe for red-green deficiency),
 # and a text label, because colour is never the only carrier of meaning.
-SIGNIFICANCE_STYLE: dict[str, tuple[str, str]] = {
-    "much_better": ("#08519C", "Mye bedre"),
-    "better": ("#6BAED6", "Bedre"),
-    "similar": ("#F2F2F2", "Ikke signifikant forskjellig"),
-    "worse": ("#FDAE6B", "Dårligere"),
-    "much_worse": ("#D94801", "Mye dårligere"),
-    "lower": ("#C6DBEF", "Lavere"),
-    "higher": ("#2171B5", "Høyere"),
-    "not_compared": ("#BDBDBD", "Ikke sammenlignet"),
-}
+SIGNIFICANCE_STYLE: Mapping[str, tuple[str, str]] = MarkedGlossary(
+    {
+        "much_better": ("#08519C", N_("Mye bedre")),
+        "better": ("#6BAED6", N_("Bedre")),
+        "similar": ("#F2F2F2", N_("Ikke signifikant forskjellig")),
+        "worse": ("#FDAE6B", N_("Dårligere")),
+        "much_worse": ("#D94801", N_("Mye dårligere")),
+        "lower": ("#C6DBEF", N_("Lavere")),
+        "higher": ("#2171B5", N_("Høyere")),
+        "not_compared": ("#BDBDBD", N_("Ikke sammenlignet")),
+    }
+)
 
 
 # Said on every figure with demo values; no edit of the titles can remove it.
-SYNTHETIC_MARK = "Syntetiske demotall"
+SYNTHETIC_MARK = N_("Syntetiske demotall")  # translated at use
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +174,8 @@ class ChartOptions:
         hides that its numbers are synthetic.
         """
         if synthetic:
-            subtitle, keep = f"{subtitle} · {SYNTHETIC_MARK}", [*keep, SYNTHETIC_MARK]
+            mark = _(SYNTHETIC_MARK)
+            subtitle, keep = f"{subtitle} · {mark}", [*keep, mark]
         if self.subtitle is None:
             chosen = subtitle
         else:
@@ -182,7 +195,7 @@ class ChartOptions:
     @property
     def highlight_colour(self) -> str:
         """The colour of the highlighted area: the reader's pick, else the palette's first."""
-        if self.accent in ACCENTS:
+        if self.accent is not None and self.accent in ACCENTS:
             return ACCENTS[self.accent][0]
         return CATEGORICAL[self.palette][0]
 

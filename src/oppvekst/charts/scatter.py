@@ -8,6 +8,8 @@ click opens it without any script of ours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from oppvekst.charts.options import (
     CATEGORICAL,
     ChartOptions,
@@ -15,11 +17,15 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _, url
 from oppvekst.views.cross import CrossView
 from oppvekst.views.numbers import NBSP, number
 
 SIZES = {"egen": 220, "gruppe": 90, "andre": 28}  # point area in px² per role
-ROLE_LABELS = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre kommuner"}
+ROLE_LABELS: Mapping[str, str] = Glossary(
+    {"egen": N_("Egen kommune"), "gruppe": N_("Valgt gruppe"), "andre": N_("Andre kommuner")}
+)
 DRAW_ORDER = {"andre": 0, "gruppe": 1, "egen": 2}
 
 
@@ -30,10 +36,13 @@ def _r(x: float) -> str:
 def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
     palette = CATEGORICAL[options.palette]
     x, y = view.x, view.y
-    title = f"{y.short_title} og {x.short_title}, {view.year}"
+    title = _("{y} og {x}, {year}").format(y=y.short_title, x=x.short_title, year=view.year)
     stats = f"r = {_r(view.result.pearson)}, R² = {_r(view.result.r2)}, n = {view.result.n}"
     options = options.with_defaults(
-        title, stats, "Sammenhengen gjelder kommunene, ikke enkeltbarn.", synthetic=view.synthetic
+        title,
+        stats,
+        _("Sammenhengen gjelder kommunene, ikke enkeltbarn."),
+        synthetic=view.synthetic,
     )
     roles = [r for r in ("egen", "gruppe", "andre") if any(p.role == r for p in view.points)]
     rows = sorted(
@@ -45,7 +54,7 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                 "y": p.y,
                 "rolle": ROLE_LABELS[p.role],
                 "merket": p.role != "andre",
-                "lenke": f"/kommune/{p.code}",
+                "lenke": url(f"/kommune/{p.code}"),  # in the reader's language
                 "orden": DRAW_ORDER[p.role],
                 "storrelse": SIZES[p.role],
             }
@@ -99,10 +108,10 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
                 "order": {"field": "orden", "type": "quantitative"},
                 "href": {"field": "lenke"},
                 "tooltip": [
-                    {"field": "navn", "title": "Kommune"},
+                    {"field": "navn", "title": _("Kommune")},
                     {"field": "x", "title": x.short_title, "format": fx, "type": "quantitative"},
                     {"field": "y", "title": y.short_title, "format": fy, "type": "quantitative"},
-                    {"field": "rolle", "title": "Rolle"},
+                    {"field": "rolle", "title": _("Rolle")},
                 ],
             },
         },
@@ -152,7 +161,7 @@ def scatter_chart(view: CrossView, options: ChartOptions) -> Spec:
     spec = frame(
         {"data": {"values": rows}, "layer": layers},
         options,
-        f"Punktdiagram: {title}. {view.sentence}",
+        _("Punktdiagram: {title}.").format(title=title) + f" {view.sentence}",
     )
     if options.size.value == "skjerm":
         spec["height"] = 420

@@ -21,6 +21,7 @@ from oppvekst.charts.options import (
     frame,
     number_format,
 )
+from oppvekst.language import _
 from oppvekst.snapshot.table import FLAG_BY_CODE, FLAG_SEPARATOR, flag_codes
 from oppvekst.views.indicator import IndicatorSeries, category_label
 
@@ -111,14 +112,14 @@ def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
     """The chart's own explanations: declared breaks inside the periods shown, hollow points."""
     sides = {r["del"] for r in rows if r["verdi"] is not None}
     out = [
-        f"Brudd i serien fra {b.year}: linjen er ikke trukket over bruddet."
+        _("Brudd i serien fra {year}: linjen er ikke trukket over bruddet.").format(year=b.year)
         for n, b in enumerate(series.indicator.comparability_breaks, start=1)
         if {n - 1, n} <= sides
     ]
     flagged = {c for r in rows if r["verdi"] is not None for c in flag_codes(r["flagg"])}
     if flagged:
         notes = [FLAG_BY_CODE[f].short for f in sorted(flagged)]
-        out.append(f"Åpne punkter: {'; '.join(notes)}.")
+        out.append(_("Åpne punkter: {notes}.").format(notes="; ".join(notes)))
     return out
 
 
@@ -161,9 +162,9 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
         "axis": {"format": fmt},
     }
     tooltip = [
-        {"field": "omrade", "title": "Område"},
-        {"field": "periode", "title": "Periode"},
-        {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
+        {"field": "omrade", "title": _("Område")},
+        {"field": "periode", "title": _("Periode")},
+        {"field": "verdi", "title": _("Verdi"), "format": fmt, "type": "quantitative"},
     ]
     rows = _rows(series, options)
     _place_end_labels(rows, SIZES[options.size][1])
@@ -177,8 +178,8 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
     layers: list[Spec] = []
     if options.show_intervals and series.has_intervals:
         tooltip += [
-            {"field": "nedre", "title": "Nedre 95 %", "format": fmt, "type": "quantitative"},
-            {"field": "ovre", "title": "Øvre 95 %", "format": fmt, "type": "quantitative"},
+            {"field": "nedre", "title": _("Nedre 95 %"), "format": fmt, "type": "quantitative"},
+            {"field": "ovre", "title": _("Øvre 95 %"), "format": fmt, "type": "quantitative"},
         ]
         layers.append(
             {
@@ -193,7 +194,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
             }
         )
     if flagged:
-        tooltip.append({"field": "merknad", "title": "Merknad"})
+        tooltip.append({"field": "merknad", "title": _("Merknad")})
     shape = {
         "field": "omrade",
         "type": "nominal",
@@ -253,7 +254,7 @@ def line_chart(series: IndicatorSeries, options: ChartOptions) -> Spec:
     return frame(
         {"data": {"values": rows}, "layer": layers},
         options,
-        " ".join([f"Linjediagram: {title}.", *series.summary, *marks]),
+        " ".join([_("Linjediagram: {title}.").format(title=title), *series.summary, *marks]),
         marks,
     )
 
@@ -318,15 +319,20 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
                     "value": MUTED if options.greys_others else "#7FA7CF",
                 },
                 "tooltip": [
-                    {"field": "omrade", "title": "Område"},
-                    {"field": "verdi", "title": "Verdi", "format": fmt, "type": "quantitative"},
+                    {"field": "omrade", "title": _("Område")},
+                    {"field": "verdi", "title": _("Verdi"), "format": fmt, "type": "quantitative"},
                     {
                         "field": "nedre",
-                        "title": "Nedre 95 %",
+                        "title": _("Nedre 95 %"),
                         "format": fmt,
                         "type": "quantitative",
                     },
-                    {"field": "ovre", "title": "Øvre 95 %", "format": fmt, "type": "quantitative"},
+                    {
+                        "field": "ovre",
+                        "title": _("Øvre 95 %"),
+                        "format": fmt,
+                        "type": "quantitative",
+                    },
                 ],
             },
         },
@@ -362,7 +368,11 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
                 },
             },
         )
-    spec = frame({"data": {"values": rows}, "layer": layers}, options, f"Stolpediagram: {title}.")
+    spec = frame(
+        {"data": {"values": rows}, "layer": layers},
+        options,
+        _("Stolpediagram: {title}.").format(title=title),
+    )
     if options.size.value == "skjerm":
         spec["height"] = {"step": 26}
     return spec

@@ -20,9 +20,10 @@ import pandas as pd
 from oppvekst.catalog.schema import Indicator
 from oppvekst.exports.legend import explained
 from oppvekst.exports.readable import readable
+from oppvekst.glossary import N_
 from oppvekst.snapshot.table import OBSERVATIONS, FieldType
 
-SYNTHETIC_WARNING = (
+SYNTHETIC_WARNING = N_(  # marked here; every file translates it where it writes it
     "ADVARSEL: Uttrekket inneholder SYNTETISKE DEMOTALL (kilde «Syntetiske demotall»). "
     "De er laget for utvikling og test og er ikke statistikk."
 )

@@ -15,6 +15,7 @@ exactly the columns of the JSON rows; ``note`` and ``extension.tegnforklaring`` 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,20 +25,24 @@ import pandas as pd
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.metadata import indicator_metadata, legend
+from oppvekst.glossary import N_, Glossary
 from oppvekst.snapshot.table import BREAKDOWNS, NOT_PUBLISHED
 from oppvekst.views.bank import category_label
 from oppvekst.views.indicator import category_rank
 
-_DIMENSION_LABELS = {
-    "indicator_id": "Indikator",
-    "region": "Region",
-    "period": "Tid",
-    "sex": "Kjønn",
-    "age": "Alder",
-    "background": "Bakgrunn",
-    "grade": "Trinn",
-}
+_DIMENSION_LABELS: Mapping[str, str] = Glossary(
+    {
+        "indicator_id": N_("Indikator"),
+        "region": N_("Region"),
+        "period": N_("Tid"),
+        "sex": N_("Kjønn"),
+        "age": N_("Alder"),
+        "background": N_("Bakgrunn"),
+        "grade": N_("Trinn"),
+    }
+)
 # (column, dimension id, label); the dimension ids are the download labels, but time is "tid".
+# The label is read in the reader's language when a file is written (``_DIMENSION_LABELS``).
 DIMENSIONS = tuple(
     (column, "tid" if column == "period" else COLUMNS[column], _DIMENSION_LABELS[column])
     for column in ("indicator_id", "region", "period", *BREAKDOWNS)
@@ -58,7 +63,8 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     obs = download.rows
     names = {ind.id: ind.title for ind in download.indicators}
     dims: list[tuple[str, str, str, list[str]]] = []
-    for column, dim_id, label in DIMENSIONS:
+    for column, dim_id, _label in DIMENSIONS:
+        label = _DIMENSION_LABELS[column]
         codes = list(dict.fromkeys(obs[column].astype(str))) if len(obs) else []
         if column == "period" and "period_end" in obs:
             order = obs.drop_duplicates("period").sort_values(["period_end", "period"])
@@ -111,7 +117,7 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
         dimension[dim_id] = {"label": label, "category": category}
     sources = sorted({ind.attribution for ind in download.indicators})
     notes = [
-        *([SYNTHETIC_WARNING] if download.synthetic else []),
+        *([_(SYNTHETIC_WARNING)] if download.synthetic else []),
         *(f"{entry.key}: {entry.label}" for entry in LEGEND),
     ]
     document: dict[str, Any] = {

@@ -30,12 +30,16 @@ WORD_SEPARATOR = "; "
 class LegendEntry:
     kind: str  # "symbol" (column ``status``) or "merknad" (column ``flags``)
     key: str
-    label: str
+
+    @property
+    def label(self) -> str:
+        """The meaning, in the reader's language (read from the declared table at each use)."""
+        return (SYMBOL_LABELS if self.kind == "symbol" else FLAG_LABELS)[self.key]
 
 
 LEGEND: tuple[LegendEntry, ...] = (
-    *(LegendEntry("symbol", s, label) for s, label in SYMBOL_LABELS.items()),
-    *(LegendEntry("merknad", f, label) for f, label in FLAG_LABELS.items()),
+    *(LegendEntry("symbol", s) for s in SYMBOL_LABELS),
+    *(LegendEntry("merknad", f) for f in FLAG_LABELS),
 )
 
 

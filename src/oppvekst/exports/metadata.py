@@ -9,6 +9,7 @@ from typing import Any
 
 from oppvekst.exports import ALL_COLUMNS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.legend import LEGEND
+from oppvekst.language import _
 
 
 def indicator_metadata(download: Download) -> dict[str, dict[str, Any]]:
@@ -42,8 +43,8 @@ def parquet_metadata(download: Download) -> dict[str, Any]:
         "datasamling": download.snapshot_id,
         "bygget": download.built_at,
         "adresse": download.url,
-        **({"advarsel": SYNTHETIC_WARNING} if download.synthetic else {}),
-        "presisjon": "Full presisjon (double); siden viser verdien med indikatorens desimaler",
+        **({"advarsel": _(SYNTHETIC_WARNING)} if download.synthetic else {}),
+        "presisjon": _("Full presisjon (double); siden viser verdien med indikatorens desimaler"),
         "indikatorer": indicator_metadata(download),
         "kolonner": {
             c.name: {"type": c.type.value, "beskrivelse": c.description}

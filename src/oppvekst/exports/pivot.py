@@ -23,6 +23,7 @@ from oppvekst.exports import SYNTHETIC_WARNING
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.precision import published
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
+from oppvekst.language import _
 from oppvekst.views.bank import BREAKDOWN_NAMES, Pivot, category_label
 
 REGION = "region"
@@ -62,21 +63,24 @@ def describe(table: Pivot, indicator: Indicator, url: str) -> list[tuple[str, st
     )
     if table.grouping is not None:
         name = BREAKDOWN_NAMES.get(table.grouping.column, table.grouping.column)
-        where = "kolonner" if table.grouping.layout == "kolonner" else "rader"
-        grouped = f"{name} som {where}"
+        grouped = (
+            _("{name} som kolonner")
+            if table.grouping.layout == "kolonner"
+            else _("{name} som rader")
+        ).format(name=name)
         breakdown = f"{grouped}, {breakdown}" if breakdown else grouped
     return [
-        *([("ADVARSEL", SYNTHETIC_WARNING)] if table.synthetic else []),
-        ("Indikator", f"{indicator.title} ({indicator.id})"),
-        ("Enhet", indicator.unit),
-        ("Desimaler", str(indicator.decimals)),
-        ("Inndeling", breakdown or "I alt"),
-        ("Perioder", f"{table.periods[0]}–{table.periods[-1]}" if table.periods else ""),
-        ("Kilde", f"{indicator.source.publisher}: {indicator.source.title}"),
-        ("Tabell", indicator.source.table or ""),
-        ("Lisens", indicator.licence),
-        ("Kreditering", indicator.attribution),
-        ("Adresse", url),
+        *([(_("ADVARSEL"), _(SYNTHETIC_WARNING))] if table.synthetic else []),
+        (_("Indikator"), f"{indicator.title} ({indicator.id})"),
+        (_("Enhet"), indicator.unit),
+        (_("Desimaler"), str(indicator.decimals)),
+        (_("Inndeling"), breakdown or _("I alt")),
+        (_("Perioder"), f"{table.periods[0]}–{table.periods[-1]}" if table.periods else ""),
+        (_("Kilde"), f"{indicator.source.publisher}: {indicator.source.title}"),
+        (_("Tabell"), indicator.source.table or ""),
+        (_("Lisens"), indicator.licence),
+        (_("Kreditering"), indicator.attribution),
+        (_("Adresse"), url),
     ]
 
 
@@ -102,7 +106,7 @@ def table_xlsx(
     )
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0" if decimals <= 0 else "0." + "0" * decimals})
-    sheet = book.add_worksheet("Tabell")
+    sheet = book.add_worksheet(_("Tabell"))
     for c, (header, cells) in enumerate(columns.items()):
         sheet.write_string(0, c, header, bold)
         for r, cell in enumerate(cells.tolist(), start=1):
@@ -120,8 +124,8 @@ def table_xlsx(
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.repeat_columns(0, keys - 1)
-    sheet.set_footer("&LKilde: se arket Om tabellen&RSide &P av &N")
-    sheet_about = book.add_worksheet("Om tabellen")
+    sheet.set_footer("&L" + _("Kilde: se arket Om tabellen") + "&R" + _("Side &P av &N"))
+    sheet_about = book.add_worksheet(_("Om tabellen"))
     sheet_about.set_column(0, 0, 16)
     sheet_about.set_column(1, 1, 80)
     row = 0
@@ -130,7 +134,7 @@ def table_xlsx(
         sheet_about.write_string(row, 1, text)
         row += 1
     row += 1
-    sheet_about.write_string(row, 0, "Symboler", bold)
+    sheet_about.write_string(row, 0, _("Symboler"), bold)
     for entry in (e for e in LEGEND if e.kind == "symbol"):
         row += 1
         sheet_about.write_string(row, 0, entry.key)

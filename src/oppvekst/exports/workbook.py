@@ -22,9 +22,11 @@ import xlsxwriter
 from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.sheet_xml import SheetRows, number_texts, sheet_rows
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.stats.intervals import METHOD_SENTENCES
 
-PRECISION_TEXT = (
+PRECISION_TEXT = N_(  # translated at use
     "Verdiene er avrundet til indikatorens desimaler, som på nettsiden. Full presisjon: "
     "CSV for programmer, JSON, JSON-stat og Parquet fra API-et."
 )
@@ -126,7 +128,7 @@ def _data_sheet(data: Any, download: Download, table: pd.DataFrame, bold: Any) -
     data.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     title = (download.title or "Oppvekststatus").replace("&", "&&")
     data.set_header(f"&L{title}&R&A")
-    data.set_footer("&LKilde: se arket Metadata&RSide &P av &N")
+    data.set_footer("&L" + _("Kilde: se arket Metadata") + "&R" + _("Side &P av &N"))
 
 
 def _with_rows(frame: bytes, sheets: dict[str, SheetRows]) -> bytes:
@@ -165,34 +167,34 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
     sheet.fit_to_pages(1, 0)
     row = 0
     if download.synthetic:
-        sheet.write_string(row, 0, SYNTHETIC_WARNING, warn)
+        sheet.write_string(row, 0, _(SYNTHETIC_WARNING), warn)
         row += 2
     for label, text in (
-        *((("Innhold", download.title),) if download.title else ()),
-        ("Uttrekk fra", "Oppvekststatus"),
-        ("Datasamling", download.snapshot_id),
-        ("Bygget", download.built_at),
-        ("Adresse", download.url),
-        ("Presisjon", PRECISION_TEXT),
+        *(((_("Innhold"), download.title),) if download.title else ()),
+        (_("Uttrekk fra"), "Oppvekststatus"),
+        (_("Datasamling"), download.snapshot_id),
+        (_("Bygget"), download.built_at),
+        (_("Adresse"), download.url),
+        (_("Presisjon"), _(PRECISION_TEXT)),
     ):
         sheet.write_string(row, 0, label, bold)
         sheet.write_string(row, 1, text)
         row += 1
     row += 1
     headers = (
-        "Indikator",
-        "Tittel",
-        "Definisjon",
-        "Teller",
-        "Nevner",
-        "Enhet",
-        "Desimaler",
-        "Intervall",
-        "Kilde",
-        "Tabell",
-        "Lisens",
-        "Kreditering",
-        "Sammenlignbarhet",
+        _("Indikator"),
+        _("Tittel"),
+        _("Definisjon"),
+        _("Teller"),
+        _("Nevner"),
+        _("Enhet"),
+        _("Desimaler"),
+        _("Intervall"),
+        _("Kilde"),
+        _("Tabell"),
+        _("Lisens"),
+        _("Kreditering"),
+        _("Sammenlignbarhet"),
     )
     for c, name in enumerate(headers):
         sheet.write_string(row, c, name, bold)
@@ -216,7 +218,7 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
         for c, text in enumerate(values):
             sheet.write_string(row, c, str(text), wrap)
     # The legend: the symbols (column «symbol») and the notes (column «merknad», in words).
-    for heading, kind in (("Symboler", "symbol"), ("Merknader", "merknad")):
+    for heading, kind in ((_("Symboler"), "symbol"), (_("Merknader"), "merknad")):
         row += 2
         sheet.write_string(row, 0, heading, bold)
         for entry in (e for e in LEGEND if e.kind == kind):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from oppvekst.glossary import N_, Glossary
 from oppvekst.regions.codes import CodeChange
 
 
@@ -42,12 +43,14 @@ class ChangeKind(StrEnum):
 
 EQUAL_SPLIT = "Ukjent fordeling: KLASS oppgir ikke hvor stor del som gikk hvor."
 
-NUMBER_LABEL = {
-    Level.LAND: "landkode",
-    Level.FYLKE: "fylkesnummer",
-    Level.KOMMUNE: "kommunenummer",
-    Level.BYDEL: "bydelsnummer",
-}
+NUMBER_LABEL: Mapping[Level, str] = Glossary(
+    {
+        Level.LAND: N_("landkode"),
+        Level.FYLKE: N_("fylkesnummer"),
+        Level.KOMMUNE: N_("kommunenummer"),
+        Level.BYDEL: N_("bydelsnummer"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from oppvekst.errors import UnknownRegion
+from oppvekst.language import _
 from oppvekst.regions.history import NUMBER_LABEL, Level, RegistryHistory
 
 __all__ = [
@@ -228,12 +229,19 @@ class Registry:
             return None
         version = self.history.version(code)
         level = version.level if version else current[0][0].level
-        names = [f"{region.name} ({region.code})" for region, _ in current]
+        names = [f"{region.name} ({region.code})" for region, _weight in current]
         if len(names) == 1:
-            now = f"Det heter nå {names[0]}."
+            now = _("Det heter nå {name}.").format(name=names[0])
         else:
-            now = "Det er nå delt mellom " + ", ".join(names[:-1]) + " og " + names[-1] + "."
-        return Resolution(code, current, f"{code} er et tidligere {NUMBER_LABEL[level]}. {now}")
+            now = _("Det er nå delt mellom {names} og {last}.").format(
+                names=", ".join(names[:-1]), last=names[-1]
+            )
+        return Resolution(
+            code,
+            current,
+            _("{code} er et tidligere {kind}.").format(code=code, kind=NUMBER_LABEL[level])
+            + f" {now}",
+        )
 
     def former_note(self, code: str) -> str | None:
         """The one wording for a former code, e.g. «0219 er et tidligere kommunenummer. Det heter
@@ -246,17 +254,23 @@ class Registry:
         anything else gets close names or codes as a hint."""
         former = self.former(code) or self.former(normalise_code(code))
         if former is not None:
-            codes = [r.code for r, _ in former.current]
+            codes = [r.code for r, _weight in former.current]
             return UnknownRegion(
-                former.note, hint="Bruk " + " eller ".join(codes) + ".", suggestions=codes
+                former.note,
+                hint=_("Bruk {codes}.").format(codes=_(" eller ").join(codes)),
+                suggestions=codes,
             )
         suggestions = self.suggestions(code)
         hint = (
-            "Mente du " + ", ".join(f"{r.code} {r.name}" for r in suggestions) + "?"
+            _("Mente du {choices}?").format(
+                choices=", ".join(f"{r.code} {r.name}" for r in suggestions)
+            )
             if suggestions
-            else "Bruk et kommunenummer med fire sifre (f.eks. 0301) eller søk etter navnet."
+            else _("Bruk et kommunenummer med fire sifre (f.eks. 0301) eller søk etter navnet.")
         )
-        return UnknownRegion(f"Fant ingen region med koden «{code}».", hint=hint)
+        return UnknownRegion(
+            _("Fant ingen region med koden «{code}».").format(code=code), hint=hint
+        )
 
     # --- Search ----------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10) -> list[Region]:
@@ -279,7 +293,7 @@ class Registry:
         scored: list[tuple[int, int, int, Region]] = []
         if digits.isdigit():
             former = self.former(digits)
-            became = {r.code for r, _ in former.current} if former else set()
+            became = {r.code for r, _weight in former.current} if former else set()
             for region in self._regions.values():
                 if region.code == digits or region.code in became:
                     scored.append((0, 0, region.sort_order, region))
@@ -307,7 +321,7 @@ class Registry:
         if raw.endswith(")") and "(" in raw:
             raw = raw[raw.rindex("(") + 1 : -1].strip()
         level: str | None = None
-        head, _, last = raw.rpartition(" ")
+        head, _sep, last = raw.rpartition(" ")
         if head and last.lower() in LEVEL_WORDS:
             raw, level = head, LEVEL_WORDS[last.lower()]
         if raw.replace(" ", "").isdigit():
@@ -315,7 +329,7 @@ class Registry:
             if code in self._regions:
                 return Identified(text, self._regions[code], ())
             former = self.former(code)
-            successors = tuple(r for r, _ in former.current) if former else ()
+            successors = tuple(r for r, _weight in former.current) if former else ()
             if len(successors) == 1:
                 return Identified(text, successors[0], ())
             return Identified(text, None, successors or tuple(self.suggestions(raw)))

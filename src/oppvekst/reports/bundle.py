@@ -10,6 +10,7 @@ and licences. Every part says so when it holds synthetic demo values.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from oppvekst.charts.render import ImageFormat, Renderer
 from oppvekst.exports import SYNTHETIC_WARNING, Download, SheetGroup
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.workbook import to_xlsx
+from oppvekst.language import _
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
 from oppvekst.snapshot.store import Store
@@ -82,42 +84,55 @@ def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: 
         f"{summary.title} – {region.name}",
         "=" * 60,
         "",
-        f"Fra Oppvekststatus. Tall per {data_date(store)} (datasamling {store.snapshot_id}, "
-        f"{store.data_mode}).",
+        _("Fra Oppvekststatus. Tall per {date} (datasamling {snapshot}, {mode}).").format(
+            date=data_date(store), snapshot=store.snapshot_id, mode=store.data_mode
+        ),
         "",
     ]
     if synthetic:
-        lines += [SYNTHETIC_WARNING, ""]
-    lines += [summary.description, "", "Filer", "-----"]
+        lines += [_(SYNTHETIC_WARNING), ""]
+    lines += [summary.description, "", _("Filer"), "-----"]
     lines += [
-        f"{summary.id}-{region.code}.xlsx  Alle tallene over tid (et ark per tema) med definisjoner, "
-        "kilder og lisenser (arket Metadata).",
-        f"{summary.id}-{region.code}.pdf   Rapport med barometer, figurer og forklaringer.",
-        "figurer/                  Figur over tid for hver indikator (PNG).",
+        f"{summary.id}-{region.code}.xlsx  "
+        + _(
+            "Alle tallene over tid (et ark per tema) med definisjoner, kilder og lisenser "
+            "(arket Metadata)."
+        ),
+        f"{summary.id}-{region.code}.pdf   " + _("Rapport med barometer, figurer og forklaringer."),
+        "figurer/                  " + _("Figur over tid for hver indikator (PNG)."),
         "",
-        "Kilder og lisenser",
+        _("Kilder og lisenser"),
         "------------------",
     ]
     for member in summary.indicators:
         ind = store.indicators[member.indicator_id]
         lines += [
             f"{ind.title} ({ind.id})",
-            f"  Kilde: {ind.source.publisher}: {ind.source.title}"
-            + (f" (tabell {ind.source.table})" if ind.source.table else ""),
+            f"  {_('Kilde:')} {ind.source.publisher}: {ind.source.title}"
+            + (
+                " " + _("(tabell {table})").format(table=ind.source.table)
+                if ind.source.table
+                else ""
+            ),
             f"  {ind.attribution}",
-            f"  Lisens: {ind.licence}. Adresse: {ind.source.url}",
+            "  "
+            + _("Lisens: {licence}. Adresse: {url}").format(
+                licence=ind.licence, url=ind.source.url
+            ),
         ]
         if member.synthetic:
-            lines.append("  MERK: syntetiske demotall, ikke statistikk.")
+            lines.append("  " + _("MERK: syntetiske demotall, ikke statistikk."))
         if not member.has_data:
-            lines.append("  Ingen tall i denne datasamlingen ennå.")
-    lines += ["", "Tegn (kolonnen symbol)", "----------------------"]
+            lines.append("  " + _("Ingen tall i denne datasamlingen ennå."))
+    lines += ["", _("Tegn (kolonnen symbol)"), "----------------------"]
     lines += [f"{e.key:4} {e.label}" for e in LEGEND if e.kind == "symbol"]
-    lines += ["", "Merknader (kolonnen merknad, i regnearket med ord)", "-" * 50]
+    lines += ["", _("Merknader (kolonnen merknad, i regnearket med ord)"), "-" * 50]
     lines += [f"{e.key}: {e.label}" for e in LEGEND if e.kind == "merknad"]
     lines += [
         "",
-        "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen.",
+        _(
+            "Bruk tallene fritt, men oppgi kilden slik det står over (kreditering) og følg lisensen."
+        ),
     ]
     return "\r\n".join(lines) + "\r\n"
 
@@ -131,7 +146,7 @@ def chart_figure(store: Store, series: IndicatorSeries, region: RegionRef, site:
     footer = Footer(
         source=ind.attribution,
         definition=ind.definition,
-        data_date=f"Tall per {data_date(store)}",
+        data_date=_("Tall per {date}").format(date=data_date(store)),
         url=f"{site.rstrip('/')}/indikator/{ind.id}?omrade={codes}" if site else None,
     )
     return figure(figures.page_chart(series, options), footer, FIGURE_SIZE)
@@ -152,7 +167,15 @@ def archive(
     # The report (its charts drawn by the chart workers, then typeset here) runs beside the
     # figures: while Typst sets the PDF, the workers draw the figures; the Excel file is written
     # while both wait on the workers.
-    building = _REPORTS.submit(report.build, store, code, benchmark, package=summary, url=url)
+    building = _REPORTS.submit(  # in this request's language (a ContextVar): a copy of its context
+        contextvars.copy_context().run,
+        report.build,
+        store,
+        code,
+        benchmark,
+        package=summary,
+        url=url,
+    )
     download = _download(store, summary, region, url)
     workbook_bytes = to_xlsx(download)
     with_data = [store.indicators[m.indicator_id] for m in summary.indicators if m.has_data]
@@ -164,7 +187,7 @@ def archive(
     ]
     names = [f"figurer/{position:02d}-{ind_id}.png" for position, ind_id in members]
     # All figures in one batch: the chart workers draw them side by side (render_many).
-    specs = [chart_figure(store, drawn[ind_id], region, site) for _, ind_id in members]
+    specs = [chart_figure(store, drawn[ind_id], region, site) for _pos, ind_id in members]
     pngs = renderer.render_many(specs, FIGURE_SIZE, ImageFormat.PNG, scale=2)
     made = building.result()
     synthetic = download.synthetic or made.synthetic

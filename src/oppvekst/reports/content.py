@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from oppvekst.catalog.schema import Indicator
+from oppvekst.glossary import N_
+from oppvekst.language import _, current, format_date
 from oppvekst.reports.figures import Figure, for_typst
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import SYMBOL_LABELS
@@ -29,49 +31,62 @@ from oppvekst.views.profile import (
 
 Document = dict[str, Any]
 
-DEMO_NOTE = (
+# Marked here, translated when a report is made (``_methods``, ``document``).
+DEMO_NOTE = N_(
     "Denne rapporten inneholder SYNTETISKE DEMOTALL for indikatorene merket «Demotall». "
     "De er laget for utvikling og test, er ikke statistikk og må ikke brukes i planer eller vedtak."
 )
 METHODS = (
     (
-        "Sammenligning",
-        "Et område er signifikant forskjellig fra sammenligningsgrunnlaget når grunnlagets verdi "
-        "ligger utenfor områdets 95 %-konfidensintervall. «Mye bedre» og «mye dårligere» betyr at "
-        "forskjellen også er signifikant på 99,8 %-nivå. Der et høyt tall verken er bedre eller "
-        "dårligere, står det «høyere» eller «lavere». Uten intervall sammenlignes det ikke.",
+        N_("Sammenligning"),
+        N_(
+            "Et område er signifikant forskjellig fra sammenligningsgrunnlaget når grunnlagets verdi "
+            "ligger utenfor områdets 95 %-konfidensintervall. «Mye bedre» og «mye dårligere» betyr at "
+            "forskjellen også er signifikant på 99,8 %-nivå. Der et høyt tall verken er bedre eller "
+            "dårligere, står det «høyere» eller «lavere». Uten intervall sammenlignes det ikke."
+        ),
     ),
     (
-        "Usikkerhet",
-        "Andeler har Wilson-intervall, rater og antall eksakt Poisson-intervall under 10 hendelser "
-        "og Byars tilnærming ellers, gjennomsnitt Students t-intervall. Publiserer kilden bare "
-        "verdien, viser vi ikke noe intervall – vi finner ikke på usikkerhet.",
+        N_("Usikkerhet"),
+        N_(
+            "Andeler har Wilson-intervall, rater og antall eksakt Poisson-intervall under 10 hendelser "
+            "og Byars tilnærming ellers, gjennomsnitt Students t-intervall. Publiserer kilden bare "
+            "verdien, viser vi ikke noe intervall – vi finner ikke på usikkerhet."
+        ),
     ),
     (
-        "Utvikling",
-        "Utviklingen er testet over de siste fem målingene med intervall (vektet lineær trend, "
-        "signifikant på 99,8 %-nivå). Med færre målinger står det «Kan ikke beregnes».",
+        N_("Utvikling"),
+        N_(
+            "Utviklingen er testet over de siste fem målingene med intervall (vektet lineær trend, "
+            "signifikant på 99,8 %-nivå). Med færre målinger står det «Kan ikke beregnes»."
+        ),
     ),
     (
-        "Grupper og fylker",
-        "Verdien for en gruppe kommuner regnes som én befolkning: summen av tellerne delt på "
-        "summen av nevnerne, ikke et snitt av kommunenes tall.",
+        N_("Grupper og fylker"),
+        N_(
+            "Verdien for en gruppe kommuner regnes som én befolkning: summen av tellerne delt på "
+            "summen av nevnerne, ikke et snitt av kommunenes tall."
+        ),
     ),
     (
-        "Spredning",
-        "Streken i barometeret går fra laveste til høyeste kommune, boksen dekker den midterste "
-        "halvdelen av kommunene, og den loddrette streken er landet.",
+        N_("Spredning"),
+        N_(
+            "Streken i barometeret går fra laveste til høyeste kommune, boksen dekker den midterste "
+            "halvdelen av kommunene, og den loddrette streken er landet."
+        ),
     ),
     (
-        "Kommunegrenser",
-        "Tidsseriene er regnet om til dagens kommuner, så tall fra før kommunereformene kan "
-        "sammenlignes med dagens. Tall som kan avsløre enkeltpersoner, er skjult («:»).",
+        N_("Kommunegrenser"),
+        N_(
+            "Tidsseriene er regnet om til dagens kommuner, så tall fra før kommunereformene kan "
+            "sammenlignes med dagens. Tall som kan avsløre enkeltpersoner, er skjult («:»)."
+        ),
     ),
 )
 
 
 def sig_mark(significance: str) -> tuple[str, str]:
-    return SIGNIFICANCE_MARKS.get(significance, ("ikke", "Ikke sammenlignet"))
+    return SIGNIFICANCE_MARKS.get(significance) or SIGNIFICANCE_MARKS["not_compared"]
 
 
 def spine(row: BarometerRow) -> dict[str, float | None] | None:
@@ -98,9 +113,9 @@ def spine(row: BarometerRow) -> dict[str, float | None] | None:
 def data_date(store: Store) -> str:
     built = store.meta.get("built_at", "")
     try:
-        return datetime.fromisoformat(built).strftime("%d.%m.%Y")
+        return format_date(datetime.fromisoformat(built).date())
     except ValueError:
-        return built or "ukjent"
+        return built or _("ukjent")
 
 
 def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Document:
@@ -139,7 +154,7 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
         "comparability": indicator.comparability,
         "caveats": list(indicator.caveats),
         "source": f"{source.publisher}: {source.title}"
-        + (f" (tabell {source.table})" if source.table else ""),
+        + (" " + _("(tabell {table})").format(table=source.table) if source.table else ""),
         "source_url": source.url,
         "attribution": indicator.attribution,
         "licence": indicator.licence,
@@ -207,7 +222,7 @@ def document(
     groups in the area, ``views.inequality.area_views``: no page when the list is empty)."""
     region = result.region
     county = result.county
-    place = [f"{region.level_name} {region.code}" if region.level != "land" else "Hele landet"]
+    place = [f"{region.level_name} {region.code}" if region.level != "land" else _("Hele landet")]
     if county is not None and region.level != "fylke":
         place.append(county.name)
     if region.kostra_name:
@@ -223,10 +238,12 @@ def document(
         for t in store.topics
         if t["id"] in grouped
     ]
-    # "Kilde: SSB, tabell 07459; Kilde: IMDi" → the cover's one list of sources.
+    # "Kilde: SSB, tabell 07459; Kilde: IMDi" → the cover's one list of sources (the prefix in
+    # the catalogue's language: «Kilde:», "Source:").
+    prefixes = ("Kilde:", _("Kilde:"))
     attributions = sorted(
         {
-            part.strip().removeprefix("Kilde:").strip()
+            _strip_prefix(part.strip(), prefixes)
             for r in result.rows
             for part in store.indicators[r.indicator_id].attribution.split(";")
         }
@@ -246,12 +263,119 @@ def document(
         "data_mode": store.data_mode,
         "url": url,
         "synthetic": result.synthetic,
-        "demo_note": DEMO_NOTE,
+        "demo_note": _(DEMO_NOTE),
+        "lang": current().value,
+        "t": labels(
+            region.name,
+            result.benchmark.label,
+            store.snapshot_id,
+            store.data_mode,
+            data_date(store),
+        ),
         "summary": _summary(result),
         "topics": topics,
         "inequalities": [inequality(v, f) for v, f in inequalities],
         "attributions": attributions,
         "symbols": [[symbol, text] for symbol, text in SYMBOL_LABELS.items()]
-        + [["–", "Ingen verdi å vise"]],
-        "methods": [list(m) for m in METHODS],
+        + [["–", _("Ingen verdi å vise")]],
+        "methods": [[_(title), _(text)] for title, text in METHODS],
+    }
+
+
+def _strip_prefix(text: str, prefixes: Sequence[str]) -> str:
+    for head in prefixes:
+        if text.startswith(head):
+            return text[len(head) :].strip()
+    return text
+
+
+def labels(area: str, benchmark: str, snapshot: str, data_mode: str, date: str) -> dict[str, str]:
+    """The template's own words (``oppvekstprofil.typ`` prints ``r.t.<key>``), in the current
+    language; sentences with the area or the benchmark in them are made whole here."""
+    return {
+        "figures_per": _("Tall per"),
+        "contains_synthetic": _("Inneholder syntetiske demotall"),
+        "page": _("Side"),
+        "page_of": _("av"),
+        "demo_tag": _("Demotall"),
+        "no_spread": _("Ingen spredning"),
+        "tagline": _("Statistikk om barn og unge i kommunene"),
+        "compared_with": _("Sammenlignet med"),
+        "sources": _("Kilder"),
+        "snapshot": _("{date} (datasamling {snapshot}, {mode})").format(
+            date=date, snapshot=snapshot, mode=data_mode
+        ),
+        "synthetic": _("Syntetiske demotall"),
+        "in_short": _("Kort oppsummert"),
+        "worse_than": _("Signifikant dårligere enn {benchmark}").format(benchmark=benchmark),
+        "better_than": _("Signifikant bedre enn {benchmark}").format(benchmark=benchmark),
+        "higher_lower": _(
+            "Signifikant høyere eller lavere (uten vurdering av bedre eller dårligere)"
+        ),
+        "sentences_note": _(
+            "Setningene er laget automatisk fra statistiske tester (95 %). De sier hvor {area} "
+            "skiller seg fra {benchmark}. Hvilke som ikke kunne sammenlignes, og hvorfor, står "
+            "over. Se barometeret på neste side og metodene bakerst."
+        ).format(area=area, benchmark=benchmark),
+        "barometer": _("Barometer"),
+        "barometer_lead": _(
+            "Nøkkeltallene for {area} sammenlignet med {benchmark}. Siste periode med tall for "
+            "hver indikator."
+        ).format(area=area, benchmark=benchmark),
+        "range": _("Laveste til høyeste kommune"),
+        "middle": _("Midterste halvdel av kommunene"),
+        "country": _("Landet"),
+        "better": _("Bedre"),
+        "worse": _("Dårligere"),
+        "similar": _("Ingen signifikant forskjell"),
+        "higher": _("Høyere"),
+        "lower": _("Lavere"),
+        "not_compared": _("Ikke sammenlignet"),
+        "county": _("Fylket"),
+        "group": _("Gruppen"),
+        "indicator": _("Indikator"),
+        "count": _("Antall"),
+        "spread": _("Spredning blant kommunene"),
+        "compared": _("Sammenlignet"),
+        "trend": _("Utvikling"),
+        "barometer_note": _(
+            "Tallene under verdien er 95 %-konfidensintervallet. «Antall» er telleren bak verdien "
+            "(for eksempel antall barn). Tegnene «:», «..» og «–» er forklart bakerst."
+        ),
+        "ci": _("95 % KI"),
+        "compared_with_benchmark": _("Sammenlignet med {benchmark}").format(benchmark=benchmark),
+        "trend_five": _("Utvikling, siste fem målinger"),
+        "no_series": _("Ingen tidsserie å vise for dette området."),
+        "definition": _("Definisjon."),
+        "numerator": _("Teller:"),
+        "denominator": _("Nevner:"),
+        "source": _("Kilde:"),
+        "attribution": _("Kreditering:"),
+        "licence": _("Lisens:"),
+        "uncertainty": _("Usikkerhet:"),
+        "comparability": _("Sammenlignbarhet:"),
+        "by": _("etter"),
+        "gap_in": _("Forskjellen i"),
+        "value": _("Verdi"),
+        "versus_total": _("Sammenlignet med {area} totalt").format(area=area),
+        "gaps": _("Ulikhet mellom grupper"),
+        "gaps_lead": _(
+            "Indikatorer med tall for grupper i {area}: hver gruppes verdi med "
+            "95 %-konfidensintervall og om den skiller seg fra alle i {area}, og forskjellen "
+            "mellom gruppene som forholdstall. Samme tall og tester som siden «Ulikhet» på "
+            "nettstedet."
+        ).format(area=area),
+        "symbols_methods": _("Tegn og metoder"),
+        "symbols": _("Tegn i tabellene"),
+        "never_zero": _(
+            "Et tall som mangler eller er skjult, vises aldri som 0 eller som tom celle."
+        ),
+        "how": _("Slik er tallene regnet"),
+        "sources_licences": _("Kilder og lisenser"),
+        "source_credit": _("Kilde og kreditering"),
+        "licence_head": _("Lisens"),
+        "made_by": _(
+            "Laget av Oppvekststatus fra datasamlingen {snapshot} ({mode}), tall per {date}."
+        ).format(snapshot=snapshot, mode=data_mode, date=date),
+        "web_version": _("Nettversjon:"),
     }

@@ -24,6 +24,7 @@ from oppvekst.charts.drawing import POOL, Job
 from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.options import FONT, Spec
+from oppvekst.language import current
 from oppvekst.reports import templates
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
@@ -135,7 +136,8 @@ CACHE = ReportFigureCache()
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
     """indicator id → its chart as SVG, for every indicator with data."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
-    keys = {i.id: (store.cache_identity, i.id, chart_areas(store, region, i)) for i in wanted}
+    edition = _edition(store)
+    keys = {i.id: (edition, i.id, chart_areas(store, region, i)) for i in wanted}
     found = {i.id: f for i in wanted if (f := CACHE.get(keys[i.id])) is not None}
     data = all_series(store, region, [i for i in wanted if i.id not in found])
     missing = [i for i in wanted if i.id in data]
@@ -159,10 +161,17 @@ def inequality_spec(view: InequalityView) -> Spec:
     return inequality_chart(view, charts.ChartOptions(size=charts.SizePreset.SMALL))
 
 
+def _edition(store: Store) -> str:
+    """What a cached figure depends on besides its areas: the snapshot (with any own data mixed
+    into it: ``cache_identity``, never ``snapshot_id``) and the language its words are in (an
+    English report must not get the bokmål charts of an earlier one)."""
+    return f"{store.cache_identity}/{current().value}"
+
+
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
     keys = {
-        v.indicator.id: (store.cache_identity, f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
+        v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
         for v in views
     }
     found = {i: f for i, key in keys.items() if (f := CACHE.get(key)) is not None}
@@ -189,7 +198,7 @@ def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:
     for key, compiled in zip(new, POOL.run([Job(VEGALITE_TO_VEGA, k) for k in new]), strict=True):
         templates.CACHE.put(key, json.loads(compiled))
     jobs = []
-    for (spec, _), found in zip(specs, shapes, strict=True):
+    for (spec, _names), found in zip(specs, shapes, strict=True):
         template = templates.CACHE.get(found.key) if found is not None else None
         vega = templates.fill(template, found) if template is not None and found else None
         # Drawing time grows with the rows (points, labels) over a fixed cost per chart.

@@ -6,6 +6,7 @@ For a kommune, a bydel, a fylke or the whole country, against any benchmark the 
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import OppvekstError
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.reports import content, figures
 from oppvekst.reports.typesetter import typesetter
 from oppvekst.snapshot.store import Store
@@ -22,7 +25,7 @@ from oppvekst.views.packages import PackageSummary
 from oppvekst.views.profile import Profile, profile
 from oppvekst.views.regions import region_ref
 
-TITLE = "Oppvekstprofil"
+TITLE = N_("Oppvekstprofil")  # translated at use
 # Threads that only wait: for the chart workers (drawing while the profile is computed), and for
 # a second report in ``build_all`` (its charts drawn while the first one's PDF is typeset).
 IN_FLIGHT = 2
@@ -66,8 +69,10 @@ def build(
     candidates = (
         chosen if chosen is not None else [i for i in store.indicators.values() if i.key_indicator]
     )
+    # The charts are drawn in another thread: in this request's language (a ContextVar), so run
+    # them in a copy of this context.
     drawing: Future[dict[str, figures.Figure]] = _DRAWING.submit(
-        figures.figures, store, region_ref(store, code), candidates
+        contextvars.copy_context().run, figures.figures, store, region_ref(store, code), candidates
     )
     result = profile(store, code, benchmark, indicators=chosen)
     shown = [store.indicators[r.indicator_id] for r in result.rows]
@@ -78,10 +83,9 @@ def build(
         title, lead = package.title, package.description
         filename = f"{package.id}-{code}.pdf"
     else:
-        title = TITLE
-        lead = (
-            f"Nøkkelindikatorer for oppvekst i {result.region.name}, sammenlignet med "
-            f"{benchmark.label}."
+        title = _(TITLE)
+        lead = _("Nøkkelindikatorer for oppvekst i {area}, sammenlignet med {benchmark}.").format(
+            area=result.region.name, benchmark=benchmark.label
         )
         filename = f"oppvekstprofil-{code}.pdf"
     # The gaps between groups for the same indicators as the rest of the report: a package's

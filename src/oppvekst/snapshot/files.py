@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from oppvekst.errors import NoSnapshot, SnapshotError, ValidationFailed
+from oppvekst.language import _
 from oppvekst.snapshot.table import OBSERVATIONS
 
 KEEP_SNAPSHOTS = 3
@@ -100,12 +101,14 @@ class DataDir:
         snapshot_id = self.current_id()
         if snapshot_id is None:
             raise NoSnapshot(
-                f"Ingen publisert datasamling i {self.root}.",
-                hint="Kjør «oppvekst update» (eller «oppvekst serve», som bygger en først).",
+                _("Ingen publisert datasamling i {root}.").format(root=self.root),
+                hint=_("Kjør «oppvekst update» (eller «oppvekst serve», som bygger en først)."),
             )
         path = self.snapshots / f"{snapshot_id}.duckdb"
         if not path.exists():
-            raise NoSnapshot(f"CURRENT peker på {snapshot_id}, men filen mangler.")
+            raise NoSnapshot(
+                _("CURRENT peker på {snapshot}, men filen mangler.").format(snapshot=snapshot_id)
+            )
         return path
 
     @contextlib.contextmanager

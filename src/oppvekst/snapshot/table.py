@@ -9,8 +9,12 @@ from here — so a column or a symbol cannot mean one thing in one place and ano
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 
 
 class FieldType(StrEnum):
@@ -47,7 +51,12 @@ class MissingValue:
     """A status symbol that stands where a value is not shown, and what it means to a reader."""
 
     symbol: str
-    label: str
+    label_nb: str  # marked for translation; read ``label``
+
+    @property
+    def label(self) -> str:
+        """What the symbol means, in the reader's language."""
+        return _(self.label_nb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +89,14 @@ TOTAL = "total"
 
 # SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and the sources' own "*".
 MISSING_VALUES: tuple[MissingValue, ...] = (
-    MissingValue(":", "Skjult av personvernhensyn (for få personer bak tallet)"),
-    MissingValue("..", "Tallgrunnlag mangler"),
-    MissingValue(".", "Tall kan ikke forekomme"),
-    MissingValue("...", "Oppgave mangler foreløpig"),
-    MissingValue("*", "Skjermet av kilden"),
-    MissingValue("-", "Null (ingenting å registrere)"),
+    MissingValue(":", N_("Skjult av personvernhensyn (for få personer bak tallet)")),
+    MissingValue("..", N_("Tallgrunnlag mangler")),
+    MissingValue(".", N_("Tall kan ikke forekomme")),
+    MissingValue("...", N_("Oppgave mangler foreløpig")),
+    MissingValue("*", N_("Skjermet av kilden")),
+    MissingValue("-", N_("Null (ingenting å registrere)")),
 )
-SYMBOL_LABELS: dict[str, str] = {m.symbol: m.label for m in MISSING_VALUES}
+SYMBOL_LABELS: Mapping[str, str] = Glossary({m.symbol: m.label_nb for m in MISSING_VALUES})
 # The symbol an empty value gets when the source gave none: "." when it cannot be computed (a zero
 # denominator), ".." when the source did not publish it. Every empty value in an answer has one.
 NOT_COMPUTABLE = "."
@@ -100,8 +109,17 @@ class Flag:
 
     code: str
     mark: str
-    label: str
-    short: str  # under a chart's subtitle, where a line must stay short
+    label_nb: str  # marked for translation; read ``label``
+    short_nb: str  # under a chart's subtitle, where a line must stay short; read ``short``
+
+    @property
+    def label(self) -> str:
+        """The flag's meaning, in the reader's language."""
+        return _(self.label_nb)
+
+    @property
+    def short(self) -> str:
+        return _(self.short_nb)
 
 
 # Values that are shown but were not published as they stand: each carries its mark wherever it
@@ -110,55 +128,66 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "harmonised",
         "h",
-        "Regnet om til dagens kommuneinndeling fra tidligere kommuner",
-        "regnet om til dagens grenser",
+        N_("Regnet om til dagens kommuneinndeling fra tidligere kommuner"),
+        N_("regnet om til dagens grenser"),
     ),
     Flag(
         "aggregated",
         "s",
-        "Summert fra kommunene; kilden publiserer ikke tallet for området",
-        "summert fra kommunene",
+        N_("Summert fra kommunene; kilden publiserer ikke tallet for området"),
+        N_("summert fra kommunene"),
     ),
     Flag(
         "denominator_reconstructed",
         "n",
-        "Nevneren er regnet ut fra kildens avrundede andel, så intervallet er omtrentlig",
-        "nevner regnet fra avrundet andel",
+        N_("Nevneren er regnet ut fra kildens avrundede andel, så intervallet er omtrentlig"),
+        N_("nevner regnet fra avrundet andel"),
     ),
     Flag(
         "secondary_suppression",
         "x",
-        "Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)",
-        "skjult (sekundærprikking)",
+        N_("Skjult for at et annet skjult tall ikke skal kunne regnes ut (sekundærprikking)"),
+        N_("skjult (sekundærprikking)"),
     ),
     # Added by the audits at publish (pipeline/audits.py), beside the flag that made the value.
     Flag(
         "incomplete",
         "u",
-        "Summen er laget av færre enn alle områdene den skal dekke (eller regnet fra en slik sum)",
-        "ufullstendig grunnlag",
+        N_(
+            "Summen er laget av færre enn alle områdene den skal dekke (eller regnet fra en slik sum)"
+        ),
+        N_("ufullstendig grunnlag"),
     ),
     Flag(
         "unreconciled",
         "a",
-        "Tallet for området stemmer ikke med summen av kommunene, og kilden oppgir ikke hvorfor",
-        "avviker fra summen av kommunene",
+        N_(
+            "Tallet for området stemmer ikke med summen av kommunene, og kilden oppgir ikke hvorfor"
+        ),
+        N_("avviker fra summen av kommunene"),
     ),
     Flag(
         "estimate",
         "e",
-        "Anslag: fordelt med antatte vekter (for eksempel kildens 50/50-deling av en kommune), "
-        "eller regnet fra et slikt anslag",
-        "anslag",
+        N_(
+            "Anslag: fordelt med antatte vekter (for eksempel kildens 50/50-deling av en "
+            "kommune), eller regnet fra et slikt anslag"
+        ),
+        N_("anslag"),
     ),
     # The two reasons an answer gives an empty value that came without a source symbol.
-    Flag("zero_denominator", "0", "Nevneren er null, så verdien kan ikke regnes ut", "nevner null"),
-    Flag("not_published", "p", "Kilden har ikke publisert verdien", "ikke publisert"),
+    Flag(
+        "zero_denominator",
+        "0",
+        N_("Nevneren er null, så verdien kan ikke regnes ut"),
+        N_("nevner null"),
+    ),
+    Flag("not_published", "p", N_("Kilden har ikke publisert verdien"), N_("ikke publisert")),
 )
 # A new flag needs only a new entry in FLAGS: every page's marks, every file's legend and the CSV's
 # words come from it (a test checks that each flag the pipeline can write is here).
 FLAG_BY_CODE: dict[str, Flag] = {f.code: f for f in FLAGS}
-FLAG_LABELS: dict[str, str] = {f.code: f.label for f in FLAGS}
+FLAG_LABELS: Mapping[str, str] = Glossary({f.code: f.label_nb for f in FLAGS})
 # A flags cell holds one or more codes in the order they were added ("aggregated;incomplete").
 FLAG_SEPARATOR = ";"
 

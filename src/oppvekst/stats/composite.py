@@ -33,6 +33,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from oppvekst.errors import StatisticsInputError
+from oppvekst.language import _, format_number
 from oppvekst.stats.comparison import Polarity, polarity_signs
 
 FloatArray = npt.NDArray[np.float64]
@@ -155,8 +156,8 @@ def composite_index(
     rank = np.full(n_areas, np.nan)
     rank[has_index] = sps.rankdata(-point[has_index], method="min")
     sim_rank = _sim_ranks(sims, has_index)
-    rank_lo, _ = _quantiles(sim_rank, tail, has_index, "lower")
-    _, rank_hi = _quantiles(sim_rank, tail, has_index, "higher")
+    rank_lo, _hi = _quantiles(sim_rank, tail, has_index, "lower")
+    _lo, rank_hi = _quantiles(sim_rank, tail, has_index, "higher")
     fixed = [
         names[j] for j in range(k) if not np.any(np.isfinite(lo[:, j]) & np.isfinite(up[:, j]))
     ]
@@ -232,7 +233,9 @@ def _quantiles(
 
 
 def _number(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
+    """As few decimals as the value needs, with the reader's decimal sign."""
+    shortest = f"{x:g}"
+    return format_number(x, len(shortest.partition(".")[2]))
 
 
 def _recipe(
@@ -250,36 +253,57 @@ def _recipe(
     fixed: Sequence[str],
 ) -> str:
     parts = ", ".join(
-        f"{name} (vekt {_number(float(wj))}, {'høyere' if s > 0 else 'lavere'} er bedre)"
+        (
+            _("{name} (vekt {weight}, høyere er bedre)")
+            if s > 0
+            else _("{name} (vekt {weight}, lavere er bedre)")
+        ).format(name=name, weight=_number(float(wj)))
         for name, wj, s in zip(names, w, signs, strict=True)
     )
-    text = [f"Indeksen er et vektet gjennomsnitt av {len(names)} indikatorer: {parts}."]
-    when = f" i {year}" if year is not None else ""
+    text = [
+        _("Indeksen er et vektet gjennomsnitt av {n} indikatorer: {parts}.").format(
+            n=len(names), parts=parts
+        )
+    ]
     if std is Standardisation.ZSCORE:
         text.append(
-            "Hver indikator er snudd slik at høyere alltid er bedre, og standardisert som z-skår "
-            f"over kommunene{when}."
+            _(
+                "Hver indikator er snudd slik at høyere alltid er bedre, og standardisert som "
+                "z-skår over kommunene i {year}."
+            ).format(year=year)
+            if year is not None
+            else _(
+                "Hver indikator er snudd slik at høyere alltid er bedre, og standardisert som "
+                "z-skår over kommunene."
+            )
         )
     else:
         assert base is not None
         text.append(
-            "Hver indikator er snudd slik at høyere alltid er bedre, og målt mot basisåret "
-            f"{base.year}: der har indeksen gjennomsnitt 500 og standardavvik 100."
+            _(
+                "Hver indikator er snudd slik at høyere alltid er bedre, og målt mot basisåret "
+                "{year}: der har indeksen gjennomsnitt 500 og standardavvik 100."
+            ).format(year=base.year)
         )
     if rule is MissingRule.REWEIGHT:
         text.append(
-            "Mangler en kommune en indikator, regnes indeksen av de andre med vektene skalert opp, "
-            f"så sant minst {_number(round(min_weight_share * 100, 1))} % av vekten er med."
+            _(
+                "Mangler en kommune en indikator, regnes indeksen av de andre med vektene skalert "
+                "opp, så sant minst {share} % av vekten er med."
+            ).format(share=_number(round(min_weight_share * 100, 1)))
         )
     else:
-        text.append("Kommuner som mangler en av indikatorene, får ingen indeks.")
+        text.append(_("Kommuner som mangler en av indikatorene, får ingen indeks."))
     text.append(
-        f"Usikkerhetsbåndet og rangintervallet ({_number(round(level * 100, 1))} %) bygger på "
-        f"{simulations} simuleringer fra indikatorenes 95 %-intervaller (frø {seed})."
+        _(
+            "Usikkerhetsbåndet og rangintervallet ({level} %) bygger på {n} simuleringer fra "
+            "indikatorenes 95 %-intervaller (frø {seed})."
+        ).format(level=_number(round(level * 100, 1)), n=simulations, seed=seed)
     )
     if fixed:
         text.append(
-            f"{', '.join(fixed)} har ikke usikkerhetsintervall og holdes fast, "
-            "så båndet er for smalt."
+            _(
+                "{names} har ikke usikkerhetsintervall og holdes fast, så båndet er for smalt."
+            ).format(names=", ".join(fixed))
         )
     return " ".join(text)

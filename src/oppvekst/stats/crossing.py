@@ -21,12 +21,13 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from oppvekst.errors import StatisticsInputError
+from oppvekst.glossary import N_
 
 FloatArray = npt.NDArray[np.float64]
 
 LINE_MIN_R2 = 0.15
 OUTLIER_LIMIT = 3.0
-ECOLOGICAL_NOTE = (
+ECOLOGICAL_NOTE = N_(  # translated at use
     "Sammenhengen gjelder kommunene, ikke enkeltbarn: at to tall henger sammen mellom kommuner, "
     "betyr ikke at det samme gjelder for barna i dem."
 )

@@ -17,6 +17,7 @@ a data error. Mark a cell as missing (NaN) upstream if it should simply get no i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from oppvekst.errors import StatisticsInputError
+from oppvekst.glossary import N_, Glossary
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -45,19 +47,30 @@ class IntervalMethod(StrEnum):
 
 
 # How each method's interval came about, in the words every page, workbook and report uses.
-METHOD_SENTENCES: dict[str, str] = {
-    IntervalMethod.WILSON: "95 %-intervallet er beregnet med Wilsons metode for andeler "
-    "(riktig også ved små tall og ved 0).",
-    IntervalMethod.BYAR: "95 %-intervallet er beregnet med Byars tilnærming "
-    "(eksakt Poisson under 10 hendelser).",
-    IntervalMethod.POISSON_EXACT: "95 %-intervallet er et eksakt Poisson-intervall.",
-    IntervalMethod.T: "95 %-intervallet er beregnet med Students t ut fra gjennomsnitt, "
-    "standardavvik og antall.",
-    IntervalMethod.PUBLISHED: "95 %-intervallet er kildens eget: verdien pluss/minus "
-    "usikkerheten kilden oppgir (Udirs «Usikkerhet»).",
-    IntervalMethod.NONE: "Kilden publiserer ikke det som trengs for å beregne usikkerhet, så vi "
-    "viser ingen intervaller og sammenligner ikke statistisk.",
-}
+METHOD_SENTENCES: Mapping[str, str] = Glossary(
+    {
+        IntervalMethod.WILSON: N_(
+            "95 %-intervallet er beregnet med Wilsons metode for andeler "
+            "(riktig også ved små tall og ved 0)."
+        ),
+        IntervalMethod.BYAR: N_(
+            "95 %-intervallet er beregnet med Byars tilnærming (eksakt Poisson under 10 hendelser)."
+        ),
+        IntervalMethod.POISSON_EXACT: N_("95 %-intervallet er et eksakt Poisson-intervall."),
+        IntervalMethod.T: N_(
+            "95 %-intervallet er beregnet med Students t ut fra gjennomsnitt, "
+            "standardavvik og antall."
+        ),
+        IntervalMethod.PUBLISHED: N_(
+            "95 %-intervallet er kildens eget: verdien pluss/minus "
+            "usikkerheten kilden oppgir (Udirs «Usikkerhet»)."
+        ),
+        IntervalMethod.NONE: N_(
+            "Kilden publiserer ikke det som trengs for å beregne usikkerhet, så vi "
+            "viser ingen intervaller og sammenligner ikke statistisk."
+        ),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ and χ² = b² / var(b) on one degree of freedom; the trend is significant when 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from oppvekst.errors import StatisticsInputError
+from oppvekst.glossary import N_, Glossary
 from oppvekst.stats.comparison import Polarity, polarity_signs
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,16 +40,18 @@ class TrendKind(StrEnum):
     CANNOT_CALCULATE = "cannot_calculate"
 
 
-TREND_LABELS: dict[TrendKind, str] = {
-    TrendKind.INCREASING_BETTER: "Økende og blir bedre",
-    TrendKind.INCREASING_WORSE: "Økende og blir verre",
-    TrendKind.INCREASING: "Økende",
-    TrendKind.DECREASING_BETTER: "Synkende og blir bedre",
-    TrendKind.DECREASING_WORSE: "Synkende og blir verre",
-    TrendKind.DECREASING: "Synkende",
-    TrendKind.NO_CHANGE: "Ingen signifikant endring",
-    TrendKind.CANNOT_CALCULATE: "Kan ikke beregnes",
-}
+TREND_LABELS: Mapping[TrendKind, str] = Glossary(
+    {
+        TrendKind.INCREASING_BETTER: N_("Økende og blir bedre"),
+        TrendKind.INCREASING_WORSE: N_("Økende og blir verre"),
+        TrendKind.INCREASING: N_("Økende"),
+        TrendKind.DECREASING_BETTER: N_("Synkende og blir bedre"),
+        TrendKind.DECREASING_WORSE: N_("Synkende og blir verre"),
+        TrendKind.DECREASING: N_("Synkende"),
+        TrendKind.NO_CHANGE: N_("Ingen signifikant endring"),
+        TrendKind.CANNOT_CALCULATE: N_("Kan ikke beregnes"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

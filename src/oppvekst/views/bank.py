@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.errors import BadRequest
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views import indicator as indicator_view
-from oppvekst.views.regions import LEVEL_NAMES
+from oppvekst.views.regions import LEVEL_NAMES, LEVEL_PHRASES
 
 __all__ = ["LEVEL_NAMES", "Grouping", "Pivot", "listing", "pivot"]
 
@@ -139,7 +140,7 @@ def listing(store: Store, wanted: BankFilter) -> BankListing:
     spans = _spans(store)
     entries: list[BankEntry] = []
     for ind in store.indicators.values():
-        first, last, _, _, n = spans.get(ind.id, (None, None, 0, 0, 0))
+        first, last, _y0, _y1, n = spans.get(ind.id, (None, None, 0, 0, 0))
         entries.append(
             BankEntry(
                 indicator_id=ind.id,
@@ -234,12 +235,17 @@ def pivot(
     ind = store.indicator(indicator_id)
     available = [lv.value for lv in ind.levels]
     if level not in LEVEL_NAMES:
-        raise BadRequest(f"Ukjent nivå «{level}».", hint="Velg land, fylke, kommune eller bydel.")
+        raise BadRequest(
+            _("Ukjent nivå «{level}».").format(level=level),
+            hint=_("Velg land, fylke, kommune eller bydel."),
+        )
     if level not in available:
         names = ", ".join(LEVEL_NAMES[lv].lower() for lv in LEVEL_ORDER if lv in available)
         raise BadRequest(
-            f"«{ind.short_title}» finnes ikke på {LEVEL_NAMES[level].lower()}snivå.",
-            hint=f"Indikatoren publiseres for: {names}.",
+            _("«{title}» finnes ikke på {level}.").format(
+                title=ind.short_title, level=LEVEL_PHRASES[level]
+            ),
+            hint=_("Indikatoren publiseres for: {names}.").format(names=names),
         )
     options = {k: tuple(v) for k, v in store.breakdown_values(indicator_id).items()}
     grouping = _grouping(ind.short_title, options, group_by, layout)
@@ -251,9 +257,12 @@ def pivot(
     for column, category in chosen.items():
         if category not in options.get(column, ()):
             raise BadRequest(
-                f"«{ind.short_title}» har ingen inndeling {BREAKDOWN_NAMES.get(column, column)}"
-                f" = «{category}».",
-                hint="Velg en av inndelingene i listen.",
+                _("«{title}» har ingen inndeling {breakdown} = «{category}».").format(
+                    title=ind.short_title,
+                    breakdown=BREAKDOWN_NAMES.get(column, column),
+                    category=category,
+                ),
+                hint=_("Velg en av inndelingene i listen."),
             )
     codes = _row_codes(store, level, within)
     # "*" takes every group of the grouped breakdown, the other breakdowns as chosen (or totals).
@@ -265,10 +274,15 @@ def pivot(
         obs = obs[obs["period_start"] <= year_to]
     if obs.empty:
         span = store.periods(indicator_id)
-        where = f" fra {span[0]} til {span[-1]}" if span else ""
         raise BadRequest(
-            f"Det finnes ingen tall for «{ind.short_title}» for de valgte årene.",
-            hint=f"Indikatoren har tall{where}." if span else "Indikatoren har ingen tall ennå.",
+            _("Det finnes ingen tall for «{title}» for de valgte årene.").format(
+                title=ind.short_title
+            ),
+            hint=_("Indikatoren har tall fra {first} til {last}.").format(
+                first=span[0], last=span[-1]
+            )
+            if span
+            else _("Indikatoren har ingen tall ennå."),
         )
     ordered = obs.drop_duplicates("period").sort_values(["period_end", "period"])
     periods = tuple(str(p) for p in ordered["period"])
@@ -312,7 +326,8 @@ def _grouping(
         return None
     if layout and layout not in GROUP_LAYOUTS:
         raise BadRequest(
-            f"Ukjent valg «{layout}» for grupper.", hint="Velg grupper som kolonner eller rader."
+            _("Ukjent valg «{layout}» for grupper.").format(layout=layout),
+            hint=_("Velg grupper som kolonner eller rader."),
         )
     column = indicator_view.BREAKDOWN_PARAMS.get(group_by or "", group_by or "")
     if not group_by and len(options) == 1:
@@ -320,10 +335,12 @@ def _grouping(
     if column not in options:
         names = ", ".join(BREAKDOWN_NAMES.get(c, c).lower() for c in options)
         raise BadRequest(
-            f"«{title}» kan ikke deles inn etter «{group_by or '–'}».",
-            hint=f"Velg en av inndelingene: {names}."
+            _("«{title}» kan ikke deles inn etter «{breakdown}».").format(
+                title=title, breakdown=group_by or "–"
+            ),
+            hint=_("Velg en av inndelingene: {names}.").format(names=names)
             if names
-            else "Indikatoren har ingen inndelinger.",
+            else _("Indikatoren har ingen inndelinger."),
         )
     return Grouping(column, layout or "kolonner", options[column])
 
@@ -374,7 +391,8 @@ def _row_codes(store: Store, level: str, within: str | None) -> list[str]:
         within not in store.regions or store.regions[within].level != "fylke"
     ):
         raise BadRequest(
-            f"«{within}» er ikke et fylkesnummer.", hint="Fylkesnummer har to sifre, f.eks. 46."
+            _("«{code}» er ikke et fylkesnummer.").format(code=within),
+            hint=_("Fylkesnummer har to sifre, f.eks. 46."),
         )
     if within is None:
         return [c for c, r in store.regions.items() if r.level == level]

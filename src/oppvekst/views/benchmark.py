@@ -16,6 +16,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.views.regions import county_of, resolve_input
@@ -44,7 +46,7 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
     if raw == "land":
         return Benchmark("land", ("0",), sentences.benchmark_phrase("country"))
     if raw in ("fylke", "kostra") and code is None:
-        raise BadRequest(f"Sammenligning med «{raw}» trenger et valgt område.")
+        raise BadRequest(_("Sammenligning med «{raw}» trenger et valgt område.").format(raw=raw))
     region = store.regions.get(code or "")
     if raw == "fylke":
         county = county_of(store, code or "")
@@ -56,29 +58,34 @@ def parse_benchmark(store: Store, text: str | None, code: str | None) -> Benchma
         group = region.kostra_group if region else None
         if not group:
             raise BadRequest(
-                "Området har ingen KOSTRA-gruppe.", hint="Velg land, fylke eller en egen gruppe."
+                _("Området har ingen KOSTRA-gruppe."),
+                hint=_("Velg land, fylke eller en egen gruppe."),
             )
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == group)
         number = group.removeprefix("EKG").lstrip("0")
-        label = sentences.benchmark_phrase("group", f"KOSTRA-gruppe {number}")
+        label = sentences.benchmark_phrase(
+            "group", _("KOSTRA-gruppe {number}").format(number=number)
+        )
         return Benchmark("kostra", members, label)
     if raw.startswith("gruppe:"):
         members = tuple(dict.fromkeys(c.strip() for c in raw[7:].split(",") if c.strip()))
         unknown = [c for c in members if c not in store.regions]
         if unknown or not members:
             raise BadRequest(
-                f"Gruppen inneholder ukjente områder: {unknown[:5]}"
+                _("Gruppen inneholder ukjente områder: {codes}").format(codes=unknown[:5])
                 if unknown
-                else "Gruppen er tom.",
-                hint="Skriv kommunenumre skilt med komma, f.eks. gruppe:0301,4601.",
+                else _("Gruppen er tom."),
+                hint=_("Skriv kommunenumre skilt med komma, f.eks. gruppe:0301,4601."),
             )
         if len(members) > MAX_GROUP:
-            raise BadRequest(f"En gruppe kan ha høyst {MAX_GROUP} områder.")
-        label = sentences.benchmark_phrase("group", f"den valgte gruppen ({len(members)} områder)")
+            raise BadRequest(_("En gruppe kan ha høyst {n} områder.").format(n=MAX_GROUP))
+        label = sentences.benchmark_phrase(
+            "group", _("den valgte gruppen ({n} områder)").format(n=len(members))
+        )
         return Benchmark("gruppe", members, label)
     raise BadRequest(
-        f"Ukjent sammenligningsgrunnlag «{raw}».",
-        hint="Bruk land, fylke, kostra eller gruppe:kode,kode.",
+        _("Ukjent sammenligningsgrunnlag «{raw}».").format(raw=raw),
+        hint=_("Bruk land, fylke, kostra eller gruppe:kode,kode."),
     )
 
 
@@ -97,8 +104,8 @@ def benchmark_from_query(store: Store, query: Mapping[str, str], code: str) -> B
                 codes.append(resolve_input(store, part, "gruppe"))
         if not codes:
             raise BadRequest(
-                "Den egne gruppen er tom.",
-                hint="Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001.",
+                _("Den egne gruppen er tom."),
+                hint=_("Skriv inn minst én kommune i feltet «Egen gruppe», f.eks. Bergen, 5001."),
             )
         chosen = "gruppe:" + ",".join(codes)
     return parse_benchmark(store, chosen, code)
@@ -113,10 +120,10 @@ class BenchmarkValue:
 
 
 # A percent change of a group is not the pooled change of its members' figures.
-CHANGE_NOTE = "Gruppeverdien kan ikke beregnes for endringstall."
+CHANGE_NOTE = N_("Gruppeverdien kan ikke beregnes for endringstall.")
 # A group's total of a count stood in a column read as the group's average («snitt» 52 615 children
 # beside one kommune's 4 000): a count is compared through its share, not with a group.
-COUNT_NOTE = "Et antall sammenlignes ikke med en gruppe; se andelen."
+COUNT_NOTE = N_("Et antall sammenlignes ikke med en gruppe; se andelen.")
 
 
 def benchmark_values(
@@ -136,7 +143,7 @@ def benchmark_values(
     for record in store.observation_records(indicator_ids, members):
         key = (record["indicator_id"], record["period"])
         rows.setdefault(key, {})[record["region"]] = record
-    noun = "kommuner" if benchmark.kind == "kostra" else "områder"
+    noun = _("kommuner") if benchmark.kind == "kostra" else _("områder")
     return {
         key: _group_value(store, store.indicator(key[0]), members, by_member, noun)
         for key, by_member in rows.items()
@@ -151,9 +158,9 @@ def _group_value(
     noun: str,
 ) -> BenchmarkValue:
     if indicator.measure is Measure.CHANGE:
-        return BenchmarkValue(None, CHANGE_NOTE)
+        return BenchmarkValue(None, _(CHANGE_NOTE))
     if indicator.measure is Measure.COUNT:
-        return BenchmarkValue(None, COUNT_NOTE)
+        return BenchmarkValue(None, _(COUNT_NOTE))
 
     def column(name: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
         # A member without a row has no numbers: NaN, never 0.

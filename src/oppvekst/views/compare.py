@@ -7,7 +7,7 @@ reader asks for it, the quintile among all kommuner (labelled as a ranking, not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +15,8 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
 from oppvekst.views.benchmark import Benchmark, benchmark_values, parse_benchmark
@@ -24,16 +26,18 @@ from oppvekst.views.regions import RegionRef, region_ref
 ColourBy = Literal["signifikans", "kvintil"]
 MAX_INDICATORS = 25
 
-SIGNIFICANCE_TEXT: dict[str, str] = {
-    "much_better": "Mye bedre",
-    "better": "Bedre",
-    "similar": "Ikke signifikant forskjellig",
-    "worse": "Dårligere",
-    "much_worse": "Mye dårligere",
-    "lower": "Lavere",
-    "higher": "Høyere",
-    "not_compared": "Ikke sammenlignet",
-}
+SIGNIFICANCE_TEXT: Mapping[str, str] = Glossary(
+    {
+        "much_better": N_("Mye bedre"),
+        "better": N_("Bedre"),
+        "similar": N_("Ikke signifikant forskjellig"),
+        "worse": N_("Dårligere"),
+        "much_worse": N_("Mye dårligere"),
+        "lower": N_("Lavere"),
+        "higher": N_("Høyere"),
+        "not_compared": N_("Ikke sammenlignet"),
+    }
+)
 # Short marks printed in each cell so meaning never rests on colour alone.
 SIGNIFICANCE_MARK: dict[str, str] = {
     "much_better": "▲▲",
@@ -93,14 +97,16 @@ def compare_table(
 ) -> CompareTable:
     if not codes:
         raise BadRequest(
-            "Velg minst ett område å sammenligne.", hint="Legg til kommuner med ?omrade=0301,4601."
+            _("Velg minst ett område å sammenligne."),
+            hint=_("Legg til kommuner med ?omrade=0301,4601."),
         )
     if not indicator_ids:
         raise BadRequest(
-            "Velg minst én indikator.", hint="Legg til indikatorer med ?indikator=mobbing-10-trinn."
+            _("Velg minst én indikator."),
+            hint=_("Legg til indikatorer med ?indikator=mobbing-10-trinn."),
         )
     if len(indicator_ids) > MAX_INDICATORS:
-        raise BadRequest(f"Velg høyst {MAX_INDICATORS} indikatorer om gangen.")
+        raise BadRequest(_("Velg høyst {n} indikatorer om gangen.").format(n=MAX_INDICATORS))
     indicators = tuple(store.indicator(i) for i in dict.fromkeys(indicator_ids))
     areas = tuple(region_ref(store, c) for c in dict.fromkeys(codes))
     ids = [i.id for i in indicators]
@@ -111,7 +117,7 @@ def compare_table(
         if num(r["value"]) is not None or r["status"]
     }
     kommune_values = _kommune_values(store, ids)
-    label = "landsgjennomsnittet"
+    label = _("landsgjennomsnittet")
     cells: list[Cell] = []
     for area in areas:
         bench: Benchmark = parse_benchmark(
@@ -123,11 +129,11 @@ def compare_table(
             try:
                 check_level(ind, area)
             except BadRequest:
-                cells.append(_empty(ind, area, "Finnes ikke på dette nivået"))
+                cells.append(_empty(ind, area, _("Finnes ikke på dette nivået")))
                 continue
             r = latest.get((ind.id, area.code))
             if r is None:
-                cells.append(_empty(ind, area, "Ingen tall"))
+                cells.append(_empty(ind, area, _("Ingen tall")))
                 continue
             period = str(r["period"])
             value = num(r["value"])
@@ -154,7 +160,7 @@ def compare_table(
             )
             if colour_by == "kvintil":
                 category = f"q{quintile}" if quintile else "not_compared"
-                text = f"{quintile}. femdel" if quintile else "Ikke rangert"
+                text = _("{n}. femdel").format(n=quintile) if quintile else _("Ikke rangert")
             else:
                 category, text = sig, SIGNIFICANCE_TEXT[sig]
             cells.append(
@@ -178,11 +184,19 @@ def compare_table(
     judged = [c for c in compared if c.significance != "similar"]
     # «N of M differ» only over the values actually tested; the rest are counted apart.
     summary = (
-        f"{len(areas)} områder og {len(indicators)} indikatorer sammenlignet med {label}. "
-        f"{len(judged)} av {len(compared)} verdier som kunne sammenlignes, skiller seg "
-        "signifikant fra sammenligningsgrunnlaget"
+        _(
+            "{areas} områder og {indicators} indikatorer sammenlignet med {benchmark}. "
+            "{judged} av {compared} verdier som kunne sammenlignes, skiller seg signifikant fra "
+            "sammenligningsgrunnlaget"
+        ).format(
+            areas=len(areas),
+            indicators=len(indicators),
+            benchmark=label,
+            judged=len(judged),
+            compared=len(compared),
+        )
         + (
-            f"; {len(cells) - len(compared)} kunne ikke sammenlignes."
+            _("; {n} kunne ikke sammenlignes.").format(n=len(cells) - len(compared))
             if len(cells) > len(compared)
             else "."
         ),

@@ -8,13 +8,15 @@ so an index can be shared and recomputed identically. The computation is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Polarity
 from oppvekst.errors import BadRequest, StatisticsInputError
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import composite
 
@@ -24,10 +26,12 @@ DEFAULT_COMPONENTS: tuple[tuple[str, float], ...] = (
     ("trivsel-skolen-10-trinn", 1.0),
     ("barn-lavinntekt-eu60", 1.0),
 )
-METHOD_LABELS = {
-    composite.Standardisation.ZSCORE: "z-skår i valgt år",
-    composite.Standardisation.BASE_YEAR: "målt mot et basisår (500 = snittet i basisåret)",
-}
+METHOD_LABELS: Mapping[str, str] = Glossary(
+    {
+        composite.Standardisation.ZSCORE: N_("z-skår i valgt år"),
+        composite.Standardisation.BASE_YEAR: N_("målt mot et basisår (500 = snittet i basisåret)"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,8 @@ def _int(text: str | None, what: str) -> int | None:
         return int(text)
     except ValueError:
         raise BadRequest(
-            f"{what} «{text}» er ikke et årstall.", hint="Skriv f.eks. 2024."
+            _("{what} «{text}» er ikke et årstall.").format(what=what, text=text),
+            hint=_("Skriv f.eks. 2024."),
         ) from None
 
 
@@ -72,37 +77,38 @@ def parse_recipe(
     for item in (components or "").split(","):
         if not item.strip():
             continue
-        ind, _, raw = item.partition(":")
+        ind, _sep, raw = item.partition(":")
         store.indicator(ind.strip())  # unknown ids raise UnknownIndicator with a hint
         try:
             weight = float(raw.replace(",", ".")) if raw else 1.0
         except ValueError:
             raise BadRequest(
-                f"Vekten «{raw}» for {ind} er ikke et tall.",
-                hint="Skriv f.eks. mobbing-10-trinn:2.",
+                _("Vekten «{raw}» for {key} er ikke et tall.").format(raw=raw, key=ind),
+                hint=_("Skriv f.eks. mobbing-10-trinn:2."),
             ) from None
         if not 0 < weight <= 100:
             raise BadRequest(
-                f"Vekten for {ind} må være over 0 og høyst 100.",
-                hint="Fjern indikatoren i stedet for å gi vekt 0.",
+                _("Vekten for {key} må være over 0 og høyst 100.").format(key=ind),
+                hint=_("Fjern indikatoren i stedet for å gi vekt 0."),
             )
         parts.append((ind.strip(), weight))
     ids = [p[0] for p in parts]
     if len(set(ids)) != len(ids):
-        raise BadRequest("En indikator står to ganger i oppskriften.")
+        raise BadRequest(_("En indikator står to ganger i oppskriften."))
     if len(parts) > MAX_COMPONENTS:
-        raise BadRequest(f"En indeks kan ha høyst {MAX_COMPONENTS} indikatorer.")
+        raise BadRequest(_("En indeks kan ha høyst {n} indikatorer.").format(n=MAX_COMPONENTS))
     try:
         std = composite.Standardisation(method or "zscore")
     except ValueError:
         raise BadRequest(
-            f"Ukjent standardisering «{method}».", hint="Bruk zscore eller base_year."
+            _("Ukjent standardisering «{method}».").format(method=method),
+            hint=_("Bruk zscore eller base_year."),
         ) from None
     return Recipe(
         tuple(parts) or default_components(store),
-        _int(year, "Året"),
+        _int(year, _("Året")),
         std,
-        _int(base_year, "Basisåret"),
+        _int(base_year, _("Basisåret")),
     )
 
 
@@ -110,7 +116,7 @@ def default_components(store: Store) -> tuple[tuple[str, float], ...]:
     """The index before anyone chooses: bullying, wellbeing and low income when all three have
     kommune figures in a common year, else the first three key indicators with a direction that
     do (a page never opens on an index of nothing)."""
-    ids = [i for i, _ in DEFAULT_COMPONENTS]
+    ids = [i for i, _w in DEFAULT_COMPONENTS]
     if all(i in store.indicators for i in ids) and _common_year(store, ids):
         return DEFAULT_COMPONENTS
     candidates = sorted(
@@ -180,26 +186,31 @@ def _by_year(
 
 
 def composite_view(store: Store, recipe: Recipe, highlight: Sequence[str] = ()) -> CompositeView:
-    indicators = tuple(store.indicator(i) for i, _ in recipe.components)
+    indicators = tuple(store.indicator(i) for i, _w in recipe.components)
     neutral = [i.short_title for i in indicators if i.polarity is Polarity.NONE]
     if neutral:
         raise BadRequest(
-            f"{', '.join(neutral)} har ingen retning (verken høyere eller lavere er bedre) "
-            "og kan ikke inngå i en indeks.",
-            hint="Velg indikatorer der høyere eller lavere er bedre.",
+            _(
+                "{names} har ingen retning (verken høyere eller lavere er bedre) og kan ikke "
+                "inngå i en indeks."
+            ).format(names=", ".join(neutral)),
+            hint=_("Velg indikatorer der høyere eller lavere er bedre."),
         )
     codes = [c for c, r in store.regions.items() if r.level == "kommune"]
     data = [_by_year(store, i.id, codes) for i in indicators]
     years = tuple(sorted(set.intersection(*(set(d) for d in data))))
     if not years:
         raise BadRequest(
-            "Indikatorene har ingen felles år med tall.", hint="Bytt ut en av indikatorene."
+            _("Indikatorene har ingen felles år med tall."),
+            hint=_("Bytt ut en av indikatorene."),
         )
     year = recipe.year if recipe.year is not None else years[-1]
     if year not in years:
         raise BadRequest(
-            f"Ikke alle indikatorene har tall for {year}.",
-            hint=f"År med tall for alle: {', '.join(str(y) for y in years[-8:])}.",
+            _("Ikke alle indikatorene har tall for {year}.").format(year=year),
+            hint=_("År med tall for alle: {years}.").format(
+                years=", ".join(str(y) for y in years[-8:])
+            ),
         )
     values, lower, upper = (
         np.array([[d[year][1].get(c, (np.nan,) * 3)[k] for d in data] for c in codes])
@@ -210,8 +221,8 @@ def composite_view(store: Store, recipe: Recipe, highlight: Sequence[str] = ()) 
         base_year = recipe.base_year if recipe.base_year is not None else years[0]
         if base_year not in years:
             raise BadRequest(
-                f"Basisåret {base_year} mangler tall.",
-                hint=f"Mulige basisår: {', '.join(map(str, years))}.",
+                _("Basisåret {year} mangler tall.").format(year=base_year),
+                hint=_("Mulige basisår: {years}.").format(years=", ".join(map(str, years))),
             )
         base_values = np.array(
             [[d[base_year][1].get(c, (np.nan,) * 3)[0] for d in data] for c in codes]
@@ -226,7 +237,7 @@ def composite_view(store: Store, recipe: Recipe, highlight: Sequence[str] = ()) 
             lower,
             upper,
             [i.polarity.value for i in indicators],
-            [w for _, w in recipe.components],
+            [w for _i, w in recipe.components],
             names=[i.short_title for i in indicators],
             method=recipe.method,
             base=base,
@@ -234,8 +245,8 @@ def composite_view(store: Store, recipe: Recipe, highlight: Sequence[str] = ()) 
         )
     except StatisticsInputError as exc:
         raise BadRequest(
-            f"Indeksen kan ikke beregnes: {exc.message}",
-            hint=exc.hint or "Bytt ut en av indikatorene.",
+            _("Indeksen kan ikke beregnes: {reason}").format(reason=exc.message),
+            hint=exc.hint or _("Bytt ut en av indikatorene."),
         ) from exc
     rows = [
         IndexRow(
@@ -253,13 +264,14 @@ def composite_view(store: Store, recipe: Recipe, highlight: Sequence[str] = ()) 
     ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
     n = sum(r.index is not None for r in rows)
-    summary = [f"{n} kommuner har indeks for {year}."]
+    summary = [_("{n} kommuner har indeks for {year}.").format(n=n, year=year)]
     for code in highlight:
         row = next((r for r in rows if r.code == code), None)
         if row and row.rank is not None:
             summary.append(
-                f"{row.name} er nummer {row.rank} av {n} "
-                f"(trolig mellom {row.rank_lower} og {row.rank_upper})."
+                _("{name} er nummer {rank} av {n} (trolig mellom {lower} og {upper}).").format(
+                    name=row.name, rank=row.rank, n=n, lower=row.rank_lower, upper=row.rank_upper
+                )
             )
     synthetic = any(i.id in store.synthetic_indicators for i in indicators)
     return CompositeView(

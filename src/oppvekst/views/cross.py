@@ -15,6 +15,7 @@ import numpy as np
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import crossing, sentences
 from oppvekst.views.indicator import num
@@ -124,33 +125,40 @@ def cross_view(
 ) -> CrossView:
     if x_id == y_id:
         raise BadRequest(
-            "Velg to forskjellige indikatorer.", hint="Bytt indikatoren på den ene aksen."
+            _("Velg to forskjellige indikatorer."), hint=_("Bytt indikatoren på den ene aksen.")
         )
     x, y = store.indicator(x_id), store.indicator(y_id)
     fx, fy = _kommune_frame(store, x_id), _kommune_frame(store, y_id)
     years = tuple(sorted(set(fx) & set(fy)))
     if not years:
         raise BadRequest(
-            f"«{x.short_title}» og «{y.short_title}» har ingen år med tall for begge.",
-            hint="Velg en annen indikator.",
+            _("«{x}» og «{y}» har ingen år med tall for begge.").format(
+                x=x.short_title, y=y.short_title
+            ),
+            hint=_("Velg en annen indikator."),
         )
     if year is None:
         year = years[-1]
     elif year not in years:
         raise BadRequest(
-            f"Det finnes ikke tall for begge indikatorene i {year}.",
-            hint=f"År med tall for begge: {', '.join(str(a) for a in years[-8:])}.",
+            _("Det finnes ikke tall for begge indikatorene i {year}.").format(year=year),
+            hint=_("År med tall for begge: {years}.").format(
+                years=", ".join(str(a) for a in years[-8:])
+            ),
         )
     own_ref = region_ref(store, own) if own else None
     if own_ref is not None and own_ref.level != "kommune":
-        raise BadRequest("Krysningen gjelder kommuner.", hint="Velg en kommune som egen kommune.")
+        raise BadRequest(
+            _("Krysningen gjelder kommuner."), hint=_("Velg en kommune som egen kommune.")
+        )
     (px, vx), (py, vy) = fx[year], fy[year]
     weights: dict[str, float] = {}
     if weighting == "folketall":
         pop = _kommune_frame(store, POPULATION)
         if not pop:
             raise BadRequest(
-                "Folketall mangler, så punktene kan ikke vektes.", hint="Velg uten vekting."
+                _("Folketall mangler, så punktene kan ikke vektes."),
+                hint=_("Velg uten vekting."),
             )
         weights = (
             pop[max(a for a in pop if a <= year)][1]
@@ -195,6 +203,6 @@ def cross_view(
         group_label,
         weighting,
         sentences.correlation_sentence(result),
-        crossing.ECOLOGICAL_NOTE,
+        _(crossing.ECOLOGICAL_NOTE),
         synthetic,
     )

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from oppvekst.errors import BadRequest
+from oppvekst.language import _
 from oppvekst.snapshot.observations import ObservationQuery, as_records
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import BREAKDOWNS
@@ -60,14 +61,18 @@ def parse_regions(store: Store, text: str | None) -> RegionSelection:
             county = token[6:]
             if county not in store.regions or store.regions[county].level != "fylke":
                 raise BadRequest(
-                    f"«{county}» er ikke et fylkesnummer.", hint="Bruk f.eks. fylke:40."
+                    _("«{code}» er ikke et fylkesnummer.").format(code=county),
+                    hint=_("Bruk f.eks. fylke:40."),
                 )
             codes.extend(r.code for r in store.registry.members_of_county(county))
         elif token.startswith("kostra:"):
             group = token[7:].upper()
             members = [r.code for r in store.registry.members_of_kostra_group(group)]
             if not members:
-                raise BadRequest(f"Ukjent KOSTRA-gruppe «{group}».", hint="Bruk EKG01–EKG17.")
+                raise BadRequest(
+                    _("Ukjent KOSTRA-gruppe «{group}».").format(group=group),
+                    hint=_("Bruk EKG01–EKG17."),
+                )
             codes.extend(members)
         elif token in store.regions:
             codes.append(token)
@@ -75,12 +80,12 @@ def parse_regions(store: Store, text: str | None) -> RegionSelection:
             former = store.registry.former(token)
             if former is None:
                 raise unknown_region(store, token)
-            codes.extend(r.code for r, _ in former.current)
+            codes.extend(r.code for r, _weight in former.current)
             notes.append(former.note)
         if len(codes) > MAX_REGIONS:
             raise BadRequest(
-                f"For mange regioner (over {MAX_REGIONS}) i én forespørsel.",
-                hint="Del opp forespørselen, eller bruk nivå (kommune) med færre indikatorer.",
+                _("For mange regioner (over {n}) i én forespørsel.").format(n=MAX_REGIONS),
+                hint=_("Del opp forespørselen, eller bruk nivå (kommune) med færre indikatorer."),
             )
     return RegionSelection(tuple(dict.fromkeys(codes)), tuple(notes))
 
@@ -94,19 +99,23 @@ def parse_selection(
 ) -> Selection:
     ids = _split(indicators)
     if not ids:
-        raise BadRequest("Velg minst én indikator (indicator=ID).", hint="Se /api/v1/indicators.")
+        raise BadRequest(
+            _("Velg minst én indikator (indicator=ID)."), hint=_("Se /api/v1/indicators.")
+        )
     if len(ids) > MAX_INDICATORS:
-        raise BadRequest(f"Høyst {MAX_INDICATORS} indikatorer per forespørsel.")
+        raise BadRequest(_("Høyst {n} indikatorer per forespørsel.").format(n=MAX_INDICATORS))
     for indicator_id in ids:
         store.indicator(indicator_id)  # raises UnknownIndicator with a hint
     period_list = _split(periods)
     if len(period_list) > MAX_PERIODS:
-        raise BadRequest(f"Høyst {MAX_PERIODS} perioder per forespørsel.")
+        raise BadRequest(_("Høyst {n} perioder per forespørsel.").format(n=MAX_PERIODS))
     for period in period_list:
         if period != "siste" and not (period[:4].isdigit() and len(period) <= 9):
             raise BadRequest(
-                f"«{period}» er ikke en periode.",
-                hint="Bruk år (2024), skoleår (2024-25), treårsperiode (2021-2023) eller «siste».",
+                _("«{period}» er ikke en periode.").format(period=period),
+                hint=_(
+                    "Bruk år (2024), skoleår (2024-25), treårsperiode (2021-2023) eller «siste»."
+                ),
             )
     chosen = {k: v for k, v in (breakdowns or {}).items() if v}
     for key in chosen:

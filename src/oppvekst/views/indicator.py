@@ -17,9 +17,11 @@ import pandas as pd
 from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import ComparabilityBreak, Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.numbers import number
-from oppvekst.views.regions import RegionRef, region_ref, resolve_input
+from oppvekst.views.regions import LEVEL_PHRASES, RegionRef, region_ref, resolve_input
 
 MAX_AREAS = 30
 
@@ -30,19 +32,23 @@ BREAKDOWN_PARAMS: dict[str, str] = {
     "bakgrunn": "background",
     "trinn": "grade",
 }
-BREAKDOWN_LABELS: dict[str, str] = {
-    "sex": "Kjønn",
-    "age": "Alder",
-    "background": "Bakgrunn",
-    "grade": "Trinn",
-}
-CATEGORY_LABELS: dict[str, str] = {
-    "total": "Alle",
-    "male": "Gutter",
-    "female": "Jenter",
-    "boys": "Gutter",
-    "girls": "Jenter",
-}
+BREAKDOWN_LABELS: Mapping[str, str] = Glossary(
+    {
+        "sex": N_("Kjønn"),
+        "age": N_("Alder"),
+        "background": N_("Bakgrunn"),
+        "grade": N_("Trinn"),
+    }
+)
+CATEGORY_LABELS: Mapping[str, str] = Glossary(
+    {
+        "total": N_("Alle"),
+        "male": N_("Gutter"),
+        "female": N_("Jenter"),
+        "boys": N_("Gutter"),
+        "girls": N_("Jenter"),
+    }
+)
 
 
 def category_label(column: str, category: str) -> str:
@@ -55,9 +61,9 @@ def category_label(column: str, category: str) -> str:
     if category in CATEGORY_LABELS:
         return CATEGORY_LABELS[category]
     if column == "age" and category.replace("-", "").isdigit():
-        return category.replace("-", "\u2013") + " år"
+        return _("{ages} år").format(ages=category.replace("-", "\u2013"))
     if column == "grade" and category.isdigit():
-        return f"{category}. trinn"
+        return _("{grade}. trinn").format(grade=category)
     return category
 
 
@@ -152,10 +158,12 @@ def parse_breakdown(store: Store, indicator_id: str, params: Mapping[str, str]) 
         if not wanted or wanted == "total":
             continue
         if wanted not in available.get(column, []):
-            values = ", ".join(v for v in available.get(column, []) if v != "total") or "ingen"
+            values = ", ".join(v for v in available.get(column, []) if v != "total") or _("ingen")
             raise BadRequest(
-                f"Indikatoren har ikke tall for {BREAKDOWN_LABELS[column].lower()} «{wanted}».",
-                hint=f"Mulige verdier: {values}.",
+                _("Indikatoren har ikke tall for {breakdown} «{wanted}».").format(
+                    breakdown=BREAKDOWN_LABELS[column].lower(), wanted=wanted
+                ),
+                hint=_("Mulige verdier: {values}.").format(values=values),
             )
         chosen[column] = wanted
     return chosen
@@ -164,20 +172,19 @@ def parse_breakdown(store: Store, indicator_id: str, params: Mapping[str, str]) 
 def check_level(indicator: Indicator, area: RegionRef) -> None:
     levels = {lv.value for lv in indicator.levels}
     if area.level not in levels:
-        names = {
-            "bydel": "bydelsnivå",
-            "kommune": "kommunenivå",
-            "fylke": "fylkesnivå",
-            "land": "landsnivå",
-        }
         hint = (
-            "Velg kommunen (f.eks. Oslo 0301) i stedet, eller en indikator som finnes for bydeler."
+            _(
+                "Velg kommunen (f.eks. Oslo 0301) i stedet, eller en indikator som finnes for bydeler."
+            )
             if area.level == "bydel"
-            else "Velg et område på et nivå indikatoren finnes for."
+            else _("Velg et område på et nivå indikatoren finnes for.")
         )
         raise BadRequest(
-            f"«{indicator.short_title}» finnes ikke på {names.get(area.level, area.level)} "
-            f"({area.name}).",
+            _("«{title}» finnes ikke på {level} ({area}).").format(
+                title=indicator.short_title,
+                level=LEVEL_PHRASES.get(area.level, area.level),
+                area=area.name,
+            ),
             hint=hint,
         )
 
@@ -203,7 +210,10 @@ def areas_from_param(store: Store, text: str | None) -> list[str]:
     """The areas of ``omrade`` (codes, names or former codes, comma-separated), in order."""
     entries = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
     if len(entries) > MAX_AREAS:
-        raise BadRequest(f"Velg høyst {MAX_AREAS} områder om gangen.", hint="Fjern noen områder.")
+        raise BadRequest(
+            _("Velg høyst {n} områder om gangen.").format(n=MAX_AREAS),
+            hint=_("Fjern noen områder."),
+        )
     return list(dict.fromkeys(resolve_input(store, entry, "omrade") for entry in entries))
 
 
@@ -225,8 +235,12 @@ def series(
         unknown = [p for p in periods if p not in available]
         if unknown:
             raise BadRequest(
-                f"Det finnes ingen tall for {', '.join(unknown)} for «{indicator.short_title}».",
-                hint=f"Perioder med tall: {', '.join(available[-6:]) or 'ingen'}.",
+                _("Det finnes ingen tall for {period} for «{title}».").format(
+                    period=", ".join(unknown), title=indicator.short_title
+                ),
+                hint=_("Perioder med tall: {periods}.").format(
+                    periods=", ".join(available[-6:]) or _("ingen")
+                ),
             )
     obs = store.observations(
         [indicator_id],
@@ -290,25 +304,32 @@ def series_summary(s: IndicatorSeries) -> list[str]:
             key=lambda p: (p.period_end, p.period),
         )
         if not own:
-            out.append(f"{area.name}: ingen tall i perioden.")
+            out.append(_("{area}: ingen tall i perioden.").format(area=area.name))
             continue
         last = own[-1]
         # Up or down is said only within the latest side of a declared break.
         side = ind.side_of_breaks(last.period_start)
         same_side = [p for p in own if ind.side_of_breaks(p.period_start) == side]
         first = same_side[0]
-        text = f"{area.name}: {number(last.value, ind.decimals)} {ind.unit} i {last.period}"
+        text = _("{area}: {value} {unit} i {period}").format(
+            area=area.name,
+            value=number(last.value, ind.decimals),
+            unit=ind.unit,
+            period=last.period,
+        )
         if first is not last and first.value is not None and last.value is not None:
             direction = (
-                "opp fra"
+                _(", opp fra {value} i {period}")
                 if last.value > first.value
-                else "ned fra"
+                else _(", ned fra {value} i {period}")
                 if last.value < first.value
-                else "samme som"
+                else _(", samme som {value} i {period}")
             )
-            text += f", {direction} {number(first.value, ind.decimals)} i {first.period}"
+            text += direction.format(value=number(first.value, ind.decimals), period=first.period)
             if len(same_side) < len(own):
-                text += f" (etter bruddet i {ind.comparability_breaks[side - 1].year})"
+                text += " " + _("(etter bruddet i {year})").format(
+                    year=ind.comparability_breaks[side - 1].year
+                )
         out.append(text + ".")
     return out
 

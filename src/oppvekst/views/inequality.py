@@ -11,13 +11,15 @@ the country, and whether the area's gap is wider; and the groups over time where
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL, flag_codes
 from oppvekst.stats import comparison, gaps
@@ -26,12 +28,14 @@ from oppvekst.views.numbers import interval, number, observation
 from oppvekst.views.regions import RegionRef, region_ref
 
 RATIO_DECIMALS = 1
-SIGNIFICANCE_WORDS = {
-    "lower": "Lavere enn området totalt",
-    "higher": "Høyere enn området totalt",
-    "similar": "Ikke sikkert forskjellig fra området totalt",
-    "not_compared": "Ikke testet (mangler intervall)",
-}
+SIGNIFICANCE_WORDS: Mapping[str, str] = Glossary(
+    {
+        "lower": N_("Lavere enn området totalt"),
+        "higher": N_("Høyere enn området totalt"),
+        "similar": N_("Ikke sikkert forskjellig fra området totalt"),
+        "not_compared": N_("Ikke testet (mangler intervall)"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,7 @@ def _cells(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 
 def _row(record: pd.Series | None, category: str, dimension: str, decimals: int) -> GroupRow:
-    label = "Alle" if category == TOTAL else category_label(dimension, category)
+    label = _("Alle") if category == TOTAL else category_label(dimension, category)
     if record is None:
         return GroupRow(category, label, None, None, None, "..", "", SYMBOL_LABELS[".."], "", "")
     value, status = num(record["value"]), record["status"]
@@ -145,7 +149,7 @@ def _nan(x: float | None) -> float:
 
 
 def _gap_of(cells: pd.DataFrame, first: str, second: str, dimension: str) -> gaps.Gap | None:
-    by = {str(r[dimension]): r for _, r in cells.iterrows()}
+    by = {str(r[dimension]): r for _i, r in cells.iterrows()}
     a, b = by.get(first), by.get(second)
     if a is None or b is None:
         return None
@@ -162,16 +166,18 @@ def _gap_of(cells: pd.DataFrame, first: str, second: str, dimension: str) -> gap
 
 def gap_text(found: gaps.Gap | None) -> str:
     if found is None:
-        return "Kan ikke beregnes"
+        return _("Kan ikke beregnes")
     ratio = number(found.ratio, RATIO_DECIMALS)
     if found.lower95 is None or found.upper95 is None:
-        return f"{ratio} (uten intervall)"
+        return _("{ratio} (uten intervall)").format(ratio=ratio)
     return f"{ratio} ({interval(found.lower95, found.upper95, RATIO_DECIMALS)})"
 
 
 def _subject(indicator: Indicator) -> str:
-    noun = "andelen" if indicator.measure is Measure.PROPORTION else "verdien"
-    return f"{noun} ({indicator.short_title[:1].lower()}{indicator.short_title[1:]})"
+    title = indicator.short_title[:1].lower() + indicator.short_title[1:]
+    if indicator.measure is Measure.PROPORTION:
+        return _("andelen ({title})").format(title=title)
+    return _("verdien ({title})").format(title=title)
 
 
 def gap_sentence(
@@ -180,16 +186,28 @@ def gap_sentence(
     """«I Oslo er andelen (…) 2,7 ganger så høy blant innvandrere som blant befolkningen ellers
     (95 % KI 2,5–2,9).» — the larger group first, so the ratio reads as «times as high»."""
     if found is None:
-        return f"I {area} kan forskjellen mellom gruppene ikke beregnes for denne perioden."
+        return _(
+            "I {area} kan forskjellen mellom gruppene ikke beregnes for denne perioden."
+        ).format(area=area)
     high, low, ratio = pair[0], pair[1], found.ratio
     lower, upper = found.lower95, found.upper95
     if ratio < 1:
         high, low, ratio = low, high, 1 / ratio
         lower, upper = (1 / upper, 1 / lower) if lower and upper else (None, None)
-    ci = f" (95 % KI {interval(lower, upper, RATIO_DECIMALS)})" if lower and upper else ""
-    return (
-        f"I {area} er {_subject(indicator)} {number(ratio, RATIO_DECIMALS)} ganger så høy "
-        f"blant {high.label.lower()} som blant {low.label.lower()}{ci}."
+    ci = (
+        " " + _("(95 % KI {interval})").format(interval=interval(lower, upper, RATIO_DECIMALS))
+        if lower and upper
+        else ""
+    )
+    return _(
+        "I {area} er {subject} {ratio} ganger så høy blant {high} som blant {low}{ci}."
+    ).format(
+        area=area,
+        subject=_subject(indicator),
+        ratio=number(ratio, RATIO_DECIMALS),
+        high=high.label.lower(),
+        low=low.label.lower(),
+        ci=ci,
     )
 
 
@@ -197,26 +215,35 @@ def significance_sentence(found: gaps.Gap | None) -> str:
     if found is None:
         return ""
     if found.p_value is None:
-        return (
+        return _(
             "Om forskjellen er statistisk sikker, kan ikke testes: kilden oppgir ikke antall "
             "for gruppene."
         )
     if found.significant:
-        return "Forskjellen er statistisk sikker (95 % nivå)."
-    return "Forskjellen er ikke statistisk sikker (95 % nivå)."
+        return _("Forskjellen er statistisk sikker (95 % nivå).")
+    return _("Forskjellen er ikke statistisk sikker (95 % nivå).")
 
 
 def _versus(own: gaps.Gap | None, other: gaps.Gap | None, name: str) -> str:
     if own is None or other is None:
-        return "Kan ikke sammenlignes"
+        return _("Kan ikke sammenlignes")
     p = gaps.gaps_differ(own, other)
     wider = abs(math.log(own.ratio)) > abs(math.log(other.ratio))
-    word = "større" if wider else "mindre"
     if p is None:
-        return f"Forskjellen er {word} enn i {name} (ikke testet: mangler antall)"
-    if p < gaps.SIGNIFICANT:
-        return f"Forskjellen er {word} enn i {name} (statistisk sikkert)"
-    return f"Forskjellen er ikke sikkert ulik den i {name}"
+        text = (
+            _("Forskjellen er større enn i {name} (ikke testet: mangler antall)")
+            if wider
+            else _("Forskjellen er mindre enn i {name} (ikke testet: mangler antall)")
+        )
+    elif p < gaps.SIGNIFICANT:
+        text = (
+            _("Forskjellen er større enn i {name} (statistisk sikkert)")
+            if wider
+            else _("Forskjellen er mindre enn i {name} (statistisk sikkert)")
+        )
+    else:
+        text = _("Forskjellen er ikke sikkert ulik den i {name}")
+    return text.format(name=name)
 
 
 def _benchmarks(store: Store, area: RegionRef) -> list[str]:
@@ -252,15 +279,17 @@ def inequality_view(
     dimensions = dimensions_with_data(store, indicator_id)
     if not dimensions:
         raise BadRequest(
-            f"«{indicator.short_title}» har ikke tall for grupper.",
-            hint="Ulikhet vises for indikatorer med tall etter kjønn, alder eller bakgrunn.",
+            _("«{title}» har ikke tall for grupper.").format(title=indicator.short_title),
+            hint=_("Ulikhet vises for indikatorer med tall etter kjønn, alder eller bakgrunn."),
         )
     chosen = dimension or dimensions[-1]  # background before sex: the question users ask
     if chosen not in dimensions:
         names = ", ".join(BREAKDOWN_LABELS[d].lower() for d in dimensions)
         raise BadRequest(
-            f"«{indicator.short_title}» har ikke grupper etter {chosen}.",
-            hint=f"Velg en av: {names}.",
+            _("«{title}» har ikke grupper etter {dimension}.").format(
+                title=indicator.short_title, dimension=chosen
+            ),
+            hint=_("Velg en av: {names}.").format(names=names),
         )
     area = region_ref(store, area_code)
     others = _benchmarks(store, area)
@@ -279,7 +308,7 @@ def inequality_view(
     categories = sorted(
         {str(c) for c in cells[chosen] if c != TOTAL}, key=lambda c: category_rank(chosen, c)
     )
-    by = {str(r[chosen]): r for _, r in now.iterrows()}
+    by = {str(r[chosen]): r for _i, r in now.iterrows()}
     total = _row(by.get(TOTAL), TOTAL, chosen, indicator.decimals)
     groups = tuple(
         _with_test(_row(by.get(c), c, chosen, indicator.decimals), total) for c in categories

@@ -12,11 +12,12 @@ from typing import Literal
 
 from oppvekst.catalog.schema import Indicator
 from oppvekst.errors import BadRequest
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison
 from oppvekst.views.indicator import num
 from oppvekst.views.numbers import number
-from oppvekst.views.regions import RegionRef, region_ref
+from oppvekst.views.regions import LEVEL_PHRASES, RegionRef, region_ref
 
 MapLevel = Literal["kommune", "bydel", "fylke"]
 
@@ -72,23 +73,33 @@ def map_values(
     indicator = store.indicator(indicator_id)
     if level not in {lv.value for lv in indicator.levels}:
         raise BadRequest(
-            f"«{indicator.short_title}» finnes ikke på "
-            f"{'bydelsnivå' if level == 'bydel' else level + 'nivå'}, så kartet kan ikke vises.",
-            hint="Vis kartet for kommuner i stedet.",
+            _("«{title}» finnes ikke på {level}, så kartet kan ikke vises.").format(
+                title=indicator.short_title, level=LEVEL_PHRASES.get(level, level)
+            ),
+            hint=_("Vis kartet for kommuner i stedet."),
         )
     county_ref = region_ref(store, county) if county else None
     if county_ref is not None and county_ref.level != "fylke":
         raise BadRequest(
-            f"«{county}» er ikke et fylke.", hint="Bruk et fylkesnummer med to sifre, f.eks. 46."
+            _("«{code}» er ikke et fylke.").format(code=county),
+            hint=_("Bruk et fylkesnummer med to sifre, f.eks. 46."),
         )
     if period is None:
         period = store.latest_period(indicator_id, level)
         if period is None:
-            raise BadRequest(f"Det finnes ingen tall for «{indicator.short_title}» på {level}nivå.")
+            raise BadRequest(
+                _("Det finnes ingen tall for «{title}» på {level}.").format(
+                    title=indicator.short_title, level=LEVEL_PHRASES.get(level, level)
+                )
+            )
     elif period not in store.periods(indicator_id):
         raise BadRequest(
-            f"Det finnes ingen tall for {period} for «{indicator.short_title}».",
-            hint=f"Perioder med tall: {', '.join(store.periods(indicator_id)[-6:])}.",
+            _("Det finnes ingen tall for {period} for «{title}».").format(
+                period=period, title=indicator.short_title
+            ),
+            hint=_("Perioder med tall: {periods}.").format(
+                periods=", ".join(store.periods(indicator_id)[-6:])
+            ),
         )
     codes = [
         c
@@ -135,10 +146,11 @@ def map_values(
     focus_ref = region_ref(store, focus) if focus and county is None else None
     if focus_ref is not None and focus_ref.level != "fylke":
         raise BadRequest(
-            f"«{focus}» er ikke et fylke.", hint="Bruk et fylkesnummer med to sifre, f.eks. 46."
+            _("«{code}» er ikke et fylke.").format(code=focus),
+            hint=_("Bruk et fylkesnummer med to sifre, f.eks. 46."),
         )
     focused = [r for r in rows if focus_ref is None or r.code.startswith(focus_ref.code)]
-    where = f" i {focus_ref.name}" if focus_ref else ""
+    where = " " + _("i {name}").format(name=focus_ref.name) if focus_ref else ""
     return MapValues(
         indicator,
         period,
@@ -162,14 +174,25 @@ def _map_summary(
     valued = sorted((r for r in rows if r.value is not None), key=lambda r: r.value or 0.0)
     missing = len(rows) - len(valued)
     if not valued:
-        return [f"Ingen områder{where} har tall for {period}."]
+        return [_("Ingen områder{where} har tall for {period}.").format(where=where, period=period)]
     low, high = valued[0], valued[-1]
     d = indicator.decimals
     text = [
-        f"{len(valued)} områder{where} har tall for {period}. "
-        f"Lavest: {low.name} ({number(low.value, d)}), "
-        f"høyest: {high.name} ({number(high.value, d)})."
+        _(
+            "{n} områder{where} har tall for {period}. Lavest: {low} ({low_value}), "
+            "høyest: {high} ({high_value})."
+        ).format(
+            n=len(valued),
+            where=where,
+            period=period,
+            low=low.name,
+            low_value=number(low.value, d),
+            high=high.name,
+            high_value=number(high.value, d),
+        )
     ]
     if missing:
-        text.append(f"{missing} områder mangler tall eller er skjult av personvernhensyn.")
+        text.append(
+            _("{n} områder mangler tall eller er skjult av personvernhensyn.").format(n=missing)
+        )
     return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oppvekst.errors import UnknownPackage
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.profile import Profile, profile
@@ -52,7 +53,8 @@ def package(store: Store, package_id: str) -> PackageSummary:
             return _summary(store, record)
     known = ", ".join(str(r["id"]) for r in store.packages)
     raise UnknownPackage(
-        f"Pakken «{package_id}» finnes ikke.", hint=f"Pakkene som finnes er: {known}."
+        _("Pakken «{package}» finnes ikke.").format(package=package_id),
+        hint=_("Pakkene som finnes er: {known}.").format(known=known),
     )
 
 

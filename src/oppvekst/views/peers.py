@@ -21,6 +21,8 @@ from typing import Any, Literal
 import numpy as np
 
 from oppvekst.errors import BadRequest, OppvekstError, StatisticsInputError
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.regions.boundaries import BoundaryStore
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import similarity
@@ -32,18 +34,24 @@ SetKind = Literal["fylke", "kostra", "naboer", "lignende"]
 @dataclass(frozen=True, slots=True)
 class Variable:
     key: str
-    label: str
+    label_nb: str  # marked for translation; read ``label``
     indicator_id: str | None  # None: the region's centrality class
     log: bool = False  # population spans 200 to 700 000: compare orders of magnitude
 
+    @property
+    def label(self) -> str:
+        return _(self.label_nb)
+
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("folketall", "Folketall (log)", "befolkning-totalt", log=True),
-    Variable("sentralitet", "Sentralitet (SSBs klasse 1–6)", None),
-    Variable("barn", "Andel barn 0–17 år", "andel-barn-0-17"),
-    Variable("lavinntekt", "Barn i lavinntektsfamilier", "barn-lavinntekt-eu60"),
+    Variable("folketall", N_("Folketall (log)"), "befolkning-totalt", log=True),
+    Variable("sentralitet", N_("Sentralitet (SSBs klasse 1–6)"), None),
+    Variable("barn", N_("Andel barn 0–17 år"), "andel-barn-0-17"),
+    Variable("lavinntekt", N_("Barn i lavinntektsfamilier"), "barn-lavinntekt-eu60"),
     Variable(
-        "innvandrer", "Barn 1–5 år med innvandrerbakgrunn", "andel-barn-1-5-innvandrerbakgrunn"
+        "innvandrer",
+        N_("Barn 1–5 år med innvandrerbakgrunn"),
+        "andel-barn-1-5-innvandrerbakgrunn",
     ),
 )
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -80,22 +88,26 @@ def parse_recipe(text: str | None) -> SimilarityRecipe:
         return DEFAULT_RECIPE
     weights = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
     for part in text.split(","):
-        key, _, raw = part.partition(":")
+        key, _sep, raw = part.partition(":")
         key = key.strip()
         if key not in weights:
             raise BadRequest(
-                f"Ukjent variabel «{key}» i oppskriften for lignende kommuner.",
-                hint="Bruk " + ", ".join(v.key for v in VARIABLES) + ", f.eks. folketall:2,barn:1.",
+                _("Ukjent variabel «{key}» i oppskriften for lignende kommuner.").format(key=key),
+                hint=_("Bruk {keys}, f.eks. folketall:2,barn:1.").format(
+                    keys=", ".join(v.key for v in VARIABLES)
+                ),
             )
         try:
             value = float(raw.replace(",", ".")) if raw else 1.0
         except ValueError:
-            raise BadRequest(f"Vekten «{raw}» for {key} er ikke et tall.") from None
+            raise BadRequest(
+                _("Vekten «{raw}» for {key} er ikke et tall.").format(raw=raw, key=key)
+            ) from None
         if not 0 <= value <= 10 or math.isnan(value):
-            raise BadRequest("Vektene må være mellom 0 og 10.")
+            raise BadRequest(_("Vektene må være mellom 0 og 10."))
         weights[key] = value
     if not any(weights.values()):
-        raise BadRequest("Minst én variabel må ha vekt over 0.", hint="F.eks. folketall:1.")
+        raise BadRequest(_("Minst én variabel må ha vekt over 0."), hint=_("F.eks. folketall:1."))
     return SimilarityRecipe(tuple(weights.items()))
 
 
@@ -136,8 +148,8 @@ def similar_municipalities(store: Store, code: str, recipe: SimilarityRecipe) ->
         )
     except StatisticsInputError as exc:
         raise BadRequest(
-            f"{target.name} mangler tall for en av variablene i oppskriften.",
-            hint="Sett vekten for den variabelen til 0.",
+            _("{name} mangler tall for en av variablene i oppskriften.").format(name=target.name),
+            hint=_("Sett vekten for den variabelen til 0."),
         ) from exc
     neighbours = tuple(
         Similar(
@@ -149,16 +161,16 @@ def similar_municipalities(store: Store, code: str, recipe: SimilarityRecipe) ->
         for n in found
     )
     used = ", ".join(
-        f"{v.label} (vekt {_w(recipe.weight(v.key))})"
+        _("{label} (vekt {weight})").format(label=v.label, weight=_w(recipe.weight(v.key)))
         for v in VARIABLES
         if recipe.weight(v.key) > 0
     )
-    explanation = (
-        f"De {len(neighbours)} kommunene som ligner mest på {target.name}, målt som vektet avstand "
-        f"mellom standardiserte verdier (z-skårer over alle kommuner) for: {used}. "
+    explanation = _(
+        "De {n} kommunene som ligner mest på {name}, målt som vektet avstand mellom "
+        "standardiserte verdier (z-skårer over alle kommuner) for: {used}. "
         "Jo mindre avstand, jo likere. "
         "Endre vektene for å legge mer eller mindre vekt på hver variabel."
-    )
+    ).format(n=len(neighbours), name=target.name, used=used)
     return SimilarResult(code, recipe, neighbours, explanation)
 
 
@@ -251,7 +263,12 @@ def suggested_sets(
         county = store.regions[area.county]
         members = tuple(r.code for r in store.registry.members_of_county(area.county))
         sets.append(
-            AreaSet("fylke", f"Kommunene i {county.name}", members, "Alle kommuner i fylket.")
+            AreaSet(
+                "fylke",
+                _("Kommunene i {name}").format(name=county.name),
+                members,
+                _("Alle kommuner i fylket."),
+            )
         )
     if area.kostra_group:
         members = tuple(c for c, r in store.regions.items() if r.kostra_group == area.kostra_group)
@@ -260,22 +277,27 @@ def suggested_sets(
                 "kostra",
                 f"{area.kostra_name or area.kostra_group}",
                 members,
-                "SSBs KOSTRA-gruppe: kommuner med lignende folketall og økonomiske rammer.",
+                _("SSBs KOSTRA-gruppe: kommuner med lignende folketall og økonomiske rammer."),
             )
         )
     near = neighbours(boundaries, code)
     if near:
         sets.append(
-            AreaSet("naboer", "Nabokommuner", near, "Kommuner som grenser til " + area.name + ".")
+            AreaSet(
+                "naboer",
+                _("Nabokommuner"),
+                near,
+                _("Kommuner som grenser til {name}.").format(name=area.name),
+            )
         )
     elif area.county:
         members = tuple(r.code for r in store.registry.members_of_county(area.county))
         sets.append(
             AreaSet(
                 "naboer",
-                "Nabokommuner (fylket)",
+                _("Nabokommuner (fylket)"),
                 members,
-                "Kartgrensene mangler, så fylket brukes i stedet.",
+                _("Kartgrensene mangler, så fylket brukes i stedet."),
             )
         )
     try:
@@ -283,9 +305,12 @@ def suggested_sets(
         sets.append(
             AreaSet(
                 "lignende",
-                "Lignende kommuner",
+                _("Lignende kommuner"),
                 tuple(n.code for n in similar.neighbours),
-                "Kommuner med lignende folketall, sentralitet og befolkning; se oppskriften under.",
+                _(
+                    "Kommuner med lignende folketall, sentralitet og befolkning; "
+                    "se oppskriften under."
+                ),
             )
         )
     except BadRequest:

@@ -7,12 +7,15 @@ benchmark and the trend over the latest five points — with the Norwegian words
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from oppvekst.catalog.schema import Indicator, Measure
+from oppvekst.glossary import N_, MarkedGlossary
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import comparison, sentences
 from oppvekst.stats.trend import trend as trend_test
@@ -22,16 +25,18 @@ from oppvekst.views.regions import RegionRef, region_ref
 # Significance → (mark, short Norwegian label), the same on the profile page and in its PDF. The
 # mark picks a colour *and* a marker shape, and the label is always printed, so nothing depends on
 # seeing colour.
-SIGNIFICANCE_MARKS: dict[str, tuple[str, str]] = {
-    "much_better": ("bedre", "Mye bedre"),
-    "better": ("bedre", "Bedre"),
-    "similar": ("likt", "Ingen signifikant forskjell"),
-    "worse": ("verre", "Dårligere"),
-    "much_worse": ("verre", "Mye dårligere"),
-    "higher": ("hoyere", "Høyere"),
-    "lower": ("lavere", "Lavere"),
-    "not_compared": ("ikke", "Ikke sammenlignet"),
-}
+SIGNIFICANCE_MARKS: Mapping[str, tuple[str, str]] = MarkedGlossary(
+    {
+        "much_better": ("bedre", N_("Mye bedre")),
+        "better": ("bedre", N_("Bedre")),
+        "similar": ("likt", N_("Ingen signifikant forskjell")),
+        "worse": ("verre", N_("Dårligere")),
+        "much_worse": ("verre", N_("Mye dårligere")),
+        "higher": ("hoyere", N_("Høyere")),
+        "lower": ("lavere", N_("Lavere")),
+        "not_compared": ("ikke", N_("Ikke sammenlignet")),
+    }
+)
 WORSE = ("worse", "much_worse")
 BETTER = ("better", "much_better")
 TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→"}
@@ -39,7 +44,7 @@ TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no_change": "→"}
 
 def trend_mark(kind: str) -> tuple[str, str]:
     """(arrow, judgement mark) of a trend kind such as ``increasing_worse``; "–" when it has none."""
-    direction, _, judgement = kind.partition("_")
+    direction, _sep, judgement = kind.partition("_")
     arrow = TREND_ARROWS.get(kind, TREND_ARROWS.get(direction, "–"))
     return arrow, {"better": "bedre", "worse": "verre"}.get(judgement, "ikke")
 
@@ -241,7 +246,7 @@ def _row(
 def _summary(rows: list[BarometerRow], benchmark: Benchmark) -> list[str]:
     """Claims only what was tested: see :func:`sentences.comparison_summary`."""
     if not rows:
-        return ["Det finnes ingen nøkkelindikatorer med tall for dette området ennå."]
+        return [_("Det finnes ingen nøkkelindikatorer med tall for dette området ennå.")]
     gaps: dict[comparison.NotCompared, list[str]] = {}
     for r in rows:
         if r.not_compared is not None:

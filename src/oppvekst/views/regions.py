@@ -7,14 +7,19 @@ what a code used to be. This module only shapes the answers for the pages and th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.errors import AmbiguousRegion, InputField, OppvekstError, UnknownRegion
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.regions.registry import Region
 from oppvekst.snapshot.store import Store
 
-LEVEL_NAMES = {"land": "Landet", "fylke": "Fylke", "kommune": "Kommune", "bydel": "Bydel"}
+LEVEL_NAMES: Mapping[str, str] = Glossary(
+    {"land": N_("Landet"), "fylke": N_("Fylke"), "kommune": N_("Kommune"), "bydel": N_("Bydel")}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,7 @@ def region_ref(store: Store, code: str) -> RegionRef:
 def former_code_targets(store: Store, code: str) -> list[tuple[str, str]]:
     """Current (code, name) pairs the former code ``code`` became; [] for any other code."""
     former = store.registry.former(code)
-    return [(region.code, region.name) for region, _ in former.current] if former else []
+    return [(region.code, region.name) for region, _weight in former.current] if former else []
 
 
 def unknown_region(store: Store, code: str) -> UnknownRegion:
@@ -68,8 +73,10 @@ def unknown_region(store: Store, code: str) -> UnknownRegion:
     if store.registry.former(code) is not None:
         return store.registry.unknown(code)
     return UnknownRegion(
-        f"Vi finner ingen kommune, bydel eller fylke med nummeret «{code}».",
-        hint="Kommunenummer har fire sifre (f.eks. 0301 Oslo), fylkesnummer to og bydelsnummer seks.",
+        _("Vi finner ingen kommune, bydel eller fylke med nummeret «{code}».").format(code=code),
+        hint=_(
+            "Kommunenummer har fire sifre (f.eks. 0301 Oslo), fylkesnummer to og bydelsnummer seks."
+        ),
     )
 
 
@@ -111,7 +118,18 @@ def changes_of(store: Store, code: str) -> list[dict[str, Any]]:
     ]
 
 
-LEVEL_WORDS = {"land": "", "fylke": "fylke", "kommune": "kommune", "bydel": "bydel"}
+# «finnes ikke på {level}»: the level as a place in a sentence.
+LEVEL_PHRASES: Mapping[str, str] = Glossary(
+    {
+        "land": N_("landsnivå"),
+        "fylke": N_("fylkesnivå"),
+        "kommune": N_("kommunenivå"),
+        "bydel": N_("bydelsnivå"),
+    }
+)
+LEVEL_WORDS: Mapping[str, str] = Glossary(
+    {"land": "", "fylke": N_("fylke"), "kommune": N_("kommune"), "bydel": N_("bydel")}
+)
 
 
 def labelled(region: Region) -> str:
@@ -141,17 +159,24 @@ def input_error(store: Store, text: str, param: str) -> OppvekstError:
     codes = [r.code for r in choices]
     typed = " ".join(text.split())
     if len(choices) > 1:
-        wording = ", ".join(labelled(r) for r in choices[:-1]) + " eller " + labelled(choices[-1])
+        wording = _("{items} eller {last}").format(
+            items=", ".join(labelled(r) for r in choices[:-1]), last=labelled(choices[-1])
+        )
         former = store.registry.former_note(typed)
         return AmbiguousRegion(
-            former or f"«{typed}» passer til flere områder.",
-            hint=f"Mente du {wording}?",
+            former or _("«{typed}» passer til flere områder.").format(typed=typed),
+            hint=_("Mente du {choices}?").format(choices=wording),
             suggestions=codes,
             field=field,
         )
     hint = (
-        f"Mente du {labelled(choices[0])}?"
+        _("Mente du {choices}?").format(choices=labelled(choices[0]))
         if choices
-        else "Skriv navnet eller nummeret på en kommune, et fylke eller en bydel (f.eks. 4601)."
+        else _("Skriv navnet eller nummeret på en kommune, et fylke eller en bydel (f.eks. 4601).")
     )
-    return UnknownRegion(f"Fant ikke området «{typed}».", hint=hint, suggestions=codes, field=field)
+    return UnknownRegion(
+        _("Fant ikke området «{typed}».").format(typed=typed),
+        hint=hint,
+        suggestions=codes,
+        field=field,
+    )

@@ -7,18 +7,22 @@ page and the front page's "latest updates" both read this.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from oppvekst.glossary import N_, Glossary
 from oppvekst.snapshot.store import Store
 
-OUTCOME_NAMES = {
-    "oppdatert": "Oppdatert",
-    "demotall": "Syntetiske demotall",
-    "feilet": "Kunne ikke hentes",
-    "ingen data": "Ingen tall",
-}
+OUTCOME_NAMES: Mapping[str, str] = Glossary(
+    {
+        "oppdatert": N_("Oppdatert"),
+        "demotall": N_("Syntetiske demotall"),
+        "feilet": N_("Kunne ikke hentes"),
+        "ingen data": N_("Ingen tall"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from oppvekst import charts
 from oppvekst.charts.options import ACCENTS, CLASSIFICATION_LABELS, PALETTE_LABELS, SIZE_LABELS
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.stats.intervals import METHOD_SENTENCES
 from oppvekst.views import compare as compare_view
@@ -43,12 +45,12 @@ from oppvekst.web.selection import (
 
 router = APIRouter(default_response_class=HTMLResponse)
 
-TABS = (
-    ("figur", "Figur"),
-    ("kart", "Kart"),
-    ("tabell", "Tabell"),
-    ("om", "Om indikatoren"),
-    ("last-ned", "Last ned"),
+TABS = (  # labels marked here, translated where the page is made
+    ("figur", N_("Figur")),
+    ("kart", N_("Kart")),
+    ("tabell", N_("Tabell")),
+    ("om", N_("Om indikatoren")),
+    ("last-ned", N_("Last ned")),
 )
 
 
@@ -109,7 +111,8 @@ def indicator_page(
         return _redirect(request, likhet=recipe_text, **{f"likhet_{k}": None for k in weights})
     if fane not in dict(TABS):
         raise BadRequest(
-            f"Ukjent fane «{fane}».", hint="Velg figur, kart, tabell, om eller last-ned."
+            _("Ukjent fane «{tab}».").format(tab=fane),
+            hint=_("Velg figur, kart, tabell, om eller last-ned."),
         )
     params = request.query_params
     chosen = indicator_series(store, request, indicator_id)
@@ -123,7 +126,7 @@ def indicator_page(
     context: dict[str, Any] = {
         "indicator": indicator,
         "tab": fane,
-        "tabs": TABS,
+        "tabs": [(key, _(label)) for key, label in TABS],
         "series": series,
         "options": options,
         "own": own,
@@ -229,7 +232,7 @@ def compare_page(request: Request, store: StoreDep) -> Response:
             marks=compare_view.SIGNIFICANCE_MARK,
             texts=compare_view.SIGNIFICANCE_TEXT,
             # The heat table always shows each cell's latest period: only a living view exists.
-            takeaway=links.takeaway_links(request, "Sammenligning av områder", None),
+            takeaway=links.takeaway_links(request, _("Sammenligning av områder"), None),
             data_links=links.selection_downloads(ids, codes),
         )
     return _page(request, "compare.html", store, **context)
@@ -285,7 +288,7 @@ def composite_page(request: Request, store: PublicStoreDep) -> Response:
         spec=charts.index_chart(view, options),
         options=options,
         palettes=PALETTE_LABELS,
-        takeaway=links.takeaway_links(request, "Sammensatt indeks", {"aar": view.year}),
+        takeaway=links.takeaway_links(request, _("Sammensatt indeks"), {"aar": view.year}),
         data_links=links.selection_downloads([i.id for i in view.indicators], None),
         own=own,
         top=top,

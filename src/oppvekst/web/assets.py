@@ -19,6 +19,7 @@ from starlette.routing import Mount
 
 from oppvekst.charts.maps import wound_for_d3
 from oppvekst.errors import BadRequest
+from oppvekst.language import _
 from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.selection import MAP_LEVELS, boundaries_for, boundaries_root
 
@@ -56,11 +57,15 @@ def boundary_layer(
     aar: int = 2024,
 ) -> Response:
     if level not in MAP_LEVELS:
-        raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Bruk kommune, fylke eller bydel.")
+        raise BadRequest(
+            _("Ukjent kartnivå «{level}».").format(level=level),
+            hint=_("Bruk kommune, fylke eller bydel."),
+        )
     boundaries = boundaries_for(store)
     if boundaries is None:
         raise BadRequest(
-            "Kartgrensene er ikke installert på denne serveren.", hint="Se tabellen i stedet."
+            _("Kartgrensene er ikke installert på denne serveren."),
+            hint=_("Se tabellen i stedet."),
         )
     codes = tuple(sorted(c.strip() for c in koder.split(","))) if koder else None
     key = (str(boundaries_root(store)), level, aar, fylke, codes)

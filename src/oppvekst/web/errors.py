@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views.search import SearchHit
 from oppvekst.web.dependencies import current_store, wants_json
@@ -93,13 +95,18 @@ def from_validation(exc: RequestValidationError) -> BadRequest:
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
         for e in exc.errors()
     )
-    return BadRequest(f"Ugyldig forespørsel: {problems}", hint="Se /api/docs for lovlige verdier.")
+    return BadRequest(
+        _("Ugyldig forespørsel: {problems}").format(problems=problems),
+        hint=_("Se /api/docs for lovlige verdier."),
+    )
 
 
-HTTP_HINTS = {
-    404: "Sjekk adressen, eller søk etter kommunen eller indikatoren du leter etter.",
-    405: "Portalen og API-et tar bare imot GET-forespørsler.",
-    413: "Filen eller skjemaet er for stort. Del opp filen, eller fjern kolonner som ikke trengs.",
+HTTP_HINTS: Mapping[int, str] = {
+    404: N_("Sjekk adressen, eller søk etter kommunen eller indikatoren du leter etter."),
+    405: N_("Portalen og API-et tar bare imot GET-forespørsler."),
+    413: N_(
+        "Filen eller skjemaet er for stort. Del opp filen, eller fjern kolonner som ikke trengs."
+    ),
 }
 
 
@@ -120,7 +127,8 @@ def install_error_handlers(app: FastAPI) -> None:
         entry = BY_HTTP_STATUS.get(exc.status_code)
         if entry is None:  # a status no route of ours causes: Starlette's answer, status intact
             return await http_exception_handler(request, exc)
-        error = entry(hint=HTTP_HINTS.get(exc.status_code, ""))
+        hint = HTTP_HINTS.get(exc.status_code)
+        error = entry(hint=_(hint) if hint else "")
         return error_response(request, error, exc.headers)
 
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -22,6 +22,7 @@ from oppvekst.exports import SYNTHETIC_WARNING
 from oppvekst.exports.formats import TABLE_FILES
 from oppvekst.exports.pivot import table_xlsx
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.views import inequality as iq
 from oppvekst.views.indicator import BREAKDOWN_LABELS
@@ -42,7 +43,8 @@ def _view(store: Store, request: Request, indicator_id: str) -> iq.InequalityVie
     dimension = params.get("inndeling") or None
     if dimension is not None and dimension not in BREAKDOWN_LABELS:
         raise BadRequest(
-            f"Ukjent inndeling «{dimension}».", hint="Velg sex, age, background eller grade."
+            _("Ukjent inndeling «{dimension}».").format(dimension=dimension),
+            hint=_("Velg sex, age, background eller grade."),
         )
     return iq.inequality_view(store, indicator_id, area, dimension, params.get("periode") or None)
 
@@ -52,17 +54,19 @@ def _table(view: iq.InequalityView) -> dict[str, np.ndarray]:
     rows = (view.total, *view.groups)
     nothing = np.array([None] * len(rows), dtype=object)
     return {
-        "Område": np.array([view.area.name] * len(rows), dtype=object),
-        "Periode": np.array([view.period] * len(rows), dtype=object),
+        _("Område"): np.array([view.area.name] * len(rows), dtype=object),
+        _("Periode"): np.array([view.period] * len(rows), dtype=object),
         view.dimension_label: np.array([g.label for g in rows], dtype=object),
-        "Verdi": np.array([g.value if g.value is not None else np.nan for g in rows]),
-        "Nedre 95 %": np.array([g.lower95 if g.lower95 is not None else np.nan for g in rows]),
-        "Øvre 95 %": np.array([g.upper95 if g.upper95 is not None else np.nan for g in rows]),
-        "Symbol": np.array([g.shown if g.value is None else None for g in rows], dtype=object),
-        "Forklaring": np.array([g.reason or None for g in rows], dtype=object)
+        _("Verdi"): np.array([g.value if g.value is not None else np.nan for g in rows]),
+        _("Nedre 95 %"): np.array([g.lower95 if g.lower95 is not None else np.nan for g in rows]),
+        _("Øvre 95 %"): np.array([g.upper95 if g.upper95 is not None else np.nan for g in rows]),
+        _("Symbol"): np.array([g.shown if g.value is None else None for g in rows], dtype=object),
+        _("Forklaring"): np.array([g.reason or None for g in rows], dtype=object)
         if any(g.reason for g in rows)
         else nothing,
-        "Mot området totalt": np.array([g.versus_total_text or None for g in rows], dtype=object),
+        _("Mot området totalt"): np.array(
+            [g.versus_total_text or None for g in rows], dtype=object
+        ),
     }
 
 
@@ -93,16 +97,16 @@ def _about(view: iq.InequalityView, address: str, synthetic: bool) -> list[tuple
     """What the table is, line by line, for the workbook's sheet «Om tabellen»."""
     ind = view.indicator
     return [
-        *([("ADVARSEL", SYNTHETIC_WARNING)] if synthetic else []),
-        ("Indikator", f"{ind.title} ({ind.id})"),
-        ("Enhet", ind.unit),
-        ("Område", f"{view.area.code} {view.area.name}"),
-        ("Periode", view.period),
-        ("Inndeling", view.dimension_label),
-        ("Kilde", f"{ind.source.publisher}: {ind.source.title}"),
-        ("Lisens", ind.licence),
-        ("Kreditering", ind.attribution),
-        ("Adresse", address),
+        *([(_("ADVARSEL"), _(SYNTHETIC_WARNING))] if synthetic else []),
+        (_("Indikator"), f"{ind.title} ({ind.id})"),
+        (_("Enhet"), ind.unit),
+        (_("Område"), f"{view.area.code} {view.area.name}"),
+        (_("Periode"), view.period),
+        (_("Inndeling"), view.dimension_label),
+        (_("Kilde"), f"{ind.source.publisher}: {ind.source.title}"),
+        (_("Lisens"), ind.licence),
+        (_("Kreditering"), ind.attribution),
+        (_("Adresse"), address),
     ]
 
 
@@ -110,7 +114,10 @@ def _about(view: iq.InequalityView, address: str, synthetic: bool) -> list[tuple
 def inequality_table(request: Request, store: StoreDep, indicator_id: str, kind: str) -> Response:
     """The page's table as CSV (Norwegian dialect) or Excel: the same columns and cells."""
     if kind not in TABLE_FILES:
-        raise BadRequest(f"Ukjent filtype «{kind}».", hint="Velg ulikhet.csv eller ulikhet.xlsx.")
+        raise BadRequest(
+            _("Ukjent filtype «{kind}».").format(kind=kind),
+            hint=_("Velg ulikhet.csv eller ulikhet.xlsx."),
+        )
     view = _view(store, request, indicator_id)
     table = _table(view)
     if kind == "csv":

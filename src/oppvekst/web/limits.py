@@ -50,6 +50,7 @@ from oppvekst.errors import (
     UrlTooLong,
 )
 from oppvekst.exports.formats import FILES
+from oppvekst.language import _
 from oppvekst.settings import Settings, get_settings
 from oppvekst.web.errors import problem_response
 from oppvekst.workspace.reading import UploadLimits
@@ -90,7 +91,7 @@ class LimitsConfig:
         if rate in ("off", "0", "none"):
             per_minute = 0.0
         elif rate:
-            left, _, right = rate.partition("/")
+            left, _sep, right = rate.partition("/")
             burst, per_minute = int(left), float(right or left)
         return cls(
             burst=burst,
@@ -227,11 +228,11 @@ class LimitsMiddleware:
             wait = self.limiter.take(client_key(scope, self.config.trusted_proxies))
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
-                hint = (
+                hint = _(
                     "Du har sendt mange tunge forespørsler (nedlastinger, bilder, PDF eller "
-                    f"uttrekk uten regionfilter) på kort tid. Vent {seconds} sekunder og prøv "
+                    "uttrekk uten regionfilter) på kort tid. Vent {seconds} sekunder og prøv "
                     "igjen, eller avgrens uttrekket med region=…."
-                )
+                ).format(seconds=seconds)
                 await _refuse(scope, receive, send, TooManyRequests(hint=hint, retry_after=seconds))
                 return
         if not _header(scope, b"content-length").isdigit():
@@ -249,14 +250,18 @@ class LimitsMiddleware:
         )
         if url_length > config.max_url:
             return UrlTooLong(
-                hint=f"Adressen er {url_length} tegn; grensen er {config.max_url}. Bruk nivå- og "
-                "fylkesvelgere (kommune, fylke:40) i stedet for lange lister med koder."
+                hint=_(
+                    "Adressen er {length} tegn; grensen er {limit}. Bruk nivå- og fylkesvelgere "
+                    "(kommune, fylke:40) i stedet for lange lister med koder."
+                ).format(length=url_length, limit=config.max_url)
             )
         header_bytes = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
         if header_bytes > config.max_header_bytes:
             return HeadersTooLarge(
-                hint=f"Forespørselen har {header_bytes} byte med hoder; grensen er "
-                f"{config.max_header_bytes}. Fjern store informasjonskapsler eller hoder."
+                hint=_(
+                    "Forespørselen har {size} byte med hoder; grensen er {limit}. Fjern store "
+                    "informasjonskapsler eller hoder."
+                ).format(size=header_bytes, limit=config.max_header_bytes)
             )
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > self._body_limit(path):
@@ -271,13 +276,13 @@ class LimitsMiddleware:
             self._slots = asyncio.Semaphore(self.config.render_slots)
         slots = self._slots
         if slots.locked() and self._waiting >= self.config.render_queue:
-            await _refuse(scope, receive, send, BUSY)
+            await _refuse(scope, receive, send, busy())
             return
         self._waiting += 1
         try:
             await asyncio.wait_for(slots.acquire(), timeout=self.config.render_wait)
         except TimeoutError:
-            await _refuse(scope, receive, send, BUSY)
+            await _refuse(scope, receive, send, busy())
             return
         finally:
             self._waiting -= 1
@@ -287,14 +292,20 @@ class LimitsMiddleware:
             slots.release()
 
 
-BUSY = Busy(
-    hint="Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
-    "tallene er de samme i tabellen og i API-et."
-)
+def busy() -> Busy:
+    """The answer when every drawing slot is taken, in the request's language."""
+    return Busy(
+        hint=_(
+            "Mange figurer og rapporter lages akkurat nå. Prøv igjen om noen sekunder; "
+            "tallene er de samme i tabellen og i API-et."
+        )
+    )
 
 
 def _body_too_large(limit: int) -> BodyTooLarge:
-    return BodyTooLarge(hint=f"Innholdet i forespørselen kan være høyst {limit} byte.")
+    return BodyTooLarge(
+        hint=_("Innholdet i forespørselen kan være høyst {limit} byte.").format(limit=limit)
+    )
 
 
 def _counted(receive: Receive, limit: int) -> Receive:

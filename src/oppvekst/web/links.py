@@ -14,6 +14,7 @@ from fastapi import Request
 
 from oppvekst import language
 from oppvekst.exports.formats import DOWNLOADS
+from oppvekst.language import _
 from oppvekst.views import indicator as iv
 from oppvekst.views import maps
 from oppvekst.web.inputs import WRONG_ENTRY, WRONG_FIELD
@@ -43,8 +44,8 @@ def takeaway_links(request: Request, title: str, pinned: dict[str, Any] | None) 
     views = {"levende": living, **({"fast": frozen} if pinned is not None else {})}
     images: list[tuple[str, str, list[tuple[str, str]]]] = [
         ("PNG", "png", current),
-        ("PNG, dobbel oppløsning (skarp i rapporter)", "png", [*current, ("skala", "2")]),
-        ("SVG (vektor, kan redigeres)", "svg", current),
+        (_("PNG, dobbel oppløsning (skarp i rapporter)"), "png", [*current, ("skala", "2")]),
+        (_("SVG (vektor, kan redigeres)"), "svg", current),
         ("PDF", "pdf", current),
     ]
     return {
@@ -92,7 +93,7 @@ def series_downloads(
 
 def full_downloads(indicator_id: str) -> list[DataLink]:
     return _each_format(
-        {"indicator": indicator_id}, "Hele indikatoren, alle områder og perioder", "alle-"
+        {"indicator": indicator_id}, _("Hele indikatoren, alle områder og perioder"), "alle-"
     )
 
 
@@ -105,12 +106,16 @@ def map_downloads(
         "period": values.period,
         **breakdown,
     }
-    return _each_format(base, f"Kartets tall, {values.period}")
+    return _each_format(base, _("Kartets tall, {period}").format(period=values.period))
 
 
 def selection_downloads(ids: list[str], codes: list[str] | None) -> list[DataLink]:
     base = {"indicator": ",".join(ids)}
     if codes:
         base["region"] = ",".join(codes)
-    where = "de valgte områdene" if codes else "alle kommuner"
-    return _each_format(base, f"Indikatorene for {where}, alle perioder")
+    what = (
+        _("Indikatorene for de valgte områdene, alle perioder")
+        if codes
+        else _("Indikatorene for alle kommuner, alle perioder")
+    )
+    return _each_format(base, what)

@@ -17,6 +17,7 @@ from oppvekst import language
 from oppvekst.errors import BadRequest
 from oppvekst.exports.formats import TABLE_FILES
 from oppvekst.exports.pivot import pivot_csv, pivot_xlsx
+from oppvekst.language import _
 from oppvekst.regions.registry import normalise_code
 from oppvekst.snapshot.store import Store
 from oppvekst.views import bank, packages, search, status
@@ -158,7 +159,7 @@ def area_profile(request: Request, store: StoreDep, code: str) -> Response:
     result = profile(store, wanted, benchmark)
     former = request.query_params.get("tidligere", "")
     note = None
-    if former and any(c == wanted for c, _ in former_code_targets(store, former)):
+    if former and any(c == wanted for c, _name in former_code_targets(store, former)):
         note = store.registry.former_note(former)
     show = request.query_params.get("vis", "alle")
     rows = result.rows
@@ -189,7 +190,8 @@ def _year(text: str | None) -> int | None:
         return None
     if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
         raise BadRequest(
-            f"«{text}» er ikke et årstall.", hint="Skriv et årstall med fire sifre, f.eks. 2020."
+            _("«{text}» er ikke et årstall.").format(text=text),
+            hint=_("Skriv et årstall med fire sifre, f.eks. 2020."),
         )
     return int(text)
 
@@ -277,7 +279,10 @@ def statistics_bank_table(
 ) -> Response:
     """The table as shown on the page, as CSV (Norwegian dialect) or Excel."""
     if kind not in TABLE_FILES:
-        raise BadRequest(f"Ukjent filtype «{kind}».", hint="Velg tabell.csv eller tabell.xlsx.")
+        raise BadRequest(
+            _("Ukjent filtype «{kind}».").format(kind=kind),
+            hint=_("Velg tabell.csv eller tabell.xlsx."),
+        )
     wanted = bank.BankFilter(year_from=_year(fra), year_to=_year(til))
     table = _bank_table(request, store, wanted, indikator, niva, fylke)
     if kind == "csv":

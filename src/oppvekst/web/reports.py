@@ -21,6 +21,7 @@ from oppvekst.views.benchmark import benchmark_from_query
 from oppvekst.views.packages import package
 from oppvekst.views.regions import unknown_region
 from oppvekst.web.dependencies import StoreDep
+from oppvekst.web.rendering import here
 from oppvekst.web.takeaway import renderer_for
 
 router = APIRouter()
@@ -50,9 +51,14 @@ def profile_report(request: Request, store: StoreDep, code: str) -> Response:
         store,
         wanted,
         benchmark_from_query(store, request.query_params, wanted),
-        url=str(request.url),
+        url=_address(request),
     )
     return _file(request, store, made.pdf, PDF, made.filename)
+
+
+def _address(request: Request) -> str:
+    """The file's own address in the reader's language (the middleware took the prefix off)."""
+    return str(request.url.replace(path=here(request)))
 
 
 @router.get("/pakker/{package_id}/{code}.xlsx", response_model=None, include_in_schema=False)

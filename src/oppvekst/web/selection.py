@@ -7,6 +7,7 @@ from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from starlette.datastructures import QueryParams
 
 from oppvekst import charts
 from oppvekst.errors import BadRequest
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.regions.boundaries import BoundaryStore
 from oppvekst.settings import get_settings
 from oppvekst.snapshot.store import Store
@@ -102,7 +105,13 @@ def indicator_series(store: Store, request: Request, indicator_id: str) -> Serie
     return SeriesChoice(codes, breakdown, own, options, series)
 
 
-FIGURE_KINDS = {"linje": "Utvikling over tid", "stolper": "Stolper for ett år", "punkt": "Punkter"}
+FIGURE_KINDS: Mapping[str, str] = Glossary(
+    {
+        "linje": N_("Utvikling over tid"),
+        "stolper": N_("Stolper for ett år"),
+        "punkt": N_("Punkter"),
+    }
+)
 
 
 def series_figure(
@@ -114,8 +123,10 @@ def series_figure(
     bar_period = params.get("stolpeperiode") or None
     if bar_period and bar_period not in series.periods:
         raise BadRequest(
-            f"Det finnes ingen tall for {bar_period} for de valgte områdene.",
-            hint=f"Velg en av: {', '.join(series.periods[-6:])}.",
+            _("Det finnes ingen tall for {period} for de valgte områdene.").format(
+                period=bar_period
+            ),
+            hint=_("Velg en av: {names}.").format(names=", ".join(series.periods[-6:])),
         )
     if kind == "stolper":
         spec = charts.bar_chart(series, options, bar_period)
@@ -140,7 +151,10 @@ def indicator_map(
     params = request.query_params
     level = params.get("niva", "kommune")
     if level not in MAP_LEVELS:
-        raise BadRequest(f"Ukjent kartnivå «{level}».", hint="Velg kommune, fylke eller bydel.")
+        raise BadRequest(
+            _("Ukjent kartnivå «{level}».").format(level=level),
+            hint=_("Velg kommune, fylke eller bydel."),
+        )
     county = map_county(store, params.get("fylke"), "fylke") if level == "kommune" else None
     values = maps.map_values(
         store,
@@ -222,12 +236,14 @@ def compare_selection(store: Store, request: Request) -> CompareChoice:
 
 
 # --- Cross and composite index ----------------------------------------------------------------
-GROUP_KINDS = {
-    "naboer": "Nabokommuner",
-    "fylke": "Kommunene i fylket",
-    "kostra": "KOSTRA-gruppen",
-    "lignende": "Lignende kommuner",
-}
+GROUP_KINDS: Mapping[str, str] = Glossary(
+    {
+        "naboer": N_("Nabokommuner"),
+        "fylke": N_("Kommunene i fylket"),
+        "kostra": N_("KOSTRA-gruppen"),
+        "lignende": N_("Lignende kommuner"),
+    }
+)
 
 
 def cross_selection(
@@ -262,12 +278,14 @@ def cross_selection(
         group = tuple(
             resolve_input(store, c, "gruppe") for c in group_param.split(",") if c.strip()
         )
-        group_label = "Valgt gruppe"
+        group_label = _("Valgt gruppe")
     year = params.get("aar")
     try:
         year_int = int(year) if year else None
     except ValueError:
-        raise BadRequest(f"«{year}» er ikke et årstall.", hint="Skriv f.eks. 2024.") from None
+        raise BadRequest(
+            _("«{text}» er ikke et årstall.").format(text=year), hint=_("Skriv f.eks. 2024.")
+        ) from None
     weighting: cross_view.Weighting = "folketall" if params.get("vekt") == "folketall" else "ingen"
     view = cross_view.cross_view(
         store,

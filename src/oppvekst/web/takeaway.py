@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -41,6 +41,7 @@ from oppvekst.charts.render import (
     default_cache_dir,
 )
 from oppvekst.errors import BadRequest
+from oppvekst.language import _, format_date
 from oppvekst.snapshot.store import Store
 from oppvekst.views.numbers import number, observation
 from oppvekst.web import assets, links, selection
@@ -86,9 +87,12 @@ def _data_date(store: Store, indicator_ids: list[str]) -> str:
         if p.get("indicator_id") in indicator_ids and isinstance(p.get("fetched_at"), datetime)
     ]
     if fetched:
-        return "Tall hentet " + str(max(fetched).strftime("%d.%m.%Y"))
+        return _("Tall hentet {date}").format(date=format_date(max(fetched).date()))
     built = store.meta.get("built_at", "")[:10]
-    return f"Tall per {built[8:10]}.{built[5:7]}.{built[:4]}" if built else ""
+    try:
+        return _("Tall per {date}").format(date=format_date(date.fromisoformat(built)))
+    except ValueError:
+        return ""
 
 
 def _sources(indicators: list[Indicator]) -> str:
@@ -134,7 +138,7 @@ def indicator_chart(store: Store, request: Request, indicator_id: str, geo: Geo)
         spec = charts.choropleth(values, plain, geo(choice))
         table = Table(
             f"{indicator.short_title}, {values.period} ({indicator.unit})",
-            ("Område", "Verdi", "Sammenlignet med landet"),
+            (_("Område"), _("Verdi"), _("Sammenlignet med landet")),
             tuple(
                 (r.name, observation(r.value, r.status, d), _significance(r.significance))
                 for r in values.rows
@@ -153,7 +157,7 @@ def indicator_chart(store: Store, request: Request, indicator_id: str, geo: Geo)
     series = chosen.series
     kind, spec, one_period = selection.series_figure(series, plain, request.query_params)
     if kind == "linje":
-        header = ("Område", *series.periods)
+        header = (_("Område"), *series.periods)
         rows = tuple(
             (
                 area.name,
@@ -166,7 +170,12 @@ def indicator_chart(store: Store, request: Request, indicator_id: str, geo: Geo)
         )
         shown = f"{series.periods[0]}–{series.periods[-1]}" if series.periods else ""
     else:
-        header = ("Område", f"Verdi {one_period}", "Nedre 95 %", "Øvre 95 %")
+        header = (
+            _("Område"),
+            _("Verdi {period}").format(period=one_period),
+            _("Nedre 95 %"),
+            _("Øvre 95 %"),
+        )
         rows = tuple(
             (
                 area.name,
@@ -200,8 +209,8 @@ def compare_chart(store: Store, request: Request) -> TakenChart:
     table = chosen.table
     if table is None:
         raise BadRequest(
-            "Velg minst ett område og én indikator for å lage en figur.",
-            hint="Legg til områder og indikatorer på sammenligningssiden.",
+            _("Velg minst ett område og én indikator for å lage en figur."),
+            hint=_("Legg til områder og indikatorer på sammenligningssiden."),
         )
     options = chosen.options
     spec = charts.heat_table(table, replace(options, note=""))
@@ -222,19 +231,19 @@ def compare_chart(store: Store, request: Request) -> TakenChart:
         spec["title"]["text"],
         table.summary,
         Table(
-            f"Siste tall, sammenlignet med {table.benchmark_label}",
-            ("Område", *(i.short_title for i in table.indicators)),
+            _("Siste tall, sammenlignet med {benchmark}").format(benchmark=table.benchmark_label),
+            (_("Område"), *(i.short_title for i in table.indicators)),
             tuple(rows),
         ),
-        "siste tall for hver indikator",
+        _("siste tall for hver indikator"),
     )
 
 
 def cross_chart(store: Store, request: Request) -> TakenChart:
-    view, _, options = selection.cross_selection(store, request)
+    view, _chosen, options = selection.cross_selection(store, request)
     spec = charts.scatter_chart(view, replace(options, note=""))
-    note = options.note or "Sammenhengen gjelder kommunene, ikke enkeltbarn."
-    roles = {"egen": "Egen kommune", "gruppe": "Valgt gruppe", "andre": "Andre"}
+    note = options.note or _("Sammenhengen gjelder kommunene, ikke enkeltbarn.")
+    roles = {"egen": _("Egen kommune"), "gruppe": _("Valgt gruppe"), "andre": _("Andre")}
     order = {"egen": 0, "gruppe": 1, "andre": 2}
     points = sorted(view.points, key=lambda p: (order[p.role], p.name))
     footer = _footer(store, request, "/krysse", [view.y, view.x], note)
@@ -246,8 +255,8 @@ def cross_chart(store: Store, request: Request) -> TakenChart:
         spec["title"]["text"],
         (view.sentence,),
         Table(
-            f"Kommunene i punktdiagrammet, {view.year}",
-            ("Kommune", "Rolle", f"{view.x.short_title}", f"{view.y.short_title}"),
+            _("Kommunene i punktdiagrammet, {year}").format(year=view.year),
+            (_("Kommune"), _("Rolle"), f"{view.x.short_title}", f"{view.y.short_title}"),
             tuple(
                 (
                     p.name,
@@ -277,8 +286,8 @@ def composite_chart(store: Store, request: Request) -> TakenChart:
         spec["title"]["text"],
         view.summary,
         Table(
-            f"Egen kommune og de ti beste, {view.year}",
-            ("Rang", "Kommune", "Indeks", "Usikkerhet (95 %)"),
+            _("Egen kommune og de ti beste, {year}").format(year=view.year),
+            (_("Rang"), _("Kommune"), _("Indeks"), _("Usikkerhet (95 %)")),
             tuple(
                 (
                     str(r.rank) if r.rank is not None else "–",
@@ -310,7 +319,8 @@ def _inline_geo(store: Store) -> Geo:
         boundaries = selection.boundaries_for(store)
         if boundaries is None:
             raise BadRequest(
-                "Kartgrensene er ikke installert på denne serveren.", hint="Last ned tabellen."
+                _("Kartgrensene er ikke installert på denne serveren."),
+                hint=_("Last ned tabellen."),
             )
         layer = boundaries.layer(
             choice.level, 2024, county=choice.county, codes=choice.codes or None
@@ -325,9 +335,13 @@ def image_format(fmt: str, scale: int) -> ImageFormat:
     try:
         chosen = ImageFormat(fmt)
     except ValueError:
-        raise BadRequest(f"Ukjent bildeformat «{fmt}».", hint="Velg png, svg eller pdf.") from None
+        raise BadRequest(
+            _("Ukjent bildeformat «{fmt}».").format(fmt=fmt), hint=_("Velg png, svg eller pdf.")
+        ) from None
     if scale not in SCALES:
-        raise BadRequest(f"Skala {scale} går ikke.", hint="Velg skala 1, 2 eller 3.")
+        raise BadRequest(
+            _("Skala {scale} går ikke.").format(scale=scale), hint=_("Velg skala 1, 2 eller 3.")
+        )
     return chosen
 
 
