@@ -528,3 +528,6 @@ def test_the_workspace_pages_keep_the_language_in_every_link_and_form(
     front = editor.client.get(f"/{lang}/arbeidsrom").text
     assert heading in front
     assert f">{bokmal}<" not in front
+    # the metadata form's labels and help (made in Python) are translated too
+    form = editor.client.get(f"/{lang}/arbeidsrom/{slug}/rediger").text
+    assert "Hele navnet, slik det står over figurer og tabeller." not in form
