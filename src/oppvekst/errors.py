@@ -290,19 +290,19 @@ class UploadRefused(BadRequest):
     be taken at all (person-level data). Nothing of it is kept; the message says what to fix."""
 
     code = "upload-refused"
-    title = "Filen kan ikke brukes"
+    title = N_("Filen kan ikke brukes")
 
 
 class InvalidMapping(BadRequest):
     """The chosen columns do not say where the area, the period or the figures are."""
 
     code = "invalid-mapping"
-    title = "Kolonnene er ikke riktig valgt"
+    title = N_("Kolonnene er ikke riktig valgt")
 
 
 class UnknownTemplate(NotFound):
     code = "unknown-template"
-    title = "Fant ikke malen"
+    title = N_("Fant ikke malen")
 
 
 # --- Accounts and own data (``oppvekst.accounts``) -----------------------------------------------
@@ -380,7 +380,7 @@ class InvalidOwnMetadata(OppvekstError):
 
     code = "invalid-own-metadata"
     http_status = 400
-    title = "Metadataene for indikatoren må rettes"
+    title = N_("Metadataene for indikatoren må rettes")
 
     def __init__(
         self, message: str = "", *, hint: str = "", problems: dict[str, str] | None = None
@@ -394,13 +394,13 @@ class OwnIndicatorNotFound(OppvekstError):
 
     code = "own-indicator-not-found"
     http_status = 404
-    title = "Fant ikke indikatoren"
+    title = N_("Fant ikke indikatoren")
 
 
 class OwnVersionNotFound(OppvekstError):
     code = "own-version-not-found"
     http_status = 404
-    title = "Fant ikke versjonen"
+    title = N_("Fant ikke versjonen")
 
 
 class DraftNotFound(OppvekstError):
@@ -408,7 +408,7 @@ class DraftNotFound(OppvekstError):
 
     code = "draft-not-found"
     http_status = 404
-    title = "Fant ikke opplastingen"
+    title = N_("Fant ikke opplastingen")
 
 
 class InvalidOwnRows(OppvekstError):
@@ -417,7 +417,7 @@ class InvalidOwnRows(OppvekstError):
 
     code = "invalid-own-rows"
     http_status = 400
-    title = "Opplastingen har ingen gyldige rader"
+    title = N_("Opplastingen har ingen gyldige rader")
 
 
 # Errors the HTTP layer itself raises (an unknown path, a POST), by the status it raises them with.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from oppvekst.workspace.reading import read_upload
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "et-langt-passord-bare-for-denne-testen"
+PASSWORD = secrets.token_urlsafe(18)  # a fresh one per run: no password in the repository
 EDITOR = "redaktor@baerum.kommune.no"
 STRANGER = "redaktor@asker.kommune.no"
 ADMIN = "admin@baerum.kommune.no"

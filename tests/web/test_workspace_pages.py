@@ -10,6 +10,7 @@ clearly synthetic figures for real kommune numbers.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +34,7 @@ from oppvekst.workspace.models import UploadDraft
 from oppvekst.workspace.reading import RawTable
 from oppvekst.workspace.validation import RowProblem
 
-PASSWORD = "et-langt-testpassord-som-ikke-brukes"
+PASSWORD = secrets.token_urlsafe(18)  # a fresh one per run: no password in the repository
 # Synthetic counts for two real kommuner; «0219» is Bærum's number before 2020.
 GOOD_CSV = (
     "kommunenummer;år;teller;nevner\n3201;2023;120;1000\n3201;2024;130;1010\n3203;2024;95;800\n"

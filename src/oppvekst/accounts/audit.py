@@ -12,8 +12,32 @@ from sqlalchemy.orm import Session
 from oppvekst.accounts.models import AuditEvent, Role
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
+from oppvekst.glossary import N_
+from oppvekst.language import _
 
 SHOWN = 200  # the newest events the log page shows
+
+# The stored codes of what happened. The database keeps the code (bokmål, stable); the log page
+# shows it in the reader's language (the bokmål page shows the code itself).
+ACTIONS = (
+    N_("logget-inn"),
+    N_("logget-ut-overalt"),
+    N_("konto-låst"),
+    N_("slettet-visning"),
+    N_("opprettet-organisasjon"),
+    N_("opprettet-bruker"),
+    N_("opprettet-indikator"),
+    N_("endret-metadata"),
+    N_("slettet-indikator"),
+    N_("delte-indikator"),
+    N_("lastet-opp"),
+    N_("gjenopprettet-versjon"),
+)
+
+
+def action_label(what: str) -> str:
+    """``what`` as the log page shows it: the code translated, an unknown code as it is."""
+    return _(what) if what in ACTIONS else what
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,4 +62,4 @@ def for_organisation(store: UserStore, viewer: Viewer) -> list[AuditEntry]:
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(SHOWN)
         )
-        return [AuditEntry(e.who, e.what, e.at, e.detail) for e in events]
+        return [AuditEntry(e.who, action_label(e.what), e.at, e.detail) for e in events]

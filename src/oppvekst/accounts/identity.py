@@ -18,6 +18,7 @@ from oppvekst.accounts import audit, passwords
 from oppvekst.accounts.models import User, utcnow
 from oppvekst.accounts.store import UserStore
 from oppvekst.errors import AccountLocked, SignInFailed
+from oppvekst.language import _
 from oppvekst.settings import Settings
 
 
@@ -56,8 +57,8 @@ def _minutes_left(until: datetime, now: datetime) -> int:
 def locked_error(until: datetime, now: datetime) -> AccountLocked:
     minutes = _minutes_left(until, now)
     return AccountLocked(
-        f"For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
-        hint="Kontoen låses midlertidig etter gjentatte feil passord.",
+        _("For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.").format(minutes=minutes),
+        hint=_("Kontoen låses midlertidig etter gjentatte feil passord."),
     )
 
 
@@ -77,7 +78,7 @@ class PasswordAuthenticator:
             user = db.scalar(select(User).where(User.email == normalised_email(credentials.email)))
             if user is None:
                 passwords.verify(passwords.DUMMY_HASH, credentials.password)
-                raise SignInFailed(hint="Sjekk e-postadressen og passordet.")
+                raise SignInFailed(hint=_("Sjekk e-postadressen og passordet."))
             if user.locked_until is not None and user.locked_until > now:
                 # Verified all the same (and ignored): a locked account answers no faster.
                 passwords.verify(user.password_hash, credentials.password)
@@ -97,7 +98,7 @@ class PasswordAuthenticator:
     def _failed(self, user: User, now: datetime) -> SignInFailed | AccountLocked:
         user.failed_attempts += 1
         if user.failed_attempts < self.lockout.attempts:
-            return SignInFailed(hint="Sjekk e-postadressen og passordet.")
+            return SignInFailed(hint=_("Sjekk e-postadressen og passordet."))
         user.failed_attempts = 0
         user.locked_until = now + timedelta(minutes=self.lockout.minutes)
         return locked_error(user.locked_until, now)

@@ -19,6 +19,7 @@ from oppvekst.accounts.models import SavedView
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
 from oppvekst.errors import InvalidSavedView, SavedViewNotFound
+from oppvekst.language import _
 
 MAX_NAME = 200
 MAX_URL = 2000
@@ -37,8 +38,8 @@ def checked_url(text: str) -> str:
     """The address if it is a path on this site, else ``InvalidSavedView`` saying why."""
     url = text.strip()
     refused = InvalidSavedView(
-        "Bare adresser på denne nettsiden kan lagres.",
-        hint="Adressen må begynne med «/», f.eks. /kommune/3201.",
+        _("Bare adresser på denne nettsiden kan lagres."),
+        hint=_("Adressen må begynne med «/», f.eks. /kommune/3201."),
     )
     if not url.startswith("/") or url.startswith(("//", "/\\")):
         raise refused
@@ -48,16 +49,20 @@ def checked_url(text: str) -> str:
     if parts.scheme or parts.netloc:
         raise refused
     if len(url) > MAX_URL:
-        raise InvalidSavedView(f"Adressen er for lang (høyst {MAX_URL} tegn).")
+        raise InvalidSavedView(
+            _("Adressen er for lang (høyst {limit} tegn).").format(limit=MAX_URL)
+        )
     return url
 
 
 def checked_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise InvalidSavedView("Gi visningen et navn.")
+        raise InvalidSavedView(_("Gi visningen et navn."))
     if len(name) > MAX_NAME:
-        raise InvalidSavedView(f"Navnet er for langt (høyst {MAX_NAME} tegn).")
+        raise InvalidSavedView(
+            _("Navnet er for langt (høyst {limit} tegn).").format(limit=MAX_NAME)
+        )
     return name
 
 
@@ -69,8 +74,8 @@ def save(store: UserStore, viewer: Viewer, name: str, url: str) -> View:
         )
         if (count or 0) >= MAX_VIEWS:
             raise InvalidSavedView(
-                f"Du har {MAX_VIEWS} lagrede visninger, som er det meste.",
-                hint="Slett noen før du lagrer flere.",
+                _("Du har {count} lagrede visninger, som er det meste.").format(count=MAX_VIEWS),
+                hint=_("Slett noen før du lagrer flere."),
             )
         view = SavedView(user_id=viewer.user_id, name=name, url=url)
         db.add(view)
@@ -98,7 +103,7 @@ def remove(store: UserStore, viewer: Viewer, view_id: int) -> None:
             )
         )
         if name is None:
-            raise SavedViewNotFound(hint="Den kan allerede være slettet.")
+            raise SavedViewNotFound(hint=_("Den kan allerede være slettet."))
         db.execute(
             delete(SavedView).where(SavedView.id == view_id, SavedView.user_id == viewer.user_id)
         )

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from oppvekst.errors import UserStoreUnavailable
+from oppvekst.language import _
 from oppvekst.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "alembic"
@@ -103,7 +104,9 @@ class UserStore:
             if not exc.connection_invalidated and not _unreachable(exc):
                 raise
             raise UserStoreUnavailable(
-                hint="Innlogging og lagrede visninger virker ikke akkurat nå. Prøv igjen om litt."
+                hint=_(
+                    "Innlogging og lagrede visninger virker ikke akkurat nå. Prøv igjen om litt."
+                )
             ) from exc
 
     def close(self) -> None:

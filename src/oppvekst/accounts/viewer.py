@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from oppvekst.accounts.models import Role
 from oppvekst.errors import Forbidden
+from oppvekst.language import _
 
 _POWER = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 
@@ -23,4 +24,4 @@ class Viewer:
         """Forbidden unless this person's role reaches ``role`` (always in their own
         organisation: a viewer has no way to name another one)."""
         if _POWER[self.role] < _POWER[role]:
-            raise Forbidden(hint="Be en administrator i organisasjonen din om tilgang.")
+            raise Forbidden(hint=_("Be en administrator i organisasjonen din om tilgang."))

@@ -148,9 +148,10 @@ class ResponseCacheMiddleware:
         except OppvekstError:
             await self.app(scope, receive, send)  # no snapshot yet: the app says so
             return
-        # The route takes this store too (``current_store``): the key and the answer are made
-        # from the same snapshot even when a publish lands in between.
-        scope.setdefault("state", {})["store"] = store
+        # The route takes this snapshot too (``web.dependencies._published``, before the
+        # language is applied): the key and the answer are made from the same snapshot even
+        # when a publish lands in between.
+        scope.setdefault("state", {})["published"] = store
         key = answer_key(scope, store.cache_identity)
         digest = digest_of(key)
         etag = etag_of(key)

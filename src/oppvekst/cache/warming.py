@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator, MutableMapping
 from typing import Any, Protocol
 
+from oppvekst import language
 from oppvekst.cache.kept import KeptAnswers
 from oppvekst.cache.keys import answer_key, digest_of
 from oppvekst.errors import OppvekstError
@@ -40,6 +41,12 @@ def addresses(store: Store) -> Iterator[str]:
         yield f"/kommune/{code}"
     for indicator_id in sorted(store.indicators_with_data):
         yield f"/indikator/{indicator_id}"
+    # The same pages in nynorsk and English, after the bokmål ones most readers ask for.
+    for lang in language.PREFIXED:
+        for code in areas:
+            yield language.url(f"/kommune/{code}", lang)
+        for indicator_id in sorted(store.indicators_with_data):
+            yield language.url(f"/indikator/{indicator_id}", lang)
     for code in areas:
         yield f"/kommune/{code}?sammenligning=fylke"
         if store.regions[code].kostra_group:
@@ -125,7 +132,10 @@ class Warmer:
         return True
 
     async def _get(self, address: str, origin: tuple[str, str]) -> None:
-        path, _, query = address.partition("?")
+        prefixed, _, query = address.partition("?")
+        # The request as the language middleware (outside this one) hands it on: path without
+        # its /nn or /en prefix, the language on the state, so a visitor's key is the same.
+        lang, path = language.split_path(prefixed)
         scheme, host = origin
         scope: MutableMapping[str, Any] = {
             "type": "http",
@@ -145,7 +155,7 @@ class Warmer:
             "client": ("127.0.0.1", 0),
             "server": (host.split(":")[0], 0),
             "app": self.app,
-            "state": {},
+            "state": {"lang": lang},
         }
         identity = self.middleware.stores.current().cache_identity
         digest = digest_of(answer_key(scope, identity))
@@ -163,4 +173,5 @@ class Warmer:
         async def send(message: MutableMapping[str, Any]) -> None:
             return None
 
-        await self.middleware(scope, receive, send)
+        with language.use(lang):
+            await self.middleware(scope, receive, send)

@@ -31,6 +31,7 @@ from oppvekst.accounts.identity import Authenticator
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
 from oppvekst.errors import CsrfRejected, NotSignedIn, UserStoreUnavailable
+from oppvekst.language import _
 from oppvekst.settings import Settings
 
 SESSION_COOKIE = "oppvekst_okt"
@@ -73,7 +74,7 @@ def viewer_of(request: Request) -> Viewer | None:
 def require_viewer(request: Request) -> Viewer:
     viewer = viewer_of(request)
     if viewer is None:
-        raise NotSignedIn(hint="Logg inn for å se denne siden.")
+        raise NotSignedIn(hint=_("Logg inn for å se denne siden."))
     return viewer
 
 
@@ -113,8 +114,8 @@ async def check_csrf(request: Request) -> None:
         isinstance(sent, str) and expected and hmac.compare_digest(sent.encode(), expected.encode())
     ):
         raise CsrfRejected(
-            "Skjemaet kunne ikke sendes fordi sikkerhetsnøkkelen mangler eller er utløpt.",
-            hint="Last siden på nytt og prøv igjen.",
+            _("Skjemaet kunne ikke sendes fordi sikkerhetsnøkkelen mangler eller er utløpt."),
+            hint=_("Last siden på nytt og prøv igjen."),
         )
 
 

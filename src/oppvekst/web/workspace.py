@@ -22,6 +22,7 @@ from oppvekst.accounts.models import Role
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
 from oppvekst.errors import InvalidOwnMetadata, OppvekstError, UnknownTemplate
+from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
@@ -110,7 +111,8 @@ def template(request: Request, kind: str, fmt: str) -> Response:
         return sign_in_first(request)
     if kind not in TEMPLATES or fmt not in FORMATS:
         raise UnknownTemplate(
-            f"Det finnes ingen mal «{kind}.{fmt}».", hint="Velg en av malene i arbeidsrommet."
+            _("Det finnes ingen mal «{name}».").format(name=f"{kind}.{fmt}"),
+            hint=_("Velg en av malene i arbeidsrommet."),
         )
     region_code = members.organisation(users_of(request), viewer.organisation_id).region_code
     store = current_store(request)
@@ -163,7 +165,9 @@ def new_form(request: Request) -> Response:
     if viewer is None:
         return sign_in_first(request)
     viewer.require(Role.EDITOR)
-    return _metadata_page(request, "/arbeidsrom/ny", "Ny egen indikator", forms.metadata_fields())
+    return _metadata_page(
+        request, "/arbeidsrom/ny", _("Ny egen indikator"), forms.metadata_fields()
+    )
 
 
 @router.post("/ny", response_model=None)
@@ -177,10 +181,10 @@ async def create(request: Request) -> Response:
         return _metadata_page(
             request,
             "/arbeidsrom/ny",
-            "Ny egen indikator",
+            _("Ny egen indikator"),
             forms.metadata_fields(sent, exc.problems),
             exc.http_status,
-            problem="Noen felt må rettes før indikatoren kan opprettes.",
+            problem=_("Noen felt må rettes før indikatoren kan opprettes."),
         )
     info = library.create_indicator(users_of(request), viewer, meta)
     return see_other(f"/arbeidsrom/{info.slug}/last-opp")
@@ -196,7 +200,7 @@ def edit_form(request: Request, slug: str) -> Response:
     return _metadata_page(
         request,
         f"/arbeidsrom/{slug}/rediger",
-        f"Rediger «{info.meta.title}»",
+        _("Rediger «{title}»").format(title=info.meta.title),
         forms.metadata_fields(info.meta),
         info=info,
     )
@@ -214,11 +218,11 @@ async def edit(request: Request, slug: str) -> Response:
         return _metadata_page(
             request,
             f"/arbeidsrom/{slug}/rediger",
-            f"Rediger «{info.meta.title}»",
+            _("Rediger «{title}»").format(title=info.meta.title),
             forms.metadata_fields(sent, exc.problems),
             exc.http_status,
             info=info,
-            problem="Noen felt må rettes før endringene kan lagres.",
+            problem=_("Noen felt må rettes før endringene kan lagres."),
         )
     library.update_metadata(users_of(request), viewer, info.id, meta)
     return see_other(f"/arbeidsrom/{slug}/versjoner")

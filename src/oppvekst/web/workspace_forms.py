@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.workspace.mapping import (
     COLUMN_FIELD,
     IGNORE,
@@ -30,40 +32,48 @@ from oppvekst.workspace.reading import RawTable
 from oppvekst.workspace.validation import RowProblem, problems_by_cell
 
 # --- The metadata form --------------------------------------------------------------------------
-# Norwegian labels and help for the fields we know; a field ws-store adds later still shows, under
+# Bokmål labels and help for the fields we know (marked N_, translated as the form is built); a field ws-store adds later still shows, under
 # its pydantic title or description.
 LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Tittel", "Hele navnet, slik det står over figurer og tabeller."),
-    "short_title": ("Kort tittel", "Brukes i lister og menyer."),
-    "definition": ("Definisjon", "Hva tallet måler, og hvem det gjelder."),
-    "source": ("Kilde", "Hvem som har samlet inn tallene, f.eks. «Helsestasjonen, Bærum kommune»."),
-    "unit": ("Enhet", "F.eks. «prosent» eller «per 1000 barn»."),
-    "measure": ("Måltype", ""),
-    "multiplier": ("Multiplikator", "Teller delt på nevner ganges med dette (100 gir prosent)."),
-    "decimals": ("Desimaler", "Hvor mange desimaler som vises."),
-    "polarity": ("Retning", "Om høye eller lave verdier er best."),
-    "numerator": ("Teller", "Hva telleren teller."),
-    "denominator": ("Nevner", "Hva nevneren teller."),
-    "periodicity": ("Periodisitet", "Hvor ofte tallene kommer."),
+    "title": (N_("Tittel"), N_("Hele navnet, slik det står over figurer og tabeller.")),
+    "short_title": (N_("Kort tittel"), N_("Brukes i lister og menyer.")),
+    "definition": (N_("Definisjon"), N_("Hva tallet måler, og hvem det gjelder.")),
+    "source": (
+        N_("Kilde"),
+        N_("Hvem som har samlet inn tallene, f.eks. «Helsestasjonen, Bærum kommune»."),
+    ),
+    "unit": (N_("Enhet"), N_("F.eks. «prosent» eller «per 1000 barn».")),
+    "measure": (N_("Måltype"), ""),
+    "multiplier": (
+        N_("Multiplikator"),
+        N_("Teller delt på nevner ganges med dette (100 gir prosent)."),
+    ),
+    "decimals": (N_("Desimaler"), N_("Hvor mange desimaler som vises.")),
+    "polarity": (N_("Retning"), N_("Om høye eller lave verdier er best.")),
+    "numerator": (N_("Teller"), N_("Hva telleren teller.")),
+    "denominator": (N_("Nevner"), N_("Hva nevneren teller.")),
+    "periodicity": (N_("Periodisitet"), N_("Hvor ofte tallene kommer.")),
 }
-CHOICE_LABELS: dict[str, str] = {
-    # catalog.schema.Measure
-    "proportion": "Andel (teller delt på nevner)",
-    "rate": "Rate (hendelser per N)",
-    "count": "Antall",
-    "mean": "Gjennomsnitt",
-    "score": "Skår eller indeks",
-    "change": "Endring i prosent",
-    # stats.comparison.Polarity
-    "higher_better": "Høye verdier er best",
-    "lower_better": "Lave verdier er best",
-    "none": "Ingen vurdering",
-    # catalog.schema.Periodicity
-    "annual": "Årlig",
-    "school_year": "Skoleår",
-    "three_year": "Treårig",
-    "irregular": "Uregelmessig",
-}
+CHOICE_LABELS: Mapping[str, str] = Glossary(
+    {
+        # catalog.schema.Measure
+        "proportion": N_("Andel (teller delt på nevner)"),
+        "rate": N_("Rate (hendelser per N)"),
+        "count": N_("Antall"),
+        "mean": N_("Gjennomsnitt"),
+        "score": N_("Skår eller indeks"),
+        "change": N_("Endring i prosent"),
+        # stats.comparison.Polarity
+        "higher_better": N_("Høye verdier er best"),
+        "lower_better": N_("Lave verdier er best"),
+        "none": N_("Ingen vurdering"),
+        # catalog.schema.Periodicity
+        "annual": N_("Årlig"),
+        "school_year": N_("Skoleår"),
+        "three_year": N_("Treårig"),
+        "irregular": N_("Uregelmessig"),
+    }
+)
 LONG_TEXT = frozenset({"definition"})
 
 
@@ -116,7 +126,10 @@ def metadata_fields(
         filled = dict(values or {})
     fields = []
     for name, info in OwnMetadata.model_fields.items():
-        label, help_text = LABELS.get(name, (info.title or name, info.description or ""))
+        if name in LABELS:
+            label, help_text = (_(text) if text else text for text in LABELS[name])
+        else:
+            label, help_text = info.title or name, info.description or ""
         choices_enum = _enum_of(info.annotation)
         default = "" if info.is_required() or info.default is None else _text(info.default)
         value = filled.get(name, default)

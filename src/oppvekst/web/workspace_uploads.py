@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from oppvekst.accounts.models import Role
 from oppvekst.errors import OppvekstError, UploadRefused
+from oppvekst.language import _
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.privacy import check_csrf, require_viewer, viewer_of
@@ -84,7 +85,9 @@ async def upload(
     info = own_indicator(request, viewer, slug)
     viewer.require(Role.EDITOR)
     if fil is None or not fil.filename:
-        refused = UploadRefused("Velg en fil å laste opp.", hint="Bruk en CSV- eller XLSX-fil.")
+        refused = UploadRefused(
+            _("Velg en fil å laste opp."), hint=_("Bruk en CSV- eller XLSX-fil.")
+        )
         return _upload_page(request, info, refused.http_status, refused)
     # One byte past the limit is enough for read_upload to refuse it by size.
     data = await fil.read(LIMITS.max_bytes + 1)
@@ -146,7 +149,7 @@ def _preview(
         raw=raw,
         selects=forms.column_selects(raw, mapping, sent),
         roles=ROLE_LABELS,
-        ignore_label=IGNORE_LABEL,
+        ignore_label=_(IGNORE_LABEL),
         stopped=stopped,
         checked=checked,
         problems=problems,  # at most validation.MAX_PROBLEMS; problem_count has them all

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from oppvekst.catalog import breakdown_dimensions
+from oppvekst.language import _
 from oppvekst.regions.registry import search_key
 from oppvekst.snapshot.table import TOTAL
 
@@ -35,8 +36,10 @@ def group_code(name: str, text: str) -> tuple[str, str]:
         return code, ""
     dimension = breakdown_dimensions()[name]
     labels = ", ".join(c.label for c in dimension.categories)
-    shown = f"«{_short(text)}»" if text else "(tom)"
-    return "", f"ukjent {dimension.label.lower()} {shown} – bruk {labels}"
+    shown = f"«{_short(text)}»" if text else _("(tom)")
+    return "", _("ukjent {group} {cell} – bruk {labels}").format(
+        group=dimension.label.lower(), cell=shown, labels=labels
+    )
 
 
 @cache

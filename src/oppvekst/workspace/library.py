@@ -33,6 +33,7 @@ from oppvekst.errors import (
     OwnIndicatorNotFound,
     OwnVersionNotFound,
 )
+from oppvekst.language import _
 from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.workspace.metadata import OwnMetadata
 from oppvekst.workspace.models import OwnIndicator, OwnRow, OwnShare, OwnVersion, UploadDraft
@@ -194,8 +195,8 @@ def share(
         known = set(db.scalars(select(Organisation.id).where(Organisation.id.in_(wanted))))
         if known != set(wanted):
             raise Forbidden(
-                "Indikatoren kan bare deles med organisasjoner som finnes.",
-                hint="Velg organisasjonene fra listen.",
+                _("Indikatoren kan bare deles med organisasjoner som finnes."),
+                hint=_("Velg organisasjonene fra listen."),
             )
         db.execute(delete(OwnShare).where(OwnShare.indicator_id == row.id))
         for organisation_id in wanted:
@@ -260,7 +261,7 @@ def restore(store: UserStore, viewer: Viewer, indicator_id: int, version_id: int
             select(OwnVersion).where(OwnVersion.id == version_id, OwnVersion.indicator_id == row.id)
         )
         if version is None:
-            raise OwnVersionNotFound(hint="Velg en av versjonene i listen.")
+            raise OwnVersionNotFound(hint=_("Velg en av versjonene i listen."))
         row.current_version = version.number
         db.flush()
         detail = f"{row.slug} versjon {version.number}"
@@ -304,7 +305,7 @@ def get_draft(store: UserStore, viewer: Viewer, token: str) -> Draft:
         )
         if found is None:
             raise DraftNotFound(
-                "Opplastingen er utløpt eller finnes ikke.", hint="Last opp filen på nytt."
+                _("Opplastingen er utløpt eller finnes ikke."), hint=_("Last opp filen på nytt.")
             )
         return Draft(found.token, found.filename, bytes(found.data), found.created)
 
@@ -320,7 +321,7 @@ def drop_draft(store: UserStore, viewer: Viewer, token: str) -> None:
 
 # --- helpers -------------------------------------------------------------------------------------
 def _not_found() -> OwnIndicatorNotFound:
-    return OwnIndicatorNotFound(hint="Se listen over organisasjonens egne indikatorer.")
+    return OwnIndicatorNotFound(hint=_("Se listen over organisasjonens egne indikatorer."))
 
 
 def _own(db: Session, viewer: Viewer, indicator_id: int) -> OwnIndicator:
@@ -373,9 +374,11 @@ def _purge_drafts(db: Session, viewer: Viewer) -> None:
 def _stored_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
     missing = [c for c in ("region", "period") if c not in rows.columns]
     if missing:
-        raise InvalidOwnRows(f"Radene mangler kolonnene {', '.join(missing)}.")
+        raise InvalidOwnRows(
+            _("Radene mangler kolonnene {columns}.").format(columns=", ".join(missing))
+        )
     if rows.empty:
-        raise InvalidOwnRows(hint="Rett feilene i filen og last den opp igjen.")
+        raise InvalidOwnRows(hint=_("Rett feilene i filen og last den opp igjen."))
     frame = rows.reindex(columns=list(STORED_COLUMNS))
     for column in BREAKDOWNS:
         frame[column] = frame[column].fillna("total").astype(str)

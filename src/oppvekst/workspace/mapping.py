@@ -14,24 +14,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from oppvekst.errors import InvalidMapping
+from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.regions.registry import search_key
 from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.workspace.reading import RawTable
 
 # The roles a column can have, with the words the preview's selects show, in the order shown.
-ROLE_LABELS: dict[str, str] = {
-    "region": "Område (kommune-, bydels- eller fylkesnummer eller navn)",
-    "period": "Periode (år eller skoleår)",
-    "value": "Verdi",
-    "numerator": "Teller",
-    "denominator": "Nevner",
-    "sex": "Kjønn",
-    "age": "Alder",
-    "background": "Bakgrunn",
-    "grade": "Trinn",
-}
+ROLE_LABELS: Mapping[str, str] = Glossary(
+    {
+        "region": N_("Område (kommune-, bydels- eller fylkesnummer eller navn)"),
+        "period": N_("Periode (år eller skoleår)"),
+        "value": N_("Verdi"),
+        "numerator": N_("Teller"),
+        "denominator": N_("Nevner"),
+        "sex": N_("Kjønn"),
+        "age": N_("Alder"),
+        "background": N_("Bakgrunn"),
+        "grade": N_("Trinn"),
+    }
+)
 IGNORE = ""  # the role «ikke bruk»
-IGNORE_LABEL = "Ikke bruk"
+IGNORE_LABEL = N_("Ikke bruk")  # translated at use
 COLUMN_FIELD = "kolonne-"
 
 # Header names per role, as ``search_key`` folds them with the spaces taken out. Earlier names win
@@ -172,8 +176,8 @@ def mapping_from_form(raw: RawTable, fields: Mapping[str, str]) -> ColumnMapping
         if column:
             if column not in raw.columns:
                 raise InvalidMapping(
-                    f"Filen har ingen kolonne «{column}».",
-                    hint="Velg en av kolonnene i forhåndsvisningen.",
+                    _("Filen har ingen kolonne «{column}».").format(column=column),
+                    hint=_("Velg en av kolonnene i forhåndsvisningen."),
                 )
             chosen[role] = column
     by_column: dict[str, list[str]] = {}
@@ -183,22 +187,26 @@ def mapping_from_form(raw: RawTable, fields: Mapping[str, str]) -> ColumnMapping
             continue
         if role not in ROLE_LABELS:
             raise InvalidMapping(
-                f"«{role}» er ikke et valg for kolonnen «{column}».",
-                hint="Velg hva kolonnen inneholder fra listen.",
+                _("«{role}» er ikke et valg for kolonnen «{column}».").format(
+                    role=role, column=column
+                ),
+                hint=_("Velg hva kolonnen inneholder fra listen."),
             )
         by_column.setdefault(role, []).append(column)
     for role, columns in by_column.items():
         if len(columns) > 1:
             raise InvalidMapping(
-                f"Kolonnene {_names(columns)} er alle valgt som «{ROLE_LABELS[role]}».",
-                hint="Velg én kolonne per rolle, og «Ikke bruk» for de andre.",
+                _("Kolonnene {columns} er alle valgt som «{role}».").format(
+                    columns=_names(columns), role=ROLE_LABELS[role]
+                ),
+                hint=_("Velg én kolonne per rolle, og «Ikke bruk» for de andre."),
             )
         chosen[role] = columns[0]
     doubled = _doubled(chosen)
     if doubled:
         raise InvalidMapping(
-            f"Kolonnen «{doubled}» er valgt for mer enn én rolle.",
-            hint="Hver kolonne kan bare ha én rolle.",
+            _("Kolonnen «{column}» er valgt for mer enn én rolle.").format(column=doubled),
+            hint=_("Hver kolonne kan bare ha én rolle."),
         )
     mapping = _mapping(chosen)
     require_complete(mapping)
@@ -209,17 +217,19 @@ def require_complete(mapping: ColumnMapping) -> None:
     """Raise ``InvalidMapping`` unless the area, the period and the figures all have a column."""
     missing = []
     if not mapping.region:
-        missing.append("område")
+        missing.append(_("område"))
     if not mapping.period:
-        missing.append("periode")
+        missing.append(_("periode"))
     if bool(mapping.numerator) != bool(mapping.denominator):
-        missing.append("nevner" if mapping.numerator else "teller")
+        missing.append(_("nevner") if mapping.numerator else _("teller"))
     elif not (mapping.value or mapping.numerator):
-        missing.append("verdi (eller teller og nevner)")
+        missing.append(_("verdi (eller teller og nevner)"))
     if missing:
         raise InvalidMapping(
-            "Velg hvilken kolonne som er " + _names(missing, quote=False) + ".",
-            hint="Hver rad trenger et område, en periode og enten en verdi eller teller og nevner.",
+            _("Velg hvilken kolonne som er {roles}.").format(roles=_names(missing, quote=False)),
+            hint=_(
+                "Hver rad trenger et område, en periode og enten en verdi eller teller og nevner."
+            ),
         )
 
 
@@ -234,4 +244,4 @@ def _doubled(chosen: Mapping[str, str]) -> str | None:
 
 def _names(items: list[str], *, quote: bool = True) -> str:
     shown = [f"«{item}»" if quote else item for item in items]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " og " + shown[-1]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + _(" og ") + shown[-1]

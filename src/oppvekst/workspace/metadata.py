@@ -25,6 +25,8 @@ from oppvekst.catalog.schema import (
     TableMapping,
 )
 from oppvekst.errors import InvalidOwnMetadata
+from oppvekst.glossary import N_
+from oppvekst.language import _
 
 # The mark an own indicator carries wherever its title goes (pages, charts, files, the PDF, the
 # API, search): made part of the catalogue record's titles, so no view can show one without it.
@@ -51,19 +53,20 @@ _INTERVALS = {
 # The national rule for small counts (SSB's and FHI's tables hide 1–4): applied to every own
 # indicator counted from people before anything is shown to anyone.
 SMALL_COUNT = 5
+# Field names in the problems' summary (bokmål, marked N_, translated where it is made).
 _LABELS = {
-    "title": "Tittel",
-    "short_title": "Kort tittel",
-    "definition": "Definisjon",
-    "source": "Kilde",
-    "unit": "Enhet",
-    "measure": "Måltype",
-    "multiplier": "Multiplikator",
-    "decimals": "Desimaler",
-    "polarity": "Retning",
-    "numerator": "Teller",
-    "denominator": "Nevner",
-    "periodicity": "Periodisitet",
+    "title": N_("Tittel"),
+    "short_title": N_("Kort tittel"),
+    "definition": N_("Definisjon"),
+    "source": N_("Kilde"),
+    "unit": N_("Enhet"),
+    "measure": N_("Måltype"),
+    "multiplier": N_("Multiplikator"),
+    "decimals": N_("Desimaler"),
+    "polarity": N_("Retning"),
+    "numerator": N_("Teller"),
+    "denominator": N_("Nevner"),
+    "periodicity": N_("Periodisitet"),
 }
 
 
@@ -87,7 +90,7 @@ class OwnMetadata(BaseModel):
     @classmethod
     def _offered(cls, measure: Measure) -> Measure:
         if measure not in MEASURES:
-            raise ValueError("velg andel, rate, antall eller gjennomsnitt")
+            raise ValueError(_("velg andel, rate, antall eller gjennomsnitt"))
         return measure
 
     @field_validator("numerator", "denominator")
@@ -154,27 +157,29 @@ def parse_metadata(fields: Mapping[str, str]) -> OwnMetadata:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else ""
             problems.setdefault(name, _message(error["type"], error.get("ctx") or {}, error["msg"]))
-        text = "; ".join(f"{_LABELS.get(k, k)}: {v}" for k, v in problems.items())
+        text = "; ".join(
+            f"{_(_LABELS[k]) if k in _LABELS else k}: {v}" for k, v in problems.items()
+        )
         raise InvalidOwnMetadata(
-            f"Metadataene må rettes: {text}.",
-            hint="Rett feltene og send skjemaet igjen.",
+            _("Metadataene må rettes: {problems}.").format(problems=text),
+            hint=_("Rett feltene og send skjemaet igjen."),
             problems=problems,
         ) from None
 
 
 def _message(kind: str, ctx: Mapping[str, object], fallback: str) -> str:
     if kind == "missing":
-        return "må fylles ut"
+        return _("må fylles ut")
     if kind == "string_too_short":
-        return f"må ha minst {ctx.get('min_length')} tegn"
+        return _("må ha minst {count} tegn").format(count=ctx.get("min_length"))
     if kind == "string_too_long":
-        return f"kan ha høyst {ctx.get('max_length')} tegn"
+        return _("kan ha høyst {count} tegn").format(count=ctx.get("max_length"))
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
-        return "må være et tall"
+        return _("må være et tall")
     if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
-        return "tallet er utenfor det tillatte området"
+        return _("tallet er utenfor det tillatte området")
     if kind == "enum":
-        return "velg et av alternativene"
+        return _("velg et av alternativene")
     if kind == "value_error":
         return fallback.removeprefix("Value error, ")
-    return "ugyldig verdi"
+    return _("ugyldig verdi")

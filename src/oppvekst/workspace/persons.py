@@ -20,6 +20,7 @@ import re
 from collections import Counter
 
 from oppvekst.errors import UploadRefused
+from oppvekst.language import _
 from oppvekst.regions.registry import search_key
 from oppvekst.workspace.mapping import ColumnMapping, guess_mapping
 from oppvekst.workspace.reading import RawTable
@@ -56,9 +57,13 @@ def _refuse_headers(raw: RawTable) -> None:
         key = search_key(column).replace(" ", "")
         if key in PERSON_HEADERS or any(part in key for part in PERSON_HEADER_PARTS):
             raise UploadRefused(
-                f"Kolonnen «{column}» ser ut til å holde opplysninger om enkeltpersoner.",
-                hint="Last bare opp tall summert per område og periode, uten navn, "
-                "fødselsnummer eller fødselsdato.",
+                _("Kolonnen «{column}» ser ut til å holde opplysninger om enkeltpersoner.").format(
+                    column=column
+                ),
+                hint=_(
+                    "Last bare opp tall summert per område og periode, uten navn, "
+                    "fødselsnummer eller fødselsdato."
+                ),
             )
 
 
@@ -67,10 +72,13 @@ def _refuse_identity_numbers(raw: RawTable) -> None:
         for position, cell in enumerate(row):
             if len(cell) in (10, 11, 12) and _DIGITS.match(cell) and is_fodselsnummer(cell):
                 raise UploadRefused(
-                    f"Rad {raw.row_number(index)}, kolonne «{raw.columns[position]}» ser ut "
-                    "som et fødselsnummer.",
-                    hint="Filer med opplysninger om enkeltpersoner tas ikke imot. Fjern "
-                    "kolonnen, og last opp tall summert per område og periode.",
+                    _("Rad {row}, kolonne «{column}» ser ut som et fødselsnummer.").format(
+                        row=raw.row_number(index), column=raw.columns[position]
+                    ),
+                    hint=_(
+                        "Filer med opplysninger om enkeltpersoner tas ikke imot. Fjern "
+                        "kolonnen, og last opp tall summert per område og periode."
+                    ),
                 )
 
 
@@ -94,7 +102,11 @@ def is_fodselsnummer(text: str) -> bool:
 
 
 def _refuse_individual_rows(raw: RawTable, mapping: ColumnMapping) -> None:
-    key_columns = [mapping.region, mapping.period, *(column for _, column in mapping.breakdowns)]
+    key_columns = [
+        mapping.region,
+        mapping.period,
+        *(column for _name, column in mapping.breakdowns),
+    ]
     if not mapping.region or not mapping.period or any(c not in raw.columns for c in key_columns):
         return
     positions = [raw.columns.index(column) for column in key_columns]
@@ -106,9 +118,19 @@ def _refuse_individual_rows(raw: RawTable, mapping: ColumnMapping) -> None:
     key, repeated = counts.most_common(1)[0]
     if repeated >= PERSON_ROWS:
         raise UploadRefused(
-            f"{repeated} rader har samme område («{key[0]}») og periode («{key[1]}»)"
-            + (" og de samme gruppene" if len(key) > 2 else "")
-            + ". Filen ser ut til å ha én rad per person eller enhet.",
-            hint="Summer tallene per område og periode (og eventuelt kjønn eller alder) før "
-            "opplasting. Skiller radene seg på en annen kolonne, velg den som gruppe.",
+            (
+                _(
+                    "{count} rader har samme område («{region}»), periode («{period}») og de "
+                    "samme gruppene. Filen ser ut til å ha én rad per person eller enhet."
+                )
+                if len(key) > 2
+                else _(
+                    "{count} rader har samme område («{region}») og periode («{period}»). "
+                    "Filen ser ut til å ha én rad per person eller enhet."
+                )
+            ).format(count=repeated, region=key[0], period=key[1]),
+            hint=_(
+                "Summer tallene per område og periode (og eventuelt kjønn eller alder) før "
+                "opplasting. Skiller radene seg på en annen kolonne, velg den som gruppe."
+            ),
         )

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from oppvekst.errors import UploadRefused
+from oppvekst.language import _, format_number
 from oppvekst.workspace import sheets
 from oppvekst.workspace.archive import MB, TEXT_FORMATS, check_zip, size_text
 
@@ -71,21 +72,28 @@ def read_upload(data: bytes, filename: str, limits: UploadLimits = UploadLimits(
     """Read an uploaded file; raises ``UploadRefused`` with a Norwegian message when it cannot."""
     name = clean_filename(filename)
     if not data:
-        raise UploadRefused("Filen er tom.", hint="Velg filen med tallene og last den opp på nytt.")
+        raise UploadRefused(
+            _("Filen er tom."), hint=_("Velg filen med tallene og last den opp på nytt.")
+        )
     if len(data) > limits.max_bytes:
         raise UploadRefused(
-            f"Filen er {size_text(len(data))}; grensen er {size_text(limits.max_bytes)}.",
-            hint="Del filen opp, eller fjern kolonner og rader som ikke trengs.",
+            _("Filen er {size}; grensen er {limit}.").format(
+                size=size_text(len(data)), limit=size_text(limits.max_bytes)
+            ),
+            hint=_("Del filen opp, eller fjern kolonner og rader som ikke trengs."),
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _read_xlsx(data, name, limits)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadRefused(
-            "Filen er i det gamle Excel-formatet (.xls) eller er passordbeskyttet.",
-            hint="Fjern eventuelt passordet og lagre som Excel-arbeidsbok (.xlsx) eller CSV.",
+            _("Filen er i det gamle Excel-formatet (.xls) eller er passordbeskyttet."),
+            hint=_("Fjern eventuelt passordet og lagre som Excel-arbeidsbok (.xlsx) eller CSV."),
         )
     if name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-        raise UploadRefused(f"«{name}» er ikke et Excel-regneark som kan leses.", hint=TEXT_FORMATS)
+        raise UploadRefused(
+            _("«{name}» er ikke et Excel-regneark som kan leses.").format(name=name),
+            hint=_(TEXT_FORMATS),
+        )
     return _read_csv(data, name, limits)
 
 
@@ -113,8 +121,10 @@ def _read_csv(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
     except csv.Error:
         # The csv module's own limit (a cell over 128 KiB) or a broken quote.
         raise UploadRefused(
-            f"Rad {reader.line_num} i «{filename}» kan ikke leses som CSV.",
-            hint="Se etter anførselstegn som ikke er lukket, eller svært lange celler.",
+            _("Rad {row} i «{file}» kan ikke leses som CSV.").format(
+                row=reader.line_num, file=filename
+            ),
+            hint=_("Se etter anførselstegn som ikke er lukket, eller svært lange celler."),
         ) from None
     return RawTable(table.columns, table.rows, encoding, None, filename, table.header_row)
 
@@ -154,13 +164,15 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise UploadRefused(
-            f"Filen er merket som {encoding.upper()}, men byte {error.start} kan ikke leses.",
-            hint="Lagre filen på nytt som «CSV UTF-8» i Excel.",
+            _("Filen er merket som {encoding}, men byte {position} kan ikke leses.").format(
+                encoding=encoding.upper(), position=error.start
+            ),
+            hint=_("Lagre filen på nytt som «CSV UTF-8» i Excel."),
         ) from None
 
 
 def _not_text() -> UploadRefused:
-    return UploadRefused("Filen ser ikke ut som en tekstfil (CSV).", hint=TEXT_FORMATS)
+    return UploadRefused(_("Filen ser ikke ut som en tekstfil (CSV)."), hint=_(TEXT_FORMATS))
 
 
 def sniff_separator(lines: Sequence[str]) -> str:
@@ -221,9 +233,13 @@ def _table(
             raise _too_many_columns(end, limits)
         if header is not None and end > len(header):
             raise UploadRefused(
-                f"Rad {number} har {end} celler, men overskriftsraden har bare {len(header)}.",
-                hint="Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
-                "desimaltegn, bytt til semikolon mellom kolonnene.",
+                _("Rad {row} har {cells} celler, men overskriftsraden har bare {header}.").format(
+                    row=number, cells=end, header=len(header)
+                ),
+                hint=_(
+                    "Gi hver kolonne en overskrift. Brukes komma både mellom kolonnene og som "
+                    "desimaltegn, bytt til semikolon mellom kolonnene."
+                ),
             )
         cells = [_cell(raw_cells[position], number, position, limits) for position in range(end)]
         if header is None:
@@ -240,26 +256,36 @@ def _table(
         rows.append(tuple(cells) + ("",) * (len(header) - len(cells)))
     if header is None:
         raise UploadRefused(
-            f"Fant ingen overskriftsrad blant de første {MAX_HEADER_ROW} radene i «{filename}».",
-            hint="Første rad skal ha kolonnenavn, for eksempel «kommunenummer», «år» og «verdi».",
+            _("Fant ingen overskriftsrad blant de første {rows} radene i «{file}».").format(
+                rows=MAX_HEADER_ROW, file=filename
+            ),
+            hint=_(
+                "Første rad skal ha kolonnenavn, for eksempel «kommunenummer», «år» og «verdi»."
+            ),
         )
     if len(header) < 2:
         raise UploadRefused(
-            f"Fant bare én kolonne («{header[0]}») i «{filename}».",
-            hint="Skill kolonnene med semikolon, komma eller tabulator, eller last opp en .xlsx-fil.",
+            _("Fant bare én kolonne («{column}») i «{file}».").format(
+                column=header[0], file=filename
+            ),
+            hint=_(
+                "Skill kolonnene med semikolon, komma eller tabulator, eller last opp en .xlsx-fil."
+            ),
         )
     if not rows:
         raise UploadRefused(
-            f"«{filename}» har bare overskriftsraden, ingen rader med tall.",
-            hint="Fyll inn én rad per område og periode under overskriften.",
+            _("«{file}» har bare overskriftsraden, ingen rader med tall.").format(file=filename),
+            hint=_("Fyll inn én rad per område og periode under overskriften."),
         )
     return _Table(header, tuple(rows), header_row)
 
 
 def _too_many_rows(limits: UploadLimits) -> UploadRefused:
     return UploadRefused(
-        f"Filen har mer enn {limits.max_rows:,} rader under overskriften.".replace(",", " "),
-        hint="Del opp filen, eller summer tallene per område og periode før opplasting.",
+        _("Filen har mer enn {rows} rader under overskriften.").format(
+            rows=format_number(limits.max_rows, 0)
+        ),
+        hint=_("Del opp filen, eller summer tallene per område og periode før opplasting."),
     )
 
 
@@ -267,9 +293,10 @@ def _cell(text: str, row: int, position: int, limits: UploadLimits) -> str:
     cleaned = text.strip()
     if len(cleaned) > limits.max_cell_chars:
         raise UploadRefused(
-            f"Cellen i rad {row}, kolonne {position + 1} har {len(cleaned)} tegn; "
-            f"grensen er {limits.max_cell_chars}.",
-            hint="En celle skal holde et tall, en kode eller et kort navn.",
+            _("Cellen i rad {row}, kolonne {column} har {chars} tegn; grensen er {limit}.").format(
+                row=row, column=position + 1, chars=len(cleaned), limit=limits.max_cell_chars
+            ),
+            hint=_("En celle skal holde et tall, en kode eller et kort navn."),
         )
     return cleaned
 
@@ -290,8 +317,10 @@ def unique_names(cells: Sequence[str]) -> tuple[str, ...]:
 
 def _too_many_columns(found: int, limits: UploadLimits) -> UploadRefused:
     return UploadRefused(
-        f"Filen har {found} kolonner eller flere; grensen er {limits.max_columns}.",
-        hint="Ta bare med kolonnene for område, periode, grupper og tall.",
+        _("Filen har {count} kolonner eller flere; grensen er {limit}.").format(
+            count=found, limit=limits.max_columns
+        ),
+        hint=_("Ta bare med kolonnene for område, periode, grupper og tall."),
     )
 
 
@@ -307,7 +336,8 @@ def _read_xlsx(data: bytes, filename: str, limits: UploadLimits) -> RawTable:
         raise
     except Exception:  # broken XML, a missing part, a bad CRC: all the same to the person
         raise UploadRefused(
-            f"«{filename}» ser ut som et Excel-regneark, men kan ikke leses.", hint=TEXT_FORMATS
+            _("«{file}» ser ut som et Excel-regneark, men kan ikke leses.").format(file=filename),
+            hint=_(TEXT_FORMATS),
         ) from None
     return RawTable(table.columns, table.rows, "xlsx", title, filename, table.header_row)
 
@@ -326,9 +356,13 @@ def _sheet_texts(
         for cell in cells:
             if cell.formula:
                 raise UploadRefused(
-                    f"Cellen {cell.address} i arket «{title}» inneholder en formel.",
-                    hint="Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
-                    "verdier (Lim inn utvalg → Verdier), og last opp på nytt.",
+                    _("Cellen {cell} i arket «{sheet}» inneholder en formel.").format(
+                        cell=cell.address, sheet=title
+                    ),
+                    hint=_(
+                        "Formler regnes ikke ut ved opplasting. Kopier kolonnen og lim inn som "
+                        "verdier (Lim inn utvalg → Verdier), og last opp på nytt."
+                    ),
                 )
             if cell.column >= limits.max_columns:
                 raise _too_many_columns(cell.column + 1, limits)

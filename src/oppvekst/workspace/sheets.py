@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, XMLPullParser
 from xml.parsers import expat as pyexpat
 
 from oppvekst.errors import UploadRefused
+from oppvekst.language import _
 from oppvekst.workspace.archive import TEXT_FORMATS
 
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -81,8 +82,10 @@ def _events(
 
 def _refused_xml() -> UploadRefused:
     return UploadRefused(
-        "Arbeidsboken inneholder XML som et regneark ikke har (en DTD eller en annen tegnkoding).",
-        hint=TEXT_FORMATS,
+        _(
+            "Arbeidsboken inneholder XML som et regneark ikke har (en DTD eller en annen tegnkoding)."
+        ),
+        hint=_(TEXT_FORMATS),
     )
 
 
@@ -90,21 +93,21 @@ def first_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     """(title, path in the archive) of the first visible worksheet."""
     targets: dict[str, str] = {}
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
-        for _, element in _events(archive, "xl/_rels/workbook.xml.rels"):
+        for _event, element in _events(archive, "xl/_rels/workbook.xml.rels"):
             if _local(element.tag) == "Relationship":
                 targets[element.get("Id", "")] = element.get("Target", "")
-    for _, element in _events(archive, "xl/workbook.xml"):
+    for _event, element in _events(archive, "xl/workbook.xml"):
         if _local(element.tag) != "sheet" or element.get("state") in ("hidden", "veryHidden"):
             continue
         target = targets.get(element.get(REL, ""), "")
         path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if "worksheets/" in path and path in archive.namelist():
             return element.get("name", "Ark1"), path
-    raise UploadRefused("Arbeidsboken har ingen synlige ark med celler.", hint=TEXT_FORMATS)
+    raise UploadRefused(_("Arbeidsboken har ingen synlige ark med celler."), hint=_(TEXT_FORMATS))
 
 
 def date1904(archive: zipfile.ZipFile) -> bool:
-    for _, element in _events(archive, "xl/workbook.xml"):
+    for _event, element in _events(archive, "xl/workbook.xml"):
         if _local(element.tag) == "workbookPr":
             return element.get("date1904", "0") in ("1", "true")
     return False
@@ -115,7 +118,7 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     reader = _StringsReader()
-    for _ in _feed(archive, "xl/sharedStrings.xml", reader.start, reader.end, reader.text):
+    for _chunk in _feed(archive, "xl/sharedStrings.xml", reader.start, reader.end, reader.text):
         pass
     return reader.strings
 
@@ -167,7 +170,8 @@ def style_kinds(archive: zipfile.ZipFile) -> dict[int, str]:
             formats.append(_int(element.get("numFmtId")))
             if len(formats) > MAX_CELL_FORMATS:
                 raise UploadRefused(
-                    "Arbeidsboken har flere celleformater enn Excel tillater.", hint=TEXT_FORMATS
+                    _("Arbeidsboken har flere celleformater enn Excel tillater."),
+                    hint=_(TEXT_FORMATS),
                 )
     kinds: dict[int, str] = {}
     for index, number_format in enumerate(formats):
@@ -192,7 +196,7 @@ def sheet_rows(
     The sheet, by far the largest part, is read with expat's callbacks directly (about twice as
     fast as the element events)."""
     reader = _SheetReader(widest)
-    for _ in _feed(archive, path, reader.start, reader.end, reader.text):
+    for _chunk in _feed(archive, path, reader.start, reader.end, reader.text):
         yield from reader.done
         reader.done.clear()
 
@@ -256,8 +260,10 @@ class _SheetReader:
         self.elements += 1  # reset by each row: what lies outside rows is never kept
         if self.elements > MAX_ROW_ELEMENTS and self.cells:
             raise UploadRefused(
-                f"Rad {self.row_number + 1} i arket har flere celler enn et regneark kan ha.",
-                hint=TEXT_FORMATS,
+                _("Rad {row} i arket har flere celler enn et regneark kan ha.").format(
+                    row=self.row_number + 1
+                ),
+                hint=_(TEXT_FORMATS),
             )
         if name == "c":
             self.cell, self.value, self.formula = attributes, [], False
@@ -303,7 +309,10 @@ class _SheetReader:
 def column_index(letters: str) -> int:
     """«A» → 0, «AX» → 49, «XFD» → 16383; anything else is refused."""
     if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isupper()):
-        raise UploadRefused(f"En celle har en ugyldig adresse («{letters}»).", hint=TEXT_FORMATS)
+        raise UploadRefused(
+            _("En celle har en ugyldig adresse («{address}»).").format(address=letters),
+            hint=_(TEXT_FORMATS),
+        )
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - ord("A") + 1
@@ -318,8 +327,10 @@ def cell_text(cell: SheetCell, strings: list[str], kinds: dict[int, str], base: 
         position = _int(cell.value)
         if not cell.value.isdigit() or position >= len(strings):
             raise UploadRefused(
-                f"Cellen {cell.address} viser til en tekst som ikke finnes i arbeidsboken.",
-                hint=TEXT_FORMATS,
+                _("Cellen {cell} viser til en tekst som ikke finnes i arbeidsboken.").format(
+                    cell=cell.address
+                ),
+                hint=_(TEXT_FORMATS),
             )
         return strings[position]
     if cell.kind == "b":

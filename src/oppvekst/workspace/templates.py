@@ -23,6 +23,8 @@ from oppvekst.catalog import breakdown_dimensions
 from oppvekst.errors import UnknownTemplate
 from oppvekst.exports.formats import CSV, XLSX
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.regions.history import Level
 from oppvekst.regions.registry import OSLO, Region, Registry
 
@@ -39,10 +41,15 @@ FIGURE_WORDS = {"value": "verdi", "numerator": "teller", "denominator": "nevner"
 @dataclass(frozen=True, slots=True)
 class Template:
     kind: str
-    title: str  # Norwegian, for the workspace's list of templates
+    name: str  # bokmål (marked N_), for the workspace's list of templates: see ``title``
     level: Level  # the areas of the rows
     figures: tuple[str, ...]  # ("value",) or ("numerator", "denominator")
     breakdowns: tuple[str, ...] = ()  # our breakdown names, e.g. ("sex",)
+
+    @property
+    def title(self) -> str:
+        """The name in the reader's language."""
+        return _(self.name)
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -54,22 +61,22 @@ class Template:
 TEMPLATES: dict[str, Template] = {
     t.kind: t
     for t in (
-        Template("kommune-verdi", "Verdi per kommune og år", Level.KOMMUNE, ("value",)),
+        Template("kommune-verdi", N_("Verdi per kommune og år"), Level.KOMMUNE, ("value",)),
         Template(
             "kommune-teller-nevner",
-            "Teller og nevner per kommune og år (andeler)",
+            N_("Teller og nevner per kommune og år (andeler)"),
             Level.KOMMUNE,
             ("numerator", "denominator"),
         ),
         Template(
             "bydel-teller-nevner",
-            "Teller og nevner per bydel og år (andeler)",
+            N_("Teller og nevner per bydel og år (andeler)"),
             Level.BYDEL,
             ("numerator", "denominator"),
         ),
         Template(
             "kommune-kjonn-teller-nevner",
-            "Teller og nevner per kommune, år og kjønn",
+            N_("Teller og nevner per kommune, år og kjønn"),
             Level.KOMMUNE,
             ("numerator", "denominator"),
             ("sex",),
@@ -90,8 +97,8 @@ def template_file(
     template = TEMPLATES.get(kind)
     if template is None or fmt not in FORMAT_NAMES:
         raise UnknownTemplate(
-            f"Det finnes ingen mal «{kind}.{fmt}».",
-            hint="Velg en av malene på siden Arbeidsrom.",
+            _("Det finnes ingen mal «{name}».").format(name=f"{kind}.{fmt}"),
+            hint=_("Velg en av malene på siden Arbeidsrom."),
         )
     columns = example_columns(template, example_areas(template, registry, region_code))
     notes = instructions(template)

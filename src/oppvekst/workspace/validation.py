@@ -25,6 +25,8 @@ import pandas as pd
 
 from oppvekst.catalog.schema import Breakdown, BreakdownMap, TableMapping
 from oppvekst.errors import InvalidMapping
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.pipeline.tidy import MISSING_MARKERS, TIDY_COLUMNS, _parse_numbers, tidy
 from oppvekst.regions.registry import Registry, normalise_code
 from oppvekst.snapshot.table import NOT_COMPUTABLE, NOT_PUBLISHED
@@ -36,12 +38,14 @@ from oppvekst.workspace.reading import RawTable
 MAX_PROBLEMS = 1000  # kept in full; beyond this only counted (``Checked.problem_count``)
 ALLOWED_SYMBOLS = (NOT_PUBLISHED, NOT_COMPUTABLE)
 COUNTS = ("numerator", "denominator")
-ROLE_WORDS = {"value": "verdi", "numerator": "teller", "denominator": "nevner"}
+# Words inside the row messages, in bokmål (marked N_), translated where a message is made.
+ROLE_WORDS = {"value": N_("verdi"), "numerator": N_("teller"), "denominator": N_("nevner")}
 FORMULA_STARTS = ("=", "+", "@")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/–—]\s*(\d{4}|\d{2}))?$")
 _DIGIT = re.compile(r"\d")
 _CODE_AND_NAME = re.compile(r"^(\d{1,6})\s+(?=\D)")
-_CODE_WORDS = {2: "fylkesnummer", 4: "kommunenummer", 6: "bydelsnummer"}
+_CODE_WORDS = {2: N_("fylkesnummer"), 4: N_("kommunenummer"), 6: N_("bydelsnummer")}
+_AREA_NUMBER = N_("områdenummer")  # a number of another length
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +59,7 @@ class RowProblem:
     @property
     def text(self) -> str:
         """The whole sentence, e.g. «rad 14: ukjent kommunenummer 0219 – mente du 3201 Bærum?»"""
-        return f"rad {self.row}: {self.message}"
+        return _("rad {row}: {message}").format(row=self.row, message=self.message)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -81,7 +85,8 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
     for column in roles.values():
         if column not in raw.columns:
             raise InvalidMapping(
-                f"Filen har ingen kolonne «{column}».", hint="Velg kolonnene på nytt."
+                _("Filen har ingen kolonne «{column}».").format(column=column),
+                hint=_("Velg kolonnene på nytt."),
             )
     refuse_person_level(raw, mapping)
     position = {role: raw.columns.index(column) for role, column in roles.items()}
@@ -119,14 +124,16 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
             key = (
                 clean["region"],
                 clean["period"],
-                *(clean[name] for name, _ in mapping.breakdowns),
+                *(clean[name] for name, _column in mapping.breakdowns),
             )
             if key in first_row:
                 found.append(
                     RowProblem(
                         number,
                         mapping.region,
-                        f"samme område, periode og grupper som rad {first_row[key]}",
+                        _("samme område, periode og grupper som rad {row}").format(
+                            row=first_row[key]
+                        ),
                     )
                 )
             else:
@@ -136,7 +143,7 @@ def validate(raw: RawTable, mapping: ColumnMapping, registry: Registry) -> Check
     problems.extend(_mixed_periods(raw, mapping, reader))
     if source_rows == 0:
         problems.append(
-            RowProblem(raw.header_row + 1, "", "ingen rader med tall under overskriften")
+            RowProblem(raw.header_row + 1, "", _("ingen rader med tall under overskriften"))
         )
     problems.sort(key=lambda p: (p.row, raw.columns.index(p.column) if p.column else -1))
     rows = _tidy(kept, mapping) if kept else pd.DataFrame(columns=list(TIDY_COLUMNS))
@@ -163,7 +170,9 @@ def _count_problems(
                     RowProblem(
                         number,
                         roles[role],
-                        f"{ROLE_WORDS[role]} kan ikke være negativ ({clean[role]})",
+                        _("{word} kan ikke være negativ ({cell})").format(
+                            word=_(ROLE_WORDS[role]), cell=clean[role]
+                        ),
                     )
                 )
             elif not value.is_integer():
@@ -171,7 +180,9 @@ def _count_problems(
                     RowProblem(
                         number,
                         roles[role],
-                        f"{ROLE_WORDS[role]} må være et helt tall ({clean[role]})",
+                        _("{word} må være et helt tall ({cell})").format(
+                            word=_(ROLE_WORDS[role]), cell=clean[role]
+                        ),
                     )
                 )
             else:
@@ -181,7 +192,9 @@ def _count_problems(
             RowProblem(
                 number,
                 roles["numerator"],
-                f"teller ({clean['numerator']}) er større enn nevner ({clean['denominator']})",
+                _("teller ({numerator}) er større enn nevner ({denominator})").format(
+                    numerator=clean["numerator"], denominator=clean["denominator"]
+                ),
             )
         )
     return found
@@ -189,7 +202,7 @@ def _count_problems(
 
 def parse_numbers(cells: tuple[str, ...]) -> list[float]:
     """A column's cells by the pipeline's parser (NaN where a cell is no number)."""
-    values, _ = _parse_numbers(pd.Series(cells, dtype=object), MISSING_MARKERS)
+    values, _flags = _parse_numbers(pd.Series(cells, dtype=object), MISSING_MARKERS)
     return [float(v) for v in values.to_numpy()]
 
 
@@ -203,13 +216,17 @@ def _tidy(kept: list[dict[str, str]], mapping: ColumnMapping) -> pd.DataFrame:
         numerator="numerator" if mapping.numerator else None,
         denominator="denominator" if mapping.denominator else None,
         breakdowns=[
-            BreakdownMap(name=Breakdown(name), column=name) for name, _ in mapping.breakdowns
+            BreakdownMap(name=Breakdown(name), column=name) for name, _column in mapping.breakdowns
         ],
     )
     return tidy(frame, table)
 
 
-PERIOD_KINDS = {"year": "et kalenderår", "school": "et skoleår", "span": "en flerårsperiode"}
+PERIOD_KINDS = {
+    "year": N_("et kalenderår"),
+    "school": N_("et skoleår"),
+    "span": N_("en flerårsperiode"),
+}
 
 
 def period_kind(period: str) -> str:
@@ -235,8 +252,10 @@ def _mixed_periods(raw: RawTable, mapping: ColumnMapping, reader: _CellReader) -
         RowProblem(
             number,
             mapping.period,
-            f"perioden er {PERIOD_KINDS[kind]}, men de fleste radene har {PERIOD_KINDS[common]}"
-            " – bruk samme slags periode i hele filen",
+            _(
+                "perioden er {kind}, men de fleste radene har {common}"
+                " – bruk samme slags periode i hele filen"
+            ).format(kind=_(PERIOD_KINDS[kind]), common=_(PERIOD_KINDS[common])),
         )
         for kind, numbers in kinds.items()
         if kind != common
@@ -274,7 +293,7 @@ class _CellReader:
 
     def _region(self, text: str) -> tuple[str, str]:
         if not text:
-            return "", "tomt område – skriv kommunenummeret (for eksempel 3201) eller navnet"
+            return "", _("tomt område – skriv kommunenummeret (for eksempel 3201) eller navnet")
         compact = text.replace(" ", "")
         with_name = _CODE_AND_NAME.match(text)
         if with_name:  # «0301 Oslo», as SSB's tables write areas: the code decides
@@ -283,18 +302,24 @@ class _CellReader:
             code = normalise_code(compact)
             if code in self.registry:
                 return self.registry.get(code).code, ""
-            word = _CODE_WORDS.get(len(code), "områdenummer")
+            word = _(_CODE_WORDS.get(len(code), _AREA_NUMBER))
             former = self.registry.former(code)
             if former is not None:
-                meant = " eller ".join(f"{r.code} {r.name}" for r, _ in former.current)
-                return "", f"ukjent {word} {code} – mente du {meant}?"
+                meant = _(" eller ").join(f"{r.code} {r.name}" for r, _when in former.current)
+                return "", _("ukjent {word} {code} – mente du {meant}?").format(
+                    word=word, code=code, meant=meant
+                )
             near = self.registry.suggestions(code)
             if near:
-                meant = " eller ".join(f"{r.code} {r.name}" for r in near)
-                return "", f"ukjent {word} {code} – mente du {meant}?"
+                meant = _(" eller ").join(f"{r.code} {r.name}" for r in near)
+                return "", _("ukjent {word} {code} – mente du {meant}?").format(
+                    word=word, code=code, meant=meant
+                )
             return (
                 "",
-                f"ukjent {word} {code} – bruk et gjeldende nummer, for eksempel 3201 for Bærum",
+                _(
+                    "ukjent {word} {code} – bruk et gjeldende nummer, for eksempel 3201 for Bærum"
+                ).format(word=word, code=code),
             )
         identified = self.registry.identify(text)
         if identified.found is not None:
@@ -302,22 +327,32 @@ class _CellReader:
         if identified.candidates:
             # A name several regions share (Oslo the kommune and the fylke, the two Herøy) or close
             # spellings: the codes settle it.
-            meant = " eller ".join(f"{r.code} {r.name}" for r in identified.candidates[:3])
+            meant = _(" eller ").join(f"{r.code} {r.name}" for r in identified.candidates[:3])
             if len(identified.candidates) == 1:
-                return "", f"ukjent område «{text}» – mente du {meant}?"
-            return "", f"«{text}» kan være flere områder – mente du {meant}? Skriv nummeret"
-        return "", f"ukjent område «{text}» – skriv kommunenummeret (for eksempel 3201)"
+                return "", _("ukjent område «{text}» – mente du {meant}?").format(
+                    text=text, meant=meant
+                )
+            return "", _(
+                "«{text}» kan være flere områder – mente du {meant}? Skriv nummeret"
+            ).format(text=text, meant=meant)
+        return "", _("ukjent område «{text}» – skriv kommunenummeret (for eksempel 3201)").format(
+            text=text
+        )
 
     def _period(self, text: str) -> tuple[str, str]:
         match = _PERIOD.match(text)
         if not match:
-            hint = "skriv årstallet (2024) eller skoleåret (2023-24)"
+            hint = _("skriv årstallet (2024) eller skoleåret (2023-24)")
             return "", (
-                f"periode «{text}» kan ikke leses – {hint}" if text else f"tom periode – {hint}"
+                _("periode «{text}» kan ikke leses – {hint}").format(text=text, hint=hint)
+                if text
+                else _("tom periode – {hint}").format(hint=hint)
             )
         start = int(match.group(1))
         if not 1900 <= start <= self.this_year + 1:
-            return "", f"periode «{text}» ligger utenfor årene 1900–{self.this_year + 1}"
+            return "", _("periode «{text}» ligger utenfor årene 1900–{last}").format(
+                text=text, last=self.this_year + 1
+            )
         end_text = match.group(2)
         if end_text is None:
             return str(start), ""
@@ -326,29 +361,39 @@ class _CellReader:
             return f"{start}-{end % 100:02d}", ""
         if len(end_text) == 4 and start < end <= self.this_year + 1:
             return f"{start}-{end}", ""  # a span of years, as FHI's «2016-2018»
-        return "", f"periode «{text}» kan ikke leses – skoleår skrives som 2023-24"
+        return "", _("periode «{text}» kan ikke leses – skoleår skrives som 2023-24").format(
+            text=text
+        )
 
 
 def _figure(role: str, text: str, value: float) -> tuple[str, str]:
     """The cell's text when it is a number or an allowed symbol; ``value`` is what the pipeline's
     parser made of it."""
-    word = ROLE_WORDS[role]
+    word = _(ROLE_WORDS[role])
     if text in ALLOWED_SYMBOLS:
         return text, ""
     if not text:
         return (
             "",
-            f"tom {word} – skriv tallet, eller .. når det mangler (. når det ikke kan finnes)",
+            _(
+                "tom {word} – skriv tallet, eller .. når det mangler (. når det ikke kan finnes)"
+            ).format(word=word),
         )
     if text in MISSING_MARKERS:
         return "", (
-            f"{word} «{text}» – skriv det virkelige tallet (små tall skjules etter de nasjonale "
-            "reglene), eller .. når det mangler"
+            _(
+                "{word} «{text}» – skriv det virkelige tallet (små tall skjules etter de nasjonale "
+                "reglene), eller .. når det mangler"
+            ).format(word=word, text=text)
         )
     if text.startswith(FORMULA_STARTS) or (text.startswith("-") and math.isnan(value)):
-        return "", f"{word} «{_short(text)}» ser ut som en formel – skriv selve tallet"
+        return "", _("{word} «{text}» ser ut som en formel – skriv selve tallet").format(
+            word=word, text=_short(text)
+        )
     if math.isnan(value) or math.isinf(value) or not _DIGIT.search(text) or "e" in text.lower():
-        return "", f"{word} «{_short(text)}» er ikke et tall – bruk desimalkomma, for eksempel 12,5"
+        return "", _(
+            "{word} «{text}» er ikke et tall – bruk desimalkomma, for eksempel 12,5"
+        ).format(word=word, text=_short(text))
     return text, ""
 
 
