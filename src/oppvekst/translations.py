@@ -45,7 +45,7 @@ PROJECT = "Oppvekststatus"
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class MessageSource:
     """Where a domain's messages are written."""
 
     directory: Path
@@ -53,11 +53,11 @@ class Source:
     keywords: Mapping[str, object]
 
 
-SOURCES: dict[str, Source] = {
-    "pages": Source(
+SOURCES: dict[str, MessageSource] = {
+    "pages": MessageSource(
         TEMPLATES_DIR, (("**.html", "jinja2.ext:babel_extract"),), dict(DEFAULT_KEYWORDS)
     ),
-    "messages": Source(
+    "messages": MessageSource(
         PACKAGE_DIR,
         # The CLI stays bokmål (its messages are not wrapped); templates belong to ``pages``.
         (("web/templates/**", "ignore"), ("**.py", "python")),
@@ -120,7 +120,7 @@ def update(domain: str, lang: Language, template: Catalog | None = None) -> Cata
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class CatalogueProblem:
     lang: Language
     domain: str
     message: str
@@ -130,23 +130,25 @@ class Problem:
         return f"{self.lang.value}/{self.domain}.po: {self.what}: {self.message!r}"
 
 
-def problems(domain: str, lang: Language, template: Catalog | None = None) -> list[Problem]:
+def problems(
+    domain: str, lang: Language, template: Catalog | None = None
+) -> list[CatalogueProblem]:
     """What a reader of ``lang`` would meet in bokmål: messages the sources have and the ``.po``
     lacks, entries without a translation (any plural form empty) and fuzzy entries."""
     wanted = template or extract(domain)
     catalog = read(lang, domain)
-    found: list[Problem] = []
+    found: list[CatalogueProblem] = []
     for message in wanted:
         if not message.id:
             continue
         entry = catalog.get(message.id, message.context)
         shown = message.id if isinstance(message.id, str) else message.id[0]
         if entry is None:
-            found.append(Problem(lang, domain, shown, "missing"))
+            found.append(CatalogueProblem(lang, domain, shown, "missing"))
         elif entry.fuzzy:
-            found.append(Problem(lang, domain, shown, "fuzzy"))
+            found.append(CatalogueProblem(lang, domain, shown, "fuzzy"))
         elif not _translated(entry.string):
-            found.append(Problem(lang, domain, shown, "untranslated"))
+            found.append(CatalogueProblem(lang, domain, shown, "untranslated"))
     return found
 
 

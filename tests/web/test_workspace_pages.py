@@ -495,3 +495,40 @@ def test_the_preview_shows_the_first_rows_and_every_wrong_row_with_its_message()
     assert cells[2].problem == "tallet mangler"
     assert cells[0].problem == "raden er lik rad 2"  # the row's problem on its first cell
     assert all(not c.problem for r in rows[:-1] for c in r.cells)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "bokmal"),
+    [
+        ("en", "Workspace for Bærum kommune", "Egne indikatorer"),
+        ("nn", "Arbeidsrom for Bærum kommune", "Egne indikatorer"),
+    ],
+)
+def test_the_workspace_pages_keep_the_language_in_every_link_and_form(
+    portal: Portal, lang: str, heading: str, bokmal: str
+) -> None:
+    editor = portal.person("editor@own")
+    slug = _create(editor, title=f"Språkkartlegging {lang}")
+    preview, _ = _preview_of(editor, slug, GOOD_CSV)
+    pages = [
+        "/arbeidsrom",
+        f"/arbeidsrom/{slug}/versjoner",
+        f"/arbeidsrom/{slug}/last-opp",
+        f"/arbeidsrom/{slug}/rediger",
+        preview,
+    ]
+    for path in pages:
+        page = editor.client.get(f"/{lang}{path}")
+        assert page.status_code == 200, (path, page.text)
+        assert f'<html lang="{lang}"' in page.text
+        # every link and form of the workspace stays in the language (the switcher's bokmål
+        # link in the header aside)
+        main = page.text[page.text.index("<main") :]
+        assert not re.search(r'(?:href|action)="/(?:arbeidsrom|indikator)', main), path
+        assert f'="/{lang}/arbeidsrom' in main, path
+    front = editor.client.get(f"/{lang}/arbeidsrom").text
+    assert heading in front
+    assert f">{bokmal}<" not in front
+    # the metadata form's labels and help (made in Python) are translated too
+    form = editor.client.get(f"/{lang}/arbeidsrom/{slug}/rediger").text
+    assert "Hele navnet, slik det står over figurer og tabeller." not in form

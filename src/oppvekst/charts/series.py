@@ -23,7 +23,7 @@ from oppvekst.charts.options import (
 )
 from oppvekst.language import _
 from oppvekst.snapshot.table import FLAG_BY_CODE, FLAG_SEPARATOR, flag_codes
-from oppvekst.views.indicator import IndicatorSeries
+from oppvekst.views.indicator import IndicatorSeries, category_label
 
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
 
@@ -125,7 +125,8 @@ def _marks(series: IndicatorSeries, rows: list[dict[str, Any]]) -> list[str]:
 
 def _with_titles(series: IndicatorSeries, options: ChartOptions, kind: str) -> ChartOptions:
     ind = series.indicator
-    breakdown = ", ".join(v for _k, v in series.breakdown)
+    # The group as the page's breakdown form names it («Jenter», «0–5 år»), not its code.
+    breakdown = ", ".join(category_label(column, v) for column, v in series.breakdown)
     unit = f"{ind.unit[:1].upper()}{ind.unit[1:]}"
     subtitle = unit + (f" · {breakdown}" if breakdown else "")
     return options.with_defaults(

@@ -110,6 +110,7 @@ environment.globals["link"] = language.url  # an internal link in the page's lan
 environment.globals["prefix"] = CurrentPrefix()  # before every internal path in a template
 environment.filters["number"] = number
 environment.globals["interval"] = interval
+environment.globals["when"] = when  # a moment in the reader's language (workspace versions, status)
 environment.globals["interval_decimals"] = interval_decimals
 environment.globals["observation"] = observation
 environment.globals["SYMBOLS"] = SYMBOLS
