@@ -122,3 +122,14 @@ def test_a_group_is_compared_as_one_population(client: TestClient, store: Store)
             assert row["benchmark_value"] is None and "mangler tall" in row["benchmark_note"]
     unknown = client.get(PLAIN + "&compare=gruppe:4203,9999")
     assert unknown.status_code == 404 and "9999" in unknown.json()["title"]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_jsonstat_of_synthetic_values_says_so_first(client: TestClient, lang: str) -> None:
+    """The demo snapshot's low-income figures are synthetic: the JSON-stat file's first note
+    warns, in the asked language (this path once failed: a throwaway ``_`` hid the gettext)."""
+    url = "/api/v1/data?indicator=barn-lavinntekt-eu60&region=4601,46,0&format=jsonstat2"
+    response = client.get(url + f"&lang={lang}")
+    assert response.status_code == 200
+    first = response.json()["note"][0]
+    assert ("SYNTETISKE DEMOTALL" if lang == "nb" else "SYNTHETIC") in first

@@ -8,6 +8,7 @@ synthetic figures for real kommune numbers; «0219» is Bærum's number before 2
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +29,7 @@ from oppvekst.snapshot.files import DataDir
 from oppvekst.web.app import create_app
 from oppvekst.web.privacy import csrf_for
 
-PASSWORD = "et-langt-testpassord-som-ikke-brukes"
+PASSWORD = secrets.token_urlsafe(18)  # a fresh one per run: no password in the repository
 WRONG_CSV = "kommunenummer;år;teller;nevner\n3201;2023;120;1000\n0219;2024;95;800\n".encode()
 META = {
     "title": "Andel femåringer med språkkartlegging",

@@ -26,6 +26,7 @@ from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.metadata import indicator_metadata, legend
 from oppvekst.glossary import N_, Glossary
+from oppvekst.language import _
 from oppvekst.snapshot.table import BREAKDOWNS, NOT_PUBLISHED
 from oppvekst.views.bank import category_label
 from oppvekst.views.indicator import category_rank
@@ -79,7 +80,7 @@ def to_jsonstat(download: Download) -> dict[str, Any]:
     total = int(np.prod(sizes)) if sizes else 0
     strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
     positions = np.zeros(len(obs), dtype=np.int64)
-    for (column, _, _, codes), stride in zip(dims, strides, strict=True):
+    for (column, _dim_id, _label, codes), stride in zip(dims, strides, strict=True):
         lookup = {c: i for i, c in enumerate(codes)}
         positions += obs[column].astype(str).map(lookup).to_numpy(dtype=np.int64) * stride
     values: list[Any] = [None] * total
