@@ -59,23 +59,13 @@ def _local(tag: str) -> str:
 def _events(
     archive: zipfile.ZipFile, path: str, events: tuple[Literal["start", "end"], ...] = ("end",)
 ) -> Iterator[tuple[str, Element]]:
-    """The parse events of one part, streamed through the C parser. A part that declares a DTD or an entity anywhere is
-    refused before those bytes are parsed (no billion laughs, no external entities); so is a part
+    """The parse events of one part, streamed through the C parser. A part that declares a DTD
+    or an entity anywhere is refused before those bytes are parsed (no billion laughs, no external entities); so is a part
     that is not UTF-8, which the byte search could not see into. An XLSX part never has either."""
     parser: XMLPullParser[Element] = XMLPullParser(events=events)
-    tail = b""  # the end of the previous chunk, so a declaration split between two is still seen
-    with archive.open(path) as source:
-        chunk = source.read(CHUNK)
-        if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:1024]:
-            raise _refused_xml()
-        while chunk:
-            seen = tail + chunk
-            if b"<!DOCTYPE" in seen or b"<!ENTITY" in seen:
-                raise _refused_xml()
-            parser.feed(chunk)
-            yield from cast(Iterator[tuple[str, Element]], parser.read_events())
-            tail = chunk[-16:]
-            chunk = source.read(CHUNK)
+    for chunk in _checked_chunks(archive, path):
+        parser.feed(chunk)
+        yield from cast(Iterator[tuple[str, Element]], parser.read_events())
     parser.close()
     yield from cast(Iterator[tuple[str, Element]], parser.read_events())
 
@@ -218,7 +208,17 @@ def _feed(
     parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _refuse_declaration
     parser.EntityDeclHandler = _refuse_declaration
-    tail = b""
+    for chunk in _checked_chunks(archive, path):
+        parser.Parse(chunk, False)
+        yield
+    parser.Parse(b"", True)
+    yield
+
+
+def _checked_chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
+    """One part's bytes a chunk at a time, refused (before the parser sees them) when they are
+    not UTF-8 or declare a DTD or an entity. Both parsers read through this one check."""
+    tail = b""  # the end of the previous chunk, so a declaration split between two is still seen
     with archive.open(path) as source:
         chunk = source.read(CHUNK)
         if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:1024]:
@@ -227,12 +227,9 @@ def _feed(
             seen = tail + chunk
             if b"<!DOCTYPE" in seen or b"<!ENTITY" in seen:
                 raise _refused_xml()
-            parser.Parse(chunk, False)
-            yield
+            yield chunk
             tail = chunk[-16:]
             chunk = source.read(CHUNK)
-    parser.Parse(b"", True)
-    yield
 
 
 def _refuse_declaration(*_: object) -> None:
