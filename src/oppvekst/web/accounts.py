@@ -10,10 +10,9 @@ The pages render without the statistics snapshot when there is none; they never 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from oppvekst.accounts import audit, saved, sessions
 from oppvekst.accounts.identity import Credentials
@@ -21,7 +20,6 @@ from oppvekst.errors import AccountLocked, InvalidSavedView, OppvekstError, Sign
 from oppvekst.snapshot.store import Store
 from oppvekst.web.dependencies import current_store
 from oppvekst.web.privacy import (
-    PRIVATE,
     SESSION_COOKIE,
     accounts_of,
     check_csrf,
@@ -29,7 +27,9 @@ from oppvekst.web.privacy import (
     csrf_token,
     remember_csrf,
     require_viewer,
+    see_other,
     set_session_cookie,
+    sign_in_first,
     viewer_of,
 )
 from oppvekst.web.rendering import render
@@ -51,16 +51,6 @@ def _next(target: str) -> str:
         return saved.checked_url(target) if target else "/"
     except InvalidSavedView:
         return "/"
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": PRIVATE})
-
-
-def _sign_in_first(request: Request) -> RedirectResponse:
-    """An anonymous (or expired) visitor on a signed-in page goes to the sign-in form, which
-    brings them back here afterwards."""
-    return _see_other(f"/logg-inn?neste={quote(request.url.path, safe='/')}")
 
 
 def saved_views_of(request: Request) -> list[saved.View]:
@@ -113,7 +103,7 @@ def sign_in(
     if previous:
         sessions.end(accounts.store, previous)
     token = sessions.start(accounts.store, user_id, accounts.session_lifetime)
-    response = _see_other(_next(neste))
+    response = see_other(_next(neste))
     set_session_cookie(request, response, token)
     return response
 
@@ -123,7 +113,7 @@ def sign_out(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         sessions.end(accounts_of(request).store, token)
-    response = _see_other("/")
+    response = see_other("/")
     clear_session_cookie(request, response)
     return response
 
@@ -131,7 +121,7 @@ def sign_out(request: Request) -> Response:
 @router.post("/logg-ut-overalt", response_model=None)
 def sign_out_everywhere(request: Request) -> Response:
     sessions.end_everywhere(accounts_of(request).store, require_viewer(request))
-    response = _see_other("/logg-inn")
+    response = see_other("/logg-inn")
     clear_session_cookie(request, response)
     return response
 
@@ -154,7 +144,7 @@ def _views_page(
 @router.get("/mine-visninger", response_model=None)
 def saved_views(request: Request) -> Response:
     if viewer_of(request) is None:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     return _views_page(request)
 
 
@@ -165,13 +155,13 @@ def save_view(request: Request, name: FormText = "", url: FormText = "") -> Resp
         saved.save(accounts_of(request).store, viewer, name, url)
     except InvalidSavedView as exc:
         return _views_page(request, exc.http_status, exc)
-    return _see_other("/mine-visninger")
+    return see_other("/mine-visninger")
 
 
 @router.post("/mine-visninger/{view_id}/slett", response_model=None)
 def delete_view(request: Request, view_id: int) -> Response:
     saved.remove(accounts_of(request).store, require_viewer(request), view_id)
-    return _see_other("/mine-visninger")
+    return see_other("/mine-visninger")
 
 
 # --- The organisation ---------------------------------------------------------------------------
@@ -179,6 +169,6 @@ def delete_view(request: Request, view_id: int) -> Response:
 def audit_log(request: Request) -> Response:
     viewer = viewer_of(request)
     if viewer is None:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     entries = audit.for_organisation(accounts_of(request).store, viewer)
     return render(request, "audit_log.html", _store(request), entries=entries)

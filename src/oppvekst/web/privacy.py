@@ -19,9 +19,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 import anyio.to_thread
 from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -76,6 +78,19 @@ def require_viewer(request: Request) -> Viewer:
     if viewer is None:
         raise NotSignedIn(hint=_("Logg inn for å se denne siden."))
     return viewer
+
+
+def see_other(url: str) -> RedirectResponse:
+    """The answer to a form or a page that must send its visitor on: private, like everything a
+    signed-in visitor sees."""
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": PRIVATE})
+
+
+def sign_in_first(request: Request) -> RedirectResponse:
+    """An anonymous (or expired) visitor on a signed-in page goes to the sign-in form, which
+    brings them back here afterwards (path and query)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return see_other(f"/logg-inn?neste={quote(target, safe='/')}")
 
 
 def csrf_for(session_token: str) -> str:

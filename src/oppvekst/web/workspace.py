@@ -15,7 +15,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from oppvekst.accounts import members
 from oppvekst.accounts.models import Role
@@ -26,7 +26,15 @@ from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
-from oppvekst.web.privacy import PRIVATE, accounts_of, check_csrf, require_viewer, viewer_of
+from oppvekst.web.privacy import (
+    PRIVATE,
+    accounts_of,
+    check_csrf,
+    require_viewer,
+    see_other,
+    sign_in_first,
+    viewer_of,
+)
 from oppvekst.web.rendering import render
 from oppvekst.workspace import library
 from oppvekst.workspace.library import OwnIndicatorInfo
@@ -45,16 +53,6 @@ FORMATS = ("csv", "xlsx")
 # --- Who, and which indicator -------------------------------------------------------------------
 def users_of(request: Request) -> UserStore:
     return accounts_of(request).store
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": PRIVATE})
-
-
-def sign_in_first(request: Request) -> RedirectResponse:
-    """Anonymous (or expired) on a workspace page: the sign-in form, which brings them back."""
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return see_other(f"/logg-inn?neste={quote(target, safe='/')}")
 
 
 def _store(request: Request) -> Store | None:

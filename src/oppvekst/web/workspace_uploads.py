@@ -22,15 +22,13 @@ from oppvekst.errors import OppvekstError, UploadRefused
 from oppvekst.language import _
 from oppvekst.web import workspace_forms as forms
 from oppvekst.web.dependencies import current_store
-from oppvekst.web.privacy import check_csrf, require_viewer, viewer_of
+from oppvekst.web.privacy import check_csrf, require_viewer, see_other, sign_in_first, viewer_of
 from oppvekst.web.workspace import (
     FORMATS,
     LIMITS,
     form_fields,
     own_indicator,
     page,
-    see_other,
-    sign_in_first,
     users_of,
 )
 from oppvekst.workspace import library
