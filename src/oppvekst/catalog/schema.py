@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oppvekst.catalog.texts import (
     OPTIONAL_TEXTS,
+    has_words,
     IndicatorText,
     Label,
     PackageText,
@@ -357,10 +358,12 @@ class Indicator(Record):
                     )
                 ],
                 "attribution": text.attribution,
+                "licence": text.licence or self.licence,
                 "source": self.source.model_copy(
                     update={
                         "title": text.source_title,
                         "table": text.source_table or self.source.table,
+                        "publisher": text.publisher or self.source.publisher,
                     }
                 ),
             }
@@ -388,6 +391,10 @@ class Indicator(Record):
         missing = [f for f in OPTIONAL_TEXTS if getattr(self, f) and not getattr(text, f)]
         if self.disclosure.note and not text.disclosure_note:
             missing.append("disclosure_note")
+        if has_words(self.source.publisher) and not text.publisher:
+            missing.append("publisher")
+        if has_words(self.licence) and not text.licence:
+            missing.append("licence")
         if missing:
             raise ValueError(f"translations.{lang}: missing {', '.join(missing)}")
         pairs = (
