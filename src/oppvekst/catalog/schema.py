@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oppvekst.catalog.texts import (
     OPTIONAL_TEXTS,
-    has_words,
     IndicatorText,
     Label,
     PackageText,
     TopicText,
     Translated,
+    has_words,
 )
 from oppvekst.language import Language
 
