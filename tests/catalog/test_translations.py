@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from oppvekst.catalog import CATALOG_DIR, Catalog, breakdown_dimensions, load_catalog
 from oppvekst.catalog.schema import Indicator, Package, Topic
+from oppvekst.catalog.texts import has_words
 from oppvekst.errors import CatalogError
 from oppvekst.language import Language, use
 
@@ -82,6 +83,11 @@ def _bokmal_texts(record: Indicator | Topic | Package, lang: Language) -> dict[s
         # Only a table reference in words has a translation; a code (07459) is the same everywhere.
         if record.translations and record.translations.of(lang).source_table:
             shown["source_table"] = record.source.table
+        # A publisher or licence is a name, the same everywhere, unless a note in brackets has words.
+        shown["publisher"] = record.source.publisher
+        for name in ("publisher", "licence"):
+            if not has_words(shown[name]):
+                del shown[name]
     block = record.translations.of(lang)
     out: dict[str, str] = {}
     for name, value in block.model_dump().items():

@@ -32,7 +32,7 @@ from oppvekst.api.parameters import (
 from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.errors import Unprocessable
-from oppvekst.language import _
+from oppvekst.language import N_, _
 from oppvekst.views.benchmark import parse_benchmark
 from oppvekst.views.compare import MAX_INDICATORS as MAX_COMPARED
 from oppvekst.views.compare import compare_table
@@ -49,9 +49,14 @@ _ID = ID.strip("^$")
 _WEIGHTED = rf"{_ID}(:[0-9]+(\.[0-9]+)?)?"
 
 
+def most_indicators() -> str:
+    """The ``indicator`` parameter's description, in the current language (``api.docs``)."""
+    return _("Indikatorer (høyst {most})").format(most=MAX_COMPARED)
+
+
 @router.get(
     "/compare",
-    summary="Områder × indikatorer, farget etter valgt sammenligning",
+    summary=N_("Områder × indikatorer, farget etter valgt sammenligning"),
     response_model=CompareTableAnswer,
     responses=problems(400, 404, 422),
 )
@@ -61,20 +66,23 @@ def compare(
     region: Annotated[
         str,
         Query(
-            description="Områder", examples=["0301,4601,5001"], pattern=REGION_LIST, max_length=3000
+            description=N_("Områder"),
+            examples=["0301,4601,5001"],
+            pattern=REGION_LIST,
+            max_length=3000,
         ),
     ],
     indicator: Annotated[
         str,
         Query(
-            description=f"Indikatorer (høyst {MAX_COMPARED})",
+            description=most_indicators(),
             examples=["barn-0-17"],
             pattern=rf"^{_ID}(,{_ID}){{0,{MAX_COMPARED - 1}}}$",
             max_length=2000,
         ),
     ],
     benchmark: Annotated[
-        Literal["land", "fylke", "kostra"], Query(description="Sammenlign med")
+        Literal["land", "fylke", "kostra"], Query(description=N_("Sammenlign med"))
     ] = "land",
 ) -> Response:
     guard_query_length(request)
@@ -94,7 +102,7 @@ def compare(
 
 @router.get(
     "/cross",
-    summary="To indikatorer på tvers av kommunene: korrelasjon og regresjon",
+    summary=N_("To indikatorer på tvers av kommunene: korrelasjon og regresjon"),
     response_model=CrossViewAnswer,
     responses=problems(400, 404, 422),
 )
@@ -104,7 +112,7 @@ def cross(
     x: Annotated[
         str,
         Query(
-            description="Indikator på x-aksen",
+            description=N_("Indikator på x-aksen"),
             examples=["mobbing-10-trinn"],
             pattern=ID,
             max_length=100,
@@ -113,17 +121,17 @@ def cross(
     y: Annotated[
         str,
         Query(
-            description="Indikator på y-aksen",
+            description=N_("Indikator på y-aksen"),
             examples=["trivsel-skolen-10-trinn"],
             pattern=ID,
             max_length=100,
         ),
     ],
     year: Annotated[
-        int | None, Query(ge=1900, le=2100, description="År (standard: siste felles)")
+        int | None, Query(ge=1900, le=2100, description=N_("År (standard: siste felles)"))
     ] = None,
-    own: Annotated[str | None, Query(description="Egen kommune", pattern=MUNICIPALITY)] = None,
-    weighting: Annotated[Literal["ingen", "folketall"], Query(description="Vekting")] = "ingen",
+    own: Annotated[str | None, Query(description=N_("Egen kommune"), pattern=MUNICIPALITY)] = None,
+    weighting: Annotated[Literal["ingen", "folketall"], Query(description=N_("Vekting"))] = "ingen",
 ) -> Response:
     store.indicator(x)
     store.indicator(y)
@@ -136,7 +144,7 @@ def cross(
 
 @router.get(
     "/index",
-    summary="Sammensatt indeks med usikkerhet og rangintervall",
+    summary=N_("Sammensatt indeks med usikkerhet og rangintervall"),
     response_model=CompositeViewAnswer,
     responses=problems(400, 404, 422),
 )
@@ -146,17 +154,17 @@ def index(
     indicators: Annotated[
         str,
         Query(
-            description="Indikatorer med vekt: id:vekt,id:vekt",
+            description=N_("Indikatorer med vekt: id:vekt,id:vekt"),
             examples=["mobbing-10-trinn:1,trivsel-skolen-10-trinn:1"],
             pattern=rf"^{_WEIGHTED}(,{_WEIGHTED})*$",
             max_length=2000,
         ),
     ],
-    year: Annotated[str | None, Query(pattern=YEAR, description="År")] = None,
+    year: Annotated[str | None, Query(pattern=YEAR, description=N_("År"))] = None,
     method: Annotated[
-        Literal["zscore", "base_year"] | None, Query(description="z-skår eller basisår-skala")
+        Literal["zscore", "base_year"] | None, Query(description=N_("z-skår eller basisår-skala"))
     ] = None,
-    base_year: Annotated[str | None, Query(pattern=YEAR, description="Basisår")] = None,
+    base_year: Annotated[str | None, Query(pattern=YEAR, description=N_("Basisår"))] = None,
 ) -> Response:
     guard_query_length(request)
     with answerable():
@@ -167,18 +175,20 @@ def index(
 
 @router.get(
     "/profile/{code}",
-    summary="Barometeret bak kommuneprofilen",
+    summary=N_("Barometeret bak kommuneprofilen"),
     response_model=ProfileAnswer,
     responses=problems(400, 404, 422),
 )
 def profile_data(
     request: Request,
     store: StoreDep,
-    code: Annotated[str, Path(description="Regionnummer", examples=["0301"], pattern=REGION_CODE)],
+    code: Annotated[
+        str, Path(description=N_("Regionnummer"), examples=["0301"], pattern=REGION_CODE)
+    ],
     sammenligning: Annotated[
         str | None,
         Query(
-            description="land, fylke, kostra eller gruppe:kode,kode",
+            description=N_("land, fylke, kostra eller gruppe:kode,kode"),
             pattern=BENCHMARK,
             max_length=3000,
         ),

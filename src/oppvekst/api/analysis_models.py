@@ -11,8 +11,11 @@ from pydantic import Field
 
 from oppvekst.api.models import ApiAnswer, RegionRefAnswer
 from oppvekst.catalog.schema import Indicator
+from oppvekst.language import N_
 
-SIGNIFICANCE = "much_better, better, similar, worse, much_worse, lower, higher eller not_compared"
+SIGNIFICANCE = N_(
+    "much_better, better, similar, worse, much_worse, lower, higher eller not_compared"
+)
 
 
 class CellAnswer(ApiAnswer):
@@ -23,12 +26,14 @@ class CellAnswer(ApiAnswer):
     status: str | None
     benchmark_value: float | None
     benchmark_note: str | None = Field(
-        description="Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
-        "mangler tall)"
+        description=N_(
+            "Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
+            "mangler tall)"
+        )
     )
     significance: str = Field(description=SIGNIFICANCE)
-    quintile: int | None = Field(description="1 = laveste femtedel av kommunene")
-    category: str = Field(description="Det fargen viser: en signifikans eller q1–q5")
+    quintile: int | None = Field(description=N_("1 = laveste femtedel av kommunene"))
+    category: str = Field(description=N_("Det fargen viser: en signifikans eller q1–q5"))
     label: str
     synthetic: bool
 
@@ -50,7 +55,7 @@ class CrossPointAnswer(ApiAnswer):
     name: str
     x: float
     y: float
-    role: str = Field(description="egen, gruppe eller andre")
+    role: str = Field(description=N_("egen, gruppe eller andre"))
     weight: float | None
 
 
@@ -78,7 +83,7 @@ class CrossViewAnswer(ApiAnswer):
     period_y: str
     years: list[int]
     points: list[CrossPointAnswer]
-    missing: int = Field(description="Kommuner uten begge verdiene")
+    missing: int = Field(description=N_("Kommuner uten begge verdiene"))
     result: CrossingAnswer
     own: RegionRefAnswer | None
     group: list[str]
@@ -90,9 +95,9 @@ class CrossViewAnswer(ApiAnswer):
 
 
 class RecipeAnswer(ApiAnswer):
-    components: list[tuple[str, float]] = Field(description="(indikator, vekt)")
+    components: list[tuple[str, float]] = Field(description=N_("(indikator, vekt)"))
     year: int | None
-    method: str = Field(description="zscore eller base_year")
+    method: str = Field(description=N_("zscore eller base_year"))
     base_year: int | None
 
 
@@ -122,7 +127,7 @@ class CompositeViewAnswer(ApiAnswer):
 
 
 class BenchmarkAnswer(ApiAnswer):
-    kind: str = Field(description="land, fylke, kostra eller gruppe")
+    kind: str = Field(description=N_("land, fylke, kostra eller gruppe"))
     members: list[str]
     label: str
 
@@ -145,8 +150,10 @@ class BarometerRowAnswer(ApiAnswer):
     country_value: float | None
     benchmark_value: float | None
     benchmark_note: str | None = Field(
-        description="Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
-        "mangler tall)"
+        description=N_(
+            "Hvorfor sammenligningsverdien mangler (f.eks. en gruppe der noen kommuner "
+            "mangler tall)"
+        )
     )
     min_value: float | None
     max_value: float | None
@@ -154,8 +161,10 @@ class BarometerRowAnswer(ApiAnswer):
     q3: float | None
     significance: str = Field(description=SIGNIFICANCE)
     not_compared: str | None = Field(
-        description="Hvorfor verdien ikke er sammenlignet: no_value, count, no_benchmark, "
-        "not_published (kilden oppgir ikke usikkerhet) eller no_interval; null når den er det"
+        description=N_(
+            "Hvorfor verdien ikke er sammenlignet: no_value, count, no_benchmark, "
+            "not_published (kilden oppgir ikke usikkerhet) eller no_interval; null når den er det"
+        )
     )
     trend: str
     trend_text: str

@@ -22,6 +22,7 @@ from oppvekst.api.parameters import ID, REGION_CODE, guard_query_length
 from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.catalog.schema import Indicator
+from oppvekst.language import N_
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import category_label, category_rank
 from oppvekst.views.regions import (
@@ -50,7 +51,7 @@ def _present(value: Any) -> Any:
 
 @router.get(
     "/status",
-    summary="Datasamlingen som serveres, og når hver kilde sist ble oppdatert",
+    summary=N_("Datasamlingen som serveres, og når hver kilde sist ble oppdatert"),
     response_model=Status,
     responses=problems(),
 )
@@ -78,20 +79,20 @@ def status(request: Request, store: StoreDep) -> Response:
 
 @router.get(
     "/regions",
-    summary="Regioner: land, fylker, kommuner og Oslos bydeler",
+    summary=N_("Regioner: land, fylker, kommuner og Oslos bydeler"),
     response_model=RegionList,
     responses=problems(400),
 )
 def regions(
     request: Request,
     store: StoreDep,
-    level: Annotated[Level | None, Query(description="Nivå", examples=["kommune"])] = None,
+    level: Annotated[Level | None, Query(description=N_("Nivå"), examples=["kommune"])] = None,
     parent: Annotated[
         str | None,
-        Query(description="Overordnet region, f.eks. 40", examples=["40"], max_length=10),
+        Query(description=N_("Overordnet region, f.eks. 40"), examples=["40"], max_length=10),
     ] = None,
     q: Annotated[
-        str | None, Query(description="Søk i navn (tåler manglende æ/ø/å)", max_length=100)
+        str | None, Query(description=N_("Søk i navn (tåler manglende æ/ø/å)"), max_length=100)
     ] = None,
 ) -> Response:
     guard_query_length(request)
@@ -107,14 +108,16 @@ def regions(
 
 @router.get(
     "/regions/{code}",
-    summary="Én region, med tidligere koder (et tidligere nummer sier hva det ble til)",
+    summary=N_("Én region, med tidligere koder (et tidligere nummer sier hva det ble til)"),
     response_model=RegionAnswer | FormerRegion,
     responses=problems(400, 404),
 )
 def region(
     request: Request,
     store: StoreDep,
-    code: Annotated[str, Path(description="Regionnummer", examples=["0301"], pattern=REGION_CODE)],
+    code: Annotated[
+        str, Path(description=N_("Regionnummer"), examples=["0301"], pattern=REGION_CODE)
+    ],
 ) -> Response:
     if code not in store.regions:
         targets = former_code_targets(store, code) if code.isdigit() and len(code) <= 6 else []
@@ -140,7 +143,7 @@ def region(
 
 @router.get(
     "/topics",
-    summary="Temaene (de 22 områdene kommunene rangerte, og befolkning)",
+    summary=N_("Temaene (de 22 områdene kommunene rangerte, og befolkning)"),
     response_model=TopicList,
     responses=problems(),
 )
@@ -176,7 +179,7 @@ def _summary(store: Store, ind: Indicator) -> dict[str, Any]:
 
 @router.get(
     "/indicators",
-    summary="Indikatorene i katalogen",
+    summary=N_("Indikatorene i katalogen"),
     response_model=IndicatorList,
     responses=problems(400),
 )
@@ -186,11 +189,11 @@ def indicators(
     topic: Annotated[str | None, Query(examples=["mobbing"], max_length=100)] = None,
     source: Annotated[
         str | None,
-        Query(description="Utgiver: SSB, FHI, Udir, IMDi", examples=["SSB"], max_length=100),
+        Query(description=N_("Utgiver: SSB, FHI, Udir, IMDi"), examples=["SSB"], max_length=100),
     ] = None,
-    key: Annotated[bool | None, Query(description="Bare nøkkelindikatorer")] = None,
+    key: Annotated[bool | None, Query(description=N_("Bare nøkkelindikatorer"))] = None,
     q: Annotated[
-        str | None, Query(description="Fritekst i tittel og definisjon", max_length=100)
+        str | None, Query(description=N_("Fritekst i tittel og definisjon"), max_length=100)
     ] = None,
 ) -> Response:
     guard_query_length(request)
@@ -208,7 +211,7 @@ def indicators(
 
 @router.get(
     "/indicators/{indicator_id}",
-    summary="Hele metadataposten for én indikator",
+    summary=N_("Hele metadataposten for én indikator"),
     response_model=IndicatorRecord,
     responses=problems(400, 404),
 )

@@ -36,6 +36,7 @@ from oppvekst.api.parameters import (
 from oppvekst.api.problems import problems
 from oppvekst.api.responses import json_response
 from oppvekst.exports.formats import FORMATS, JSON, DataFormat
+from oppvekst.language import N_, _
 from oppvekst.snapshot.observations import as_records
 from oppvekst.snapshot.store import Store
 from oppvekst.views.data import Selection, parse_selection, select, select_positions
@@ -50,14 +51,22 @@ DATA_CONTENT: dict[str, Any] = {
 }
 
 
+def format_description() -> str:
+    """The ``format`` parameter's description, in the current language (``api.docs``)."""
+    formats = "; ".join(f"{f.key} = {_(f.label)}" for f in FORMATS)
+    return _("Format: {formats}. Uten format: etter Accept, ellers json.").format(formats=formats)
+
+
 @router.get(
     "/data",
-    summary="Observasjoner: indikatorer × regioner × perioder × inndelinger",
+    summary=N_("Observasjoner: indikatorer × regioner × perioder × inndelinger"),
     response_model=DataPage | JsonStatDataset,
     responses={
         200: {
-            "description": "Rader som JSON-sider (eller JSON-stat med format=jsonstat2), eller en "
-            "fil i valgt format; alle formater har de samme kolonnene.",
+            "description": N_(
+                "Rader som JSON-sider (eller JSON-stat med format=jsonstat2), eller en "
+                "fil i valgt format; alle formater har de samme kolonnene."
+            ),
             "content": DATA_CONTENT,
         },
         **problems(400, 404, 422),
@@ -69,7 +78,7 @@ def data(
     indicator: Annotated[
         str,
         Query(
-            description="Én eller flere indikator-id-er, kommaseparert",
+            description=N_("Én eller flere indikator-id-er, kommaseparert"),
             examples=["barn-0-17"],
             pattern=ID_LIST,
             max_length=2000,
@@ -78,8 +87,10 @@ def data(
     region: Annotated[
         str | None,
         Query(
-            description="Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
-            "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner.",
+            description=N_(
+                "Koder (0301,4601), nivå (kommune), fylkets kommuner (fylke:40), KOSTRA-gruppe "
+                "(kostra:EKG13) eller tidligere koder (0219 → 3201). Standard: alle kommuner."
+            ),
             examples=["0301,4601"],
             pattern=REGION_LIST,
             max_length=3000,
@@ -88,7 +99,7 @@ def data(
     period: Annotated[
         str | None,
         Query(
-            description="Perioder, kommaseparert, eller «siste»",
+            description=N_("Perioder, kommaseparert, eller «siste»"),
             examples=["2024"],
             pattern=PERIOD_LIST,
             max_length=600,
@@ -109,8 +120,10 @@ def data(
     compare: Annotated[
         str | None,
         Query(
-            description="Legg ved sammenligning (tre kolonner til): land, fylke (radens eget) "
-            "eller en gruppe som én befolkning, gruppe:kode,kode (bare totaler)",
+            description=N_(
+                "Legg ved sammenligning (tre kolonner til): land, fylke (radens eget) "
+                "eller en gruppe som én befolkning, gruppe:kode,kode (bare totaler)"
+            ),
             examples=["land"],
             pattern=AGAINST,
             max_length=3000,
@@ -119,16 +132,14 @@ def data(
     format: Annotated[
         str | None,
         Query(
-            description="Format: "
-            + "; ".join(f"{f.key} = {f.label}" for f in FORMATS)
-            + ". Uten format: etter Accept, ellers json.",
+            description=format_description(),
             pattern=FORMAT_PATTERN,
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=50_000, description="Rader per side (json)")] = 5_000,
+    limit: Annotated[int, Query(ge=1, le=50_000, description=N_("Rader per side (json)"))] = 5_000,
     cursor: Annotated[
         str | None,
-        Query(description="Fra `next` i forrige svar", pattern=CURSOR_PATTERN),
+        Query(description=N_("Fra `next` i forrige svar"), pattern=CURSOR_PATTERN),
     ] = None,
 ) -> Response:
     guard_query_length(request)

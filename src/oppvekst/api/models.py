@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from oppvekst.catalog import breakdown_dimensions
 from oppvekst.catalog.schema import BreakdownCategory, Indicator
 from oppvekst.exports import ALL_COLUMNS, ROW_COLUMNS, Column
+from oppvekst.language import N_, _
 from oppvekst.snapshot.table import FieldType
 
 _PYTHON_TYPES: dict[FieldType, type] = {
@@ -33,7 +34,7 @@ class ApiAnswer(BaseModel):
 # --- Status, regions, topics, indicators ------------------------------------------------------
 class SourceStatus(ApiAnswer):
     indicator_id: str
-    outcome: str = Field(description="oppdatert, uendret, demotall, feilet …")
+    outcome: str = Field(description=N_("oppdatert, uendret, demotall, feilet …"))
     rows: int
     source: str
     message: str
@@ -42,7 +43,7 @@ class SourceStatus(ApiAnswer):
 
 
 class Status(ApiAnswer):
-    snapshot: str = Field(description="Datasamlingens id (også i X-Oppvekst-Snapshot)")
+    snapshot: str = Field(description=N_("Datasamlingens id (også i X-Oppvekst-Snapshot)"))
     built_at: str | None
     data_mode: str | None
     synthetic_rows: int
@@ -55,17 +56,17 @@ class FormerCode(ApiAnswer):
     name: str
     changed_on: str
     kind: str
-    became: str = Field(description="Koden den ble til (eller en del av)")
+    became: str = Field(description=N_("Koden den ble til (eller en del av)"))
 
 
 class RegionSummary(ApiAnswer):
     code: str
     name: str
-    level: str = Field(description="land, fylke, kommune eller bydel")
+    level: str = Field(description=N_("land, fylke, kommune eller bydel"))
     parent: str | None
     kostra_group: str | None
     kostra_name: str | None
-    centrality: int | None = Field(description="SSBs sentralitetsklasse, 1 = mest sentral")
+    centrality: int | None = Field(description=N_("SSBs sentralitetsklasse, 1 = mest sentral"))
     search_key: str
     former_codes: list[FormerCode]
 
@@ -80,7 +81,7 @@ class RegionRefAnswer(ApiAnswer):
     name: str
     level: str
     parent: str | None
-    county: str | None = Field(description="Fylket en kommune eller bydel ligger i")
+    county: str | None = Field(description=N_("Fylket en kommune eller bydel ligger i"))
     kostra_group: str | None
     kostra_name: str | None
 
@@ -98,7 +99,7 @@ class RegionChangeAnswer(ApiAnswer):
 
 
 class RegionAnswer(RegionRefAnswer):
-    former: bool = Field(description="false: en gjeldende region")
+    former: bool = Field(description=N_("false: en gjeldende region"))
     changes: list[RegionChangeAnswer]
 
 
@@ -109,7 +110,7 @@ class CurrentRegion(ApiAnswer):
 
 class FormerRegion(ApiAnswer):
     requested: str
-    former: bool = Field(description="true: koden er et tidligere regionnummer")
+    former: bool = Field(description=N_("true: koden er et tidligere regionnummer"))
     current: list[CurrentRegion]
     note: str
 
@@ -119,7 +120,7 @@ class TopicAnswer(ApiAnswer):
     title: str
     description: str
     rank: int
-    indicators: int = Field(description="Antall indikatorer i temaet")
+    indicators: int = Field(description=N_("Antall indikatorer i temaet"))
 
 
 class TopicList(ApiAnswer):
@@ -140,7 +141,7 @@ class IndicatorSummary(ApiAnswer):
     verified: bool
     synthetic: bool
     has_data: bool
-    periods: list[str] = Field(description="Siste periode med tall")
+    periods: list[str] = Field(description=N_("Siste periode med tall"))
 
 
 class IndicatorList(ApiAnswer):
@@ -151,23 +152,38 @@ class IndicatorList(ApiAnswer):
 class IndicatorRecord(Indicator):
     """The catalogue record, with the periods and breakdown categories the data have."""
 
+    # The OpenAPI's words for readers (the docstring is for developers, and in English).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": N_("Katalogposten, med periodene og kategoriene dataene har tall for")
+        }
+    )
+
     periods: list[str]
     breakdowns_in_data: dict[str, list[str]]
     breakdown_categories: dict[str, list[BreakdownCategory]] = Field(
-        description="Kategoriene indikatoren har tall for, med norsk navn, i leserekkefølge: "
-        "verdiene parameterne sex, age, background og grade i /data tar for denne indikatoren."
+        description=N_(
+            "Kategoriene indikatoren har tall for, med norsk navn, i leserekkefølge: "
+            "verdiene parameterne sex, age, background og grade i /data tar for denne indikatoren."
+        )
     )
     synthetic: bool
 
 
 def breakdown_description(name: str) -> str:
-    """A /data breakdown parameter's description: its codes and words from the catalogue."""
+    """A /data breakdown parameter's description, its codes and words from the catalogue, in the
+    current language (``api.docs`` makes the OpenAPI in each language with it)."""
     dimension = breakdown_dimensions()[name]
     codes = ", ".join(f"{c.code} ({c.label})" for c in dimension.categories)
-    return (
-        f"{dimension.label}: {codes}, eller * for alle. Hvilke kategorier en indikator har, "
-        "står i breakdown_categories i /indicators/{id}."
-    )
+    return _(
+        "{label}: {codes}, eller * for alle. Hvilke kategorier en indikator har, står i "
+        "breakdown_categories i /indicators/{{id}}."
+    ).format(label=dimension.label, codes=codes)
+
+
+def compared_description(column: Column) -> str:
+    """A comparison column's description: only in answers with ``compare``."""
+    return _("{description} (med compare)").format(description=_(column.description))
 
 
 # --- Observations ---------------------------------------------------------------------------------
@@ -177,7 +193,7 @@ def _row_field(column: Column) -> Any:
         kind = kind | None
     if column in ROW_COLUMNS:
         return (kind, Field(description=column.description))
-    return (kind, Field(None, description=column.description + " (med compare)"))
+    return (kind, Field(None, description=compared_description(column)))
 
 
 # One row of /data: built from the declared columns, so the schema lists exactly what every format
@@ -191,17 +207,25 @@ DataRow: type[BaseModel] = create_model(  # type: ignore[call-overload]
 
 class DataPage(ApiAnswer):
     snapshot: str
-    notes: list[str] = Field(description="Merknader, f.eks. tidligere koder som ble oversatt")
-    synthetic: bool = Field(description="Minst én rad er et syntetisk demotall")
-    count: int = Field(description="Rader i hele svaret (alle sider)")
+    notes: list[str] = Field(description=N_("Merknader, f.eks. tidligere koder som ble oversatt"))
+    synthetic: bool = Field(description=N_("Minst én rad er et syntetisk demotall"))
+    count: int = Field(description=N_("Rader i hele svaret (alle sider)"))
     rows: list[DataRow]  # type: ignore[valid-type]
-    next: str | None = Field(description="cursor for neste side; null på siste side")
+    next: str | None = Field(description=N_("cursor for neste side; null på siste side"))
 
 
 class JsonStatDataset(BaseModel):
     """A JSON-stat 2.0 dataset (``format=jsonstat2``): https://json-stat.org/full/."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={
+            "description": N_(
+                "Et JSON-stat 2.0-datasett (format=jsonstat2): https://json-stat.org/full/"
+            )
+        },
+    )
 
     version: str
     class_: str = Field(alias="class")

@@ -15,9 +15,10 @@ from fastapi import APIRouter
 
 from oppvekst.api import analysis, catalogue, data
 from oppvekst.api.problems import other_client_errors
+from oppvekst.language import N_
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Uendret siden svaret med denne ETag-en (If-None-Match)"}
+    304: {"description": N_("Uendret siden svaret med denne ETag-en (If-None-Match)")}
 }
 router = APIRouter(
     prefix="/api/v1", tags=["data"], responses={**NOT_MODIFIED, **other_client_errors()}

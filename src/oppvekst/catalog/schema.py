@@ -19,6 +19,7 @@ from oppvekst.catalog.texts import (
     PackageText,
     TopicText,
     Translated,
+    has_words,
 )
 from oppvekst.language import Language
 
@@ -357,10 +358,12 @@ class Indicator(Record):
                     )
                 ],
                 "attribution": text.attribution,
+                "licence": text.licence or self.licence,
                 "source": self.source.model_copy(
                     update={
                         "title": text.source_title,
                         "table": text.source_table or self.source.table,
+                        "publisher": text.publisher or self.source.publisher,
                     }
                 ),
             }
@@ -388,6 +391,10 @@ class Indicator(Record):
         missing = [f for f in OPTIONAL_TEXTS if getattr(self, f) and not getattr(text, f)]
         if self.disclosure.note and not text.disclosure_note:
             missing.append("disclosure_note")
+        if has_words(self.source.publisher) and not text.publisher:
+            missing.append("publisher")
+        if has_words(self.licence) and not text.licence:
+            missing.append("licence")
         if missing:
             raise ValueError(f"translations.{lang}: missing {', '.join(missing)}")
         pairs = (

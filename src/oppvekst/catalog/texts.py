@@ -75,10 +75,20 @@ class IndicatorText(Words):
     source_table: Text | None = Field(
         None, description="The source's table reference when it is words, not a code."
     )
+    # The publisher and the licence are names (SSB, CC BY 4.0) the same in every language, unless
+    # they carry a note in brackets («Oppvekststatus (beregnet fra SSB)»): then words, required.
+    publisher: Text | None = None
+    licence: Text | None = None
 
 
 # The optional texts an indicator may have: present in bokmål ⇒ required in each translation.
 OPTIONAL_TEXTS = ("numerator", "denominator", "comparability")
+
+
+def has_words(name: str) -> bool:
+    """A publisher or licence with a note in brackets (which years, computed from what) has words
+    to translate; a bare name (SSB, NLOD 2.0) is the same in every language."""
+    return "(" in name
 
 
 class TopicText(Words):

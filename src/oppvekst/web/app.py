@@ -20,6 +20,7 @@ from oppvekst.accounts.store import UserStore
 from oppvekst.api import docs as api_docs
 from oppvekst.api import routes as api_routes
 from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept_answers
+from oppvekst.language import N_
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import StoreManager
@@ -65,7 +66,7 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Oppvekststatus API",
         version="1.0.0",
-        description=(
+        description=N_(
             "Åpne data om barn og unge i norske kommuner, fylker og Oslos bydeler: de samme tallene "
             "som portalen viser, med definisjoner, kilder og lisens."
         ),
@@ -99,6 +100,8 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
     # language prefix, and answer in the request's language (``web.languages``).
     app.add_middleware(LanguageMiddleware)
     install_error_handlers(app)
+    # The OpenAPI document in the request's language, made once per language (``api.docs``).
+    app.openapi = api_docs.openapi_in_languages(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router, include_in_schema=router is api_routes.router)
     # Mounted after the routers so that generated assets under /static (the Vega bundle) win.

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from oppvekst import language
 from oppvekst.errors import BY_HTTP_STATUS, BadRequest, OppvekstError
 from oppvekst.glossary import N_
 from oppvekst.language import _
@@ -22,6 +23,7 @@ from oppvekst.snapshot.store import Store
 from oppvekst.views.search import SearchHit
 from oppvekst.web.dependencies import current_store, wants_json
 from oppvekst.web.inputs import kept_view
+from oppvekst.web.languages import choose, without_prefix
 from oppvekst.web.rendering import render
 
 PROBLEM_BASE = "https://oppvekststatus.no/api/problemer/"
@@ -110,6 +112,24 @@ HTTP_HINTS: Mapping[int, str] = {
 }
 
 
+def unexpected_response(request: Request) -> Response:
+    """The answer to an exception nobody caught, in the request's language.
+
+    Starlette runs the handler for ``Exception`` in its outermost layer (``ServerErrorMiddleware``),
+    outside the language middleware, whose language is gone by then (and which may not have run at
+    all, when an outer layer failed): the language and the bare path are chosen again, by the same
+    function (``web.languages.choose``).
+    """
+    chosen = choose(request.scope)
+    inner = Request(without_prefix(dict(request.scope), chosen), request.receive)
+    with language.use(chosen.lang):
+        response = error_response(inner, OppvekstError())
+    response.headers["Content-Language"] = chosen.lang.value
+    if chosen.is_api:
+        response.headers.add_vary_header("Accept-Language")
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error a request can meet answers through ``error_response``."""
 
@@ -133,7 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # Starlette still re-raises the exception after this answer, so it is logged as before.
-        return error_response(request, OppvekstError())
+        return unexpected_response(request)
 
     app.add_exception_handler(OppvekstError, _oppvekst)
     app.add_exception_handler(RequestValidationError, _invalid)

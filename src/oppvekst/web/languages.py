@@ -15,6 +15,7 @@ is redirected to its ``/nn/`` address, so every page in a language has one URL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -33,6 +34,44 @@ def _query_lang(scope: Scope) -> tuple[Language | None, list[tuple[str, str]]]:
     return chosen, [(k, v) for k, v in pairs if k != LANG_PARAM]
 
 
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """A request's language and its path without the language prefix."""
+
+    lang: Language
+    path: str
+    is_api: bool
+    # A page asked for with ``?lang=``: its address in that language (the middleware redirects).
+    redirect: str | None = None
+
+
+def choose(scope: Scope) -> Chosen:
+    """The language of a request: its path prefix, or for the API ``?lang=`` and else
+    ``Accept-Language``. The one reading of a request's language: the middleware and the outermost
+    error answer (``web.errors``, which Starlette runs outside every middleware) both call it."""
+    lang, bare = language.split_path(scope["path"])
+    asked, rest = _query_lang(scope)
+    if bare == "/api" or bare.startswith("/api/"):
+        if asked is None and bare == scope["path"]:
+            asked = language.from_accept_language(Headers(scope=scope).get("accept-language"))
+        return Chosen(asked or lang, bare, is_api=True)
+    if asked is not None and scope["type"] == "http" and scope.get("method") == "GET":
+        query = "?" + urlencode(rest) if rest else ""
+        return Chosen(lang, bare, is_api=False, redirect=language.url(bare, asked) + query)
+    return Chosen(lang, bare, is_api=False)
+
+
+def without_prefix(scope: Scope, chosen: Chosen) -> Scope:
+    """``scope`` as the routes see it: the path without its language prefix, the language on
+    ``request.state``."""
+    if chosen.path != scope["path"]:
+        raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+        cut = len(language.prefix(chosen.lang))  # "/nn": the same bytes in the raw path
+        scope = dict(scope, path=chosen.path, raw_path=raw[cut:] or b"/")
+    scope.setdefault("state", {})["lang"] = chosen.lang
+    return scope
+
+
 class LanguageMiddleware:
     """Outermost middleware: one language per request, from the path prefix or the API's headers."""
 
@@ -43,25 +82,12 @@ class LanguageMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        lang, bare = language.split_path(scope["path"])
-        asked, rest = _query_lang(scope)
-        is_api = bare == "/api" or bare.startswith("/api/")
-        if is_api:
-            lang = asked or (
-                lang
-                if bare != scope["path"]
-                else language.from_accept_language(Headers(scope=scope).get("accept-language"))
-            )
-        elif asked is not None and scope["type"] == "http" and scope.get("method") == "GET":
-            await _redirect(
-                language.url(bare, asked) + ("?" + urlencode(rest) if rest else ""), send
-            )
+        chosen = choose(scope)
+        if chosen.redirect is not None:
+            await _redirect(chosen.redirect, send)
             return
-        if bare != scope["path"]:
-            raw = scope.get("raw_path") or scope["path"].encode("utf-8")
-            cut = len(language.prefix(lang))  # "/nn": the same bytes in the raw path
-            scope = dict(scope, path=bare, raw_path=raw[cut:] or b"/")
-        scope.setdefault("state", {})["lang"] = lang
+        scope = without_prefix(scope, chosen)
+        lang, is_api = chosen.lang, chosen.is_api
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
