@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
+from oppvekst.exports import SYNTHETIC_WARNING, Download, headers
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.sheet_xml import SheetRows, number_texts, sheet_rows
 from oppvekst.glossary import N_
@@ -65,7 +65,7 @@ def _data_sheets(download: Download, table: pd.DataFrame) -> list[DataSheet]:
     """ "Data", or one sheet per group of ``download.sheets`` (a package's topics), in order."""
     if not download.sheets:
         return [DataSheet("Data", table)]
-    indicator = table[COLUMNS["indicator_id"]]
+    indicator = table[headers()["indicator_id"]]
     sheets, used = [], set()
     for group in download.sheets:
         name = re.sub(r"[\[\]:*?/\\]", "-", group.title)[:SHEET_NAME_LIMIT] or "Data"
@@ -117,7 +117,8 @@ def _data_sheet(data: Any, download: Download, table: pd.DataFrame, bold: Any) -
     data.write_row(0, 0, labels, bold)
     for index, label in enumerate(labels):
         data.set_column(index, index, _width(label, table[label]))
-    keys = sum(COLUMNS[name] in labels for name in KEY_COLUMNS)
+    named = headers()
+    keys = sum(named[name] in labels for name in KEY_COLUMNS)
     data.freeze_panes(1, keys)
     data.set_landscape()
     data.set_paper(9)  # A4
