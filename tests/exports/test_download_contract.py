@@ -122,13 +122,16 @@ def test_the_download_links_of_an_english_page_give_english_files(client: TestCl
 @pytest.mark.xfail(
     strict=True,
     reason="api/answers.py: answer_key leaves out the language chosen by Accept-Language (or the "
-    "/en/api prefix), so a kept nb answer is served to an English reader (not this change's file)",
+    "/en/api prefix), so a kept nb answer is served to an English reader; the portal's outer "
+    "cache (oppvekst.cache) keys on the language, the API's own does not (not this change's file)",
 )
 def test_a_kept_answer_is_not_served_in_another_language(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_answer_cache(monkeypatch, AnswerCache(64 * 1024 * 1024, 8 * 1024 * 1024))
-    url = URL + "&format=csv"
+    # A query no other test asks (``limit`` only pages JSON), so the portal's outer cache, which
+    # lives for the process, has not kept it and both requests reach the API's own cache.
+    url = URL + "&format=csv&limit=4321"
     assert csv_rows(fetch(client, url))[0][0] == "indikator"
     english = fetch(client, url, **{"Accept-Language": "en"})
     assert csv_rows(english)[0][0] == "indicator"
