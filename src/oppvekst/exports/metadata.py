@@ -1,6 +1,8 @@
 """A download's description for the files that carry it beside the data (Parquet's schema
 metadata, JSON-stat's extension): where the numbers come from, their units and precision, the
 columns and the legend of symbols and flags — the same words as the workbook's metadata sheet.
+The keys and the column names are a stable contract (bokmål keys, field names); the texts are in
+the reader's language.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def parquet_metadata(download: Download) -> dict[str, Any]:
         "presisjon": _("Full presisjon (double); siden viser verdien med indikatorens desimaler"),
         "indikatorer": indicator_metadata(download),
         "kolonner": {
-            c.name: {"type": c.type.value, "beskrivelse": c.description}
+            c.name: {"type": c.type.value, "beskrivelse": c.described}
             for c in ALL_COLUMNS
             if c.name in carried
         },

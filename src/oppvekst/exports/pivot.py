@@ -2,8 +2,8 @@
 
 Each cell is what the page shows: the value at the indicator's published decimals (a number, so a
 spreadsheet can sum it), or the symbol where there is none (text). The value columns carry the
-page's headers (periods, or the groups' Norwegian labels); with the groups as rows a «gruppe»
-column follows the region, as on the page. Each row starts with the region
+page's headers (periods, or the groups' labels); with the groups as rows a «gruppe» column
+follows the region, as on the page. The headers are in the reader's language, as on the page. Each row starts with the region
 number as text and the region as «0301 Oslo», so the code survives a spreadsheet either way. The
 CSV is the Norwegian dialect of ``tabular``; the workbook has the table and a sheet saying what it
 is (indicator, unit, breakdown, source, licence and the symbols).
@@ -19,27 +19,31 @@ import numpy as np
 import xlsxwriter
 
 from oppvekst.catalog.schema import Indicator
-from oppvekst.exports import SYNTHETIC_WARNING
+from oppvekst.exports import REGION_TEXT, SYNTHETIC_WARNING
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.precision import published
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
+from oppvekst.glossary import N_
 from oppvekst.language import _
 from oppvekst.views.bank import BREAKDOWN_NAMES, Pivot, category_label
 
-REGION = "region"
-REGION_TEXT = "omrade"
-GROUP = "gruppe"
+# The key columns' headers (bokmål, translated where a file is written); the region columns are
+# the downloads' own (``oppvekst.exports``).
+REGION = N_("region")
+GROUP = N_("gruppe")
 
 
 def pivot_columns(table: Pivot) -> dict[str, np.ndarray]:
     """Header → cells: the region columns (and the group when groups are rows), then one column
     per header the page shows (number or symbol)."""
     columns: dict[str, np.ndarray] = {
-        REGION: np.array([row.code for row in table.rows], dtype=object),
-        REGION_TEXT: np.array([f"{row.code} {row.name}" for row in table.rows], dtype=object),
+        _(REGION): np.array([row.code for row in table.rows], dtype=object),
+        REGION_TEXT.header: np.array(
+            [f"{row.code} {row.name}" for row in table.rows], dtype=object
+        ),
     }
     if table.grouping is not None and table.grouping.layout == "rader":
-        columns[GROUP] = np.array([row.group or "" for row in table.rows], dtype=object)
+        columns[_(GROUP)] = np.array([row.group or "" for row in table.rows], dtype=object)
     places = np.full(len(table.rows), table.decimals, dtype=np.int64)
     for index, header in enumerate(table.columns or table.periods):
         cells = [row.cells[index] for row in table.rows]

@@ -3,8 +3,9 @@
 Beside the columns of the JSON rows (by field name, in the declared order) it carries the region
 as one text, number and name («0301 Oslo», as SSB's tables write it), so the leading zero
 survives a spreadsheet that reads the bare number column as a number; the value columns at the
-indicator's published decimals (``precision``); and the flags (``merknad``) in Norwegian words,
-with the meaning of the symbol first, so a row explains itself without a legend.
+indicator's published decimals (``precision``); and the flags (``merknad``) in words, with the
+meaning of the symbol first, so a row explains itself without a legend. Its headers, words and
+yes/no are in the reader's language (``oppvekst.exports.headers``, ``yes_no``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ import numpy as np
 
 from oppvekst.exports.legend import WORD_SEPARATOR, words
 from oppvekst.exports.precision import at_published_precision
+from oppvekst.glossary import N_
+from oppvekst.language import _
 from oppvekst.snapshot.table import FLAG_LABELS, SYMBOL_LABELS
+
+# A true/false cell as a person reads it (csv-plain keeps these bokmål words in every language).
+YES, NO = N_("ja"), N_("nei")
+
+
+def yes_no() -> dict[object, str]:
+    """True/False as the files people open write them, in the current language."""
+    return {True: _(YES), False: _(NO)}
 
 
 def region_texts(codes: np.ndarray, names: np.ndarray) -> np.ndarray:

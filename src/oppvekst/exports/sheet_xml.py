@@ -21,6 +21,8 @@ from itertools import chain, repeat
 import numpy as np
 import pandas as pd
 
+from oppvekst.exports.readable import yes_no
+
 EXCEL_ROWS = 1_048_576  # Excel's last row; rows beyond it are not written (as xlsxwriter does)
 TEXT_LIMIT = 32_767  # Excel's longest cell text, in UTF-16 code units
 CHUNK_ROWS = 8_192  # rows per piece handed to the compressor: bounded memory, few calls
@@ -108,7 +110,7 @@ def text_tails(values: pd.Series, words: Mapping[object, str] | None = None) -> 
 def _column(index: int, column: pd.Series) -> _Column:
     prefix = f'<c r="{column_letters(index)}'
     if pd.api.types.is_bool_dtype(column):
-        return _Column(prefix, None, text_tails(column, {True: "ja", False: "nei"}))
+        return _Column(prefix, None, text_tails(column, yes_no()))
     if pd.api.types.is_numeric_dtype(column):
         numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
         if np.isinf(numbers).any():

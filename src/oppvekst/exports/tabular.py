@@ -16,8 +16,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from oppvekst.exports import COLUMNS, Download
-from oppvekst.exports.readable import readable
+from oppvekst.exports import COLUMNS, Download, headers
+from oppvekst.exports.readable import NO, YES, readable, yes_no
 from oppvekst.exports.sheet_xml import number_texts
 from oppvekst.snapshot.table import SYMBOL_LABELS
 
@@ -37,12 +37,12 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _cells(values: np.ndarray, decimal: str) -> list[str]:
+def _cells(values: np.ndarray, decimal: str, words: Mapping[object, str]) -> list[str]:
     """One column as CSV cells: numbers as the shortest text that reads back as the same double
     (the Norwegian file's are already rounded to the published decimals, so «29,6»), whole numbers
-    without a decimal part, text neutralised, booleans in words, missing as an empty cell."""
+    without a decimal part, text neutralised, booleans in ``words``, missing as an empty cell."""
     if values.dtype.kind == "b":
-        return ["ja" if v else "nei" for v in values.tolist()]
+        return [words[bool(v)] for v in values.tolist()]
     if values.dtype.kind in "iuf":
         texts = number_texts(values.astype(np.float64))
         return texts if decimal == "." else [t.replace(".", decimal) for t in texts]
@@ -73,7 +73,9 @@ def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
     own writer spends most of its time converting text columns, which dominated small API answers.
     """
     norwegian = dialect is CsvDialect.NORWEGIAN
-    cells = [_cells(values, "," if norwegian else ".") for values in columns.values()]
+    # The Norwegian file is read by people, in their language; csv-plain is a stable contract.
+    words: dict[object, str] = yes_no() if norwegian else {True: YES, False: NO}
+    cells = [_cells(values, "," if norwegian else ".", words) for values in columns.values()]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if norwegian else ",", lineterminator="\r\n")
     writer.writerow(list(columns))
@@ -86,7 +88,7 @@ def csv_bytes(columns: Mapping[str, np.ndarray], dialect: CsvDialect) -> bytes:
 
 def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> bytes:
     # The file stays purely tabular (programs read it); synthetic rows say so in the columns
-    # `kilde` ("Syntetiske demotall") and `syntetisk` (ja) on every row.
+    # `kilde` ("Syntetiske demotall") and `syntetisk` (ja; English "synthetic": yes) on every row.
     fields = download.fields()
     columns = {str(name): column_values(fields[name]) for name in fields.columns}
     return csv_bytes(labelled(columns, download.decimals, dialect), dialect)
@@ -95,10 +97,13 @@ def to_csv(download: Download, dialect: CsvDialect = CsvDialect.NORWEGIAN) -> by
 def labelled(
     columns: Mapping[str, np.ndarray], decimals: Mapping[str, int], dialect: CsvDialect
 ) -> dict[str, np.ndarray]:
-    """The columns (by field name) as the dialect writes them, under their download labels: the
-    Norwegian file as people read it (``readable``), the plain one as the JSON rows are."""
-    shaped = readable(columns, decimals) if dialect is CsvDialect.NORWEGIAN else columns
-    return {COLUMNS[name]: values for name, values in shaped.items()}
+    """The columns (by field name) as the dialect writes them: the Norwegian file as people read
+    it (``readable``) under the headers of the reader's language, the plain one as the JSON rows
+    are under the stable labels (``COLUMNS``, the same in every language)."""
+    if dialect is CsvDialect.NORWEGIAN:
+        named = headers()
+        return {named[name]: values for name, values in readable(columns, decimals).items()}
+    return {COLUMNS[name]: values for name, values in columns.items()}
 
 
 def column_values(column: pd.Series) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""XLSX downloads: a data sheet and a metadata sheet (definitions, sources, symbols, licence).
+"""XLSX downloads: a data sheet and a metadata sheet (definitions, sources, symbols, licence, and
+what each column holds), in the reader's language.
 
 xlsxwriter writes the workbook with the data sheet's bold, frozen header row and the whole metadata
 sheet; the data rows are then written into that sheet's XML by ``sheet_xml``, a column at a time,
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from oppvekst.exports import COLUMNS, SYNTHETIC_WARNING, Download
+from oppvekst.exports import DOWNLOAD_COLUMNS, SYNTHETIC_WARNING, Download, headers
 from oppvekst.exports.legend import LEGEND
 from oppvekst.exports.sheet_xml import SheetRows, number_texts, sheet_rows
 from oppvekst.glossary import N_
@@ -65,7 +66,7 @@ def _data_sheets(download: Download, table: pd.DataFrame) -> list[DataSheet]:
     """ "Data", or one sheet per group of ``download.sheets`` (a package's topics), in order."""
     if not download.sheets:
         return [DataSheet("Data", table)]
-    indicator = table[COLUMNS["indicator_id"]]
+    indicator = table[headers()["indicator_id"]]
     sheets, used = [], set()
     for group in download.sheets:
         name = re.sub(r"[\[\]:*?/\\]", "-", group.title)[:SHEET_NAME_LIMIT] or "Data"
@@ -105,7 +106,7 @@ def _frame(download: Download, sheets: list[DataSheet]) -> bytes:
     warn = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
     for sheet in sheets:
         _data_sheet(book.add_worksheet(sheet.name), download, sheet.table, bold)
-    _metadata_sheet(book, download, bold, warn)
+    _metadata_sheet(book, download, [str(c) for c in sheets[0].table.columns], bold, warn)
     book.close()
     return buffer.getvalue()
 
@@ -117,7 +118,8 @@ def _data_sheet(data: Any, download: Download, table: pd.DataFrame, bold: Any) -
     data.write_row(0, 0, labels, bold)
     for index, label in enumerate(labels):
         data.set_column(index, index, _width(label, table[label]))
-    keys = sum(COLUMNS[name] in labels for name in KEY_COLUMNS)
+    named = headers()
+    keys = sum(named[name] in labels for name in KEY_COLUMNS)
     data.freeze_panes(1, keys)
     data.set_landscape()
     data.set_paper(9)  # A4
@@ -157,7 +159,10 @@ def _with_rows(frame: bytes, sheets: dict[str, SheetRows]) -> bytes:
     return buffer.getvalue()
 
 
-def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, warn: Any) -> None:
+def _metadata_sheet(
+    book: xlsxwriter.Workbook, download: Download, labels: list[str], bold: Any, warn: Any
+) -> None:
+    """What the numbers are (``labels``: the data sheets' headers, whose meaning it ends with)."""
     sheet = book.add_worksheet("Metadata")
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     for first, last, width in ((0, 0, 24), (1, 1, 36), (2, 2, 60), (3, 11, 24)):
@@ -225,3 +230,11 @@ def _metadata_sheet(book: xlsxwriter.Workbook, download: Download, bold: Any, wa
             row += 1
             sheet.write_string(row, 0, entry.key)
             sheet.write_string(row, 1, entry.label, wrap)
+    # The columns, last (the rows above keep their places): each header as the data sheets have it
+    # and what it holds, so a reader of any language need not guess what «nedre_95» means.
+    row += 2
+    sheet.write_string(row, 0, _("Kolonner"), bold)
+    for column in (c for c in DOWNLOAD_COLUMNS if c.header in labels):
+        row += 1
+        sheet.write_string(row, 0, column.header)
+        sheet.write_string(row, 1, column.described, wrap)
