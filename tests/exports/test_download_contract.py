@@ -2,8 +2,8 @@
 
 csv-plain's header and bytes, the JSON rows' and Parquet's names, the Parquet metadata's keys and
 JSON-stat's dimension ids are one contract for nb, nn and en (their texts are translated). The
-statistics bank's table at /nn/ and /en/ has the page's language. Two gaps outside ``exports`` are
-kept as strict xfails, so fixing them turns the marker into a failure to remove.
+statistics bank's table at /nn/ and /en/ has the page's language; a page's download links carry
+its language, and the API's kept answers are kept per language.
 """
 
 from __future__ import annotations
@@ -105,26 +105,18 @@ def test_the_statistics_bank_table_is_in_the_language(client: TestClient, lang: 
     assert nb_bank[:2] == ["region", "omrade"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/links.py: the API links on a /nn/ or /en/ page carry no lang=, so the file follows "
-    "the browser's Accept-Language instead of the page's language (not this change's file)",
-)
 def test_the_download_links_of_an_english_page_give_english_files(client: TestClient) -> None:
     page = fetch(client, "/en/indikator/barn-0-17", **{"Accept-Language": "nb"}).decode()
-    links = [html.unescape(h) for h in re.findall(r'href="(/api/v1/data\?[^"]*format=csv)"', page)]
+    links = [
+        html.unescape(h)
+        for h in re.findall(r'href="(/api/v1/data\?[^"]*format=csv(?:&[^"]*)?)"', page)
+    ]
     assert links
     for link in links:
         header = csv_rows(fetch(client, link, **{"Accept-Language": "nb"}))[0]
         assert not set(header) & bokmaal_only(Language.en), link
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/answers.py: answer_key leaves out the language chosen by Accept-Language (or the "
-    "/en/api prefix), so a kept nb answer is served to an English reader; the portal's outer "
-    "cache (oppvekst.cache) keys on the language, the API's own does not (not this change's file)",
-)
 def test_a_kept_answer_is_not_served_in_another_language(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from oppvekst.api.paging import canonical_query
 from oppvekst.api.responses import cache_headers, not_modified
+from oppvekst.language import current
 from oppvekst.settings import Settings, get_settings
 from oppvekst.snapshot.store import Store
 
@@ -79,9 +80,16 @@ ANSWERS = AnswerCache.from_settings(get_settings())
 
 
 def answer_key(store: Store, request: Request, chosen: str) -> tuple[str, ...]:
-    """Snapshot, format and the query in a canonical order (parameter order does not matter)."""
+    """Snapshot, language, format and the query in a canonical order (parameter order does not
+    matter). The language is in the key because it may come from Accept-Language or the path's
+    prefix, outside the query: a bokmål CSV must never answer an English reader."""
     # cache_identity, not snapshot_id: a signed-in viewer's answer may hold their own data.
-    return (store.cache_identity, chosen, *(f"{k}={v}" for k, v in canonical_query(request)))
+    return (
+        store.cache_identity,
+        current().value,
+        chosen,
+        *(f"{k}={v}" for k, v in canonical_query(request)),
+    )
 
 
 def replay(request: Request, store: Store, answer: Answer) -> Response:

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from oppvekst.language import current
 from oppvekst.snapshot.store import Store
 
 CACHE_SECONDS = 300
@@ -31,15 +32,15 @@ def _default(value: Any) -> Any:
 
 
 def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, str]:
-    tag = hashlib.sha256(f"{store.cache_identity}|{request.url}|{media_type}".encode()).hexdigest()[
-        :32
-    ]
+    # The language too: the same URL answers in the language of Accept-Language or the path.
+    key = f"{store.cache_identity}|{current().value}|{request.url}|{media_type}"
+    tag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {
         "ETag": f'"{tag}"',
         "Cache-Control": f"public, max-age={CACHE_SECONDS}",
         "X-Oppvekst-Snapshot": store.snapshot_id,
         "Access-Control-Allow-Origin": "*",
-        "Vary": "Accept, Accept-Encoding",
+        "Vary": "Accept, Accept-Encoding, Accept-Language",
     }
     built = store.meta.get("built_at")
     if built:

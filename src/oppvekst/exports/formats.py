@@ -8,41 +8,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oppvekst.glossary import N_
+
 
 @dataclass(frozen=True, slots=True)
 class DataFormat:
     key: str  # the value of ``format=``
     name: str  # short name, in brackets after a download link's text
-    label: str  # what it is, for a person choosing (links and the API guide)
+    label: str  # what it is, for a person choosing (links and the API guide); bokmål, shown
+    # through _() in the reader's language
     media_type: str
     extension: str
 
 
-JSON = DataFormat("json", "JSON", "JSON med sider (limit og next)", "application/json", "json")
+JSON = DataFormat("json", "JSON", N_("JSON med sider (limit og next)"), "application/json", "json")
 CSV = DataFormat(
-    "csv", "CSV", "CSV (regneark, semikolon og desimalkomma)", "text/csv; charset=utf-8", "csv"
+    "csv", "CSV", N_("CSV (regneark, semikolon og desimalkomma)"), "text/csv; charset=utf-8", "csv"
 )
 CSV_PLAIN = DataFormat(
     "csv-plain",
     "CSV",
-    "CSV for programmer (komma og desimalpunktum)",
+    N_("CSV for programmer (komma og desimalpunktum)"),
     "text/csv; charset=utf-8",
     "csv",
 )
 XLSX = DataFormat(
     "xlsx",
     "Excel",
-    "Excel (xlsx) med metadata",
+    N_("Excel (xlsx) med metadata"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "xlsx",
 )
 JSONSTAT = DataFormat(
-    "jsonstat2", "JSON-stat", "JSON-stat 2.0 (for programmer)", "application/json", "json"
+    "jsonstat2", "JSON-stat", N_("JSON-stat 2.0 (for programmer)"), "application/json", "json"
 )
 PARQUET = DataFormat(
     "parquet",
     "Parquet",
-    "Parquet (kolonnebasert, for analyseverktøy)",
+    N_("Parquet (kolonnebasert, for analyseverktøy)"),
     "application/vnd.apache.parquet",
     "parquet",
 )

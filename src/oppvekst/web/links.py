@@ -73,7 +73,11 @@ DataLink = tuple[str, str, str]
 
 
 def _api(query: dict[str, str], fmt: str) -> str:
-    return "/api/v1/data?" + urlencode({**query, "format": fmt})
+    """The API's download of ``query``: in the page's language, not the browser's (the API takes
+    its language from ``lang=`` or Accept-Language; a reader of /en/ wants the English file)."""
+    lang = language.current()
+    chosen = {} if lang is language.DEFAULT else {"lang": lang.value}
+    return "/api/v1/data?" + urlencode({**query, "format": fmt, **chosen})
 
 
 def _each_format(query: dict[str, str], label: str, key_prefix: str = "") -> list[DataLink]:
@@ -88,7 +92,7 @@ def series_downloads(
     if series.periods:
         base["period"] = ",".join(series.periods)
     base.update(breakdown)
-    return [(f.key, f.label, _api(base, f.key)) for f in DOWNLOADS]
+    return [(f.key, _(f.label), _api(base, f.key)) for f in DOWNLOADS]
 
 
 def full_downloads(indicator_id: str) -> list[DataLink]:
