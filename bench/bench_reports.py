@@ -69,7 +69,7 @@ def _kommuner(store: Store, count: int, skip: int = 0) -> list[str]:
 
 
 def _pdf(store: Store, code: str) -> float:
-    figures.CACHE.clear()  # every chart is drawn, as for a first download
+    figures.forget(store)  # every chart is drawn, as for a first download
     start = time.perf_counter()
     report.build(store, code, parse_benchmark(store, None, code))
     return time.perf_counter() - start
@@ -77,7 +77,7 @@ def _pdf(store: Store, code: str) -> float:
 
 def _pdf_batch(store: Store, codes: list[str]) -> float:
     """Seconds for the areas' reports the way ``oppvekst report --all`` builds them."""
-    figures.CACHE.clear()
+    figures.forget(store)
 
     def make(code: str) -> report.Report:
         return report.build(store, code, parse_benchmark(store, None, code))
@@ -91,7 +91,7 @@ def _pdf_batch(store: Store, codes: list[str]) -> float:
 
 def _zip(store: Store, code: str) -> float:
     """A package ZIP as a first download: no report chart cached, an empty figure cache on disk."""
-    figures.CACHE.clear()
+    figures.forget(store)
     cache = Path(tempfile.mkdtemp(prefix="bench-zip-figures-"))
     try:
         start = time.perf_counter()
@@ -109,7 +109,7 @@ def _zip(store: Store, code: str) -> float:
 
 
 def _package_pdf(store: Store, code: str) -> float:
-    figures.CACHE.clear()
+    figures.forget(store)
     start = time.perf_counter()
     summary = package(store, ZIP_PACKAGE)
     report.build(store, code, parse_benchmark(store, None, code), package=summary)

@@ -57,7 +57,7 @@ def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str
     options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
     data = figures.all_series(store, region, indicators)
     for attempt in ("compiled now", "from the template cache"):
-        figures.CACHE.clear()
+        figures.forget(store)
         drawn = figures.figures(store, region, indicators)
         assert set(drawn) == set(data), attempt
         for ind_id, drawn_series in data.items():
@@ -85,7 +85,7 @@ def test_an_indicator_with_one_period_gets_the_pages_bar_chart(store: Store, cod
     several = {k: v for k, v in data.items() if len(v.periods) > 1}
     assert single and several  # the fixture has both kinds
     options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
-    figures.CACHE.clear()
+    figures.forget(store)
     drawn = figures.figures(store, region, [store.indicators[k] for k in [*single, *several][:8]])
     for ind_id, one in single.items():
         if ind_id not in drawn:
