@@ -8,6 +8,7 @@ import pytest
 import vl_convert as vlc
 
 from oppvekst import charts
+from oppvekst.charts.options import Spec
 from oppvekst.reports import figures, templates
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, series
@@ -38,7 +39,7 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
 
 
-def _page_chart(drawn: IndicatorSeries, options: charts.ChartOptions) -> charts.Spec:
+def _page_chart(drawn: IndicatorSeries, options: charts.ChartOptions) -> Spec:
     """The indicator page's chart for these areas: ``figur=stolper`` for one period, else lines."""
     if len(drawn.periods) == 1:
         return charts.bar_chart(drawn, options)

@@ -55,10 +55,10 @@ class CountingRenderer(Renderer):
         return super().render_many(figure_specs, size, fmt, scale)
 
 
-def _restarted(monkeypatch: pytest.MonkeyPatch) -> None:
+def _restarted() -> None:
     """As in a new process: nothing in memory, only what is on disk."""
     figures.CACHE.clear()
-    monkeypatch.setattr(parts, "_PARTS", {})
+    parts.forget_processes()
 
 
 def _build(store: Store) -> report.Report:
@@ -70,7 +70,7 @@ def test_a_second_report_reads_the_kept_pdf_and_draws_nothing(
 ) -> None:
     figures.forget(store)
     first = _build(store)
-    _restarted(monkeypatch)
+    _restarted()
     monkeypatch.setattr(POOL, "run", Counting(POOL.run, refuse=True))
     monkeypatch.setattr(typesetter(), "pdf", Counting(typesetter().pdf, refuse=True))
     second = _build(store)
@@ -124,7 +124,7 @@ def test_a_second_package_zip_draws_only_the_figures_the_first_did_not(
     assert shared  # the two packages have indicators in common
     assert drawn == [len(pngs[0]), len(pngs[1]) - len(shared)]
     # Assembled from kept parts, the same archive byte for byte, with nothing drawn.
-    _restarted(monkeypatch)
+    _restarted()
     monkeypatch.setattr(POOL, "run", Counting(POOL.run, refuse=True))
     assert zipped("oppvekstprofil-nokkeltall").content == second.content
     assert drawn[2:] == [0]

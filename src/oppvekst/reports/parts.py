@@ -105,6 +105,12 @@ _PARTS: dict[Path, KeptParts] = {}
 _PARTS_LOCK = threading.Lock()
 
 
+def forget_processes() -> None:
+    """Drop what this process holds in memory, keep the disk: as a restart (benchmarks, tests)."""
+    with _PARTS_LOCK:
+        _PARTS.clear()
+
+
 def parts_for(store: Store) -> KeptParts:
     """The parts beside ``store``'s snapshot (``<data dir>/cache/deler``), one per data dir."""
     root = store.path.resolve().parent.parent / "cache" / "deler"
