@@ -8,6 +8,7 @@ import pytest
 import vl_convert as vlc
 
 from oppvekst import charts
+from oppvekst.charts.options import Spec
 from oppvekst.reports import figures, templates
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, series
@@ -38,7 +39,7 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")
 
 
-def _page_chart(drawn: IndicatorSeries, options: charts.ChartOptions) -> charts.Spec:
+def _page_chart(drawn: IndicatorSeries, options: charts.ChartOptions) -> Spec:
     """The indicator page's chart for these areas: ``figur=stolper`` for one period, else lines."""
     if len(drawn.periods) == 1:
         return charts.bar_chart(drawn, options)
@@ -57,7 +58,7 @@ def test_report_charts_are_the_page_charts_byte_for_byte(store: Store, code: str
     options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
     data = figures.all_series(store, region, indicators)
     for attempt in ("compiled now", "from the template cache"):
-        figures.CACHE.clear()
+        figures.forget(store)
         drawn = figures.figures(store, region, indicators)
         assert set(drawn) == set(data), attempt
         for ind_id, drawn_series in data.items():
@@ -85,7 +86,7 @@ def test_an_indicator_with_one_period_gets_the_pages_bar_chart(store: Store, cod
     several = {k: v for k, v in data.items() if len(v.periods) > 1}
     assert single and several  # the fixture has both kinds
     options = charts.ChartOptions(highlight=(code,), size=charts.SizePreset.SMALL)
-    figures.CACHE.clear()
+    figures.forget(store)
     drawn = figures.figures(store, region, [store.indicators[k] for k in [*single, *several][:8]])
     for ind_id, one in single.items():
         if ind_id not in drawn:

@@ -76,7 +76,7 @@ def test_an_area_without_group_figures_has_no_inequality_page(
 def test_the_gap_charts_are_the_web_pages_small_charts_byte_for_byte(real_store: Store) -> None:
     views = area_views(real_store, "0301")
     assert LOW_INCOME in {v.indicator.id for v in views}
-    figures.CACHE.clear()
+    figures.forget(real_store)
     drawn = figures.inequality_figures(real_store, views)
     assert set(drawn) == {v.indicator.id for v in views}
     # The page's chart as the page builds it from its URL (``storrelse=liten``).

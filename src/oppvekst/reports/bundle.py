@@ -6,6 +6,11 @@ Oslo for a bydel) and the country over time — the same selection and writer as
 metadata sheet. The ZIP adds the package's PDF report, a PNG of each indicator's chart (the
 indicator page's take-away image, through its renderer and disk cache) and a README.txt of sources
 and licences. Every part says so when it holds synthetic demo values.
+
+The ZIP is put together from parts kept once per snapshot (``reports.parts``): the PDF (as
+``report.build`` keeps it), the workbook and each indicator's PNG. A second package for the same
+area shares the PNGs of the indicators the two have in common, and a ZIP after its own Excel
+download reuses the workbook; only the README is written each time.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 import contextvars
 import io
 import zipfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from oppvekst import charts
+from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.figure import FIGURE_SIZES, Footer, figure
 from oppvekst.charts.options import Spec
 from oppvekst.charts.render import ImageFormat, Renderer
@@ -27,6 +34,7 @@ from oppvekst.exports.workbook import to_xlsx
 from oppvekst.language import _
 from oppvekst.reports import figures, report
 from oppvekst.reports.content import data_date
+from oppvekst.reports.parts import parts_for
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
 from oppvekst.views.data import parse_selection, select
@@ -73,9 +81,25 @@ def _download(store: Store, summary: PackageSummary, region: RegionRef, url: str
 
 def workbook(store: Store, package_id: str, code: str, url: str = "") -> PackageFile:
     summary = package(store, package_id)
-    region = region_ref(store, code)
+    content, synthetic = _workbook(store, summary, region_ref(store, code), url)
+    return PackageFile(content, f"{package_id}-{code}.xlsx", synthetic)
+
+
+def _workbook(
+    store: Store, summary: PackageSummary, region: RegionRef, url: str
+) -> tuple[bytes, bool]:
+    """The workbook's bytes and whether it holds synthetic values, made once per snapshot."""
+    parts = parts_for(store)
+    key = ["arbeidsbok", summary.id, region.code, url]
+    # The flag is kept as the part's first byte: it comes from the rows, which a kept workbook
+    # no longer needs to select.
+    kept = parts.get(store, key)
+    if kept is not None:
+        return kept[1:], kept[:1] == b"1"
     download = _download(store, summary, region, url)
-    return PackageFile(to_xlsx(download), f"{package_id}-{code}.xlsx", download.synthetic)
+    content = to_xlsx(download)
+    parts.put(store, key, (b"1" if download.synthetic else b"0") + content)
+    return content, download.synthetic
 
 
 def readme(store: Store, summary: PackageSummary, region: RegionRef, synthetic: bool) -> str:
@@ -176,21 +200,16 @@ def archive(
         package=summary,
         url=url,
     )
-    download = _download(store, summary, region, url)
-    workbook_bytes = to_xlsx(download)
+    workbook_bytes, workbook_synthetic = _workbook(store, summary, region, url)
     with_data = [store.indicators[m.indicator_id] for m in summary.indicators if m.has_data]
-    drawn = figures.all_series(store, region, with_data)
-    members = [
-        (position, member.indicator_id)
+    pngs = chart_pngs(store, region, with_data, renderer, site)
+    names = [
+        (f"figurer/{position:02d}-{member.indicator_id}.png", member.indicator_id)
         for position, member in enumerate(summary.indicators, start=1)
-        if member.indicator_id in drawn
+        if member.indicator_id in pngs
     ]
-    names = [f"figurer/{position:02d}-{ind_id}.png" for position, ind_id in members]
-    # All figures in one batch: the chart workers draw them side by side (render_many).
-    specs = [chart_figure(store, drawn[ind_id], region, site) for _pos, ind_id in members]
-    pngs = renderer.render_many(specs, FIGURE_SIZE, ImageFormat.PNG, scale=2)
     made = building.result()
-    synthetic = download.synthetic or made.synthetic
+    synthetic = workbook_synthetic or made.synthetic
     stamp = _zip_time(store)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive_file:
@@ -201,9 +220,36 @@ def archive(
         add("README.txt", ("\ufeff" + readme(store, summary, region, synthetic)).encode("utf-8"))
         add(f"{package_id}-{code}.xlsx", workbook_bytes)
         add(f"{package_id}-{code}.pdf", made.pdf)
-        for name, png in zip(names, pngs, strict=True):
-            add(name, png.data)
+        for name, ind_id in names:
+            add(name, pngs[ind_id])
     return PackageFile(buffer.getvalue(), f"{package_id}-{code}.zip", synthetic)
+
+
+def chart_pngs(
+    store: Store,
+    region: RegionRef,
+    indicators: Sequence[Indicator],
+    renderer: Renderer,
+    site: str,
+) -> dict[str, bytes]:
+    """indicator id → its take-away PNG (2×), for each indicator with a chart for this area.
+
+    Kept per snapshot by indicator, areas and site (the address in the footer), not by package:
+    every package with the indicator shares it. The missing ones are drawn in one batch (the
+    chart workers draw them side by side: ``render_many``).
+    """
+    parts = parts_for(store)
+    areas = {i.id: figures.chart_areas(store, region, i) for i in indicators}
+    keys = {i: ["figur-png", i, list(codes), site] for i, codes in areas.items() if codes}
+    found = {i: data for i, key in keys.items() if (data := parts.get(store, key)) is not None}
+    missing = [i for i in indicators if i.id in keys and i.id not in found]
+    drawn = figures.all_series(store, region, missing)
+    specs = [chart_figure(store, drawn[i.id], region, site) for i in missing if i.id in drawn]
+    rendered = renderer.render_many(specs, FIGURE_SIZE, ImageFormat.PNG, scale=2)
+    for ind_id, image in zip([i.id for i in missing if i.id in drawn], rendered, strict=True):
+        parts.put(store, keys[ind_id], image.data)
+        found[ind_id] = image.data
+    return found
 
 
 def _zip_time(store: Store) -> tuple[int, int, int, int, int, int]:

@@ -6,7 +6,8 @@ country — the areas the indicator exists for — with the area highlighted, by
 options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
 screen. The specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few
 vl-convert worker processes in parallel (``charts.drawing``); finished SVGs are kept per
-snapshot: a second report for the same area, or the ZIP after the PDF, does not render again.
+snapshot, in memory and on disk beside it (``reports.parts``): a second report for the same area,
+a package's report after the area's own, or the same chart after a restart, does not render again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.language import current
 from oppvekst.reports import templates
+from oppvekst.reports.parts import parts_for
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.inequality import InequalityView
@@ -131,14 +133,47 @@ class ReportFigureCache:
 
 
 CACHE = ReportFigureCache()
+FigureKey = tuple[str, str, tuple[str, ...]]
+
+
+def forget(store: Store) -> None:
+    """Forget every drawn chart and kept part (tests and benchmarks draw afresh with it)."""
+    CACHE.clear()
+    parts_for(store).clear()
+
+
+def _kept(store: Store, keys: dict[str, FigureKey]) -> dict[str, Figure]:
+    """The figures already drawn for this snapshot and language: from memory, else from disk."""
+    parts = parts_for(store)
+    found: dict[str, Figure] = {}
+    for ident, key in keys.items():
+        figure = CACHE.get(key)
+        if figure is None:
+            data = parts.get(store, ["figur", key[1], list(key[2])])
+            if data is None:
+                continue
+            figure = Figure(**json.loads(data))
+            CACHE.put(key, figure)
+        found[ident] = figure
+    return found
+
+
+def _keep(store: Store, key: FigureKey, figure: Figure) -> None:
+    CACHE.put(key, figure)
+    data = json.dumps(
+        {"indicator_id": figure.indicator_id, "svg": figure.svg, "description": figure.description}
+    )
+    parts_for(store).put(store, ["figur", key[1], list(key[2])], data.encode())
 
 
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
     """indicator id → its chart as SVG, for every indicator with data."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
     edition = _edition(store)
-    keys = {i.id: (edition, i.id, chart_areas(store, region, i)) for i in wanted}
-    found = {i.id: f for i in wanted if (f := CACHE.get(keys[i.id])) is not None}
+    keys: dict[str, FigureKey] = {
+        i.id: (edition, i.id, chart_areas(store, region, i)) for i in wanted
+    }
+    found = _kept(store, keys)
     data = all_series(store, region, [i for i in wanted if i.id not in found])
     missing = [i for i in wanted if i.id in data]
     specs = [chart_spec(data[i.id], region) for i in missing]
@@ -150,7 +185,7 @@ def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) ->
     )
     for ind, spec, svg in zip(missing, specs, svgs, strict=True):
         figure = Figure(ind.id, svg, str(spec.get("description", "")))
-        CACHE.put(keys[ind.id], figure)
+        _keep(store, keys[ind.id], figure)
         found[ind.id] = figure
     return found
 
@@ -170,28 +205,34 @@ def _edition(store: Store) -> str:
 
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
-    keys = {
+    keys: dict[str, FigureKey] = {
         v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
         for v in views
     }
-    found = {i: f for i, key in keys.items() if (f := CACHE.get(key)) is not None}
+    found = _kept(store, keys)
     missing = [v for v in views if v.indicator.id not in found]
     specs = [inequality_spec(v) for v in missing]
-    svgs = draw([(spec, (v.area.name,)) for v, spec in zip(missing, specs, strict=True)])
+    # Never through a compiled template: the group names stand in expressions and the chart has
+    # two data sources, so ``templates.fill`` refuses every one of them; compiling their shapes
+    # only cost a worker round per report and pushed the line charts' shapes out of the cache.
+    svgs = draw(
+        [(spec, (v.area.name,)) for v, spec in zip(missing, specs, strict=True)], shared=False
+    )
     for view, spec, svg in zip(missing, specs, svgs, strict=True):
         figure = Figure(view.indicator.id, svg, str(spec.get("description", "")))
-        CACHE.put(keys[view.indicator.id], figure)
+        _keep(store, keys[view.indicator.id], figure)
         found[view.indicator.id] = figure
     return found
 
 
-def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:
+def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]], *, shared: bool = True) -> list[str]:
     """Each Vega-Lite spec (with its areas' names) as SVG, drawn by the chart workers.
 
     Shapes not seen before are compiled first (in parallel too); every chart is then drawn from
-    its filled-in Vega. A spec whose shape cannot be shared is drawn from Vega-Lite directly.
+    its filled-in Vega. A spec whose shape cannot be shared (or all of them, ``shared=False``) is
+    drawn from Vega-Lite directly.
     """
-    shapes = [templates.shape(spec, names) for spec, names in specs]
+    shapes = [templates.shape(spec, names) if shared else None for spec, names in specs]
     new = list(
         dict.fromkeys(s.key for s in shapes if s is not None and templates.CACHE.get(s.key) is None)
     )

@@ -17,6 +17,7 @@ from oppvekst.errors import OppvekstError
 from oppvekst.glossary import N_
 from oppvekst.language import _
 from oppvekst.reports import content, figures
+from oppvekst.reports.parts import parts_for
 from oppvekst.reports.typesetter import typesetter
 from oppvekst.snapshot.store import Store
 from oppvekst.views.benchmark import Benchmark
@@ -60,10 +61,44 @@ def build(
     package: PackageSummary | None = None,
     url: str = "",
 ) -> Report:
-    """The report's PDF, for the key indicators or the package's."""
+    """The report's PDF, for the key indicators or the package's: made once per snapshot and
+    language, then read back (``reports.parts``)."""
     chosen: list[Indicator] | None = (
         [store.indicators[i.indicator_id] for i in package.indicators] if package else None
     )
+    key = [
+        "rapport",
+        code,
+        benchmark.param,
+        benchmark.label,
+        package.id if package else None,
+        url,
+    ]
+    kept = parts_for(store).get(store, key)
+    if kept is not None:
+        # The profile (milliseconds) and the charts (kept with the PDF) for the caller, unmade.
+        result = profile(store, code, benchmark, indicators=chosen)
+        shown = [store.indicators[r.indicator_id] for r in result.rows]
+        return Report(
+            kept, _filename(code, package), result, figures.figures(store, result.region, shown)
+        )
+    made = _made(store, code, benchmark, chosen, package, url)
+    parts_for(store).put(store, key, made.pdf)
+    return made
+
+
+def _filename(code: str, package: PackageSummary | None) -> str:
+    return f"{package.id}-{code}.pdf" if package is not None else f"oppvekstprofil-{code}.pdf"
+
+
+def _made(
+    store: Store,
+    code: str,
+    benchmark: Benchmark,
+    chosen: list[Indicator] | None,
+    package: PackageSummary | None,
+    url: str,
+) -> Report:
     # The profile has a row for each chosen indicator with data: the charts for those can be
     # drawn while the profile is computed.
     candidates = (
@@ -75,24 +110,23 @@ def build(
         contextvars.copy_context().run, figures.figures, store, region_ref(store, code), candidates
     )
     result = profile(store, code, benchmark, indicators=chosen)
+    # The gaps between groups for the same indicators as the rest of the report: a package's
+    # report keeps to the package, the key-indicator report takes every indicator with groups
+    # (the profile page's «Ulikhet» section does the same). Computed while the workers draw
+    # (a third of a second of pandas that used to wait for the charts, then hold them up).
+    gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
+    gap_figures = figures.inequality_figures(store, gaps)
     shown = [store.indicators[r.indicator_id] for r in result.rows]
     drawn = drawing.result()
     if set(drawn) != {i.id for i in shown}:  # not expected; the cached ones are not redrawn
         drawn = figures.figures(store, result.region, shown)
     if package is not None:
         title, lead = package.title, package.description
-        filename = f"{package.id}-{code}.pdf"
     else:
         title = _(TITLE)
         lead = _("Nøkkelindikatorer for oppvekst i {area}, sammenlignet med {benchmark}.").format(
             area=result.region.name, benchmark=benchmark.label
         )
-        filename = f"oppvekstprofil-{code}.pdf"
-    # The gaps between groups for the same indicators as the rest of the report: a package's
-    # report keeps to the package, the key-indicator report takes every indicator with groups
-    # (the profile page's «Ulikhet» section does the same).
-    gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
-    gap_figures = figures.inequality_figures(store, gaps)
     document = content.document(
         store,
         result,
@@ -103,7 +137,7 @@ def build(
         inequalities=[(view, gap_figures.get(view.indicator.id)) for view in gaps],
     )
     pdf = typesetter().pdf(document, _created(store))
-    return Report(pdf, filename, result, drawn)
+    return Report(pdf, _filename(code, package), result, drawn)
 
 
 def build_all(
