@@ -8,8 +8,8 @@ one thread, with a pause between) and cancellable (a new publish restarts it, sh
 The requests run on the server's own event loop through the cache middleware, so they take the
 same code path as a visitor's (and the render queue's semaphore stays on that loop).
 
-Language variants (``/nn/…``, ``/en/…``) are filled on their first request: the language
-middleware sits outside the cache, where the warmer does not pass.
+Profiles and indicator pages are warmed in nynorsk and English too (``/nn/…``, ``/en/…``), after
+the bokmål ones: the warmer asks as the language middleware would, so its keys are a visitor's.
 """
 
 from __future__ import annotations
