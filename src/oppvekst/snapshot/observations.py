@@ -147,6 +147,16 @@ class ObservationTable:
             positions = positions[self.is_total[positions]]
         return positions
 
+    def categories(self, column: str) -> dict[str, frozenset[str]]:
+        """Indicator → the distinct texts of ``column`` among its rows (one pass over the codes)."""
+        indicator, other = self.text["indicator_id"], self.text[column]
+        width = len(other.values)
+        pairs = np.unique(indicator.codes.astype(np.int64) * width + other.codes)
+        found: dict[str, set[str]] = {}
+        for indicator_code, code in zip(*np.divmod(pairs, width), strict=True):
+            found.setdefault(str(indicator.values[indicator_code]), set()).add(other.values[code])
+        return {k: frozenset(v) for k, v in found.items()}
+
     # --- handing rows out --------------------------------------------------------------------------
     def column(self, name: str, positions: np.ndarray) -> np.ndarray:
         if name in self.text:
