@@ -13,7 +13,7 @@ import copy
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +34,7 @@ from oppvekst.snapshot.table import BREAKDOWNS, TOTAL
 
 TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
 _T = TypeVar("_T")
+CHUNK_VECTORS = 64  # DuckDB vectors (2 048 rows each) per chunk of a large result
 
 
 class snapshot_cached(cached_property[_T]):  # noqa: N801 (a decorator, named like the one it extends)
@@ -177,6 +178,18 @@ class Store:
         finally:
             cursor.close()
 
+    def _chunks(self, sql: str) -> Iterator[pd.DataFrame]:
+        """A large result a chunk of rows at a time: ``frame`` would hold it twice at its peak
+        (DuckDB's result and the DataFrame), which set a worker's peak memory."""
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            result = cursor.execute(sql)
+            while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
+                yield chunk
+        finally:
+            cursor.close()
+
     def records(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Small results as plain dicts: much cheaper than a DataFrame for a page's few rows."""
         with self._lock:
@@ -280,7 +293,7 @@ class Store:
     @snapshot_cached
     def observation_table(self) -> ObservationTable:
         """The observations in memory, indexed (read once per snapshot; see observations.py)."""
-        return ObservationTable.load(self.frame, self._fetch)
+        return ObservationTable.load(self._chunks, self._fetch)
 
     def observations(
         self,

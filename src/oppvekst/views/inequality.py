@@ -11,7 +11,7 @@ the country, and whether the area's gap is wider; and the groups over time where
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -95,7 +95,7 @@ def dimensions_with_data(store: Store, indicator_id: str) -> tuple[str, ...]:
 Record = Mapping[str, Any]
 
 
-def _cells(rows: list[Record], dimension: str) -> list[Record]:
+def _cells(rows: Sequence[Record], dimension: str) -> list[Record]:
     """Rows that vary ``dimension`` only (every other breakdown at «alle»)."""
     others = [b for b in BREAKDOWNS if b != dimension]
     return [r for r in rows if all(r[other] == TOTAL for other in others)]
@@ -332,8 +332,8 @@ def inequality_view(
         area_gaps.append(AreaGap(code, name, found, gap_text(found), _versus(own_gap, found, name)))
     # The first row of each (period, group), as a lookup rather than a search per cell.
     first: dict[tuple[str, str], Record] = {}
-    for r in own:
-        first.setdefault((str(r["period"]), str(r[chosen])), r)
+    for record in own:
+        first.setdefault((str(record["period"]), str(record[chosen])), record)
     over_time = tuple(
         PeriodRow(
             p,
