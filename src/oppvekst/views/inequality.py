@@ -95,12 +95,6 @@ def dimensions_with_data(store: Store, indicator_id: str) -> tuple[str, ...]:
 Record = Mapping[str, Any]
 
 
-def _cells(rows: Sequence[Record], dimension: str) -> list[Record]:
-    """Rows that vary ``dimension`` only (every other breakdown at «alle»)."""
-    others = [b for b in BREAKDOWNS if b != dimension]
-    return [r for r in rows if all(r[other] == TOTAL for other in others)]
-
-
 def _row(record: Record | None, category: str, dimension: str, decimals: int) -> GroupRow:
     label = _("Alle") if category == TOTAL else category_label(dimension, category)
     if record is None:
@@ -128,26 +122,35 @@ def _row(record: Record | None, category: str, dimension: str, decimals: int) ->
     )
 
 
-def _with_test(row: GroupRow, total: GroupRow) -> GroupRow:
-    sig = str(
-        comparison.compare(
-            _nan(row.value),
-            _nan(row.lower95),
-            _nan(row.upper95),
-            _nan(row.lower95),  # the 99.8 % level is not shown here: the 95 % decides
-            _nan(row.upper95),
-            _nan(total.value),
-            comparison.Polarity.NONE,
-        )
+def _with_tests(rows: Sequence[GroupRow], total: GroupRow) -> tuple[GroupRow, ...]:
+    """Each group against the area's total, in one ``compare`` over all the groups."""
+    if not rows:
+        return ()
+
+    def limits(name: str) -> list[float]:
+        return [_nan(getattr(r, name)) for r in rows]
+
+    lower, upper = limits("lower95"), limits("upper95")
+    found = comparison.compare(
+        limits("value"),
+        lower,
+        upper,
+        lower,  # the 99.8 % level is not shown here: the 95 % decides
+        upper,
+        _nan(total.value),
+        comparison.Polarity.NONE,
     )
-    return replace(row, versus_total=sig, versus_total_text=SIGNIFICANCE_WORDS.get(sig, sig))
+    return tuple(
+        replace(row, versus_total=str(sig), versus_total_text=SIGNIFICANCE_WORDS.get(sig, sig))
+        for row, sig in zip(rows, found, strict=True)
+    )
 
 
 def _nan(x: float | None) -> float:
     return math.nan if x is None else x
 
 
-def _gap_of(cells: list[Record], first: str, second: str, dimension: str) -> gaps.Gap | None:
+def _gap_of(cells: Sequence[Record], first: str, second: str, dimension: str) -> gaps.Gap | None:
     by = {str(r[dimension]): r for r in cells}
     a, b = by.get(first), by.get(second)
     if a is None or b is None:
@@ -271,9 +274,12 @@ def inequality_view(
     area_code: str,
     dimension: str | None = None,
     period: str | None = None,
+    *,
+    history: bool = True,
 ) -> InequalityView:
     """The view for one area; raises BadRequest (in Norwegian) for a dimension or period the
-    indicator has no groups for."""
+    indicator has no groups for. Without ``history`` its table over time is left empty (the
+    profile's lines show the latest period only, and the table grew with the periods)."""
     indicator = store.indicator(indicator_id)
     dimensions = dimensions_with_data(store, indicator_id)
     if not dimensions:
@@ -292,10 +298,10 @@ def inequality_view(
         )
     area = region_ref(store, area_code)
     others = _benchmarks(store, area)
-    # Plain records: picking rows out of a DataFrame cost about a millisecond a time, and the
-    # table over time picked one per period and group.
-    rows = store.observation_records([indicator_id], [area.code, *others], all_breakdowns=True)
-    cells = _cells(rows, chosen)
+    # Plain records of the rows that vary the chosen dimension only (every other breakdown at
+    # «alle»): picking rows out of a DataFrame cost about a millisecond a time, and the table
+    # over time picked one per period and group.
+    cells = store.observation_records([indicator_id], [area.code, *others], breakdown={chosen: "*"})
     own = [r for r in cells if r["region"] == area.code]
     grouped = sorted(
         (r for r in own if r[chosen] != TOTAL), key=lambda r: _end_order(r["period_end"])
@@ -314,8 +320,8 @@ def inequality_view(
     )
     by = {str(r[chosen]): r for r in now}
     total = _row(by.get(TOTAL), TOTAL, chosen, indicator.decimals)
-    groups = tuple(
-        _with_test(_row(by.get(c), c, chosen, indicator.decimals), total) for c in categories
+    groups = _with_tests(
+        [_row(by.get(c), c, chosen, indicator.decimals) for c in categories], total
     )
     pair = (groups[0], groups[-1]) if len(groups) >= 2 else None
     own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen) if pair else None
@@ -348,7 +354,7 @@ def inequality_view(
                 for c in (TOTAL, *categories)
             ),
         )
-        for p in periods
+        for p in (periods if history else ())
     )
     return InequalityView(
         indicator=indicator,
@@ -386,7 +392,11 @@ class InequalityLine:
 
 
 def area_views(
-    store: Store, code: str, indicator_ids: Collection[str] | None = None
+    store: Store,
+    code: str,
+    indicator_ids: Collection[str] | None = None,
+    *,
+    history: bool = True,
 ) -> tuple[InequalityView, ...]:
     """The «Ulikhet» view of each indicator with a gap between groups in this area, in catalogue
     order: the profile's section and the PDF report's page both read this one list (restricted
@@ -401,7 +411,7 @@ def area_views(
             continue  # how many children are 0–5 against 16–17 is no gap between groups
         if not dimensions_with_data(store, indicator.id):
             continue
-        view = inequality_view(store, indicator.id, code)
+        view = inequality_view(store, indicator.id, code, history=history)
         if view.pair is None or view.pair[0].value is None or view.pair[1].value is None:
             continue
         views.append(view)
@@ -419,5 +429,5 @@ def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
             view.significance,
             f"/indikator/{view.indicator.id}/ulikhet?omrade={code}",
         )
-        for view in area_views(store, code)
+        for view in area_views(store, code, history=False)
     )
