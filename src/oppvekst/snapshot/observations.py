@@ -13,7 +13,7 @@ benchmark holds two million rows this way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,8 @@ NUMBER_COLUMNS = tuple(c for c in COLUMN_ORDER if c not in TEXT_COLUMNS)
 # Rows are kept in (indicator_id, region, period_end, period) order; rows that differ only by
 # breakdown keep the order the pipeline wrote them in (rowid).
 
-FrameQuery = Callable[[str], pd.DataFrame]
+# A query's result in chunks of rows (DataFrames), so the whole result is never held twice.
+ChunkQuery = Callable[[str], Iterator[pd.DataFrame]]
 Fetch = Callable[[str], list[tuple[Any, ...]]]
 
 
@@ -75,7 +76,7 @@ class ObservationTable:
             self.is_total &= text[column].codes == text[column].code("total")
 
     @classmethod
-    def load(cls, query: FrameQuery, fetch: Fetch) -> ObservationTable:
+    def load(cls, chunks: ChunkQuery, fetch: Fetch) -> ObservationTable:
         # Each text column is replaced by its code through a join with its (tiny) table of
         # distinct values, so no Python string is made per cell; NULL gets the code after the
         # last value (whose slot holds None).
@@ -93,30 +94,37 @@ class ObservationTable:
             )
             coded.append(f"coalesce(d{n}.c, {len(rows)}) AS c_{column}")
         numbers = ", ".join(f"o.{c}" for c in NUMBER_COLUMNS)
-        frame = query(
-            f"SELECT {', '.join(coded)}, {numbers}, o.rowid AS row_id "  # noqa: S608
-            f"FROM observations o {' '.join(joins)}"
+        count, types = _column_types(fetch)
+        columns = _filled(
+            chunks(
+                f"SELECT {', '.join(coded)}, {numbers}, o.rowid AS row_id "  # noqa: S608
+                f"FROM observations o {' '.join(joins)}"
+            ),
+            count,
+            types,
         )
         # Sorted here rather than in SQL: a stable numpy sort of small integer keys needs far
         # less memory than DuckDB sorting the whole row. Codes follow the texts' sort order.
         order = np.lexsort(
             (
-                frame["row_id"].to_numpy(),
-                frame["c_period"].to_numpy(),
-                frame["period_end"].to_numpy(),
-                frame["c_region"].to_numpy(),
-                frame["c_indicator_id"].to_numpy(),
+                columns.pop("row_id"),
+                columns["c_period"],
+                columns["period_end"],
+                columns["c_region"],
+                columns["c_indicator_id"],
             )
         )
+        # One column at a time, each sorted copy replacing its unsorted one, so the load holds
+        # the table about once (plus a column) rather than twice.
         text: dict[str, TextColumn] = {}
         for column, distinct in text_values.items():
             values = np.empty(len(distinct) + 1, dtype=object)
             values[:-1] = distinct
             values[-1] = None
-            codes = frame[f"c_{column}"].to_numpy(dtype=np.int32)[order]
+            codes = columns.pop(f"c_{column}")[order]
             lookup = {str(v): i for i, v in enumerate(distinct)}
             text[column] = TextColumn(codes, values, lookup)
-        return cls(text, {c: frame[c].to_numpy()[order] for c in NUMBER_COLUMNS})
+        return cls(text, {c: columns.pop(c)[order] for c in NUMBER_COLUMNS})
 
     # --- choosing rows ---------------------------------------------------------------------------
     def positions(self, selection: ObservationQuery) -> np.ndarray:
@@ -146,6 +154,16 @@ class ObservationTable:
         elif not selection.all_breakdowns:
             positions = positions[self.is_total[positions]]
         return positions
+
+    def categories(self, column: str) -> dict[str, frozenset[str]]:
+        """Indicator → the distinct texts of ``column`` among its rows (one pass over the codes)."""
+        indicator, other = self.text["indicator_id"], self.text[column]
+        width = len(other.values)
+        pairs = np.unique(indicator.codes.astype(np.int64) * width + other.codes)
+        found: dict[str, set[str]] = {}
+        for indicator_code, code in zip(*np.divmod(pairs, width), strict=True):
+            found.setdefault(str(indicator.values[indicator_code]), set()).add(other.values[code])
+        return {k: frozenset(v) for k, v in found.items()}
 
     # --- handing rows out --------------------------------------------------------------------------
     def column(self, name: str, positions: np.ndarray) -> np.ndarray:
@@ -180,6 +198,43 @@ def python_values(array: np.ndarray) -> list[Any]:
             boxed[missing] = None
             return list(boxed)
     return list(array.tolist())
+
+
+def _column_types(fetch: Fetch) -> tuple[int, dict[str, np.dtype[Any]]]:
+    """The number of rows, and the dtype each column of the load takes as a whole-result
+    DataFrame would give it: an integer column holding a NULL is float (NaN), else int32."""
+    integers = [f.name for f in OBSERVATIONS.fields if f.type is FieldType.INTEGER]
+    counts = fetch(
+        f"SELECT count(*), {', '.join(f'count({c})' for c in integers)} FROM observations"  # noqa: S608
+    )[0]
+    types: dict[str, np.dtype[Any]] = {f"c_{c}": np.dtype(np.int32) for c in TEXT_COLUMNS}
+    for field in OBSERVATIONS.fields:
+        if field.type is FieldType.NUMBER:
+            types[field.name] = np.dtype(np.float64)
+        elif field.type is FieldType.BOOLEAN:
+            types[field.name] = np.dtype(bool)
+    for name, count in zip(integers, counts[1:], strict=True):
+        types[name] = np.dtype(np.int32 if count == counts[0] else np.float64)
+    types["row_id"] = np.dtype(np.int64)
+    return int(counts[0]), types
+
+
+def _filled(
+    chunks: Iterator[pd.DataFrame], rows: int, types: dict[str, np.dtype[Any]]
+) -> dict[str, np.ndarray]:
+    """The chunks' columns copied into one array per column, each made once at its full size."""
+    columns = {name: np.empty(rows, dtype=dtype) for name, dtype in types.items()}
+    start = 0
+    for chunk in chunks:
+        end = start + len(chunk)
+        if end > rows:
+            raise RuntimeError("the observations grew while they were read")
+        for name, array in columns.items():
+            array[start:end] = chunk[name].to_numpy()
+        start = end
+    if start != rows:
+        raise RuntimeError(f"read {start} observations of {rows}")
+    return columns
 
 
 def _known(column: TextColumn, texts: Sequence[str]) -> np.ndarray:

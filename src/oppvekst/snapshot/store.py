@@ -13,7 +13,7 @@ import copy
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,9 +30,11 @@ from oppvekst.regions.registry import Region, Registry
 from oppvekst.regions.tree import registry_from_tables
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.observations import ObservationQuery, ObservationTable
+from oppvekst.snapshot.table import BREAKDOWNS, TOTAL
 
 TOTAL_FILTER = "sex = 'total' AND age = 'total' AND background = 'total' AND grade = 'total'"
 _T = TypeVar("_T")
+CHUNK_VECTORS = 64  # DuckDB vectors (2 048 rows each) per chunk of a large result
 
 
 class snapshot_cached(cached_property[_T]):  # noqa: N801 (a decorator, named like the one it extends)
@@ -176,6 +178,18 @@ class Store:
         finally:
             cursor.close()
 
+    def _chunks(self, sql: str) -> Iterator[pd.DataFrame]:
+        """A large result a chunk of rows at a time: ``frame`` would hold it twice at its peak
+        (DuckDB's result and the DataFrame), which set a worker's peak memory."""
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            result = cursor.execute(sql)
+            while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
+                yield chunk
+        finally:
+            cursor.close()
+
     def records(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Small results as plain dicts: much cheaper than a DataFrame for a page's few rows."""
         with self._lock:
@@ -279,7 +293,7 @@ class Store:
     @snapshot_cached
     def observation_table(self) -> ObservationTable:
         """The observations in memory, indexed (read once per snapshot; see observations.py)."""
-        return ObservationTable.load(self.frame, self._fetch)
+        return ObservationTable.load(self._chunks, self._fetch)
 
     def observations(
         self,
@@ -300,10 +314,15 @@ class Store:
         indicator_ids: Sequence[str],
         regions: Sequence[str] | None = None,
         periods: Sequence[str] | None = None,
+        *,
+        breakdown: dict[str, str] | None = None,
+        all_breakdowns: bool = False,
     ) -> list[dict[str, Any]]:
-        """Totals as plain dicts (for pages that need a few hundred rows quickly)."""
+        """``observations`` as plain dicts (missing as None), for pages that need a few hundred
+        rows quickly: a DataFrame and its records cost more than the rows themselves."""
         table = self.observation_table
-        return table.records(table.positions(ObservationQuery(indicator_ids, regions, periods)))
+        query = ObservationQuery(indicator_ids, regions, periods, breakdown, all_breakdowns)
+        return table.records(table.positions(query))
 
     def periods(self, indicator_id: str) -> list[str]:
         return list(self.periods_by_indicator.get(indicator_id, []))
@@ -318,21 +337,35 @@ class Store:
         return rows[0][0] if rows else None
 
     def breakdown_values(self, indicator_id: str) -> dict[str, list[str]]:
-        frame = self.frame(
-            "SELECT DISTINCT sex, age, background, grade FROM observations WHERE indicator_id = ?",
-            [indicator_id],
-        )
+        """Breakdown column → the categories the indicator has in it, for each column with more
+        than «total» (every column, empty, for an indicator without observations)."""
+        known = self._breakdown_values.get(indicator_id)
+        if known is None:
+            return {column: [] for column in BREAKDOWNS}
+        return {column: list(codes) for column, codes in known.items()}
+
+    @snapshot_cached
+    def _breakdown_values(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """``breakdown_values`` of every indicator, from the in-memory table once per snapshot:
+        asked per request it was a scan of the whole observation table per indicator (the
+        profile's «Ulikhet» section asks for some 30 indicators)."""
+        table = self.observation_table
+        categories = {column: table.categories(column) for column in BREAKDOWNS}
         # In the catalogue's reading order («Alle» first, then the groups as breakdowns.yml lists
         # them), so every selector, table and file shows the groups the same way.
         dimensions = breakdown_dimensions()
-
-        out: dict[str, list[str]] = {}
-        for column in frame.columns:
-            codes = set(frame[column])
-            if codes == {"total"}:
-                continue
-            dimension = dimensions.get(column)
-            out[column] = sorted(codes, key=lambda c: (dimension.rank(c) if dimension else 0, c))
+        out: dict[str, dict[str, tuple[str, ...]]] = {}
+        for indicator_id in table.text["indicator_id"].lookup:
+            chosen: dict[str, tuple[str, ...]] = {}
+            for column in BREAKDOWNS:
+                codes = categories[column].get(indicator_id, frozenset())
+                if codes == {TOTAL}:
+                    continue
+                dimension = dimensions.get(column)
+                chosen[column] = tuple(
+                    sorted(codes, key=lambda c: (dimension.rank(c) if dimension else 0, c))
+                )
+            out[indicator_id] = chosen
         return out
 
     @snapshot_cached

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as sps
+from scipy import special
 
 from oppvekst.stats.intervals import LEVEL_95
 
@@ -43,7 +43,9 @@ class Gap:
 
 
 def _z(level: float) -> float:
-    return float(sps.norm.ppf(0.5 + level / 2))
+    # scipy.special's functions are what scipy.stats.norm computes with, without its argument
+    # checking (~0.1 ms a call, and the profile page makes a few hundred).
+    return float(special.ndtri(0.5 + level / 2))
 
 
 def _usable(x: float, n: float) -> bool:
@@ -81,7 +83,7 @@ def two_proportion_p(x1: float, n1: float, x2: float, n2: float) -> float:
     if se == 0:
         return 1.0
     z = (x1 / n1 - x2 / n2) / se
-    return float(2 * sps.norm.sf(abs(z)))
+    return float(2 * special.ndtr(-abs(z)))  # norm.sf(|z|)
 
 
 def gaps_differ(own: Gap, other: Gap) -> float | None:
@@ -90,4 +92,4 @@ def gaps_differ(own: Gap, other: Gap) -> float | None:
     if se_own is None or se_other is None:
         return None
     z = (math.log(own.ratio) - math.log(other.ratio)) / math.sqrt(se_own**2 + se_other**2)
-    return float(2 * sps.norm.sf(abs(z)))
+    return float(2 * special.ndtr(-abs(z)))  # norm.sf(|z|)

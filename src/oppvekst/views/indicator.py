@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -107,6 +107,14 @@ class IndicatorSeries:
     points: tuple[Point, ...]
     synthetic: bool
     summary: tuple[str, ...]
+    # Period → the side of the declared breaks it lies on (the last point of the period decides),
+    # made once: the table asks ``break_before`` for every period, and a scan of every point per
+    # period grew with periods × points.
+    _sides: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        sides = {p.period: self.indicator.side_of_breaks(p.period_start) for p in self.points}
+        object.__setattr__(self, "_sides", sides)
 
     @property
     def has_intervals(self) -> bool:
@@ -119,7 +127,7 @@ class IndicatorSeries:
 
     def break_before(self, period: str) -> ComparabilityBreak | None:
         """The declared break between this period and the one shown before it, if any."""
-        sides = {p.period: self.indicator.side_of_breaks(p.period_start) for p in self.points}
+        sides = self._sides
         position = self.periods.index(period) if period in self.periods else 0
         if position == 0 or period not in sides or self.periods[position - 1] not in sides:
             return None
@@ -242,15 +250,16 @@ def series(
                     periods=", ".join(available[-6:]) or _("ingen")
                 ),
             )
-    obs = store.observations(
+    rows = store.observation_records(
         [indicator_id],
         [a.code for a in areas],
         list(periods) if periods else None,
         breakdown=dict(breakdown) if breakdown else None,
     )
     names = {a.code: a.name for a in areas}
-    points = tuple(point_from_record(r, names) for r in obs.to_dict("records"))
-    shown = tuple(p for p in (periods or available) if any(pt.period == p for pt in points))
+    points = tuple(point_from_record(r, names) for r in rows)
+    present = {pt.period for pt in points}
+    shown = tuple(p for p in (periods or available) if p in present)
     chosen = tuple((k, v) for k, v in (breakdown or {}).items() if v != "total")
     return summarised_series(indicator, areas, shown, chosen, points)
 

@@ -11,10 +11,9 @@ the country, and whether the area's gap is wider; and the groups over time where
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-
-import pandas as pd
+from typing import Any
 
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import BadRequest
@@ -93,16 +92,10 @@ def dimensions_with_data(store: Store, indicator_id: str) -> tuple[str, ...]:
     return tuple(b for b in BREAKDOWNS if any(v != TOTAL for v in values.get(b, [])))
 
 
-def _cells(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Rows that vary ``dimension`` only (every other breakdown at «alle»)."""
-    mask = pd.Series(True, index=frame.index)
-    for other in BREAKDOWNS:
-        if other != dimension:
-            mask &= frame[other] == TOTAL
-    return frame[mask]
+Record = Mapping[str, Any]
 
 
-def _row(record: pd.Series | None, category: str, dimension: str, decimals: int) -> GroupRow:
+def _row(record: Record | None, category: str, dimension: str, decimals: int) -> GroupRow:
     label = _("Alle") if category == TOTAL else category_label(dimension, category)
     if record is None:
         return GroupRow(category, label, None, None, None, "..", "", SYMBOL_LABELS[".."], "", "")
@@ -129,27 +122,36 @@ def _row(record: pd.Series | None, category: str, dimension: str, decimals: int)
     )
 
 
-def _with_test(row: GroupRow, total: GroupRow) -> GroupRow:
-    sig = str(
-        comparison.compare(
-            _nan(row.value),
-            _nan(row.lower95),
-            _nan(row.upper95),
-            _nan(row.lower95),  # the 99.8 % level is not shown here: the 95 % decides
-            _nan(row.upper95),
-            _nan(total.value),
-            comparison.Polarity.NONE,
-        )
+def _with_tests(rows: Sequence[GroupRow], total: GroupRow) -> tuple[GroupRow, ...]:
+    """Each group against the area's total, in one ``compare`` over all the groups."""
+    if not rows:
+        return ()
+
+    def limits(name: str) -> list[float]:
+        return [_nan(getattr(r, name)) for r in rows]
+
+    lower, upper = limits("lower95"), limits("upper95")
+    found = comparison.compare(
+        limits("value"),
+        lower,
+        upper,
+        lower,  # the 99.8 % level is not shown here: the 95 % decides
+        upper,
+        _nan(total.value),
+        comparison.Polarity.NONE,
     )
-    return replace(row, versus_total=sig, versus_total_text=SIGNIFICANCE_WORDS.get(sig, sig))
+    return tuple(
+        replace(row, versus_total=str(sig), versus_total_text=SIGNIFICANCE_WORDS.get(sig, sig))
+        for row, sig in zip(rows, found, strict=True)
+    )
 
 
 def _nan(x: float | None) -> float:
     return math.nan if x is None else x
 
 
-def _gap_of(cells: pd.DataFrame, first: str, second: str, dimension: str) -> gaps.Gap | None:
-    by = {str(r[dimension]): r for _i, r in cells.iterrows()}
+def _gap_of(cells: Sequence[Record], first: str, second: str, dimension: str) -> gaps.Gap | None:
+    by = {str(r[dimension]): r for r in cells}
     a, b = by.get(first), by.get(second)
     if a is None or b is None:
         return None
@@ -272,9 +274,12 @@ def inequality_view(
     area_code: str,
     dimension: str | None = None,
     period: str | None = None,
+    *,
+    history: bool = True,
 ) -> InequalityView:
     """The view for one area; raises BadRequest (in Norwegian) for a dimension or period the
-    indicator has no groups for."""
+    indicator has no groups for. Without ``history`` its table over time is left empty (the
+    profile's lines show the latest period only, and the table grew with the periods)."""
     indicator = store.indicator(indicator_id)
     dimensions = dimensions_with_data(store, indicator_id)
     if not dimensions:
@@ -293,25 +298,30 @@ def inequality_view(
         )
     area = region_ref(store, area_code)
     others = _benchmarks(store, area)
-    frame = store.observations([indicator_id], [area.code, *others], all_breakdowns=True)
-    cells = _cells(frame, chosen)
-    own = cells[cells["region"] == area.code]
-    grouped = own[own[chosen] != TOTAL]
-    periods = [p for p in dict.fromkeys(grouped.sort_values("period_end")["period"])]
+    # Plain records of the rows that vary the chosen dimension only (every other breakdown at
+    # «alle»): picking rows out of a DataFrame cost about a millisecond a time, and the table
+    # over time picked one per period and group.
+    cells = store.observation_records([indicator_id], [area.code, *others], breakdown={chosen: "*"})
+    own = [r for r in cells if r["region"] == area.code]
+    grouped = sorted(
+        (r for r in own if r[chosen] != TOTAL), key=lambda r: _end_order(r["period_end"])
+    )
+    periods = list(dict.fromkeys(str(r["period"]) for r in grouped))
     if period is not None and period not in periods:
         raise BadRequest(
             f"Det finnes ingen grupper for perioden «{period}» i {area.name}.",
             hint="Mulige perioder: " + (", ".join(periods) or "ingen"),
         )
     shown = period or (periods[-1] if periods else "")
-    now = own[own["period"] == shown]
+    now = [r for r in own if r["period"] == shown]
     categories = sorted(
-        {str(c) for c in cells[chosen] if c != TOTAL}, key=lambda c: category_rank(chosen, c)
+        {str(r[chosen]) for r in cells if r[chosen] != TOTAL},
+        key=lambda c: category_rank(chosen, c),
     )
-    by = {str(r[chosen]): r for _i, r in now.iterrows()}
+    by = {str(r[chosen]): r for r in now}
     total = _row(by.get(TOTAL), TOTAL, chosen, indicator.decimals)
-    groups = tuple(
-        _with_test(_row(by.get(c), c, chosen, indicator.decimals), total) for c in categories
+    groups = _with_tests(
+        [_row(by.get(c), c, chosen, indicator.decimals) for c in categories], total
     )
     pair = (groups[0], groups[-1]) if len(groups) >= 2 else None
     own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen) if pair else None
@@ -322,10 +332,14 @@ def inequality_view(
         own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen)
     area_gaps = [AreaGap(area.code, area.name, own_gap, gap_text(own_gap), "")]
     for code in others:
-        theirs = cells[(cells["region"] == code) & (cells["period"] == shown)]
+        theirs = [r for r in cells if r["region"] == code and r["period"] == shown]
         found = _gap_of(theirs, pair[0].category, pair[1].category, chosen) if pair else None
         name = store.regions[code].name
         area_gaps.append(AreaGap(code, name, found, gap_text(found), _versus(own_gap, found, name)))
+    # The first row of each (period, group), as a lookup rather than a search per cell.
+    first: dict[tuple[str, str], Record] = {}
+    for record in own:
+        first.setdefault((str(record["period"]), str(record[chosen])), record)
     over_time = tuple(
         PeriodRow(
             p,
@@ -335,12 +349,12 @@ def inequality_view(
                     r["status"] if isinstance(r["status"], str) else None,
                     indicator.decimals,
                 )
-                if (r := _one(own, p, chosen, c)) is not None
+                if (r := first.get((p, c))) is not None
                 else ".."
                 for c in (TOTAL, *categories)
             ),
         )
-        for p in periods
+        for p in (periods if history else ())
     )
     return InequalityView(
         indicator=indicator,
@@ -359,9 +373,10 @@ def inequality_view(
     )
 
 
-def _one(frame: pd.DataFrame, period: str, dimension: str, category: str) -> pd.Series | None:
-    hit = frame[(frame["period"] == period) & (frame[dimension] == category)]
-    return None if hit.empty else hit.iloc[0]
+def _end_order(end: object) -> tuple[bool, float]:
+    """Sort key of a period end: by year, a missing end last (as pandas sorts NaN)."""
+    value = num(end)
+    return (value is None, value or 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +392,11 @@ class InequalityLine:
 
 
 def area_views(
-    store: Store, code: str, indicator_ids: Collection[str] | None = None
+    store: Store,
+    code: str,
+    indicator_ids: Collection[str] | None = None,
+    *,
+    history: bool = True,
 ) -> tuple[InequalityView, ...]:
     """The «Ulikhet» view of each indicator with a gap between groups in this area, in catalogue
     order: the profile's section and the PDF report's page both read this one list (restricted
@@ -392,7 +411,7 @@ def area_views(
             continue  # how many children are 0–5 against 16–17 is no gap between groups
         if not dimensions_with_data(store, indicator.id):
             continue
-        view = inequality_view(store, indicator.id, code)
+        view = inequality_view(store, indicator.id, code, history=history)
         if view.pair is None or view.pair[0].value is None or view.pair[1].value is None:
             continue
         views.append(view)
@@ -410,5 +429,5 @@ def inequality_lines(store: Store, code: str) -> tuple[InequalityLine, ...]:
             view.significance,
             f"/indikator/{view.indicator.id}/ulikhet?omrade={code}",
         )
-        for view in area_views(store, code)
+        for view in area_views(store, code, history=False)
     )

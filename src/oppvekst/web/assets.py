@@ -9,6 +9,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import subprocess
+import sys
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -79,11 +81,19 @@ def boundary_layer(
     return _cached_response(request, raw, packed, etag, "application/geo+json", max_age=86_400)
 
 
+# vl-convert makes its bundle in its JavaScript engine; started in a web worker, that engine stayed
+# resident (~100 MB of the worker's memory) for this one call, so a child process makes it.
+_MAKE_BUNDLE = (
+    "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode())"
+)
+
+
 @cache
 def _bundle() -> tuple[bytes, str, bytes]:
-    import vl_convert
-
-    raw = vl_convert.javascript_bundle().encode()  # type: ignore[call-arg]
+    made = subprocess.run(  # this interpreter, a fixed script
+        [sys.executable, "-c", _MAKE_BUNDLE], capture_output=True, check=True, timeout=120
+    )
+    raw = made.stdout
     return raw, hashlib.sha256(raw).hexdigest()[:20], gzip.compress(raw, 6)
 
 
