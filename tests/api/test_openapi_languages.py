@@ -212,3 +212,20 @@ def test_the_swagger_page_is_in_the_language(
     assert f'<a href="{guide}">{words}</a>' in page
     spec = "/api/v1/openapi.json" + ("" if lang is Language.nb else f"?lang={lang.value}")
     assert f'data-spec="{spec}"' in page
+
+
+@pytest.mark.parametrize("lang", [Language.nb, *TRANSLATED])
+def test_the_portal_links_to_the_api_docs_in_its_language(
+    client: TestClient, lang: Language
+) -> None:
+    """The menu's «API» and the guide's links keep the page's language (not the browser's)."""
+    prefix = "" if lang is Language.nb else f"/{lang.value}"
+    front = client.get(prefix + "/", headers={"accept-language": "nb"}).text
+    assert f'<a href="{prefix}/api/docs">API</a>' in front
+    guide = client.get(prefix + "/api", headers={"accept-language": "nb"})
+    assert guide.status_code == 200
+    spec = "/api/v1/openapi.json" + ("" if lang is Language.nb else f"?lang={lang.value}")
+    assert f'<a href="{prefix}/api/docs">' in guide.text
+    assert f'<a href="{spec}">' in guide.text
+    docs_page = client.get(f"{prefix}/api/docs", headers={"accept-language": "nb"}).text
+    assert f'<html lang="{lang.value}">' in docs_page
