@@ -124,27 +124,39 @@ def _cold(data: Path, http: httpx.Client) -> list[Result]:
     return rows
 
 
-def _front(data: Path, environment: dict[str, str]) -> tuple[WrkResult, list[float]]:
-    """The mixed load through nginx in front of two replicas, and each replica's peak RSS."""
+def _front(
+    data: Path, environment: dict[str, str], warmup_seconds: int
+) -> tuple[WrkResult, list[float]]:
+    """The mixed load through nginx in front of two replicas, and each replica's peak RSS.
+
+    ``warmup_seconds`` of the same wrk load first: nginx keeps one copy per Accept-Encoding
+    (``Vary``), and wrk asks without one, so its first requests of each path miss even when
+    httpx (gzip) has filled the cache; the requests queued behind a miss wait on
+    ``proxy_cache_lock``, which nginx polls every 500 ms (p99 450 ms in a 15 s run, 0.5 ms after)."""
     prefix = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     try:
         with deployment(data, prefix, replicas=2, environment=environment) as front:
             for path in MIX:  # every path once through the front: a failing path is an error
                 httpx.get(front.base + path, timeout=120).raise_for_status()
-            mixed = _checked("nginx", wrk(front.base + MIX[0], LOAD_SECONDS, CONNECTIONS, MIX))
+            if warmup_seconds:
+                wrk(front.base + MIX[0], warmup_seconds, CONNECTIONS, MIX, threads=2)
+            # Two wrk threads, one per core (wrk's own advice): at nginx's rate one thread is
+            # the bottleneck and its tail, not the server's (see ``bench.portal.wrk``).
+            load = wrk(front.base + MIX[0], LOAD_SECONDS, CONNECTIONS, MIX, threads=2)
+            mixed = _checked("nginx", load)
             return mixed, [peak_rss_mb(pid) for pid in front.pids]
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
 
 
 def _through_nginx(data: Path, server_base: str) -> list[Result]:
-    mixed, memory = _front(data, STEADY)
+    mixed, memory = _front(data, STEADY, warmup_seconds=3)
     direct = _checked("direct", wrk(server_base + MIX[0], LOAD_SECONDS, CONNECTIONS, MIX))
     # Right after a publish: nothing of the new snapshot kept, both replicas' warmers at work.
     shutil.rmtree(data / "cache", ignore_errors=True)
-    warming, _ = _front(data, ENV)
+    warming, _ = _front(data, ENV, warmup_seconds=0)  # as a publish finds it: cold
     note = (
-        f"{LOAD_SECONDS} s, {CONNECTIONS} connections, {len(MIX)} paths: {mixed.requests} "
+        f"{LOAD_SECONDS} s, {CONNECTIONS} connections, 2 wrk threads, {len(MIX)} paths: {mixed.requests} "
         f"requests, {mixed.requests_per_s:.0f} page views/s, 0 errors (one replica alone: "
         f"{direct.requests_per_s:.0f}/s); peak RSS per replica "
         + ", ".join(f"{m:.0f}" for m in memory)
