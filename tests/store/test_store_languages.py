@@ -80,3 +80,43 @@ def test_a_copy_of_a_store_makes_its_own_language_copies(store: Store) -> None:
     assert [t["title"] for t in english.topics[:-1]] == [t["title"] for t in national.topics]
     assert store.in_language(Language.en) is national  # the base's copies are untouched
     assert "eget-tall" not in national.indicators
+
+
+def test_a_snapshot_without_a_newer_translated_text_takes_it_from_the_catalogue(
+    snapshot_dir: Path, tmp_path: Path
+) -> None:
+    """A snapshot written before the publisher and licence notes joined the translations (its
+    ``translations`` have no such keys) still opens, with the catalogue's words; what it has
+    (the titles it published) is kept, not replaced."""
+    path = tmp_path / "before-publisher.duckdb"
+    shutil.copy(DataDir(snapshot_dir).current_path(), path)
+    con = duckdb.connect(str(path))
+    try:
+        worded = [
+            row[0]
+            for row in con.execute(
+                "SELECT id FROM indicators WHERE json_exists(record, '$.translations.nn.publisher')"
+                " AND record->>'$.translations.nn.publisher' IS NOT NULL"
+            ).fetchall()
+        ]
+        assert worded, "the fixture has no indicator with a worded publisher"
+        for lang in ("nn", "en"):
+            patch = f'{{"translations": {{"{lang}": {{"publisher": null, "licence": null,'
+            patch += f' "title": "Publisert tittel {lang}"}}}}}}'
+            # json_merge_patch removes a key set to null: as the older code wrote it, without one.
+            con.execute("UPDATE indicators SET record = json_merge_patch(record, ?)", [patch])
+        assert con.execute(
+            "SELECT count(*) FROM indicators WHERE json_exists(record, '$.translations.en.publisher')"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
+    store = Store(path)
+    try:
+        catalog = default_catalog()
+        english = store.in_language(Language.en)
+        for indicator_id in worded:
+            expected = catalog.indicator(indicator_id).translations
+            assert english.indicators[indicator_id].source.publisher == expected.en.publisher
+            assert english.indicators[indicator_id].title == "Publisert tittel en"
+    finally:
+        store.close()

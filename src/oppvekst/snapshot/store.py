@@ -398,11 +398,19 @@ def _translated(
     record: dict[str, Any], known: Callable[[str], Indicator | Topic | Package]
 ) -> dict[str, Any]:
     """A snapshot record with its ``translations``: a snapshot built before the catalogue had
-    them (#16) takes them from the catalogue, so it keeps serving until the next update."""
-    if "translations" not in record:
-        translations = known(str(record["id"])).translations
-        record = {**record, "translations": translations and translations.model_dump()}
-    return record
+    them (#16), or before a text joined them (the publisher's and licence's notes), takes what it
+    lacks from the catalogue, so it keeps serving until the next update. What the snapshot has
+    wins: it is what was published."""
+    catalogue = known(str(record["id"])).translations
+    if catalogue is None:
+        return record
+    have: dict[str, Any] = record.get("translations") or {}
+    merged = {
+        # Only the texts the snapshot has no key for: a key it has (even empty) was published.
+        lang: {**(texts or {}), **(have.get(lang) or {})}
+        for lang, texts in catalogue.model_dump().items()
+    }
+    return {**record, "translations": merged}
 
 
 class StoreManager:
