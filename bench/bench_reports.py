@@ -172,7 +172,7 @@ def run() -> list[dict[str, Any]]:
                 "the profile view alone for every area",
                 statistics.mean(views) * areas,
                 note=f"extrapolated from {len(batch)} kommuner built as `report --all` does, "
-                "two in flight, no chart cached",
+                "two in flight, no chart cached; target < 2 min",
             )
         )
         # The same areas again on the same snapshot, as a second ``report --all`` (a new
@@ -187,7 +187,8 @@ def run() -> list[dict[str, Any]]:
                 None,
                 "the same, nothing kept (the row above)",
                 total / len(batch) * areas,
-                note=f"extrapolated from the same {len(batch)} kommuner; target < 2 min",
+                note=f"extrapolated from the same {len(batch)} kommuner: what a second replica, "
+                "a restart or the warmer's next pass finds",
             )
         )
         _zip(store, "0301")  # the figure shapes of this package, compiled once per process
