@@ -1,6 +1,7 @@
 """Which column of an upload is the area, the period, the figures and each breakdown.
 
-``guess_mapping`` reads the header names (Norwegian and English, with or without æ/ø/å) and, when
+``guess_mapping`` reads the header names (bokmål, nynorsk and English, with or without æ/ø/å, so
+the templates of all three languages) and, when
 no name fits, the cells; ``mapping_from_form`` takes what a person chose on the preview page.
 The form may name a column per role (``region=kommunenummer``) or a role per column
 (``kolonne-0=region``, the preview's one select per column); ``form_fields`` gives the latter
@@ -47,6 +48,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "omradekode", "omradenummer", "municipalitycode", "municipalitynumber", "regioncode",
         "kode", "code", "kommune", "bydel", "fylke", "region", "omrade", "municipality",
         "district", "area", "sted", "kommunenavn", "bydelsnavn", "regionnavn",
+        # The templates' headers in nynorsk and English (``workspace.templates``).
+        "citydistrictnumber", "districtnumber", "districtcode", "kommunenamn", "bydelsnamn",
+        "municipalityname", "citydistrictname", "districtname", "regionname",
     ),
     "period": (
         "ar", "aar", "arstall", "year", "periode", "period", "skolear", "schoolyear", "tid",
@@ -56,15 +60,15 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "verdi", "value", "andel", "prosent", "andelprosent", "rate", "tall", "gjennomsnitt",
         "snitt", "mean", "average", "share", "percent", "percentage", "antall", "count",
     ),
-    "numerator": ("teller", "numerator", "antallmed", "antalli"),
+    "numerator": ("teller", "teljar", "numerator", "antallmed", "antalli"),
     "denominator": (
-        "nevner", "denominator", "antalltotalt", "totalt", "total", "befolkning", "population",
+        "nevner", "nemnar", "denominator", "antalltotalt", "totalt", "total", "befolkning", "population",
         "antallbarn", "antallelever",
     ),
     "sex": ("kjonn", "sex", "gender"),
     "age": ("alder", "aldersgruppe", "age", "agegroup"),
     "background": ("bakgrunn", "innvandringsbakgrunn", "landbakgrunn", "background"),
-    "grade": ("trinn", "klassetrinn", "arstrinn", "grade"),
+    "grade": ("trinn", "klassetrinn", "arstrinn", "grade", "yeargroup"),
 }  # fmt: skip
 _COUNTS = ("antall", "count", "tall")
 _REGION_CODE = re.compile(r"^\d{2,6}$")

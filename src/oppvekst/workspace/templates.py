@@ -7,6 +7,10 @@ The workbook has the same rows on the sheet «Data» (one ``#`` row on top sayin
 examples) and the instructions on the sheet «Veiledning». The example rows are for the
 organisation's own area when it has one, and they pass ``validate`` as they stand, so a person can
 see the whole path work before typing a figure.
+
+Headers, instructions, group words and sheet names are in the reader's language
+(``language.current()``; issue #16: a nynorsk or English reader gets no bokmål download), and
+``guess_mapping`` and ``validate`` read a file made from the template of any of the three.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from oppvekst.catalog import breakdown_dimensions
 from oppvekst.errors import UnknownTemplate
 from oppvekst.exports.formats import CSV, XLSX
 from oppvekst.exports.tabular import CsvDialect, csv_bytes
-from oppvekst.glossary import N_
+from oppvekst.glossary import N_, Glossary
 from oppvekst.language import _
 from oppvekst.regions.history import Level
 from oppvekst.regions.registry import OSLO, Region, Registry
@@ -31,11 +35,17 @@ from oppvekst.regions.registry import OSLO, Region, Registry
 DEFAULT_KOMMUNE = OSLO  # the directorate (no area of its own) gets Oslo's rows as examples
 EXAMPLE_AREAS = 3
 NOTE = "#"
+# Bokmål, marked for the catalogue and translated where a template is made (``Template.header``).
 AREA_COLUMNS = {
-    Level.KOMMUNE: ("kommunenummer", "kommunenavn"),
-    Level.BYDEL: ("bydelsnummer", "bydelsnavn"),
+    Level.KOMMUNE: (N_("kommunenummer"), N_("kommunenavn")),
+    Level.BYDEL: (N_("bydelsnummer"), N_("bydelsnavn")),
 }
-FIGURE_WORDS = {"value": "verdi", "numerator": "teller", "denominator": "nevner"}
+PERIOD_COLUMN = N_("år")
+FIGURE_WORDS = Glossary(
+    {"value": N_("verdi"), "numerator": N_("teller"), "denominator": N_("nevner")}
+)
+DATA_SHEET = N_("Data")
+GUIDE_SHEET = N_("Veiledning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +63,10 @@ class Template:
 
     @property
     def header(self) -> tuple[str, ...]:
-        names = AREA_COLUMNS[self.level]
+        """The column names in the reader's language."""
+        names = tuple(_(name) for name in AREA_COLUMNS[self.level])
         groups = tuple(breakdown_dimensions()[name].label.lower() for name in self.breakdowns)
-        return (*names, "år", *groups, *(FIGURE_WORDS[f] for f in self.figures))
+        return (*names, _(PERIOD_COLUMN), *groups, *(FIGURE_WORDS[f] for f in self.figures))
 
 
 TEMPLATES: dict[str, Template] = {
@@ -133,8 +144,13 @@ def example_areas(template: Template, registry: Registry, region_code: str | Non
 
 def example_columns(template: Template, areas: list[Region]) -> dict[str, np.ndarray]:
     """The example rows, column by column: each area for the two last whole years (and, with a
-    breakdown by sex, girls, boys and both), with made-up figures that are plainly round."""
+    breakdown by sex, girls, boys and both, named as the catalogue names them in the reader's
+    language), with made-up figures that are plainly round."""
     years = [date.today().year - 2, date.today().year - 1]
+    sex = breakdown_dimensions()["sex"]
+    girls_word, boys_word, all_word = (
+        sex.label_of(code) or code for code in ("female", "male", "total")
+    )
     rows: list[tuple[str, str, int, str, float, float]] = []
     for area_index, area in enumerate(areas):
         for year_index, year in enumerate(years):
@@ -142,8 +158,8 @@ def example_columns(template: Template, areas: list[Region]) -> dict[str, np.nda
             if "sex" in template.breakdowns:
                 girls = (10.0 * seed, 100.0 + 20 * seed)
                 boys = (10.0 * (seed + 1), 100.0 + 20 * (seed + 1))
-                both = (girls[0] + boys[0], girls[1] + boys[1])  # «Alle» is the sum
-                groups = [("Jenter", girls), ("Gutter", boys), ("Alle", both)]
+                both = (girls[0] + boys[0], girls[1] + boys[1])  # the total is the sum
+                groups = [(girls_word, girls), (boys_word, boys), (all_word, both)]
             else:
                 groups = [("", (10.0 * seed, 100.0 + 20 * seed))]
             for group, (numerator, denominator) in groups:
@@ -168,30 +184,44 @@ def example_columns(template: Template, areas: list[Region]) -> dict[str, np.nda
 
 
 def instructions(template: Template) -> list[str]:
-    """The instructions, one line each, the first saying that the rows are examples."""
-    area = "kommune" if template.level is Level.KOMMUNE else "bydel"
+    """The instructions in the reader's language, one line each, the first saying that the rows
+    are examples."""
     lines = [
-        f"Mal for egne data: {template.title}.",
-        "Radene under overskriften er EKSEMPLER – bytt dem ut med egne tall før du laster opp.",
-        f"Én rad per {area} og år"
-        + (" og gruppe" if template.breakdowns else "")
-        + f". {area.capitalize()}nummeret kan også skrives som navn.",
-        "År skrives som 2024, skoleår som 2023-24. Bruk desimalkomma, for eksempel 12,5.",
-        "Mangler et tall, skriv .. (og . når det ikke kan finnes). Ikke lag formler.",
+        _("Mal for egne data: {title}.").format(title=template.title),
+        _("Radene under overskriften er EKSEMPLER – bytt dem ut med egne tall før du laster opp."),
+        _area_line(template),
+        _("År skrives som 2024, skoleår som 2023-24. Bruk desimalkomma, for eksempel 12,5."),
+        _("Mangler et tall, skriv .. (og . når det ikke kan finnes). Ikke lag formler."),
     ]
     if "numerator" in template.figures:
         lines.append(
-            "Teller og nevner er antall (hele tall): teller er dem det gjelder, nevner alle. "
-            "Andelen regnes ut av portalen, og små tall skjules etter de nasjonale reglene."
+            _(
+                "Teller og nevner er antall (hele tall): teller er dem det gjelder, nevner alle. "
+                "Andelen regnes ut av portalen, og små tall skjules etter de nasjonale reglene."
+            )
         )
     for name in template.breakdowns:
         dimension = breakdown_dimensions()[name]
         labels = ", ".join(c.label for c in dimension.categories)
-        lines.append(f"{dimension.label}: skriv {labels}.")
+        lines.append(
+            _("{dimension}: skriv {labels}.").format(dimension=dimension.label, labels=labels)
+        )
     lines.append(
-        "Ingen opplysninger om enkeltpersoner: ikke navn, fødselsnummer eller fødselsdato."
+        _("Ingen opplysninger om enkeltpersoner: ikke navn, fødselsnummer eller fødselsdato.")
     )
     return lines
+
+
+def _area_line(template: Template) -> str:
+    # Whole sentences per level and shape, so a translator never pieces words together.
+    grouped = bool(template.breakdowns)
+    if template.level is Level.BYDEL:
+        if grouped:
+            return _("Én rad per bydel og år og gruppe. Bydelsnummeret kan også skrives som navn.")
+        return _("Én rad per bydel og år. Bydelsnummeret kan også skrives som navn.")
+    if grouped:
+        return _("Én rad per kommune og år og gruppe. Kommunenummeret kan også skrives som navn.")
+    return _("Én rad per kommune og år. Kommunenummeret kan også skrives som navn.")
 
 
 def _csv(columns: dict[str, np.ndarray], notes: list[str]) -> bytes:
@@ -211,8 +241,10 @@ def _xlsx(template: Template, columns: dict[str, np.ndarray], notes: list[str]) 
     bold = book.add_format({"bold": True})
     note = book.add_format({"italic": True, "font_color": "#595959"})
     text = book.add_format({"num_format": "@"})  # area numbers keep their leading zero
-    data: Any = book.add_worksheet("Data")
-    data.write_string(0, 0, f"{NOTE} {notes[1]} Se arket «Veiledning».", note)
+    guide_name = _(GUIDE_SHEET)
+    data: Any = book.add_worksheet(_(DATA_SHEET))
+    see_guide = _("Se arket «{sheet}».").format(sheet=guide_name)
+    data.write_string(0, 0, f"{NOTE} {notes[1]} {see_guide}", note)
     data.write_row(1, 0, list(columns), bold)
     for index, (name, values) in enumerate(columns.items()):
         data.set_column(index, index, max(len(name), 10) + 2, text if index == 0 else None)
@@ -222,7 +254,7 @@ def _xlsx(template: Template, columns: dict[str, np.ndarray], notes: list[str]) 
             else:
                 data.write_number(row, index, value)
     data.freeze_panes(2, 0)
-    guide: Any = book.add_worksheet("Veiledning")
+    guide: Any = book.add_worksheet(guide_name)
     guide.set_column(0, 0, 110)
     guide.write_string(0, 0, template.title, bold)
     for row, line in enumerate(notes, start=1):
