@@ -40,7 +40,8 @@ def cache_headers(request: Request, store: Store, media_type: str) -> dict[str, 
         "Cache-Control": f"public, max-age={CACHE_SECONDS}",
         "X-Oppvekst-Snapshot": store.snapshot_id,
         "Access-Control-Allow-Origin": "*",
-        "Vary": "Accept, Accept-Encoding, Accept-Language",
+        # Accept-Language is added by the language middleware, once, to every /api answer.
+        "Vary": "Accept, Accept-Encoding",
     }
     built = store.meta.get("built_at")
     if built:
