@@ -1,16 +1,26 @@
 """Scale: the demo snapshot at 1× and at 10× the national data volume, served and loaded the same way.
 
-The 10× snapshot is SYNTHETIC: every observation of the 1× snapshot is replicated nine more times —
-four copies over earlier years (period shifted back 22, 44, 66 and 88 years) and five as extra
-breakdown values (``grade`` = ``syntetisk-skala-k``) — flagged ``synthetic`` with the provenance
-«Syntetiske skaleringstall (benchmark)», and written through ``SnapshotWriter`` (so it passes the
-same validation as a real build). Reported: sequential request latency at 10× against 1× (the ratio
-is the growth) and the server's peak memory at each scale.
+The 10× snapshot is SYNTHETIC: beside every observation of the 1× snapshot it holds copies of
+every indicator's totals under new indicator ids (``<id>-syntetisk-skala-<k>``, in a topic of their
+own, «Syntetisk skalering (benchmark)»), as many copies as make the table at least ``factor`` × as
+large — a portal that has grown from 59 indicators to some 800, as a nation's would with more
+sources, rather than the same pages grown longer. Every copied row is flagged ``synthetic`` with
+the provenance «Syntetiske skaleringstall (benchmark)», and the snapshot is written through
+``SnapshotWriter`` (so it passes the same validation as a real build).
+
+The measured pages and API answers are the same at both scales (the copies are no key indicators
+and carry no groups, so the profile, the indicator page and the answers show what they showed at
+1×): the ratio is what the size of the data costs a request, not a longer answer. An earlier
+version shifted copies into earlier years and extra ``grade`` groups, so the profile and the
+indicator page showed five times the years and the API answer held five times the rows; that
+measured the answers' length as much as the data's size. Reported: sequential request latency at
+10× against 1× (the ratio is the growth) and the server's peak memory at each scale.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,9 +33,12 @@ import pandas as pd
 from bench.portal import build_demo_data, peak_rss_mb, serve
 from bench.timing import Result, measure, median, p99
 from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
+from oppvekst.snapshot.table import BREAKDOWNS
 
 REPEAT = 7
 PROVENANCE = "syntetisk-skala"
+SUFFIX = "-syntetisk-skala"  # + "-<k>" on each copied indicator id
+TOPIC = "syntetisk-skala"
 PATHS = {
     "profile page": "/kommune/0301",
     "indicator page": "/indikator/barn-0-17",
@@ -38,7 +51,7 @@ TABLES = ("regions", "region_changes", "topics", "indicators", "packages", "sour
 
 
 def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
-    """A data dir whose snapshot holds ``factor`` × the observations of ``source``'s."""
+    """A data dir whose snapshot holds at least ``factor`` × the observations of ``source``'s."""
     con = duckdb.connect(str(DataDir(source).current_path()), read_only=True)
     try:
         frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in TABLES}
@@ -47,33 +60,30 @@ def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
         base = con.execute("SELECT * FROM observations").df()
     finally:
         con.close()
-    copies = [base]
-    yearly = base["period"].str.fullmatch(r"\d{4}")
-    for k in range(1, factor):
-        copy = base.copy()
-        if k <= 4:  # more years (only yearly periods shift cleanly; the rest get a breakdown)
-            shift = 22 * k
-            copy.loc[yearly, "period"] = (copy.loc[yearly, "period"].astype(int) - shift).astype(
-                str
-            )
-            copy.loc[yearly, "period_start"] -= shift
-            copy.loc[yearly, "period_end"] -= shift
-            copy.loc[~yearly, "grade"] = f"syntetisk-skala-{k}"
-        else:  # more breakdowns
-            copy["grade"] = f"syntetisk-skala-{k}"
+    totals = base[(base[list(BREAKDOWNS)] == "total").all(axis=1)]
+    count = -(-(factor - 1) * len(base) // len(totals))  # copies of the totals for ≥ factor ×
+    indicators = frames["indicators"]
+    copies, records = [base], [indicators]
+    for k in range(1, count + 1):
+        suffix = f"{SUFFIX}-{k}"
+        copy = totals.copy()
+        copy["indicator_id"] = copy["indicator_id"] + suffix
         copy["synthetic"] = True
         copy["provenance_id"] = PROVENANCE
         copies.append(copy)
+        records.append(_copied_records(indicators, suffix, k))
     observations = pd.concat(copies, ignore_index=True).sort_values(
         ["indicator_id", "region", "period_end", "period"]
     )
+    frames["indicators"] = pd.concat(records, ignore_index=True)
+    frames["topics"] = pd.concat([frames["topics"], _topic(frames["topics"])], ignore_index=True)
     provenance = pd.concat(
         [
             provenance,
             pd.DataFrame(
                 [{"id": PROVENANCE, "source": "Syntetiske skaleringstall (benchmark)",
                   "publisher": "Syntetiske skaleringstall (benchmark)", "synthetic": True,
-                  "request": f"bench/bench_scale.py: {factor}× replikert"}]
+                  "request": f"bench/bench_scale.py: {count} kopier av hver indikator"}]
             ),
         ],
         ignore_index=True,
@@ -92,6 +102,41 @@ def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
     )  # fmt: skip
     writer.publish()
     return root, len(base), len(observations)
+
+
+def _copied_records(indicators: pd.DataFrame, suffix: str, k: int) -> pd.DataFrame:
+    """The catalogue records of one copy: new ids and titles, the synthetic topic, no groups and
+    not key indicators (so no page measured here shows them)."""
+    copied = indicators.copy()
+    records = []
+    for row in copied.itertuples():
+        record = json.loads(row.record)
+        record.update(
+            id=row.id + suffix,
+            title=f"{record['title']} (syntetisk kopi {k})",
+            topic=TOPIC,
+            breakdowns=[],
+            key_indicator=False,
+        )
+        record.pop("translations", None)  # shown as written, in every language
+        records.append(json.dumps(record, ensure_ascii=False))
+    copied["id"] = copied["id"] + suffix
+    copied["title"] = copied["title"] + f" (syntetisk kopi {k})"
+    copied["topic"] = TOPIC
+    copied["key_indicator"] = False
+    copied["record"] = records
+    return copied
+
+
+def _topic(topics: pd.DataFrame) -> pd.DataFrame:
+    title = "Syntetisk skalering (benchmark)"
+    description = "Syntetiske kopier av indikatorene, laget av bench/bench_scale.py."
+    rank = int(topics["rank"].max()) + 1
+    record = {"id": TOPIC, "title": title, "description": description, "rank": rank}
+    return pd.DataFrame(
+        [{"id": TOPIC, "title": title, "description": description, "rank": rank,
+          "record": json.dumps(record, ensure_ascii=False)}]
+    )  # fmt: skip
 
 
 def _get(http: httpx.Client, path: str) -> None:
