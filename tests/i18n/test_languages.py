@@ -128,6 +128,17 @@ def test_api_takes_the_language_from_accept_language(client) -> None:  # type: i
     assert client.get("/api/v1/indicators").headers["content-language"] == "nb"
 
 
+def test_a_compressed_api_answer_names_each_vary_header_once(client) -> None:  # type: ignore[no-untyped-def]
+    """The API names Accept-Encoding itself, gzip adds it again, the language layer adds
+    Accept-Language: each once, or a cache keys on a list with a name twice."""
+    response = client.get(
+        "/api/v1/data?indicator=barn-0-17&region=kommune", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.headers["content-encoding"] == "gzip"
+    names = [v.strip().lower() for v in response.headers["vary"].split(",")]
+    assert sorted(names) == ["accept", "accept-encoding", "accept-language"]
+
+
 def test_unknown_prefix_is_not_a_language(client) -> None:  # type: ignore[no-untyped-def]
     """``/de/…`` is no language of the portal: a 404, not the bokmål page under another name."""
     assert client.get("/de/kommune/3201").status_code == 404
