@@ -109,10 +109,10 @@ def _copied_records(indicators: pd.DataFrame, suffix: str, k: int) -> pd.DataFra
     not key indicators (so no page measured here shows them)."""
     copied = indicators.copy()
     records = []
-    for row in copied.itertuples():
-        record = json.loads(row.record)
+    for text in copied["record"].astype(str):
+        record = json.loads(text)
         record.update(
-            id=row.id + suffix,
+            id=f"{record['id']}{suffix}",
             title=f"{record['title']} (syntetisk kopi {k})",
             topic=TOPIC,
             breakdowns=[],

@@ -17,8 +17,8 @@ from oppvekst.cache.kept import KeptAnswer, KeptAnswers, directory_name
 from oppvekst.cache.keys import answer_key, matches
 from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept_answers
 from oppvekst.settings import Settings
+from oppvekst.snapshot.current import StoreManager
 from oppvekst.snapshot.files import DataDir
-from oppvekst.snapshot.store import StoreManager
 from oppvekst.web.app import create_app
 from oppvekst.web.privacy import SESSION_COOKIE
 

@@ -49,7 +49,8 @@ from oppvekst.cache.keys import (
 from oppvekst.cache.warming import Warmer
 from oppvekst.errors import OppvekstError
 from oppvekst.settings import Settings
-from oppvekst.snapshot.store import Store, StoreManager
+from oppvekst.snapshot.current import StoreManager
+from oppvekst.snapshot.store import Store
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

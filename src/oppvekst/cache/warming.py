@@ -25,7 +25,8 @@ from oppvekst import language
 from oppvekst.cache.kept import KeptAnswers
 from oppvekst.cache.keys import answer_key, digest_of
 from oppvekst.errors import OppvekstError
-from oppvekst.snapshot.store import Store, StoreManager
+from oppvekst.snapshot.current import StoreManager
+from oppvekst.snapshot.store import Store
 
 log = logging.getLogger(__name__)
 PAUSE_SECONDS = 0.05  # between two warm requests: visitors' requests get the loop first

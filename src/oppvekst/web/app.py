@@ -22,8 +22,8 @@ from oppvekst.api import routes as api_routes
 from oppvekst.cache.middleware import CachePolicy, ResponseCacheMiddleware, kept_answers
 from oppvekst.language import N_
 from oppvekst.settings import Settings, get_settings
+from oppvekst.snapshot.current import StoreManager
 from oppvekst.snapshot.files import DataDir
-from oppvekst.snapshot.store import StoreManager
 from oppvekst.web import (
     accounts,
     analysis,

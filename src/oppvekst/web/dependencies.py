@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from oppvekst.language import current
-from oppvekst.snapshot.store import Store, StoreManager
+from oppvekst.snapshot.current import StoreManager
+from oppvekst.snapshot.store import Store
 from oppvekst.workspace.overlay import Overlays
 
 
