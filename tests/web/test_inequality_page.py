@@ -221,3 +221,14 @@ def test_the_groups_over_time_are_the_served_values(real_client) -> None:  # typ
         )
         assert boys + girls == total
 
+
+def test_a_count_is_not_said_to_lack_counts(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/barn-0-17/ulikhet", params={"omrade": "0301", "inndeling": "sex"}
+    )
+    significance = page.text.split("data-gap-significance>")[1].split("</p>")[0]
+    # The population is counted, every child: no sample, so nothing to test; not a missing count.
+    assert "kilden oppgir ikke antall" not in significance
+    assert "telling" in significance
+    county = _row(page.text, 'data-area="0"')
+    assert "mangler antall" not in county[2]
