@@ -180,6 +180,28 @@ def test_a_county_summed_per_group_equals_imdis_own_county_row(
     assert {(s, "ovrige") for s in ("male", "female")} <= set(shown)
 
 
+def test_a_merged_kommune_is_harmonised_group_by_group(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    """Harmonisation works per breakdown cell: Drammen (3301 since 2020) is the 2013 kommuner
+    Drammen, Nedre Eiker and Svelvik, summed group by group from IMDi's counts."""
+    parts = ("0602", "0625", "0711")
+    raw: dict[tuple[str, str], float] = {}
+    for row in _raw(shared_data, "imdikator_ungdom_utenfor_opplaring_2013.csv"):
+        count = _number(row["tabellvariabel"])
+        if row["kommune_nr"] in parts and row["enhet"] == "personer" and count is not None:
+            cell = (SEX[row["kjonn"]], BACKGROUND_5[row["innvkat_5"]])
+            raw[cell] = raw.get(cell, 0.0) + count
+    checked = 0
+    for group in BACKGROUND_5.values():
+        cell = served("unge-utenfor-arbeid-utdanning-2013", "3301", "2013", background=group)
+        assert cell["numerator"] == raw[("total", group)], group
+        checked += 1
+    for sex in ("male", "female"):
+        cell = served("unge-utenfor-arbeid-utdanning-2013", "3301", "2013", sex=sex)
+        assert cell["numerator"] == raw[(sex, "total")], sex
+        checked += 1
+    assert checked == 7
+
+
 def test_completion_by_sex_and_background_equals_the_raw_file(served, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
     checked = 0
     for row in _raw(shared_data, "imdikator_videregaende_fullfort_2013.csv"):
