@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,81 @@ def test_the_finer_background_groups_come_in_reading_order(real_client) -> None:
     groups = ["innvandrere", "norskfodte", "uten-innvandrerbakgrunn", "ovrige"]
     where = [page.text.index(f'data-group="{g}"') for g in groups]
     assert where == sorted(where)
+
+
+def _row(text: str, marker: str) -> list[str]:
+    """The cells of the table row carrying ``marker`` (data-group or data-area), tags stripped."""
+    row = text.split(marker)[1].split("</tr>")[0]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    ]
+
+
+def test_neet_groups_have_intervals_and_a_test_against_the_total(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/unge-utenfor-arbeid-utdanning-2013/ulikhet", params={"omrade": "3301"}
+    )
+    assert page.status_code == 200
+    # IMDi, Drammen 2013: immigrants' share with an interval from the count and the rebuilt
+    # denominator, tested against the kommune's total, as the gap between the groups already was.
+    name, value, ci, versus = _row(page.text, 'data-group="innvandrere"')
+    assert (name, value) == ("Innvandrere", "45,4")
+    low, high = (float(x.replace(",", ".")) for x in ci.split("–"))
+    assert low < 45.4 < high
+    assert versus == "Høyere enn området totalt"
+    assert "Ikke testet (mangler intervall)" not in page.text
+
+
+def test_the_gap_is_compared_with_the_county_and_tested(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/unge-utenfor-arbeid-utdanning-2013/ulikhet", params={"omrade": "3301"}
+    )
+    own = _row(page.text, 'data-area="3301"')
+    county = _row(page.text, 'data-area="33"')
+    # Drammen's immigrants 2,2 times as often outside work and education as the rest; Buskerud
+    # (summed from its kommuner' counts) 2,4 times: a narrower gap, and significantly so.
+    assert own[:2] == ["Drammen", "2,2 (2,1–2,3)"]
+    assert county == [
+        "Buskerud",
+        "2,4 (2,3–2,5)",
+        "Forskjellen er mindre enn i Buskerud (statistisk sikkert)",
+    ]
+
+
+def test_the_groups_over_time_are_the_served_values(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/barn-0-17/ulikhet", params={"omrade": "0301", "inndeling": "sex"}
+    )
+    table = page.text.split('id="tabell-ulikhet-tid"')[1].split("</table>")[0]
+    rows = {
+        cells[0]: [int(re.sub(r"\D", "", c)) for c in cells[1:]]
+        for cells in (
+            [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+            for r in table.split("<tbody>")[1].split("</tr>")[:-1]
+        )
+    }
+    assert list(rows) == ["2024", "2025", "2026"]
+    answer = real_client.get(
+        "/api/v1/data", params={"indicator": "barn-0-17", "region": "0301", "sex": "*"}
+    ).json()
+    served = {(r["period"], r["sex"]): r["value"] for r in answer["rows"] if r["age"] == "total"}
+    for period, (total, boys, girls) in rows.items():
+        assert (total, boys, girls) == (
+            served[(period, "total")],
+            served[(period, "male")],
+            served[(period, "female")],
+        )
+        assert boys + girls == total
+
+
+def test_a_count_is_not_said_to_lack_counts(real_client) -> None:  # type: ignore[no-untyped-def]
+    page = real_client.get(
+        "/indikator/barn-0-17/ulikhet", params={"omrade": "0301", "inndeling": "sex"}
+    )
+    significance = page.text.split("data-gap-significance>")[1].split("</p>")[0]
+    # The population is counted, every child: no sample, so nothing to test; not a missing count.
+    assert "kilden oppgir ikke antall" not in significance
+    assert "telling" in significance
+    county = _row(page.text, 'data-area="0"')
+    assert "mangler antall" not in county[2]

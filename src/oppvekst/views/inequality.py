@@ -213,9 +213,15 @@ def gap_sentence(
     )
 
 
-def significance_sentence(found: gaps.Gap | None) -> str:
+def significance_sentence(found: gaps.Gap | None, measure: Measure) -> str:
     if found is None:
         return ""
+    if measure is Measure.COUNT:
+        # A register count (children by sex or age) is everyone, not a sample: the source does
+        # give counts, there is just no sampling error to test.
+        return _(
+            "Tallene er tellinger av alle, ikke et utvalg, så det er ingen usikkerhet å teste."
+        )
     if found.p_value is None:
         return _(
             "Om forskjellen er statistisk sikker, kan ikke testes: kilden oppgir ikke antall "
@@ -226,12 +232,18 @@ def significance_sentence(found: gaps.Gap | None) -> str:
     return _("Forskjellen er ikke statistisk sikker (95 % nivå).")
 
 
-def _versus(own: gaps.Gap | None, other: gaps.Gap | None, name: str) -> str:
+def _versus(own: gaps.Gap | None, other: gaps.Gap | None, name: str, measure: Measure) -> str:
     if own is None or other is None:
         return _("Kan ikke sammenlignes")
     p = gaps.gaps_differ(own, other)
     wider = abs(math.log(own.ratio)) > abs(math.log(other.ratio))
-    if p is None:
+    if measure is Measure.COUNT:
+        text = (
+            _("Forskjellen er større enn i {name} (tellinger av alle)")
+            if wider
+            else _("Forskjellen er mindre enn i {name} (tellinger av alle)")
+        )
+    elif p is None:
         text = (
             _("Forskjellen er større enn i {name} (ikke testet: mangler antall)")
             if wider
@@ -335,7 +347,11 @@ def inequality_view(
         theirs = [r for r in cells if r["region"] == code and r["period"] == shown]
         found = _gap_of(theirs, pair[0].category, pair[1].category, chosen) if pair else None
         name = store.regions[code].name
-        area_gaps.append(AreaGap(code, name, found, gap_text(found), _versus(own_gap, found, name)))
+        area_gaps.append(
+            AreaGap(
+                code, name, found, gap_text(found), _versus(own_gap, found, name, indicator.measure)
+            )
+        )
     # The first row of each (period, group), as a lookup rather than a search per cell.
     first: dict[tuple[str, str], Record] = {}
     for record in own:
@@ -367,7 +383,7 @@ def inequality_view(
         groups=groups,
         pair=pair,
         sentence=gap_sentence(indicator, area.name, pair, own_gap) if pair else "",
-        significance=significance_sentence(own_gap),
+        significance=significance_sentence(own_gap, indicator.measure),
         area_gaps=tuple(area_gaps),
         over_time=over_time,
     )
