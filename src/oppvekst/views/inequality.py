@@ -22,11 +22,11 @@ from oppvekst.language import _
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import BREAKDOWNS, FLAG_BY_CODE, SYMBOL_LABELS, TOTAL, flag_codes
 from oppvekst.stats import comparison, gaps
+from oppvekst.views import gap_words as words
 from oppvekst.views.indicator import BREAKDOWN_LABELS, category_label, category_rank, num
-from oppvekst.views.numbers import interval, number, observation
+from oppvekst.views.numbers import interval, observation
 from oppvekst.views.regions import RegionRef, region_ref
 
-RATIO_DECIMALS = 1
 SIGNIFICANCE_WORDS: Mapping[str, str] = Glossary(
     {
         "lower": N_("Lavere enn området totalt"),
@@ -166,100 +166,6 @@ def _gap_of(cells: Sequence[Record], first: str, second: str, dimension: str) ->
     )
 
 
-def gap_text(found: gaps.Gap | None) -> str:
-    if found is None:
-        return _("Kan ikke beregnes")
-    ratio = number(found.ratio, RATIO_DECIMALS)
-    if found.lower95 is None or found.upper95 is None:
-        return _("{ratio} (uten intervall)").format(ratio=ratio)
-    return f"{ratio} ({interval(found.lower95, found.upper95, RATIO_DECIMALS)})"
-
-
-def _subject(indicator: Indicator) -> str:
-    title = indicator.short_title[:1].lower() + indicator.short_title[1:]
-    if indicator.measure is Measure.PROPORTION:
-        return _("andelen ({title})").format(title=title)
-    return _("verdien ({title})").format(title=title)
-
-
-def gap_sentence(
-    indicator: Indicator, area: str, pair: tuple[GroupRow, GroupRow], found: gaps.Gap | None
-) -> str:
-    """«I Oslo er andelen (…) 2,7 ganger så høy blant innvandrere som blant befolkningen ellers
-    (95 % KI 2,5–2,9).» — the larger group first, so the ratio reads as «times as high»."""
-    if found is None:
-        return _(
-            "I {area} kan forskjellen mellom gruppene ikke beregnes for denne perioden."
-        ).format(area=area)
-    high, low, ratio = pair[0], pair[1], found.ratio
-    lower, upper = found.lower95, found.upper95
-    if ratio < 1:
-        high, low, ratio = low, high, 1 / ratio
-        lower, upper = (1 / upper, 1 / lower) if lower and upper else (None, None)
-    ci = (
-        " " + _("(95 % KI {interval})").format(interval=interval(lower, upper, RATIO_DECIMALS))
-        if lower and upper
-        else ""
-    )
-    return _(
-        "I {area} er {subject} {ratio} ganger så høy blant {high} som blant {low}{ci}."
-    ).format(
-        area=area,
-        subject=_subject(indicator),
-        ratio=number(ratio, RATIO_DECIMALS),
-        high=high.label.lower(),
-        low=low.label.lower(),
-        ci=ci,
-    )
-
-
-def significance_sentence(found: gaps.Gap | None, measure: Measure) -> str:
-    if found is None:
-        return ""
-    if measure is Measure.COUNT:
-        # A register count (children by sex or age) is everyone, not a sample: the source does
-        # give counts, there is just no sampling error to test.
-        return _(
-            "Tallene er tellinger av alle, ikke et utvalg, så det er ingen usikkerhet å teste."
-        )
-    if found.p_value is None:
-        return _(
-            "Om forskjellen er statistisk sikker, kan ikke testes: kilden oppgir ikke antall "
-            "for gruppene."
-        )
-    if found.significant:
-        return _("Forskjellen er statistisk sikker (95 % nivå).")
-    return _("Forskjellen er ikke statistisk sikker (95 % nivå).")
-
-
-def _versus(own: gaps.Gap | None, other: gaps.Gap | None, name: str, measure: Measure) -> str:
-    if own is None or other is None:
-        return _("Kan ikke sammenlignes")
-    p = gaps.gaps_differ(own, other)
-    wider = abs(math.log(own.ratio)) > abs(math.log(other.ratio))
-    if measure is Measure.COUNT:
-        text = (
-            _("Forskjellen er større enn i {name} (tellinger av alle)")
-            if wider
-            else _("Forskjellen er mindre enn i {name} (tellinger av alle)")
-        )
-    elif p is None:
-        text = (
-            _("Forskjellen er større enn i {name} (ikke testet: mangler antall)")
-            if wider
-            else _("Forskjellen er mindre enn i {name} (ikke testet: mangler antall)")
-        )
-    elif p < gaps.SIGNIFICANT:
-        text = (
-            _("Forskjellen er større enn i {name} (statistisk sikkert)")
-            if wider
-            else _("Forskjellen er mindre enn i {name} (statistisk sikkert)")
-        )
-    else:
-        text = _("Forskjellen er ikke sikkert ulik den i {name}")
-    return text.format(name=name)
-
-
 def _benchmarks(store: Store, area: RegionRef) -> list[str]:
     """The area's county (and kommune, for a bydel) and the country, nearest first."""
     out = []
@@ -342,14 +248,18 @@ def inequality_view(
         # more easily than a ratio below 1, and every area's gap then points the same way.
         pair = (pair[1], pair[0])
         own_gap = _gap_of(now, pair[0].category, pair[1].category, chosen)
-    area_gaps = [AreaGap(area.code, area.name, own_gap, gap_text(own_gap), "")]
+    area_gaps = [AreaGap(area.code, area.name, own_gap, words.gap_text(own_gap), "")]
     for code in others:
         theirs = [r for r in cells if r["region"] == code and r["period"] == shown]
         found = _gap_of(theirs, pair[0].category, pair[1].category, chosen) if pair else None
         name = store.regions[code].name
         area_gaps.append(
             AreaGap(
-                code, name, found, gap_text(found), _versus(own_gap, found, name, indicator.measure)
+                code,
+                name,
+                found,
+                words.gap_text(found),
+                words.versus(own_gap, found, name, indicator.measure),
             )
         )
     # The first row of each (period, group), as a lookup rather than a search per cell.
@@ -382,8 +292,12 @@ def inequality_view(
         total=total,
         groups=groups,
         pair=pair,
-        sentence=gap_sentence(indicator, area.name, pair, own_gap) if pair else "",
-        significance=significance_sentence(own_gap, indicator.measure),
+        sentence=(
+            words.gap_sentence(indicator, area.name, (pair[0].label, pair[1].label), own_gap)
+            if pair
+            else ""
+        ),
+        significance=words.significance_sentence(own_gap, indicator.measure),
         area_gaps=tuple(area_gaps),
         over_time=over_time,
     )
