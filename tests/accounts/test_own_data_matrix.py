@@ -51,6 +51,7 @@ def _client(world: World, actor: str, data_dir: Path) -> TestClient:
 def _paths(indicator_id: str) -> dict[str, str]:
     return {
         "indicator page": f"/indikator/{indicator_id}",
+        "frozen link": f"/indikator/{indicator_id}?periode=2022,2023,2024",
         "profile": "/kommune/3201",
         "search": f"/sok?q={TITLE.split()[0]}",
         "api catalogue": "/api/v1/indicators",
@@ -80,6 +81,7 @@ NOT_200 = ("bank", "inequality")
 # Answers that name the indicator, marked, to everyone who may see it.
 MARKED = (
     "indicator page",
+    "frozen link",
     "profile",
     "api indicator",
     "cross plot",
@@ -123,7 +125,7 @@ def test_own_data_is_seen_inside_the_organisation_only(
             assert TITLE not in text and SHORT not in text, (actor, name)
             assert f'href="/pakker/{OWN_PACKAGE}"' not in text, (actor, name)
             # (The id may be echoed in «finnes ikke»: it is what was typed, not a finding.)
-            if name in ("indicator page", "api indicator", "chart image"):
+            if name in ("indicator page", "frozen link", "api indicator", "chart image"):
                 assert answer.status_code == 404, (actor, name, answer.status_code)
     for name, template in NEVER.items():
         answer = client.get(template.format(id=own_indicator))
@@ -193,3 +195,14 @@ def test_the_package_workbook_and_the_pdf_report_hold_it_for_the_owner_only(
     else:
         assert workbook.status_code == 404
         assert TITLE not in text and SHORT not in text
+
+
+def test_own_rows_are_never_summed_into_a_group_value(
+    world: World, own_indicator: str, snapshot_dir: Path
+) -> None:
+    """Bærum uploaded Bærum and Asker: no county, national or group value is made of them, so no
+    sum reaches anyone, the owner included (and another organisation does not find the indicator)."""
+    path = f"/api/v1/data?indicator={own_indicator}&region=3201,3203,32,0"
+    rows = world.signed_in("reader@own", data_dir=snapshot_dir).get(path).json()["rows"]
+    assert {r["region"] for r in rows} == {"3201", "3203"}
+    assert world.signed_in("reader@other", data_dir=snapshot_dir).get(path).status_code == 404
