@@ -16,6 +16,7 @@ from tests.accounts.conftest import World
 from tests.reports.pdf_reading import pdf_text
 from tests.workspace.conftest import metadata, synthetic_rows
 
+from oppvekst.stats.comparison import Polarity
 from oppvekst.workspace.metadata import OWN_TOPIC as OWN_PACKAGE
 
 ROLES = ("reader", "editor", "admin")
@@ -35,7 +36,9 @@ def own_indicator(world: World) -> str:
     assert isinstance(store, UserStore)
     viewer = sessions.find(store, world.session("editor@own"))
     assert viewer is not None
-    info = library.create_indicator(store, viewer, metadata(TITLE))
+    # A direction (lower is better), so that it can be weighed in a composite index too.
+    record = metadata(TITLE).model_copy(update={"polarity": Polarity.LOWER_BETTER})
+    info = library.create_indicator(store, viewer, record)
     library.add_version(store, viewer, info.id, synthetic_rows(("3201", "3203")), "tall.csv")
     return info.indicator_id
 
@@ -69,6 +72,9 @@ def _paths(indicator_id: str) -> dict[str, str]:
         "api compare": f"/api/v1/compare?region=3201,3203&indicator={indicator_id}",
         "api cross": f"/api/v1/cross?x={indicator_id}&y=barn-0-17",
         "api profile": "/api/v1/profile/3201",
+        "composite index": f"/indeks?indikatorer={indicator_id}:1,mobbing-10-trinn:1&omrade=3201",
+        "index image": f"/indeks/bilde.svg?indikatorer={indicator_id}:1,mobbing-10-trinn:1",
+        "api index": f"/api/v1/index?indicators={indicator_id}:1,mobbing-10-trinn:1",
         "packages": "/pakker",
         "package page": f"/pakker/{OWN_PACKAGE}?omrade=3201",
         "package page nn": f"/nn/pakker/{OWN_PACKAGE}?omrade=3201",
@@ -88,17 +94,18 @@ MARKED = (
     "compare",
     "api compare",
     "api profile",
+    "composite index",
+    "api index",
     "package page",
 )
 
 
-# Paths that never show own data, to anyone (the owner included).
+# Paths that never show own data, to anyone (the owner included): embeds are for other sites.
 NEVER = {
-    "composite index": "/indeks?komponent={id}&vekt=1",
     "embed": "/embed/indikator/{id}",
-    "api index": "/api/v1/index?indicators={id}:1",
     "embed compare": "/embed/sammenlign?omrade=3201,3203&indikator={id}",
     "embed cross": "/embed/krysse?x={id}&y=barn-0-17",
+    "embed index": "/embed/indeks?indikatorer={id}:1,mobbing-10-trinn:1",
 }
 
 
