@@ -110,9 +110,9 @@ def _copied_records(indicators: pd.DataFrame, suffix: str, k: int) -> pd.DataFra
     copied = indicators.copy()
     records = []
     for row in copied.itertuples():
-        record = json.loads(row.record)
+        record = json.loads(str(row.record))
         record.update(
-            id=row.id + suffix,
+            id=str(row.id) + suffix,
             title=f"{record['title']} (syntetisk kopi {k})",
             topic=TOPIC,
             breakdowns=[],
