@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.accounts.conftest import World
+from tests.reports.pdf_reading import pdf_text
 from tests.workspace.conftest import metadata, synthetic_rows
+
+from oppvekst.stats.comparison import Polarity
+from oppvekst.workspace.metadata import OWN_TOPIC as OWN_PACKAGE
 
 ROLES = ("reader", "editor", "admin")
 ACTORS = ["anonymous", "expired", *(f"{r}@{p}" for r in ROLES for p in ("own", "other"))]
@@ -32,7 +36,9 @@ def own_indicator(world: World) -> str:
     assert isinstance(store, UserStore)
     viewer = sessions.find(store, world.session("editor@own"))
     assert viewer is not None
-    info = library.create_indicator(store, viewer, metadata(TITLE))
+    # A direction (lower is better), so that it can be weighed in a composite index too.
+    record = metadata(TITLE).model_copy(update={"polarity": Polarity.LOWER_BETTER})
+    info = library.create_indicator(store, viewer, record)
     library.add_version(store, viewer, info.id, synthetic_rows(("3201", "3203")), "tall.csv")
     return info.indicator_id
 
@@ -48,6 +54,7 @@ def _client(world: World, actor: str, data_dir: Path) -> TestClient:
 def _paths(indicator_id: str) -> dict[str, str]:
     return {
         "indicator page": f"/indikator/{indicator_id}",
+        "frozen link": f"/indikator/{indicator_id}?periode=2022,2023,2024",
         "profile": "/kommune/3201",
         "search": f"/sok?q={TITLE.split()[0]}",
         "api catalogue": "/api/v1/indicators",
@@ -57,14 +64,48 @@ def _paths(indicator_id: str) -> dict[str, str]:
         "cross plot": f"/krysse?x={indicator_id}&y=barn-0-17",
         "chart image": f"/indikator/{indicator_id}/bilde.svg",
         "bank": "/statistikkbank",
+        "bank csv": f"/statistikkbank/tabell.csv?indikator={indicator_id}&omrade=3201",
+        "compare": f"/sammenlign?omrade=3201,3203&indikator={indicator_id}",
+        "compare image": f"/sammenlign/bilde.svg?omrade=3201,3203&indikator={indicator_id}",
+        "cross image": f"/krysse/bilde.svg?x={indicator_id}&y=barn-0-17",
+        "inequality": f"/indikator/{indicator_id}/ulikhet",
+        "api compare": f"/api/v1/compare?region=3201,3203&indicator={indicator_id}",
+        "api cross": f"/api/v1/cross?x={indicator_id}&y=barn-0-17",
+        "api profile": "/api/v1/profile/3201",
+        "composite index": f"/indeks?indikatorer={indicator_id}:1,mobbing-10-trinn:1&omrade=3201",
+        "index image": f"/indeks/bilde.svg?indikatorer={indicator_id}:1,mobbing-10-trinn:1",
+        "api index": f"/api/v1/index?indicators={indicator_id}:1,mobbing-10-trinn:1",
+        "packages": "/pakker",
+        "package page": f"/pakker/{OWN_PACKAGE}?omrade=3201",
+        "package page nn": f"/nn/pakker/{OWN_PACKAGE}?omrade=3201",
     }
 
 
-# Paths that never show own data, to anyone (the owner included).
+# Answers that are not 200 to the owner either: the bank without a choice is a form, and the
+# synthetic upload has no breakdowns to show inequality across (400, said in Norwegian).
+NOT_200 = ("bank", "inequality")
+# Answers that name the indicator, marked, to everyone who may see it.
+MARKED = (
+    "indicator page",
+    "frozen link",
+    "profile",
+    "api indicator",
+    "cross plot",
+    "compare",
+    "api compare",
+    "api profile",
+    "composite index",
+    "api index",
+    "package page",
+)
+
+
+# Paths that never show own data, to anyone (the owner included): embeds are for other sites.
 NEVER = {
-    "composite index": "/indeks?komponent={id}&vekt=1",
     "embed": "/embed/indikator/{id}",
-    "api index": "/api/v1/index?indicators={id}:1",
+    "embed compare": "/embed/sammenlign?omrade=3201,3203&indikator={id}",
+    "embed cross": "/embed/krysse?x={id}&y=barn-0-17",
+    "embed index": "/embed/indeks?indikatorer={id}:1,mobbing-10-trinn:1",
 }
 
 
@@ -79,16 +120,19 @@ def test_own_data_is_seen_inside_the_organisation_only(
         assert answer.status_code < 500, (name, answer.status_code, answer.text[:300])
         text = answer.text
         if inside:
-            if name not in ("bank",):
+            if name not in NOT_200:
                 assert answer.status_code == 200, (name, answer.status_code, text[:300])
-            if name in ("indicator page", "profile", "api indicator", "cross plot"):
+            if name in MARKED:
                 marked = (f"{TITLE} (egne data)", f"{SHORT} (egne data)")
                 assert any(m in text for m in marked), name
             assert answer.headers["cache-control"] == "private, no-store", name
+            if name == "packages":  # the list names packages, not indicators
+                assert f'href="/pakker/{OWN_PACKAGE}"' in text
         else:
             assert TITLE not in text and SHORT not in text, (actor, name)
+            assert f'href="/pakker/{OWN_PACKAGE}"' not in text, (actor, name)
             # (The id may be echoed in «finnes ikke»: it is what was typed, not a finding.)
-            if name in ("indicator page", "api indicator", "chart image"):
+            if name in ("indicator page", "frozen link", "api indicator", "chart image"):
                 assert answer.status_code == 404, (actor, name, answer.status_code)
     for name, template in NEVER.items():
         answer = client.get(template.format(id=own_indicator))
@@ -124,3 +168,48 @@ def test_the_owners_values_are_the_pipelines(
         level=intervals.LEVEL_95,
     )
     assert row["lower95"] == pytest.approx(float(wilson.lower[0]))
+
+
+@pytest.mark.parametrize("actor", ["editor@own", "editor@other", "anonymous"])
+def test_the_package_workbook_and_the_pdf_report_hold_it_for_the_owner_only(
+    world: World, snapshot_dir: Path, own_indicator: str, actor: str, tmp_path: Path
+) -> None:
+    """The downloads that take work to build: the «Egne data» package's Excel file (one sheet per
+    topic) and Bærum's PDF report, with the indicator in them for Bærum and for nobody else."""
+    import io
+
+    import openpyxl
+
+    client = _client(world, actor, snapshot_dir)
+    inside = actor.endswith("@own")
+    workbook = client.get(f"/pakker/{OWN_PACKAGE}/3201.xlsx")
+    report = client.get("/kommune/3201/rapport.pdf")
+    assert report.status_code == 200, report.text[:300]
+    text = pdf_text(report.content, tmp_path)
+    if inside:
+        assert workbook.status_code == 200, workbook.text[:300]
+        assert workbook.headers["cache-control"] == "private, no-store"
+        book = openpyxl.load_workbook(io.BytesIO(workbook.content), read_only=True)
+        cells = {
+            str(c)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for c in row
+        }
+        assert any(SHORT in c or TITLE in c for c in cells), sorted(cells)[:40]
+        assert report.headers["cache-control"] == "private, no-store"
+        assert "egne data" in text and (SHORT in text or TITLE in text)
+    else:
+        assert workbook.status_code == 404
+        assert TITLE not in text and SHORT not in text
+
+
+def test_own_rows_are_never_summed_into_a_group_value(
+    world: World, own_indicator: str, snapshot_dir: Path
+) -> None:
+    """Bærum uploaded Bærum and Asker: no county, national or group value is made of them, so no
+    sum reaches anyone, the owner included (and another organisation does not find the indicator)."""
+    path = f"/api/v1/data?indicator={own_indicator}&region=3201,3203,32,0"
+    rows = world.signed_in("reader@own", data_dir=snapshot_dir).get(path).json()["rows"]
+    assert {r["region"] for r in rows} == {"3201", "3203"}
+    assert world.signed_in("reader@other", data_dir=snapshot_dir).get(path).status_code == 404

@@ -114,6 +114,11 @@ def test_sharing_is_for_admins_and_makes_it_visible_to_the_named_organisation(
     assert info.id in {v.id for v in visible(store, asker)}
     with pytest.raises(Forbidden):
         library.share(store, admin, info.id, [999_999], False)
+    # Who shared what is in the organisation's log (each of the three choices above).
+    shares = [e for e in audit.for_organisation(store, admin) if e.what == "delte-indikator"]
+    ours = [e for e in shares if e.detail.startswith(f"{info.slug}:")]
+    assert len(ours) == 3 and {e.who for e in ours} == {admin.email}, shares  # type: ignore[attr-defined]
+    assert ours[0].detail.endswith("offentlig: ja") or ours[-1].detail.endswith("offentlig: ja")
 
 
 def test_deleting_hides_it_everywhere_and_drops_its_rows(people: People) -> None:
@@ -126,6 +131,12 @@ def test_deleting_hides_it_everywhere_and_drops_its_rows(people: People) -> None
     assert version_rows(store, [version.id]).empty
     with pytest.raises(OwnIndicatorNotFound):
         library.versions(store, editor, info.id)
+    deleted = [
+        e
+        for e in audit.for_organisation(store, people.viewers["admin@baerum"])
+        if e.what == "slettet-indikator"
+    ]
+    assert [(e.who, e.detail) for e in deleted] == [(editor.email, info.slug)]  # type: ignore[attr-defined]
 
 
 def test_restoring_a_version_of_another_indicator_is_refused(people: People) -> None:

@@ -41,7 +41,7 @@ from oppvekst.views.cross import cross_view
 from oppvekst.views.data import parse_regions
 from oppvekst.views.profile import profile
 from oppvekst.views.regions import unknown_region
-from oppvekst.web.dependencies import PublicStoreDep, StoreDep
+from oppvekst.web.dependencies import StoreDep
 
 router = APIRouter()
 MAX_COMPARE_CELLS = 5_000
@@ -150,7 +150,7 @@ def cross(
 )
 def index(
     request: Request,
-    store: PublicStoreDep,  # a composite index never includes own data
+    store: StoreDep,  # the viewer's: own indicators of their organisation only (issue #15)
     indicators: Annotated[
         str,
         Query(

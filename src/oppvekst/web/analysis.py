@@ -29,7 +29,7 @@ from oppvekst.views import indicator as iv
 from oppvekst.views import peers
 from oppvekst.views.regions import resolve_input
 from oppvekst.web import assets, links
-from oppvekst.web.dependencies import PublicStoreDep, StoreDep
+from oppvekst.web.dependencies import StoreDep
 from oppvekst.web.rendering import SYMBOLS, render, url
 from oppvekst.web.selection import (
     GROUP_KINDS,
@@ -263,9 +263,11 @@ def cross_page(request: Request, store: StoreDep) -> Response:
     )
 
 
-# A composite index never includes own data (issue #15): it reads the published snapshot only.
+# A signed-in viewer's index may weigh their organisation's own indicators (issue #15: own data
+# appears in «index»); it is the viewer's store, so never another organisation's (their overlay
+# lacks it) and never an anonymous or embedded one (the published snapshot).
 @router.get("/indeks", response_model=None)
-def composite_page(request: Request, store: PublicStoreDep) -> Response:
+def composite_page(request: Request, store: StoreDep) -> Response:
     params = request.query_params
     chosen = params.getlist("komponent")
     if chosen:

@@ -395,7 +395,7 @@ def cross_image(request: Request, store: StoreDep, fmt: str, skala: int = 1) -> 
 
 
 @router.get("/indeks/bilde.{fmt}", response_model=None)
-def composite_image(request: Request, store: PublicStoreDep, fmt: str, skala: int = 1) -> Response:
+def composite_image(request: Request, store: StoreDep, fmt: str, skala: int = 1) -> Response:
     return _image(request, composite_chart(store, request), fmt, skala)
 
 

@@ -48,6 +48,25 @@ OWN_TABLE = "own_observations"
 OVERLAYS_KEPT = 4  # each holds a copy of the observation table (~110 bytes a row)
 PARTS_KEPT = 64  # own indicators' observations, shared between overlays
 PROVENANCE_PREFIX = "egne:"
+# The package of own indicators: its texts are the portal's (not a user's), so in all languages.
+OWN_PACKAGE: dict[str, Any] = {
+    "id": OWN_TOPIC,
+    "title": OWN_TOPIC_TITLE,
+    "description": "Indikatorer organisasjonen selv har lastet opp, eller som er delt med den.",
+    "purpose": "Egne tall samlet på ett sted, med de samme verktøyene som de nasjonale.",
+    "translations": {
+        "nn": {
+            "title": "Eigne data",
+            "description": "Indikatorar organisasjonen sjølv har lasta opp, eller som er delte med han.",
+            "purpose": "Eigne tal samla på éin stad, med dei same verktøya som dei nasjonale.",
+        },
+        "en": {
+            "title": "Own data",
+            "description": "Indicators the organisation has uploaded itself, or that are shared with it.",
+            "purpose": "Own figures in one place, with the same tools as the national ones.",
+        },
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +151,7 @@ class OverlayStore(Store):
         # language copy, ``Store.in_language``) shares them instead of building them again.
         self.__dict__.update(
             topics=self._own_topics(),
+            packages=self._own_packages(),
             provenance={**base.provenance, **{p.provenance["id"]: p.provenance for p in parts}},
             breaks=base.breaks,
             observation_table=extended(base.observation_table, self.own_frame),
@@ -173,6 +193,13 @@ class OverlayStore(Store):
             "rank": rank,
         }
         return [*self.base.topics, own]
+
+    def _own_packages(self) -> list[dict[str, Any]]:
+        """The snapshot's packages and one more, «Egne data», holding every own indicator this
+        viewer sees: its page, Excel file and ZIP are a package's, built by the same code."""
+        ids = sorted(self.own_indicator_ids, key=lambda i: self.indicators[i].title)
+        own = {**OWN_PACKAGE, "indicators": ids}
+        return [*self.base.packages, own]
 
 
 def extended(base: ObservationTable, extra: pd.DataFrame) -> ObservationTable:
