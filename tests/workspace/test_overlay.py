@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from tests.workspace.conftest import People, metadata, synthetic_rows
 
+from oppvekst.language import Language
 from oppvekst.snapshot.files import DataDir
 from oppvekst.snapshot.store import Store
 from oppvekst.stats import intervals
@@ -105,3 +106,28 @@ def test_the_answer_cache_keeps_each_overlays_answers_apart() -> None:
     assert public is not None and public.body == b"offentlig"
     assert own is not None and own.body == b"egne"
     assert cache.get(("snap+bbbb", "json", "q")) is None
+
+
+def test_the_portals_words_on_an_own_indicator_follow_the_language(base: Store) -> None:
+    """The mark, the notes and the «Egne data» topic are the portal's words: nynorsk and English
+    readers get them in their language, while the owner's own texts stay as written."""
+    overlay = _overlay(base, synthetic_rows(("3201",)))
+    owner = metadata()
+    expected = {
+        Language.nb: ("(egne data)", "Egne data", "Lastet opp av", "Kilde:"),
+        Language.nn: ("(eigne data)", "Eigne data", "Lasta opp av", "Kjelde:"),
+        Language.en: ("(own data)", "Own data", "Uploaded by", "Source:"),
+    }
+    for lang, (mark, topic, uploaded, source) in expected.items():
+        shown = overlay.in_language(lang)
+        own = shown.indicator("egne-7-sprak")
+        assert own.title == f"{owner.title} {mark}"
+        assert own.short_title == f"{owner.short_title} {mark}"
+        assert own.definition == owner.definition  # the owner's words, as written
+        assert own.source.title.startswith(uploaded)
+        assert own.attribution.startswith(source) and own.attribution.endswith(f"{mark}")
+        titles = {t["id"]: t["title"] for t in shown.topics}
+        assert titles["egne-data"] == topic
+        if lang is not Language.nb:
+            words = f"{own.title} {own.rationale} {own.disclosure.note} {own.licence}"
+            assert "egne data" not in words.lower() and "Lastet" not in words

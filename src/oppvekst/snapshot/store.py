@@ -123,7 +123,8 @@ class Store:
                 topics=[
                     {**t, **records[t["id"]].translations.of(lang).model_dump()}
                     if t["id"] in records
-                    else t  # not the catalogue's (own data): shown as its owner wrote it
+                    # Not the catalogue's (own data): its own translations, if it has any.
+                    else {**t, **(t.get("translations") or {}).get(lang.value, {})}
                     for t in base.topics
                 ],
                 packages=[

@@ -24,18 +24,48 @@ from oppvekst.catalog.schema import (
     Source,
     TableMapping,
 )
+from oppvekst.catalog.texts import IndicatorText, Translated
 from oppvekst.errors import InvalidOwnMetadata
 from oppvekst.glossary import N_
-from oppvekst.language import _
+from oppvekst.language import Language, _
 
-# The mark an own indicator carries wherever its title goes (pages, charts, files, the PDF, the
-# API, search): made part of the catalogue record's titles, so no view can show one without it.
-OWN_MARK = "egne data"
+# The words the portal itself writes into an own record, in each language: the mark an own
+# indicator carries wherever its title goes (pages, charts, files, the PDF, the API, search; made
+# part of the record's titles, so no view can show one without it), and the notes around the
+# owner's texts. The owner's own texts (title, definition, unit, source …) are shown as written in
+# every language; the record's ``translations`` carry them with these words in nynorsk and English.
+PORTAL_WORDS: dict[Language, dict[str, str]] = {
+    Language.nb: {
+        "mark": "egne data",
+        "rationale": "Egne data fra {organisation}.",
+        "disclosure": "Tall fra 1 til {last} skjules, som i nasjonal statistikk.",
+        "source_title": "Lastet opp av {organisation}",
+        "licence": "Ikke publisert (egne data)",
+        "attribution": "Kilde: {source} ({mark})",
+    },
+    Language.nn: {
+        "mark": "eigne data",
+        "rationale": "Eigne data frå {organisation}.",
+        "disclosure": "Tal frå 1 til {last} blir skjulte, som i nasjonal statistikk.",
+        "source_title": "Lasta opp av {organisation}",
+        "licence": "Ikkje publisert (eigne data)",
+        "attribution": "Kjelde: {source} ({mark})",
+    },
+    Language.en: {
+        "mark": "own data",
+        "rationale": "Own data from {organisation}.",
+        "disclosure": "Figures from 1 to {last} are hidden, as in national statistics.",
+        "source_title": "Uploaded by {organisation}",
+        "licence": "Not published (own data)",
+        "attribution": "Source: {source} ({mark})",
+    },
+}
+OWN_MARK = PORTAL_WORDS[Language.nb]["mark"]
 
 
-def marked(title: str) -> str:
-    """«Andel femåringer …» → «Andel femåringer … (egne data)»."""
-    return f"{title} ({OWN_MARK})"
+def marked(title: str, lang: Language = Language.nb) -> str:
+    """«Andel femåringer …» → «Andel femåringer … (egne data)» (or «(own data)» in English)."""
+    return f"{title} ({PORTAL_WORDS[lang]['mark']})"
 
 
 # The topic every own indicator sits under (the overlay adds it to the store's topics).
@@ -101,19 +131,18 @@ class OwnMetadata(BaseModel):
     def to_indicator(self, indicator_id: str, organisation: str) -> Indicator:
         """The catalogue record of this own indicator (``owner`` = the organisation's name)."""
         counted = self.measure in (Measure.PROPORTION, Measure.RATE, Measure.COUNT)
+        words = {lang: self._texts(lang, organisation, counted) for lang in PORTAL_WORDS}
+        nb = words[Language.nb]
         disclosure = Disclosure(
-            min_numerator=SMALL_COUNT if counted else None,
-            note=f"Tall fra 1 til {SMALL_COUNT - 1} skjules, som i nasjonal statistikk."
-            if counted
-            else "",
+            min_numerator=SMALL_COUNT if counted else None, note=nb.disclosure_note or ""
         )
         return Indicator(
             id=indicator_id,
-            title=marked(self.title),
-            short_title=marked(self.short_title),
+            title=nb.title,
+            short_title=nb.short_title,
             topic=OWN_TOPIC,
             definition=self.definition,
-            rationale=f"Egne data fra {organisation}.",
+            rationale=nb.rationale,
             measure=self.measure,
             multiplier=self.multiplier if self.measure in (Measure.PROPORTION, Measure.RATE) else 1,
             unit=self.unit,
@@ -125,7 +154,7 @@ class OwnMetadata(BaseModel):
             disclosure=disclosure,
             source=Source(
                 publisher=self.source,
-                title=f"Lastet opp av {organisation}",
+                title=nb.source_title,
                 url="/arbeidsrom",
                 verified=False,
                 verification_note="Egne data: lastet opp i arbeidsrommet, ikke kontrollert av oss.",
@@ -138,11 +167,31 @@ class OwnMetadata(BaseModel):
             ),
             periodicity=self.periodicity,
             levels=[Level.LAND, Level.FYLKE, Level.KOMMUNE, Level.BYDEL],
-            licence="Ikke publisert (egne data)",
-            attribution=f"Kilde: {self.source} ({OWN_MARK})",
+            licence=nb.licence or "",
+            attribution=nb.attribution,
             # Shown in the profile beside the national key indicators, for those who may see it.
             key_indicator=True,
             owner=organisation,
+            translations=Translated[IndicatorText](nn=words[Language.nn], en=words[Language.en]),
+        )
+
+    def _texts(self, lang: Language, organisation: str, counted: bool) -> IndicatorText:
+        """The record's texts in ``lang``: the owner's as written, the portal's words in ``lang``."""
+        words = PORTAL_WORDS[lang]
+        return IndicatorText(
+            title=marked(self.title, lang),
+            short_title=marked(self.short_title, lang),
+            definition=self.definition,
+            rationale=words["rationale"].format(organisation=organisation),
+            numerator=self.numerator,
+            denominator=self.denominator,
+            unit=self.unit,
+            disclosure_note=words["disclosure"].format(last=SMALL_COUNT - 1) if counted else None,
+            attribution=words["attribution"].format(source=self.source, mark=words["mark"]),
+            source_title=words["source_title"].format(organisation=organisation),
+            # The owner's name for the source, as written (it may have a note in brackets).
+            publisher=self.source,
+            licence=words["licence"],
         )
 
 

@@ -191,6 +191,19 @@ class OverlayStore(Store):
             "title": OWN_TOPIC_TITLE,
             "description": "Tall organisasjonen selv har lastet opp, eller som er delt med den.",
             "rank": rank,
+            # The portal's words, so in every language (``Store.in_language`` reads them).
+            "translations": {
+                "nn": {
+                    "title": "Eigne data",
+                    "description": "Tal organisasjonen sjølv har lasta opp, eller som er delte "
+                    "med han.",
+                },
+                "en": {
+                    "title": "Own data",
+                    "description": "Figures the organisation has uploaded itself, or that are "
+                    "shared with it.",
+                },
+            },
         }
         return [*self.base.topics, own]
 
