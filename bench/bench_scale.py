@@ -3,7 +3,7 @@
 The 10× snapshot is SYNTHETIC: beside every observation of the 1× snapshot it holds copies of
 every indicator's totals under new indicator ids (``<id>-syntetisk-skala-<k>``, in a topic of their
 own, «Syntetisk skalering (benchmark)»), as many copies as make the table at least ``factor`` × as
-large — a portal that has grown from 59 indicators to some 800, as a nation's would with more
+large — a portal that has grown from 59 indicators to about 770, as a nation's would with more
 sources, rather than the same pages grown longer. Every copied row is flagged ``synthetic`` with
 the provenance «Syntetiske skaleringstall (benchmark)», and the snapshot is written through
 ``SnapshotWriter`` (so it passes the same validation as a real build).
