@@ -232,3 +232,19 @@ def test_an_owners_answer_never_reaches_the_shared_answer_cache(
     assert owner.headers["cache-control"] == "private, no-store"
     anonymous = world.app(snapshot_dir).get(address)
     assert TITLE not in anonymous.text and SHORT not in anonymous.text
+
+
+def test_the_owners_topic_list_keeps_the_apis_shape_in_every_language(
+    world: World, snapshot_dir: Path, own_indicator: str
+) -> None:
+    """«Egne data» is one more topic in the API's documented shape (``TopicList`` forbids any other
+    field), with the portal's word for it in the reader's language."""
+    from oppvekst.api.models import TopicList
+
+    client = world.signed_in("reader@own", data_dir=snapshot_dir)
+    for lang, title in (("nb", "Egne data"), ("nn", "Eigne data"), ("en", "Own data")):
+        answer = client.get("/api/v1/topics", headers={"Accept-Language": lang})
+        assert answer.status_code == 200, answer.text[:300]
+        topics = TopicList.model_validate(answer.json()).topics
+        own = next(t for t in topics if t.id == OWN_PACKAGE)
+        assert (own.title, own.indicators) == (title, 1), lang
