@@ -213,3 +213,38 @@ def test_own_rows_are_never_summed_into_a_group_value(
     rows = world.signed_in("reader@own", data_dir=snapshot_dir).get(path).json()["rows"]
     assert {r["region"] for r in rows} == {"3201", "3203"}
     assert world.signed_in("reader@other", data_dir=snapshot_dir).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/kommune/3201", "/indeks?indikatorer={id}:1,mobbing-10-trinn:1"])
+def test_an_owners_answer_never_reaches_the_shared_answer_cache(
+    world: World, snapshot_dir: Path, own_indicator: str, path: str
+) -> None:
+    """A browser may split its cookies over several Cookie headers (HTTP/2 does): the session
+    in the second one still signs the owner in, so their answer (with own data) must not be kept
+    as the public answer to the same address, which the next anonymous visitor would get."""
+    address = path.format(id=own_indicator)
+    token = world.session("editor@own")
+    owner = world.app(snapshot_dir).get(
+        address, headers=[("cookie", "valgt=1"), ("cookie", f"oppvekst_okt={token}")]
+    )
+    assert owner.status_code == 200, owner.text[:300]
+    assert f"{SHORT} (egne data)" in owner.text or f"{TITLE} (egne data)" in owner.text
+    assert owner.headers["cache-control"] == "private, no-store"
+    anonymous = world.app(snapshot_dir).get(address)
+    assert TITLE not in anonymous.text and SHORT not in anonymous.text
+
+
+def test_the_owners_topic_list_keeps_the_apis_shape_in_every_language(
+    world: World, snapshot_dir: Path, own_indicator: str
+) -> None:
+    """«Egne data» is one more topic in the API's documented shape (``TopicList`` forbids any other
+    field), with the portal's word for it in the reader's language."""
+    from oppvekst.api.models import TopicList
+
+    client = world.signed_in("reader@own", data_dir=snapshot_dir)
+    for lang, title in (("nb", "Egne data"), ("nn", "Eigne data"), ("en", "Own data")):
+        answer = client.get("/api/v1/topics", headers={"Accept-Language": lang})
+        assert answer.status_code == 200, answer.text[:300]
+        topics = TopicList.model_validate(answer.json()).topics
+        own = next(t for t in topics if t.id == OWN_PACKAGE)
+        assert (own.title, own.indicators) == (title, 1), lang

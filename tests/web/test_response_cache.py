@@ -235,3 +235,11 @@ def _etag_of(path: Path) -> str:
     answer = KeptAnswer.decode(path.read_bytes())
     assert answer is not None
     return dict(answer.headers)[b"etag"].decode()
+
+
+def test_a_session_in_any_cookie_header_is_a_session() -> None:
+    from oppvekst.cache.keys import has_session
+
+    split = {"headers": [(b"cookie", b"valgt=1"), (b"cookie", f"{SESSION_COOKIE}=t".encode())]}
+    assert has_session(split)
+    assert not has_session({"headers": [(b"cookie", b"valgt=1"), (b"cookie", b"annet=2")]})

@@ -26,8 +26,13 @@ def header(scope: Scope, name: bytes) -> str:
 
 
 def has_session(scope: Scope) -> bool:
-    cookie = header(scope, b"cookie")
-    return bool(cookie) and bool(cookie_parser(cookie).get(SESSION_COOKIE))
+    """A session cookie in any ``Cookie`` header: a client may split its cookies over several
+    (HTTP/2 does), and ``web.privacy`` finds the session in whichever holds it, so reading only
+    the first would keep a signed-in answer (own data) as a public one."""
+    return any(
+        key == b"cookie" and cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
+        for key, value in scope.get("headers", ())
+    )
 
 
 def answer_key(scope: Scope, identity: str) -> str:

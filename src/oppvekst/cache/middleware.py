@@ -8,10 +8,11 @@ which the pages read as an order), the language a language middleware put on ``r
 the content coding (``gzip`` or none) and the kind of ``Accept`` (for ``/api/…`` the whole header
 and ``Accept-Language``, which the API negotiates on).
 
-Never kept: a request with a session cookie (its store may be an overlay with own data; such a
-request also never takes its store here), a method other than GET/HEAD, a status other than 200,
-an answer with ``Set-Cookie`` or a ``Cache-Control`` of private/no-store/no-cache, an answer that
-varies on a header the key leaves out, and one larger than the entry bound.
+Never kept: a request with a session cookie in any Cookie header, or one the privacy layer signed
+in (its store may be an overlay with own data; such a request also never takes its store here),
+a method other than GET/HEAD, a status other than 200, an answer with ``Set-Cookie`` or a
+``Cache-Control`` of private/no-store/no-cache, an answer that varies on a header the key leaves
+out, and one larger than the entry bound.
 
 Where it sits: inside the abuse limits (a kept PDF is still a metered download, and a burst of
 them still gets 429) and outside gzip, so a kept answer is the encoded bytes — one entry per
@@ -141,6 +142,8 @@ class ResponseCacheMiddleware:
             or method not in ("GET", "HEAD")
             or path.startswith("/static/")
             or has_session(scope)
+            # Signed in, however the privacy layer (outside this one) found the session.
+            or (scope.get("state") or {}).get("viewer") is not None
         ):
             await self.app(scope, receive, send)
             return

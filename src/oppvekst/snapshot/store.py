@@ -123,8 +123,7 @@ class Store:
                 topics=[
                     {**t, **records[t["id"]].translations.of(lang).model_dump()}
                     if t["id"] in records
-                    # Not the catalogue's (own data): its own translations, if it has any.
-                    else {**t, **(t.get("translations") or {}).get(lang.value, {})}
+                    else t  # no record (none is expected): shown as written
                     for t in base.topics
                 ],
                 packages=[

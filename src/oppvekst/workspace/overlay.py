@@ -27,7 +27,8 @@ import pandas as pd
 
 from oppvekst.accounts.store import UserStore
 from oppvekst.accounts.viewer import Viewer
-from oppvekst.catalog.schema import Indicator
+from oppvekst.catalog.schema import Indicator, Topic
+from oppvekst.catalog.texts import TopicText, Translated
 from oppvekst.errors import UserStoreUnavailable
 from oppvekst.pipeline.derive import complete_values, finalise
 from oppvekst.pipeline.regions_step import RegionTables
@@ -149,8 +150,12 @@ class OverlayStore(Store):
         # Set here rather than computed on first use: they land in the instance's __dict__,
         # which the Store's cached properties read first, so a shallow copy of this store (a
         # language copy, ``Store.in_language``) shares them instead of building them again.
+        # «Egne data» is listed in the snapshot's shape (the API lists topics as they are); its
+        # words in nynorsk and English are a topic record's, like every catalogue topic's.
+        topic = own_topic(max((int(t["rank"]) for t in base.topics), default=0) + 1)
         self.__dict__.update(
-            topics=self._own_topics(),
+            topics=[*base.topics, topic.model_dump(include={"id", "title", "description", "rank"})],
+            _topic_records={**base._topic_records, topic.id: topic},
             packages=self._own_packages(),
             provenance={**base.provenance, **{p.provenance["id"]: p.provenance for p in parts}},
             breaks=base.breaks,
@@ -184,35 +189,33 @@ class OverlayStore(Store):
     def own_indicator_ids(self) -> frozenset[str]:
         return frozenset(p.indicator.id for p in self.parts)
 
-    def _own_topics(self) -> list[dict[str, Any]]:
-        rank = max((int(t["rank"]) for t in self.base.topics), default=0) + 1
-        own = {
-            "id": OWN_TOPIC,
-            "title": OWN_TOPIC_TITLE,
-            "description": "Tall organisasjonen selv har lastet opp, eller som er delt med den.",
-            "rank": rank,
-            # The portal's words, so in every language (``Store.in_language`` reads them).
-            "translations": {
-                "nn": {
-                    "title": "Eigne data",
-                    "description": "Tal organisasjonen sjølv har lasta opp, eller som er delte "
-                    "med han.",
-                },
-                "en": {
-                    "title": "Own data",
-                    "description": "Figures the organisation has uploaded itself, or that are "
-                    "shared with it.",
-                },
-            },
-        }
-        return [*self.base.topics, own]
-
     def _own_packages(self) -> list[dict[str, Any]]:
         """The snapshot's packages and one more, «Egne data», holding every own indicator this
         viewer sees: its page, Excel file and ZIP are a package's, built by the same code."""
         ids = sorted(self.own_indicator_ids, key=lambda i: self.indicators[i].title)
         own = {**OWN_PACKAGE, "indicators": ids}
         return [*self.base.packages, own]
+
+
+def own_topic(rank: int) -> Topic:
+    """The topic every own indicator sits under: the portal's words, so in every language."""
+    return Topic(
+        id=OWN_TOPIC,
+        title=OWN_TOPIC_TITLE,
+        description="Tall organisasjonen selv har lastet opp, eller som er delt med den.",
+        rank=rank,
+        translations=Translated[TopicText](
+            nn=TopicText(
+                title="Eigne data",
+                description="Tal organisasjonen sjølv har lasta opp, eller som er delte med han.",
+            ),
+            en=TopicText(
+                title="Own data",
+                description="Figures the organisation has uploaded itself, or that are shared "
+                "with it.",
+            ),
+        ),
+    )
 
 
 def extended(base: ObservationTable, extra: pd.DataFrame) -> ObservationTable:
