@@ -132,7 +132,20 @@ def _topic(topics: pd.DataFrame) -> pd.DataFrame:
     title = "Syntetisk skalering (benchmark)"
     description = "Syntetiske kopier av indikatorene, laget av bench/bench_scale.py."
     rank = int(topics["rank"].max()) + 1
-    record = {"id": TOPIC, "title": title, "description": description, "rank": rank}
+    record = {
+        "id": TOPIC,
+        "title": title,
+        "description": description,
+        "rank": rank,
+        # A topic record has its nynorsk and English words, or no page in those languages opens.
+        "translations": {
+            "nn": {"title": title, "description": "Syntetiske kopiar av indikatorane."},
+            "en": {
+                "title": "Synthetic scaling (benchmark)",
+                "description": "Synthetic copies of the indicators, made by bench/bench_scale.py.",
+            },
+        },
+    }
     return pd.DataFrame(
         [{"id": TOPIC, "title": title, "description": description, "rank": rank,
           "record": json.dumps(record, ensure_ascii=False)}]
