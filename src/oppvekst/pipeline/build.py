@@ -23,9 +23,9 @@ from oppvekst.errors import OppvekstError
 from oppvekst.pipeline import demo
 from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
-from oppvekst.pipeline.audits import AuditCount
 from oppvekst.pipeline.carry import Carried, previous_rows
 from oppvekst.pipeline.derive import complete_values, derive_indicator
+from oppvekst.pipeline.findings import AuditCount
 from oppvekst.pipeline.harmonise import (
     KEYS,
     Break,

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from oppvekst.catalog import Catalog
-from oppvekst.pipeline.audits import AuditCount, audit_for_publish
+from oppvekst.pipeline.audits import audit_for_publish
 from oppvekst.pipeline.carry import Carried
 from oppvekst.pipeline.derive import finalise
+from oppvekst.pipeline.findings import AuditCount
 from oppvekst.pipeline.harmonise import Break
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.snapshot.files import HARMONISATION_COLUMNS, OBSERVATION_COLUMNS, SnapshotWriter
