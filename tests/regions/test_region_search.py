@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from oppvekst.regions.registry import Registry, search_key
+from oppvekst.regions.names import search_key
+from oppvekst.regions.registry import Registry
 
 
 @pytest.mark.parametrize(

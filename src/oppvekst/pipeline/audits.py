@@ -1,10 +1,11 @@
 """Audits at publish: reconciliation, coverage and estimated allocations over the built table.
 
-Run by ``build`` on the whole observations table just before it is written (the disclosure audit
-across indicator families is ``pipeline.families``). Each finding is one row of the snapshot's
-``audit_findings`` table — (audit, indicator, region, period, reason) — and a finding that makes a
-value less than it looks also flags the value (its flag declared in ``snapshot.table.FLAGS``), so pages,
-downloads and the API say so without knowing about audits.
+Run by ``write`` on the whole observations table just before it is written (the disclosure audit
+across indicator families is ``pipeline.families``; the audits' words and result are
+``pipeline.findings``). Each finding is one row of the snapshot's ``audit_findings`` table —
+(audit, indicator, region, period, reason) — and a finding that makes a value less than it looks
+also flags the value (its flag declared in ``snapshot.table.FLAGS``), so pages, downloads and the
+API say so without knowing about audits.
 
 * **Reconciliation** (SSB's and Fingertips' practice of checking that published totals equal the
   sum of their parts): land = Σ fylker and fylke = Σ kommuner for counts and for the numerators and
@@ -23,10 +24,7 @@ downloads and the API say so without knowing about audits.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -35,6 +33,7 @@ from oppvekst.catalog import Catalog
 from oppvekst.catalog.schema import Indicator, Measure
 from oppvekst.errors import ValidationFailed
 from oppvekst.pipeline.families import Hierarchy, Leak, leaks, protect_families
+from oppvekst.pipeline.findings import Audit, AuditResult, Finding, Reason
 from oppvekst.pipeline.flags import with_flag
 from oppvekst.pipeline.harmonise import Break
 from oppvekst.snapshot.table import BREAKDOWNS, flag_codes
@@ -45,110 +44,14 @@ SVALBARD_COUNTED_IN = frozenset({"55"})
 # Sources round each member to a whole number (csdata's harmonised population, IMDi's rebuilt
 # denominators), so a total may differ from its members' sum by half a unit per member.
 _ROUNDING_PER_MEMBER = 0.5
-FINDING_COLUMNS = ["audit", "indicator_id", "region", "period", "reason", "detail"]
 
-
-class Audit(StrEnum):
-    RECONCILIATION = "reconciliation"
-    COVERAGE = "coverage"
-    ESTIMATE = "estimate"
-    DISCLOSURE = "disclosure"
-
-
-class Reason(StrEnum):
-    SUPPRESSION = "suppression"  # explained: a member is withheld
-    BREAK = "break"  # explained: a member is a break, the total is exact
-    SVALBARD = "svalbard"  # explained: the total counts Svalbard
-    MEMBER_INCOMPLETE = "member_incomplete"  # explained: a member total is itself incomplete
-    MISSING_MEMBER = "missing_member"  # explained: the source lacks a kommune the total counts
-    ESTIMATED_TOTAL = "estimated_total"  # explained: the total itself is a weighted share (flagged)
-    ROUNDED_DENOMINATOR = "rounded_denominator"  # explained: rebuilt from a rounded share (flagged)
-    UNRECONCILED = "unreconciled"  # flagged
-    INCOMPLETE = "incomplete"  # flagged: built from fewer than all members
-    FROM_INCOMPLETE = "from_incomplete"  # flagged: a change or ratio computed from such a total
-    ALLOCATION = "allocation"  # a source's split by assumed weights (a break, not published)
-    ACROSS_ALLOCATION = "across_allocation"  # a change or ratio across such a split (a break)
-    FROM_ESTIMATE = "from_estimate"  # flagged: computed from a value flagged as an estimate
-    RECOVERABLE = "recoverable"  # a withheld count can be worked out: the update refuses
-
-
-# The console's words for each reason (the CLI speaks bokmål).
-REASON_LABELS: dict[Reason, str] = {
-    Reason.SUPPRESSION: "forklart: en del er skjult (prikket)",
-    Reason.BREAK: "forklart: en del er et brudd (deling innen fylket)",
-    Reason.SVALBARD: "forklart: Svalbard telles med i Troms",
-    Reason.MEMBER_INCOMPLETE: "forklart: en del er selv ufullstendig",
-    Reason.MISSING_MEMBER: "forklart: kilden mangler en kommune",
-    Reason.ESTIMATED_TOTAL: "forklart: totalen er selv et anslag (fordelt med vekter)",
-    Reason.ROUNDED_DENOMINATOR: "forklart: nevneren er regnet fra en avrundet andel (merket)",
-    Reason.UNRECONCILED: "merket: summen stemmer ikke, uten kjent grunn",
-    Reason.INCOMPLETE: "merket: total av færre enn alle deler",
-    Reason.FROM_INCOMPLETE: "merket: endring eller andel av en ufullstendig total",
-    Reason.ALLOCATION: "brudd: kilden har fordelt tallet med antatte vekter",
-    Reason.ACROSS_ALLOCATION: "brudd: endring eller andel over en slik fordeling",
-    Reason.FROM_ESTIMATE: "merket: beregnet fra et anslag",
-    Reason.RECOVERABLE: "stoppet: et skjult tall kan regnes ut",
-}
-AUDIT_LABELS: dict[Audit, str] = {
-    Audit.RECONCILIATION: "Avstemming",
-    Audit.COVERAGE: "Dekning",
-    Audit.ESTIMATE: "Anslag",
-    Audit.DISCLOSURE: "Avsløring",
-}
+# The findings that make a value less than it looks, and the flag each puts on it.
 _FLAG_OF = {
     Reason.UNRECONCILED: "unreconciled",
     Reason.INCOMPLETE: "incomplete",
     Reason.FROM_INCOMPLETE: "incomplete",
     Reason.FROM_ESTIMATE: "estimate",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    audit: Audit
-    indicator_id: str
-    region: str
-    period: str
-    reason: Reason
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditCount:
-    """How many findings one audit made for one reason (the console's and the snapshot's summary)."""
-
-    audit: Audit
-    reason: Reason
-    findings: int
-
-    @property
-    def label(self) -> str:
-        return f"{AUDIT_LABELS[self.audit]}: {REASON_LABELS[self.reason]}"
-
-
-@dataclass(frozen=True)
-class AuditResult:
-    observations: pd.DataFrame  # with the audits' flags added
-    findings: tuple[Finding, ...]
-
-    def summary(self) -> tuple[AuditCount, ...]:
-        counts = Counter((f.audit, f.reason) for f in self.findings)
-        return tuple(AuditCount(a, r, n) for (a, r), n in sorted(counts.items()))
-
-    def summary_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [(c.audit.value, c.reason.value, c.findings) for c in self.summary()],
-            columns=["audit", "reason", "findings"],
-        )
-
-    def frame(self) -> pd.DataFrame:
-        rows = [
-            (f.audit.value, f.indicator_id, f.region, f.period, f.reason.value, f.detail)
-            for f in self.findings
-        ]
-        return pd.DataFrame(rows, columns=FINDING_COLUMNS).drop_duplicates(
-            subset=FINDING_COLUMNS[:-1]
-        )
 
 
 def audit_for_publish(

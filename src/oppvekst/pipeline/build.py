@@ -1,14 +1,14 @@
 """The update: fetch → parse → harmonise → aggregate → derive → write → validate → publish.
 
 Each indicator goes through the same small steps; one indicator failing (bad response, rate limit,
-unknown code) is reported and does not stop the others. The snapshot is written to a new file and
-published only after validation, so an interrupted or failed update leaves the previous one serving.
+unknown code) is reported and does not stop the others. The snapshot is written to a new file
+(``write.py``) and published only after validation, so an interrupted or failed update leaves the
+previous one serving.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,9 +23,9 @@ from oppvekst.errors import OppvekstError
 from oppvekst.pipeline import demo
 from oppvekst.pipeline.acquire import Acquired, SourceContext, acquire
 from oppvekst.pipeline.aggregate import aggregate_up
-from oppvekst.pipeline.audits import AuditCount, audit_for_publish
 from oppvekst.pipeline.carry import Carried, previous_rows
-from oppvekst.pipeline.derive import complete_values, derive_indicator, finalise
+from oppvekst.pipeline.derive import complete_values, derive_indicator
+from oppvekst.pipeline.findings import AuditCount
 from oppvekst.pipeline.harmonise import (
     KEYS,
     Break,
@@ -35,13 +35,8 @@ from oppvekst.pipeline.harmonise import (
     unfilled,
 )
 from oppvekst.pipeline.regions_step import RegionTables
-from oppvekst.snapshot.files import (
-    HARMONISATION_COLUMNS,
-    OBSERVATION_COLUMNS,
-    DataDir,
-    SnapshotWriter,
-    clear_leftovers,
-)
+from oppvekst.pipeline.write import write_snapshot
+from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter, clear_leftovers
 
 
 class Outcome(StrEnum):
@@ -133,7 +128,18 @@ def run_update(
             _carry_forward(catalog, data_dir, regions, state)
             if fill_with_demo:
                 _fill_demo(chosen, regions, state)
-            _write(writer, catalog, regions, state, context, fill_with_demo)
+            state.audits = write_snapshot(
+                writer,
+                catalog,
+                regions,
+                frames=state.frames,
+                carried=state.carried,
+                provenance=state.provenance,
+                status=[_status_row(r) for r in state.results],
+                breaks=state.breaks,
+                data_mode=context.mode_label + (" + demo" if fill_with_demo else ""),
+                mirror=str(context.mirror_dir or ""),
+            )
             path = writer.publish()
         except BaseException:
             writer.abandon()
@@ -147,6 +153,17 @@ def _kept_note(result: IndicatorResult) -> IndicatorResult:
         return result
     note = " Forrige tall beholdes." if result.message else "Forrige tall beholdes."
     return dataclasses.replace(result, message=result.message + note)
+
+
+def _status_row(result: IndicatorResult) -> dict[str, object]:
+    """One ``source_status`` row: what the update did with one indicator, shown on its page."""
+    return {
+        "indicator_id": result.indicator_id,
+        "outcome": result.outcome.value,
+        "rows": result.rows,
+        "source": result.source,
+        "message": result.message,
+    }
 
 
 def _carry_forward(
@@ -313,142 +330,3 @@ def _fill_demo(chosen: list[Indicator], regions: RegionTables, state: _State) ->
                 f"ingen ekte tall: {reason}" if reason else "ingen ekte tall",
             )
         )
-
-
-def _write(
-    writer: SnapshotWriter,
-    catalog: Catalog,
-    regions: RegionTables,
-    state: _State,
-    context: SourceContext,
-    fill_with_demo: bool,
-) -> None:
-    writer.write_frame("regions", regions.regions)
-    writer.write_frame("region_changes", regions.changes)
-    # The published per-year crosswalks: the Store resolves a former code as the build did.
-    writer.write_frame("region_crosswalk", regions.frames["region_crosswalk"])
-    writer.write_frame(
-        "topics",
-        pd.DataFrame(
-            [
-                {**t.model_dump(exclude={"translations"}), "record": t.model_dump_json()}
-                for t in catalog.topics
-            ]
-        ),
-    )
-    writer.write_frame("indicators", _indicator_rows(catalog))
-    writer.write_frame(
-        "packages",
-        pd.DataFrame(
-            [
-                {"id": p.id, "title": p.title, "record": p.model_dump_json()}
-                for p in catalog.packages
-            ]
-        ),
-    )
-    frames = []
-    for indicator_id, frame in state.frames.items():
-        frames.append(finalise(catalog.indicator(indicator_id), frame, regions))
-    carried_provenance = pd.DataFrame()
-    if state.carried is not None and len(state.carried.observations):
-        # Only what this update did not produce anew (a demo fill replaces old demo rows).
-        old = state.carried.observations
-        frames.append(old[~old["indicator_id"].isin(state.frames.keys())])
-        carried_provenance = state.carried.provenance
-    observations = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=OBSERVATION_COLUMNS)
-    )
-    observations = _audited(catalog, regions, state, writer, observations)
-    # Sorted so DuckDB's zone maps skip most row groups for one indicator or one region.
-    observations = observations.sort_values(["indicator_id", "region", "period_end", "period"])
-    writer.write_frame("observations", observations[OBSERVATION_COLUMNS])
-    provenance = pd.concat(
-        [pd.DataFrame(state.provenance), carried_provenance], ignore_index=True
-    ).drop_duplicates(subset="id")
-    writer.write_frame("provenance", provenance)
-    writer.write_frame(
-        "source_status",
-        pd.DataFrame(
-            [
-                {
-                    "indicator_id": r.indicator_id,
-                    "outcome": r.outcome.value,
-                    "rows": r.rows,
-                    "source": r.source,
-                    "message": r.message,
-                }
-                for r in state.results
-            ]
-        ),
-    )
-    writer.write_frame("harmonisation", _harmonisation_rows(state))
-    synthetic_rows = int(observations["synthetic"].sum()) if len(observations) else 0
-    writer.set_meta(
-        snapshot_id=writer.snapshot_id,
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        data_mode=context.mode_label + (" + demo" if fill_with_demo else ""),
-        mirror=str(context.mirror_dir or ""),
-        synthetic_rows=str(synthetic_rows),
-        total_rows=str(len(observations)),
-        catalog_indicators=json.dumps([i.id for i in catalog.indicators]),
-    )
-
-
-def _audited(
-    catalog: Catalog,
-    regions: RegionTables,
-    state: _State,
-    writer: SnapshotWriter,
-    observations: pd.DataFrame,
-) -> pd.DataFrame:
-    """The audits at publish (pipeline/audits.py); refuses when a withheld count is derivable."""
-    parents = (regions.kommune_to_fylke, regions.fylke_to_land)
-    result = audit_for_publish(
-        observations,
-        catalog,
-        parents,
-        state.breaks,
-        state.frames.keys(),
-        regions.hierarchy_constraints,
-    )
-    writer.write_frame("audit_findings", result.frame())
-    state.audits = result.summary()
-    writer.write_frame("audit_summary", result.summary_frame())
-    return result.observations
-
-
-def _harmonisation_rows(state: _State) -> pd.DataFrame:
-    fresh = pd.DataFrame(
-        [(i, b.region, b.period, *b.breakdown, b.reason) for i, b in state.breaks],
-        columns=HARMONISATION_COLUMNS,
-    )
-    carried = state.carried.harmonisation if state.carried is not None else fresh.iloc[0:0]
-    carried = carried[~carried["indicator_id"].isin(state.frames.keys())]
-    rows = pd.concat([fresh, carried], ignore_index=True)
-    # Two source parts may both find the same break: one row per key.
-    return rows.drop_duplicates(subset=HARMONISATION_COLUMNS[:-1])
-
-
-def _indicator_rows(catalog: Catalog) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "id": i.id,
-                "topic": i.topic,
-                "title": i.title,
-                "short_title": i.short_title,
-                "measure": i.measure.value,
-                "multiplier": i.multiplier,
-                "unit": i.unit,
-                "decimals": i.decimals,
-                "polarity": i.polarity.value,
-                "interval": i.interval.value,
-                "key_indicator": i.key_indicator,
-                "additive": i.additive,
-                "record": i.model_dump_json(),
-            }
-            for i in catalog.indicators
-        ]
-    )

@@ -3,23 +3,22 @@
 Codes are SSB's string codes (``0``, ``03``, ``0301``, ``030101``); names are the official ones SSB
 uses, including Sámi and Kven forms. The build makes a ``Registry`` with ``regions.offline`` or
 ``regions.klass``; the serving side reads the same registry back from the snapshot
-(``regions.tree.registry_from_tables``).
+(``regions.tree.registry_from_tables``; ``regions.tree.to_frames`` makes its snapshot rows). How a
+typed name meets a region's name (the fold, the spellings, the score) is ``regions.names``.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from oppvekst.errors import UnknownRegion
 from oppvekst.language import _
 from oppvekst.regions.history import NUMBER_LABEL, Level, RegistryHistory
+from oppvekst.regions.names import LEVEL_WORDS, name_score, query_variants, search_key
 
 __all__ = [
     "KostraGroup",
@@ -27,40 +26,12 @@ __all__ = [
     "Region",
     "Registry",
     "Resolution",
-    "search_key",
 ]
 
 COUNTRY_CODE = "0"
 OSLO = "0301"
 
-# Letters NFKD does not decompose into a base letter plus accents. ø/æ/å get their usual Norwegian
-# transliterations; å is listed because NFKD would turn it into a plain "a" silently.
-_FOLD = str.maketrans(
-    {"æ": "ae", "ø": "o", "å": "a", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss", "ł": "l"}
-)
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LEVEL_RANK = {Level.KOMMUNE: 0, Level.FYLKE: 1, Level.BYDEL: 2, Level.LAND: 3}
-
-
-def search_key(text: str, table: dict[int, str] = _FOLD) -> str:
-    """Lower-case ASCII form of a name: ``Kárášjohka - Karasjok`` -> ``karasjohka karasjok``."""
-    folded = text.lower().translate(table).translate(_FOLD)
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
-    )
-    return _NOT_ALNUM.sub(" ", stripped).strip()
-
-
-def query_variants(text: str) -> set[str]:
-    """The folded query plus the spellings of æ/ø/å people type on an English keyboard."""
-    key = search_key(text)
-    # A query typed without æøå may spell them "oe"/"aa"; names are keyed with "o"/"a".
-    return {
-        key,
-        key.replace("oe", "o"),
-        key.replace("aa", "a"),
-        key.replace("aa", "a").replace("oe", "o"),
-    }
 
 
 def name_keys(region: Region) -> set[str]:
@@ -108,10 +79,6 @@ class Resolution:
     @property
     def is_former(self) -> bool:
         return bool(self.note)
-
-
-# A level word after a name narrows it: «Oslo fylke», «Bærum kommune».
-LEVEL_WORDS = {"kommune": "kommune", "fylke": "fylke", "fylkeskommune": "fylke", "bydel": "bydel"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,78 +350,6 @@ class Registry:
             for word in region.search_key.split():
                 by_key.setdefault(word, []).append(region)
         return by_key
-
-    # --- Snapshot rows ---------------------------------------------------------------------------
-    def region_rows(self) -> list[dict[str, Any]]:
-        """Rows for the snapshot table ``regions``."""
-        return [
-            {
-                "code": r.code,
-                "name": r.name,
-                "level": str(r.level),
-                "parent": r.parent,
-                "valid_from": r.valid_from,
-                "valid_to": r.valid_to,
-                "kostra_group": r.kostra_group,
-                "kostra_name": r.kostra_name,
-                "centrality": r.centrality,
-                "sort_key": r.sort_order,
-                "search_key": r.search_key,
-            }
-            for r in self.regions()
-        ]
-
-    def change_rows(self) -> list[dict[str, Any]]:
-        """Rows for the snapshot table ``region_changes``."""
-        return [
-            {
-                "old_code": c.old_code,
-                "old_name": c.old_name,
-                "new_code": c.new_code,
-                "new_name": c.new_name,
-                "changed_on": c.changed_on,
-                "kind": str(c.kind),
-                "weight": c.weight,
-                "level": str(c.level),
-                "note": c.note,
-            }
-            for c in self.history.changes
-        ]
-
-    def crosswalk_rows(self) -> list[dict[str, Any]]:
-        """Rows for the snapshot table ``region_crosswalk``: the published per-year tables."""
-        return [
-            {
-                "year": year,
-                "level": str(level),
-                "original_code": link.original_code,
-                "current_code": link.current_code,
-                "weight": link.weight,
-                "note": link.note,
-            }
-            for (level, year), links in sorted(self.history.published_links().items())
-            for link in links
-        ]
-
-
-def name_score(variants: set[str], keys: set[str]) -> int | None:
-    """How well a query's variants meet a name's keys: 1 the whole name, 2 its start, 3 the start
-    of a word in it, 4 anywhere in it; None when they do not meet."""
-    best: int | None = None
-    for variant in variants:
-        for key in keys:
-            if key == variant:
-                score = 1
-            elif key.startswith(variant):
-                score = 2
-            elif f" {variant}" in f" {key}":
-                score = 3
-            elif variant in key:
-                score = 4
-            else:
-                continue
-            best = score if best is None else min(best, score)
-    return best
 
 
 def normalise_code(code: str) -> str:

@@ -26,7 +26,8 @@ from oppvekst.regions.history import (
     RegistryHistory,
     classify_steps,
 )
-from oppvekst.regions.registry import COUNTRY_CODE, KostraGroup, Region, Registry, search_key
+from oppvekst.regions.names import search_key
+from oppvekst.regions.registry import COUNTRY_CODE, KostraGroup, Region, Registry
 
 COUNTRY_NAME = "Norge"
 
@@ -130,10 +131,64 @@ def to_frames(registry: Registry) -> dict[str, pd.DataFrame]:
     """The snapshot tables ``regions`` and ``region_changes``, and ``region_crosswalk`` (the
     published per-year tables the history was built with; empty on the KLASS path)."""
     return {
-        "regions": pd.DataFrame(registry.region_rows()),
-        "region_changes": pd.DataFrame(registry.change_rows()),
-        "region_crosswalk": pd.DataFrame(registry.crosswalk_rows(), columns=CROSSWALK_COLUMNS),
+        "regions": pd.DataFrame(_region_rows(registry)),
+        "region_changes": pd.DataFrame(_change_rows(registry)),
+        "region_crosswalk": pd.DataFrame(_crosswalk_rows(registry), columns=CROSSWALK_COLUMNS),
     }
+
+
+def _region_rows(registry: Registry) -> list[dict[str, Any]]:
+    """Rows for the snapshot table ``regions``."""
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": str(r.level),
+            "parent": r.parent,
+            "valid_from": r.valid_from,
+            "valid_to": r.valid_to,
+            "kostra_group": r.kostra_group,
+            "kostra_name": r.kostra_name,
+            "centrality": r.centrality,
+            "sort_key": r.sort_order,
+            "search_key": r.search_key,
+        }
+        for r in registry.regions()
+    ]
+
+
+def _change_rows(registry: Registry) -> list[dict[str, Any]]:
+    """Rows for the snapshot table ``region_changes``."""
+    return [
+        {
+            "old_code": c.old_code,
+            "old_name": c.old_name,
+            "new_code": c.new_code,
+            "new_name": c.new_name,
+            "changed_on": c.changed_on,
+            "kind": str(c.kind),
+            "weight": c.weight,
+            "level": str(c.level),
+            "note": c.note,
+        }
+        for c in registry.history.changes
+    ]
+
+
+def _crosswalk_rows(registry: Registry) -> list[dict[str, Any]]:
+    """Rows for the snapshot table ``region_crosswalk``: the published per-year tables."""
+    return [
+        {
+            "year": year,
+            "level": str(level),
+            "original_code": link.original_code,
+            "current_code": link.current_code,
+            "weight": link.weight,
+            "note": link.note,
+        }
+        for (level, year), links in sorted(registry.history.published_links().items())
+        for link in links
+    ]
 
 
 def from_frames(frames: Mapping[str, pd.DataFrame]) -> Registry:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from oppvekst.errors import MalformedResponse
-from oppvekst.regions.registry import search_key
+from oppvekst.regions.names import search_key
 
 CODE_LISTS = (
     "codes/klass104_fylkesinndeling_2018-2019_version401_latin1.csv",

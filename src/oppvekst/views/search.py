@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlencode
 
-from oppvekst.regions.registry import Resolution, search_key
+from oppvekst.regions.names import search_key
+from oppvekst.regions.registry import Resolution
 from oppvekst.snapshot.store import RegionRow, Store
 from oppvekst.views.regions import LEVEL_NAMES
 

@@ -13,7 +13,7 @@ from functools import cache
 
 from oppvekst.catalog import breakdown_dimensions, read_dimensions
 from oppvekst.language import _
-from oppvekst.regions.registry import search_key
+from oppvekst.regions.names import search_key
 from oppvekst.snapshot.table import TOTAL
 
 # Words people write for a breakdown's groups beside the catalogue's own codes and labels.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from oppvekst.errors import InvalidMapping
 from oppvekst.glossary import N_, Glossary
 from oppvekst.language import _
-from oppvekst.regions.registry import search_key
+from oppvekst.regions.names import search_key
 from oppvekst.snapshot.table import BREAKDOWNS
 from oppvekst.workspace.reading import RawTable
 

@@ -21,7 +21,7 @@ from collections import Counter
 
 from oppvekst.errors import UploadRefused
 from oppvekst.language import _
-from oppvekst.regions.registry import search_key
+from oppvekst.regions.names import search_key
 from oppvekst.workspace.mapping import ColumnMapping, guess_mapping
 from oppvekst.workspace.reading import RawTable
 
