@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from oppvekst.catalog.schema import Breakdown, BreakdownMap, TableMapping
 from oppvekst.pipeline.tidy import tidy
 from oppvekst.sources.jsonstat import decode
+
+from .cells import one_cell
 
 
 def _dataset(dimensions: dict[str, list[str]], values: list[float | None]) -> dict[str, Any]:
@@ -28,16 +28,6 @@ def _dataset(dimensions: dict[str, list[str]], values: list[float | None]) -> di
         },
         "value": values,
     }
-
-
-def _cell(rows: pd.DataFrame, region: str, **cell: str) -> float:
-    keys = {"sex": "total", "age": "total", "background": "total", "grade": "total", **cell}
-    mask = rows["region"] == region
-    for column, value in keys.items():
-        mask &= rows[column] == value
-    found = rows[mask]
-    assert len(found) == 1, (region, cell, found)
-    return float(found["value"].iloc[0])
 
 
 def test_ssb_innvandrkat_is_read_as_background_groups_and_summed_for_the_total() -> None:
@@ -71,10 +61,10 @@ def test_ssb_innvandrkat_is_read_as_background_groups_and_summed_for_the_total()
         ],
     )
     rows = tidy(decode(doc).to_frame(), mapping)
-    assert _cell(rows, "3103", background="innvandrere") == 1500
-    assert _cell(rows, "3103", background="norskfodte") == 450
-    assert _cell(rows, "3103", background="uten-innvandrerbakgrunn") == 8000
-    assert _cell(rows, "3101") == 5000 + 700 + 300  # the total, each person once
+    assert one_cell(rows, "3103", background="innvandrere")["value"] == 1500
+    assert one_cell(rows, "3103", background="norskfodte")["value"] == 450
+    assert one_cell(rows, "3103", background="uten-innvandrerbakgrunn")["value"] == 8000
+    assert one_cell(rows, "3101")["value"] == 5000 + 700 + 300  # the total, each person once
     assert set(rows["background"]) == {
         "total",
         "innvandrere",
@@ -116,9 +106,11 @@ def test_fhi_alder_is_read_as_age_beside_kjonn() -> None:
         ],
     )
     rows = tidy(decode(doc).to_frame(), mapping)
-    assert _cell(rows, "03") == 12.0
-    assert _cell(rows, "03", age="0-5") == 10.0
-    assert _cell(rows, "03", sex="male") == 11.0
-    assert _cell(rows, "03", sex="female", age="6-12") == 15.0  # FHI crosses them; kept crossed
+    assert one_cell(rows, "03")["value"] == 12.0
+    assert one_cell(rows, "03", age="0-5")["value"] == 10.0
+    assert one_cell(rows, "03", sex="male")["value"] == 11.0
+    assert (
+        one_cell(rows, "03", sex="female", age="6-12")["value"] == 15.0
+    )  # FHI crosses them; kept crossed
     assert set(rows["period"]) == {"2021"}
     assert len(rows) == 9

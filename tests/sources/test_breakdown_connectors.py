@@ -37,6 +37,8 @@ from oppvekst.sources.jsonstat import decode
 from oppvekst.sources.mirror import Gateway, MirrorMode
 from oppvekst.sources.udir import parse_report
 
+from .cells import one_cell
+
 HERE = Path(__file__).parent / "fixtures"
 SSB_07459 = HERE / "synthetic_ssb_07459_kjonn_alder_jsonstat2.json"
 FHI_809 = HERE / "synthetic_fhi_809_kjonn_jsonstat2.json"
@@ -87,16 +89,6 @@ def _update(
         con.close()
 
 
-def _cell(rows: pd.DataFrame, region: str, **cell: str) -> pd.Series:
-    keys = {"sex": "total", "age": "total", "background": "total", "grade": "total", **cell}
-    mask = rows["region"] == region
-    for column, value in keys.items():
-        mask &= rows[column] == value
-    found = rows[mask]
-    assert len(found) == 1, (region, cell, found)
-    return found.iloc[0]
-
-
 # --- SSB 07459: Kjonn and Alder --------------------------------------------------------------------
 
 
@@ -119,17 +111,17 @@ def test_ssb_reads_kjonn_as_sex_instead_of_summing_it_away(population) -> None: 
         own = raw[raw["region"] == region]
         boys = own.loc[own["Kjonn"] == "1", "value"].sum()
         girls = own.loc[own["Kjonn"] == "2", "value"].sum()
-        assert _cell(population, region, sex="male")["value"] == boys
-        assert _cell(population, region, sex="female")["value"] == girls
+        assert one_cell(population, region, sex="male")["value"] == boys
+        assert one_cell(population, region, sex="female")["value"] == girls
         # The total stays the total: both sexes, all ages, once.
-        assert _cell(population, region)["value"] == boys + girls == own["value"].sum()
+        assert one_cell(population, region)["value"] == boys + girls == own["value"].sum()
 
 
 def test_ssb_age_groups_keep_both_sexes(population) -> None:  # type: ignore[no-untyped-def]
     raw = _raw_07459()
     moss = raw[raw["region"] == "3103"]
     teens = moss.loc[moss["age"].between(13, 15), "value"].sum()
-    assert _cell(population, "3103", age="13-15")["value"] == teens
+    assert one_cell(population, "3103", age="13-15")["value"] == teens
     # No crossed sex × age cells: each breakdown varies alone, the others at «alle».
     assert not ((population["sex"] != "total") & (population["age"] != "total")).any()
     assert set(population["period"]) == {"2025"}
@@ -145,16 +137,18 @@ def test_ssb_a_withheld_cell_hides_only_the_cells_it_is_summed_into(
     answers = Answers({"/tables/07459/data": orjson.dumps(doc)})
     (rows,) = list(_update(tmp_path, regions, answers, "barn-0-17"))
     for cell in ({"sex": "male"}, {"age": "16-17"}, {}):
-        hidden = _cell(rows, "3101", **cell)
+        hidden = one_cell(rows, "3101", **cell)
         assert pd.isna(hidden["value"]) and hidden["status"] == ":", cell
     raw = _raw_07459()
     halden = raw[raw["region"] == "3101"]
     # The girls and the other age groups are sums without the withheld cell: still published.
     assert (
-        _cell(rows, "3101", sex="female")["value"]
+        one_cell(rows, "3101", sex="female")["value"]
         == halden.loc[halden["Kjonn"] == "2", "value"].sum()
     )
-    assert _cell(rows, "3101", age="0-5")["value"] == halden.loc[halden["age"] <= 5, "value"].sum()
+    assert (
+        one_cell(rows, "3101", age="0-5")["value"] == halden.loc[halden["age"] <= 5, "value"].sum()
+    )
 
 
 # --- FHI: KJONN 0/1/2 -----------------------------------------------------------------------------
@@ -183,30 +177,30 @@ def test_fhi_asks_for_both_sexes_and_reads_kjonn_as_sex(neet) -> None:  # type: 
     raw = decode(FHI_809.read_bytes()).to_frame()
     share = raw[raw["MEASURE_TYPE"] == "RATE"].set_index(["GEO", "KJONN"])["value"]
     for code, sex in (("0", "total"), ("1", "male"), ("2", "female")):
-        assert _cell(rows, "4601", sex=sex)["value"] == pytest.approx(
+        assert one_cell(rows, "4601", sex=sex)["value"] == pytest.approx(
             share[("4601", code)], abs=0.05
         )
     assert set(rows["sex"]) == {"total", "male", "female"}
 
 
-def test_fhi_intervals_are_per_sex_cell(neet) -> None:  # type: ignore[no-untyped-def]
+def test_fhi_intervals_are_per_sexone_cell(neet) -> None:  # type: ignore[no-untyped-def]
     rows, _ = neet
     limits = set()
     for sex in ("total", "male", "female"):
-        cell = _cell(rows, "4601", sex=sex)
+        cell = one_cell(rows, "4601", sex=sex)
         assert cell["lower95"] < cell["value"] < cell["upper95"], sex
         limits.add((round(cell["lower95"], 6), round(cell["upper95"], 6)))
     # Each group has its own count and denominator, so its own interval (wider for fewer young).
     assert len(limits) == 3
-    total, boys = _cell(rows, "4601"), _cell(rows, "4601", sex="male")
+    total, boys = one_cell(rows, "4601"), one_cell(rows, "4601", sex="male")
     assert boys["upper95"] - boys["lower95"] > total["upper95"] - total["lower95"]
 
 
 def test_fhi_anonymised_girls_are_not_recoverable_as_total_minus_boys(neet) -> None:  # type: ignore[no-untyped-def]
     rows, _ = neet
-    girls = _cell(rows, "4602", sex="female")
+    girls = one_cell(rows, "4602", sex="female")
     assert pd.isna(girls["value"]) and girls["status"] == ":"
-    total, boys = _cell(rows, "4602"), _cell(rows, "4602", sex="male")
+    total, boys = one_cell(rows, "4602"), one_cell(rows, "4602", sex="male")
     # One of the two others is hidden too, by our secondary suppression, and says so.
     hidden = [c for c in (total, boys) if pd.isna(c["numerator"])]
     assert len(hidden) >= 1
