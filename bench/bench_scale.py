@@ -33,7 +33,7 @@ import pandas as pd
 from bench.portal import build_demo_data, peak_rss_mb, serve
 from bench.timing import Result, measure, median, p99
 from oppvekst.snapshot.files import OBSERVATION_COLUMNS, DataDir, SnapshotWriter
-from oppvekst.snapshot.table import BREAKDOWNS
+from oppvekst.snapshot.table import BREAKDOWNS, TOTAL
 
 REPEAT = 7
 PROVENANCE = "syntetisk-skala"
@@ -60,7 +60,7 @@ def scaled_snapshot(source: Path, factor: int = 10) -> tuple[Path, int, int]:
         base = con.execute("SELECT * FROM observations").df()
     finally:
         con.close()
-    totals = base[(base[list(BREAKDOWNS)] == "total").all(axis=1)]
+    totals = base[(base[list(BREAKDOWNS)] == TOTAL).all(axis=1)]
     count = -(-(factor - 1) * len(base) // len(totals))  # copies of the totals for ≥ factor ×
     indicators = frames["indicators"]
     copies, records = [base], [indicators]

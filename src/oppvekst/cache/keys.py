@@ -8,9 +8,7 @@ from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.requests import cookie_parser
-
-from oppvekst.web.privacy import SESSION_COOKIE
+from oppvekst.web.privacy import session_token
 
 Scope = MutableMapping[str, Any]
 # Headers a kept answer may vary on: the key holds them (Accept only as a kind outside /api).
@@ -26,13 +24,9 @@ def header(scope: Scope, name: bytes) -> str:
 
 
 def has_session(scope: Scope) -> bool:
-    """A session cookie in any ``Cookie`` header: a client may split its cookies over several
-    (HTTP/2 does), and ``web.privacy`` finds the session in whichever holds it, so reading only
-    the first would keep a signed-in answer (own data) as a public one."""
-    return any(
-        key == b"cookie" and cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
-        for key, value in scope.get("headers", ())
-    )
+    """A session cookie in the request, found as ``web.privacy`` finds it (in any Cookie header),
+    so a signed-in answer (own data) is never kept as a public one."""
+    return bool(session_token(scope))
 
 
 def answer_key(scope: Scope, identity: str) -> str:

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oppvekst import language
 from oppvekst.language import Language
+from oppvekst.web.vary import vary_with
 
 LANG_PARAM = "lang"
 
@@ -98,22 +99,11 @@ class LanguageMiddleware:
                     # Every redirect to a page of the portal keeps the visitor's language.
                     headers["location"] = language.url(location, lang)
                 if is_api:
-                    _vary(headers, "Accept-Language")
+                    vary_with(headers, "Accept-Language")
             await send(message)
 
         with language.use(lang):
             await self.app(scope, receive, send_with_language)
-
-
-def _vary(headers: MutableHeaders, token: str) -> None:
-    """``Vary`` with ``token`` added, each name once: the API names Accept-Encoding itself (an
-    uncompressed answer varies on it too) and the gzip layer adds it again to what it compresses;
-    this layer, the outermost, writes the list once."""
-    names: dict[str, str] = {}
-    for name in [*headers.get("Vary", "").split(","), token]:
-        if name.strip():
-            names.setdefault(name.strip().lower(), name.strip())
-    headers["Vary"] = ", ".join(names.values())
 
 
 async def _redirect(location: str, send: Send) -> None:

@@ -35,6 +35,7 @@ from oppvekst.accounts.viewer import Viewer
 from oppvekst.errors import CsrfRejected, NotSignedIn, UserStoreUnavailable
 from oppvekst.language import _
 from oppvekst.settings import Settings
+from oppvekst.web.vary import vary_with
 
 SESSION_COOKIE = "oppvekst_okt"
 CSRF_COOKIE = "oppvekst_csrf"
@@ -182,7 +183,7 @@ class PrivacyMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = self._session_token(scope)
+        token = session_token(scope)
         try:
             viewer = (
                 await anyio.to_thread.run_sync(sessions.find, self.store, token) if token else None
@@ -200,18 +201,18 @@ class PrivacyMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["Cache-Control"] = PRIVATE
-                vary = [v.strip() for v in headers.get("Vary", "").split(",") if v.strip()]
-                if "cookie" not in {v.lower() for v in vary}:
-                    headers["Vary"] = ", ".join([*vary, "Cookie"])
+                vary_with(headers, "Cookie")
             await send(message)
 
         await self.app(scope, receive, send_private)
 
-    @staticmethod
-    def _session_token(scope: Scope) -> str:
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                found = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
-                if found:
-                    return found
-        return ""
+
+def session_token(scope: Scope) -> str:
+    """The session cookie's value from any ``Cookie`` header (a client may split its cookies over
+    several; HTTP/2 does), or "". The one reading of it: the answer cache asks it too."""
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            found = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
+            if found:
+                return found
+    return ""

@@ -37,6 +37,7 @@ from oppvekst.language import Language, _
 PORTAL_WORDS: dict[Language, dict[str, str]] = {
     Language.nb: {
         "mark": "egne data",
+        "topic": "Egne data",
         "rationale": "Egne data fra {organisation}.",
         "disclosure": "Tall fra 1 til {last} skjules, som i nasjonal statistikk.",
         "source_title": "Lastet opp av {organisation}",
@@ -45,6 +46,7 @@ PORTAL_WORDS: dict[Language, dict[str, str]] = {
     },
     Language.nn: {
         "mark": "eigne data",
+        "topic": "Eigne data",
         "rationale": "Eigne data frå {organisation}.",
         "disclosure": "Tal frå 1 til {last} blir skjulte, som i nasjonal statistikk.",
         "source_title": "Lasta opp av {organisation}",
@@ -53,6 +55,7 @@ PORTAL_WORDS: dict[Language, dict[str, str]] = {
     },
     Language.en: {
         "mark": "own data",
+        "topic": "Own data",
         "rationale": "Own data from {organisation}.",
         "disclosure": "Figures from 1 to {last} are hidden, as in national statistics.",
         "source_title": "Uploaded by {organisation}",
@@ -70,7 +73,6 @@ def marked(title: str, lang: Language = Language.nb) -> str:
 
 # The topic every own indicator sits under (the overlay adds it to the store's topics).
 OWN_TOPIC = "egne-data"
-OWN_TOPIC_TITLE = "Egne data"
 # The measures a person can choose; the others (score, change) come from national sources only.
 MEASURES = (Measure.PROPORTION, Measure.RATE, Measure.COUNT, Measure.MEAN)
 # The interval each measure gets, as in the catalogue (a mean has no sd or n here: no interval).

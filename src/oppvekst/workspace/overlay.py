@@ -30,6 +30,7 @@ from oppvekst.accounts.viewer import Viewer
 from oppvekst.catalog.schema import Indicator, Topic
 from oppvekst.catalog.texts import TopicText, Translated
 from oppvekst.errors import UserStoreUnavailable
+from oppvekst.language import Language
 from oppvekst.pipeline.derive import complete_values, finalise
 from oppvekst.pipeline.regions_step import RegionTables
 from oppvekst.regions.registry import Registry
@@ -42,7 +43,7 @@ from oppvekst.snapshot.observations import (
 )
 from oppvekst.snapshot.store import Store
 from oppvekst.snapshot.table import OBSERVATIONS
-from oppvekst.workspace.metadata import OWN_TOPIC, OWN_TOPIC_TITLE, OwnMetadata
+from oppvekst.workspace.metadata import OWN_TOPIC, PORTAL_WORDS, OwnMetadata
 from oppvekst.workspace.visibility import Visible, identity, version_rows, visible
 
 OWN_TABLE = "own_observations"
@@ -52,17 +53,17 @@ PROVENANCE_PREFIX = "egne:"
 # The package of own indicators: its texts are the portal's (not a user's), so in all languages.
 OWN_PACKAGE: dict[str, Any] = {
     "id": OWN_TOPIC,
-    "title": OWN_TOPIC_TITLE,
+    "title": PORTAL_WORDS[Language.nb]["topic"],
     "description": "Indikatorer organisasjonen selv har lastet opp, eller som er delt med den.",
     "purpose": "Egne tall samlet på ett sted, med de samme verktøyene som de nasjonale.",
     "translations": {
         "nn": {
-            "title": "Eigne data",
+            "title": PORTAL_WORDS[Language.nn]["topic"],
             "description": "Indikatorar organisasjonen sjølv har lasta opp, eller som er delte med han.",
             "purpose": "Eigne tal samla på éin stad, med dei same verktøya som dei nasjonale.",
         },
         "en": {
-            "title": "Own data",
+            "title": PORTAL_WORDS[Language.en]["topic"],
             "description": "Indicators the organisation has uploaded itself, or that are shared with it.",
             "purpose": "Own figures in one place, with the same tools as the national ones.",
         },
@@ -201,16 +202,16 @@ def own_topic(rank: int) -> Topic:
     """The topic every own indicator sits under: the portal's words, so in every language."""
     return Topic(
         id=OWN_TOPIC,
-        title=OWN_TOPIC_TITLE,
+        title=PORTAL_WORDS[Language.nb]["topic"],
         description="Tall organisasjonen selv har lastet opp, eller som er delt med den.",
         rank=rank,
         translations=Translated[TopicText](
             nn=TopicText(
-                title="Eigne data",
+                title=PORTAL_WORDS[Language.nn]["topic"],
                 description="Tal organisasjonen sjølv har lasta opp, eller som er delte med han.",
             ),
             en=TopicText(
-                title="Own data",
+                title=PORTAL_WORDS[Language.en]["topic"],
                 description="Figures the organisation has uploaded itself, or that are shared "
                 "with it.",
             ),
