@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     mirror: Path | None = None  # else ../shared/data beside the checkout, when it exists
     boundaries: Path | None = None  # map boundaries, else the mirror's or ../shared/data's
-    font_dir: Path | None = None  # else Debian's fonts-dejavu-core
+    font_dir: Path | None = None  # else Debian's fonts-dejavu-core and fonts-liberation2
     figure_cache: Path | None = None  # else <data dir>/cache/figurer
 
     # Memory and disk budgets (MB); 0 turns the answer cache off.

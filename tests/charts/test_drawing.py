@@ -13,6 +13,7 @@ import vl_convert as vlc
 
 from oppvekst.charts import drawing as chart_pool
 from oppvekst.charts.drawing import ChartError, ChartPool, Job, share
+from oppvekst.charts.options import FONT
 from oppvekst.charts.drawing_worker import (
     SVG_TO_PDF,
     SVG_TO_PNG,
@@ -129,11 +130,11 @@ def test_a_filled_template_is_the_spec_compiled_directly() -> None:
     assert a is not None and b is not None
     assert a.key == b.key  # one compilation serves both kommuner
     assert "Arendal" not in a.key and "19,9" not in a.key
-    template = json.loads(json.dumps(vlc.vegalite_to_vega(json.loads(a.key))))
+    template = templates.prepare(vlc.vegalite_to_vega(json.loads(a.key)))
     filled = templates.fill(template, b)
     assert filled is not None
-    assert vlc.vega_to_svg(filled) == vlc.vegalite_to_svg(second)
-    assert filled["description"] == "Grimstad: 21,0"
+    assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(second)
+    assert json.loads(filled)["description"] == "Grimstad: 21,0"
 
 
 def test_a_name_given_twice_fills_in_both_places() -> None:
@@ -142,10 +143,21 @@ def test_a_name_given_twice_fills_in_both_places() -> None:
     spec = line_spec(names)
     found = templates.shape(spec, names)
     assert found is not None
-    template = json.loads(json.dumps(vlc.vegalite_to_vega(json.loads(found.key))))
+    template = templates.prepare(vlc.vegalite_to_vega(json.loads(found.key)))
     filled = templates.fill(template, found)
     assert filled is not None
-    assert vlc.vega_to_svg(filled) == vlc.vegalite_to_svg(spec)
+    assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(spec)
+
+
+def test_a_name_with_quotes_and_backslashes_is_filled_in_as_json() -> None:
+    # The template is filled in as JSON text: a name must come back as itself, not as markup.
+    names = ['Våler "Østfold" \\ 1', "Innlandet", "Norge"]
+    spec = line_spec(names)
+    found = templates.shape(spec, names)
+    assert found is not None
+    filled = templates.fill(templates.prepare(vlc.vegalite_to_vega(json.loads(found.key))), found)
+    assert filled is not None
+    assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(spec)
 
 
 def test_a_name_compiled_into_an_expression_is_not_filled_in() -> None:
@@ -154,11 +166,17 @@ def test_a_name_compiled_into_an_expression_is_not_filled_in() -> None:
     assert templates.shape({"data": {"url": "x.csv"}}, []) is None
     # A placeholder inside a longer string cannot be swapped back safely: compiled on its own.
     expression = f"datum.omrade === '{templates._placeholder(0)}'"
-    template = {
-        "data": [{"name": "source_0", "values": []}],
-        "marks": [{"encode": {"update": {"opacity": {"signal": expression}}}}],
-    }
+    template = templates.prepare(
+        {
+            "data": [{"name": "source_0", "values": []}],
+            "marks": [{"encode": {"update": {"opacity": {"signal": expression}}}}],
+        }
+    )
     assert templates.fill(template, found) is None
+    # Nor can a template without exactly one inline data source to put the rows in.
+    two = {"data": [{"name": "a", "values": []}, {"name": "b", "values": []}]}
+    assert templates.prepare(two).text is None
+    assert templates.fill(templates.prepare(two), found) is None
 
 
 def test_the_module_pool_uses_every_core_up_to_two() -> None:
@@ -182,3 +200,67 @@ def test_build_all_keeps_the_order_and_goes_on_after_a_failing_area() -> None:
     assert out[0][1] == "a"
     assert out[2][1] == "c"
     assert isinstance(out[1][1], OppvekstError)
+
+
+def _text_width_spec(font: str) -> dict[str, Any]:
+    """A Vega spec whose drawn width is one long text's width, measured in ``font``."""
+    return {
+        "autosize": "pad",
+        "width": 1,
+        "height": 1,
+        "marks": [
+            {
+                "type": "text",
+                "encode": {
+                    "enter": {
+                        "text": {"value": "Bærum kommune 2024: 12,5 prosent – Wmiljø " * 3},
+                        "font": {"value": font},
+                        "fontSize": {"value": 12},
+                    }
+                },
+            }
+        ],
+    }
+
+
+def _drawn_width(svg: str) -> float:
+    return float(svg.split('width="', 1)[1].split('"', 1)[0])
+
+
+def test_the_workers_measure_the_chart_font_in_liberation_sans() -> None:
+    # The PDF sets the charts in Liberation Sans (reports.typesetter): the workers must measure
+    # the portal's font stack with the same font, whatever fonts the machine has.
+    pool = ChartPool(size=1)
+    try:
+        fonts = [FONT, "Liberation Sans", "'Source Sans 3', Arial, sans-serif"]
+        stack, liberation, unreadable = (
+            _drawn_width(svg)
+            for svg in pool.run([Job(VEGA_TO_SVG, json.dumps(_text_width_spec(f))) for f in fonts])
+        )
+    finally:
+        pool.close()
+    assert stack == liberation
+    # The old stack, which vl-convert cannot read, was measured in another face altogether.
+    assert unreadable != liberation
+
+
+def test_the_workers_see_no_system_font() -> None:
+    # DejaVu Sans is installed on every machine this runs on (scripts/system-deps.sh), yet the
+    # workers measure it as a font they do not have: no system font can change a chart's layout
+    # or slow it down (vl-convert reads a system font file for every text it measures).
+    pool = ChartPool(size=1)
+    try:
+        named, missing = (
+            _drawn_width(svg)
+            for svg in pool.run(
+                [
+                    Job(VEGA_TO_SVG, json.dumps(_text_width_spec(f)))
+                    for f in ("DejaVu Sans", "Ingen slik skrift")
+                ]
+            )
+        )
+    finally:
+        pool.close()
+    assert named == missing
+    # In this process (system fonts visible) DejaVu Sans is found and measures differently.
+    assert _drawn_width(vlc.vega_to_svg(_text_width_spec("DejaVu Sans"))) != named

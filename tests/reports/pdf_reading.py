@@ -31,3 +31,12 @@ def page_count(pdf: bytes, tmp: Path) -> int:
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+def font_names(pdf: bytes, tmp: Path) -> set[str]:
+    """The fonts the PDF embeds (poppler's pdffonts), subset prefixes taken off."""
+    path = tmp / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]  # a header and a rule
+    return {row.split()[0].split("+")[-1] for row in rows if row.strip()}

@@ -12,7 +12,7 @@ import pytest
 from oppvekst.reports import report
 from oppvekst.snapshot.store import Store
 
-from .pdf_reading import page_count, pdf_text
+from .pdf_reading import font_names, page_count, pdf_text
 
 AREAS = ["0301", "4203", "030101", "0"]  # Oslo, Arendal, a bydel (Gamle Oslo), the country
 
@@ -141,3 +141,14 @@ def test_the_report_explains_a_declared_break_and_hollow_points_in_its_figures(
     text = pdf_text(built("0301").pdf, tmp_path)
     assert "Brudd i serien fra 2016: linjen er ikke trukket over bruddet." in text
     assert "Åpne punkter: summert fra kommunene." in text  # the country's value is summed
+
+
+def test_the_charts_are_set_in_the_font_they_were_measured_with(
+    built: Callable[[str], report.Report], tmp_path: Path
+) -> None:
+    # vl-convert measures the charts' text in Liberation Sans (charts.options.FONT); set in the
+    # body's wider DejaVu Sans, labels would overrun the room the chart left for them.
+    made = built("4203")
+    fonts = font_names(made.pdf, tmp_path)
+    assert "LiberationSans" in fonts  # the charts' text
+    assert "DejaVuSans" in fonts  # the body

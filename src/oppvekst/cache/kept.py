@@ -141,8 +141,13 @@ class KeptAnswers:
         data = answer.encode()
         path = self._path(identity, digest)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            except FileNotFoundError:
+                # The directory is made the first time only: a report keeps some twenty parts,
+                # and asking for the directory every time cost as much as writing the file.
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as out:
                     out.write(data)

@@ -28,6 +28,7 @@ from oppvekst.charts.options import FONT, Spec
 from oppvekst.language import current
 from oppvekst.reports import templates
 from oppvekst.reports.parts import parts_for
+from oppvekst.reports.typesetter import chart_font
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
 from oppvekst.views.inequality import InequalityView
@@ -237,7 +238,7 @@ def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]], *, shared: bool = True) 
         dict.fromkeys(s.key for s in shapes if s is not None and templates.CACHE.get(s.key) is None)
     )
     for key, compiled in zip(new, POOL.run([Job(VEGALITE_TO_VEGA, k) for k in new]), strict=True):
-        templates.CACHE.put(key, json.loads(compiled))
+        templates.CACHE.put(key, templates.prepare(json.loads(compiled)))
     jobs = []
     for (spec, _names), found in zip(specs, shapes, strict=True):
         template = templates.CACHE.get(found.key) if found is not None else None
@@ -245,16 +246,18 @@ def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]], *, shared: bool = True) 
         # Drawing time grows with the rows (points, labels) over a fixed cost per chart.
         weight = 30.0 + len(spec.get("data", {}).get("values", []))
         if vega is not None:
-            jobs.append(Job(VEGA_TO_SVG, json.dumps(vega, ensure_ascii=True), weight))
+            jobs.append(Job(VEGA_TO_SVG, vega, weight))
         else:
             jobs.append(Job(VEGALITE_TO_SVG, json.dumps(spec, ensure_ascii=True), weight * 1.4))
     return POOL.run(jobs)
 
 
 def for_typst(svg: str) -> str:
-    """The SVG with the one font the PDF embeds named directly.
+    """The SVG with the font the PDF sets its charts in named directly.
 
-    vl-convert measured the text with DejaVu Sans (the only font it finds); naming it spares Typst
-    resolving the chart's web font stack for every text element (a third of the compile time).
+    vl-convert measured the text with Liberation Sans, the font its reading of the chart's font
+    stack ends in (``charts.options.FONT``); the PDF embeds the same font (``typesetter``).
+    Naming it spares Typst resolving the web font stack for every text element (a third of the
+    compile time).
     """
-    return svg.replace(FONT, "DejaVu Sans")
+    return svg.replace(FONT, chart_font())

@@ -42,7 +42,7 @@ def fingerprint() -> str:
     renderers' versions (read once per process; a few hundred small files)."""
     digest = hashlib.sha256(f"{version('vl-convert-python')}/{version('typst')}".encode())
     for path in sorted(_SOURCES.rglob("*")):
-        if path.suffix in (".py", ".typ", ".mo", ".po", ".json") and path.is_file():
+        if path.suffix in (".py", ".typ", ".mo", ".po", ".json", ".conf") and path.is_file():
             digest.update(path.relative_to(_SOURCES).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

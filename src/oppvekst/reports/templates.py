@@ -6,6 +6,10 @@ kommune except for the rows, the text alternative and the area names (the colour
 domains). So the spec is reduced to its *shape* — no rows, no description, the names replaced by
 placeholders — compiled once per shape, and filled in again for each chart. Tests check that a
 chart drawn this way is byte-for-byte the chart drawn from its Vega-Lite spec directly.
+
+The compiled shape is kept as JSON text and filled in by replacing its quoted placeholders: a
+report fills some twenty charts, and walking each compiled spec in Python (and writing it out as
+JSON again) cost a tenth of the report's own CPU time.
 """
 
 from __future__ import annotations
@@ -68,46 +72,63 @@ def shape(spec: Spec, names: Sequence[str]) -> Shape | None:
     return Shape(key, tuple(names), tuple(data["values"]), str(spec.get("description", "")))
 
 
-def _unplaced(node: Any) -> bool:
-    """Whether a placeholder survived inside a longer string (compiled into an expression)."""
-    if isinstance(node, str):
-        return MARK in node
-    if isinstance(node, list):
-        return any(_unplaced(item) for item in node)
-    if isinstance(node, dict):
-        return any(MARK in key or _unplaced(value) for key, value in node.items())
-    return False
+ROWS = f"{MARK}rader{MARK}"  # where the chart's rows go in a compiled template
 
 
-def fill(template: Spec, found: Shape) -> Spec | None:
-    """The compiled template with the chart's names, rows and description; None if it cannot
-    be filled safely (then the chart is compiled on its own)."""
-    table = {_placeholder(i): name for i, name in enumerate(found.names)}
-    table[DESCRIPTION] = found.description
-    vega: Spec = _swap(template, table)
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled shape as JSON text (ASCII), its rows standing as the quoted ``ROWS``; ``text``
+    is None when the compiled Vega has not exactly one inline data source to put the rows in."""
+
+    text: str | None
+
+
+def prepare(vega: Spec) -> Template:
+    """The compiled Vega of a shape, ready to be filled in chart after chart."""
     sources = [d for d in vega.get("data", []) if "values" in d]
-    if len(sources) != 1 or _unplaced(vega):
+    if len(sources) != 1:
+        return Template(None)
+    data = [{**d, "values": ROWS} if d is sources[0] else d for d in vega["data"]]
+    return Template(json.dumps({**vega, "data": data}, ensure_ascii=True))
+
+
+def fill(template: Template, found: Shape) -> str | None:
+    """The chart's Vega as JSON text: the template with the chart's names, description and rows;
+    None if it cannot be filled safely (then the chart is compiled on its own)."""
+    if template.text is None:
         return None
-    sources[0]["values"] = list(found.values)
-    return vega
+    text = template.text
+    for i, name in enumerate(found.names):
+        text = text.replace(_quoted(_placeholder(i)), _quoted(name))
+    text = text.replace(_quoted(DESCRIPTION), _quoted(found.description))
+    # A placeholder left over stood inside a longer string (compiled into an expression, say),
+    # where it cannot be swapped back safely. Checked before the rows go in: they are data.
+    marks = text.count(_quoted(ROWS)[1:-1])
+    if marks != 1 or text.count(_quoted(MARK)[1:-1]) != 2:
+        return None
+    return text.replace(_quoted(ROWS), json.dumps(list(found.values), ensure_ascii=True))
 
 
 class TemplateCache:
-    """Compiled Vega by shape key; bounded, shared by all threads."""
+    """Compiled templates by shape key; bounded, shared by all threads."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
-        self._items: OrderedDict[str, Spec] = OrderedDict()
+        self._items: OrderedDict[str, Template] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Spec | None:
+    def get(self, key: str) -> Template | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, template: Spec) -> None:
+    def put(self, key: str, template: Template) -> None:
         with self._lock:
             self._items[key] = template
             self._items.move_to_end(key)
