@@ -13,7 +13,6 @@ import vl_convert as vlc
 
 from oppvekst.charts import drawing as chart_pool
 from oppvekst.charts.drawing import ChartError, ChartPool, Job, share
-from oppvekst.charts.options import FONT
 from oppvekst.charts.drawing_worker import (
     SVG_TO_PDF,
     SVG_TO_PNG,
@@ -22,6 +21,7 @@ from oppvekst.charts.drawing_worker import (
     VEGALITE_TO_SVG,
     VEGALITE_TO_VEGA,
 )
+from oppvekst.charts.options import FONT
 from oppvekst.reports import templates
 
 

@@ -36,6 +36,7 @@ from oppvekst.web import (
     workspace_uploads,
 )
 from oppvekst.web.errors import install_error_handlers
+from oppvekst.web.head import HeadAsGetMiddleware
 from oppvekst.web.inputs import PrintableQueryMiddleware
 from oppvekst.web.languages import LanguageMiddleware
 from oppvekst.web.limits import LimitsConfig, LimitsMiddleware
@@ -99,6 +100,8 @@ def create_app(data_dir: DataDir, settings: Settings | None = None) -> FastAPI:
     # Outermost: every other layer, the routes and the error handlers see the path without its
     # language prefix, and answer in the request's language (``web.languages``).
     app.add_middleware(LanguageMiddleware)
+    # Outside everything: a HEAD is the GET without its body (``web.head``).
+    app.add_middleware(HeadAsGetMiddleware)
     install_error_handlers(app)
     # The OpenAPI document in the request's language, made once per language (``api.docs``).
     app.openapi = api_docs.openapi_in_languages(app)  # type: ignore[method-assign]
