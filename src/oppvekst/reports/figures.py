@@ -167,8 +167,16 @@ def _keep(store: Store, key: FigureKey, figure: Figure) -> None:
     parts_for(store).put(store, ["figur", key[1], list(key[2])], data.encode())
 
 
-def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
-    """indicator id → its chart as SVG, for every indicator with data."""
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """The charts one caller asks for: those already kept, and those still to be drawn, each
+    with its key, its spec and its areas' names (None: drawn from its Vega-Lite directly)."""
+
+    found: dict[str, Figure]
+    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]]
+
+
+def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
     edition = _edition(store)
     keys: dict[str, FigureKey] = {
@@ -176,19 +184,63 @@ def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) ->
     }
     found = _kept(store, keys)
     data = all_series(store, region, [i for i in wanted if i.id not in found])
-    missing = [i for i in wanted if i.id in data]
-    specs = [chart_spec(data[i.id], region) for i in missing]
-    svgs = draw(
-        [
-            (spec, tuple(a.name for a in data[i.id].areas))
-            for i, spec in zip(missing, specs, strict=True)
-        ]
-    )
-    for ind, spec, svg in zip(missing, specs, svgs, strict=True):
-        figure = Figure(ind.id, svg, str(spec.get("description", "")))
-        _keep(store, keys[ind.id], figure)
-        found[ind.id] = figure
-    return found
+    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = [
+        (i.id, keys[i.id], chart_spec(data[i.id], region), tuple(a.name for a in data[i.id].areas))
+        for i in wanted
+        if i.id in data
+    ]
+    return _Order(found, todo)
+
+
+def _gap_order(store: Store, views: Sequence[InequalityView]) -> _Order:
+    keys: dict[str, FigureKey] = {
+        v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
+        for v in views
+    }
+    found = _kept(store, keys)
+    # Never through a compiled template: the group names stand in expressions and the chart has
+    # two data sources, so ``templates.fill`` refuses every one of them; compiling their shapes
+    # only cost a worker round per report and pushed the line charts' shapes out of the cache.
+    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = [
+        (v.indicator.id, keys[v.indicator.id], inequality_spec(v), None)
+        for v in views
+        if v.indicator.id not in found
+    ]
+    return _Order(found, todo)
+
+
+def _drawn(store: Store, orders: Sequence[_Order]) -> list[dict[str, Figure]]:
+    """Each order's figures, the missing ones of all orders drawn in one batch (the workers
+    share one batch out evenly; two batches each left a worker idle at its end)."""
+    todo = [item for order in orders for item in order.todo]
+    svgs = draw([(spec, names) for _, _, spec, names in todo])
+    made = iter(zip(todo, svgs, strict=True))
+    out = []
+    for order in orders:
+        found = dict(order.found)
+        for (ident, key, spec, _names), svg in (next(made) for _ in order.todo):
+            figure = Figure(ident, svg, str(spec.get("description", "")))
+            _keep(store, key, figure)
+            found[ident] = figure
+        out.append(found)
+    return out
+
+
+def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
+    """indicator id → its chart as SVG, for every indicator with data."""
+    return _drawn(store, [_line_order(store, region, indicators)])[0]
+
+
+def report_figures(
+    store: Store,
+    region: RegionRef,
+    indicators: Sequence[Indicator],
+    views: Sequence[InequalityView],
+) -> tuple[dict[str, Figure], dict[str, Figure]]:
+    """A report's charts in one batch: ``figures`` for the indicators and
+    ``inequality_figures`` for the gaps between groups."""
+    lines, gaps = _drawn(store, [_line_order(store, region, indicators), _gap_order(store, views)])
+    return lines, gaps
 
 
 def inequality_spec(view: InequalityView) -> Spec:
@@ -206,34 +258,17 @@ def _edition(store: Store) -> str:
 
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
-    keys: dict[str, FigureKey] = {
-        v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
-        for v in views
-    }
-    found = _kept(store, keys)
-    missing = [v for v in views if v.indicator.id not in found]
-    specs = [inequality_spec(v) for v in missing]
-    # Never through a compiled template: the group names stand in expressions and the chart has
-    # two data sources, so ``templates.fill`` refuses every one of them; compiling their shapes
-    # only cost a worker round per report and pushed the line charts' shapes out of the cache.
-    svgs = draw(
-        [(spec, (v.area.name,)) for v, spec in zip(missing, specs, strict=True)], shared=False
-    )
-    for view, spec, svg in zip(missing, specs, svgs, strict=True):
-        figure = Figure(view.indicator.id, svg, str(spec.get("description", "")))
-        _keep(store, keys[view.indicator.id], figure)
-        found[view.indicator.id] = figure
-    return found
+    return _drawn(store, [_gap_order(store, views)])[0]
 
 
-def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]], *, shared: bool = True) -> list[str]:
+def draw(specs: Sequence[tuple[Spec, tuple[str, ...] | None]]) -> list[str]:
     """Each Vega-Lite spec (with its areas' names) as SVG, drawn by the chart workers.
 
     Shapes not seen before are compiled first (in parallel too); every chart is then drawn from
-    its filled-in Vega. A spec whose shape cannot be shared (or all of them, ``shared=False``) is
+    its filled-in Vega. A spec whose shape cannot be shared (or that has no names: ``None``) is
     drawn from Vega-Lite directly.
     """
-    shapes = [templates.shape(spec, names) if shared else None for spec, names in specs]
+    shapes = [templates.shape(spec, names) if names is not None else None for spec, names in specs]
     new = list(
         dict.fromkeys(s.key for s in shapes if s is not None and templates.CACHE.get(s.key) is None)
     )

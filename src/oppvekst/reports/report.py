@@ -100,24 +100,27 @@ def _made(
     url: str,
 ) -> Report:
     # The profile has a row for each chosen indicator with data: the charts for those can be
-    # drawn while the profile is computed.
+    # drawn while the profile is computed. The gaps between groups are for the same indicators
+    # as the rest of the report: a package's report keeps to the package, the key-indicator
+    # report takes every indicator with groups (the profile page's «Ulikhet» section does the
+    # same). Their charts go to the workers in the same batch as the line charts.
     candidates = (
         chosen if chosen is not None else [i for i in store.indicators.values() if i.key_indicator]
     )
+    gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
     # The charts are drawn in another thread: in this request's language (a ContextVar), so run
     # them in a copy of this context.
-    drawing: Future[dict[str, figures.Figure]] = _DRAWING.submit(
-        contextvars.copy_context().run, figures.figures, store, region_ref(store, code), candidates
+    drawing: Future[tuple[dict[str, figures.Figure], dict[str, figures.Figure]]] = _DRAWING.submit(
+        contextvars.copy_context().run,
+        figures.report_figures,
+        store,
+        region_ref(store, code),
+        candidates,
+        gaps,
     )
     result = profile(store, code, benchmark, indicators=chosen)
-    # The gaps between groups for the same indicators as the rest of the report: a package's
-    # report keeps to the package, the key-indicator report takes every indicator with groups
-    # (the profile page's «Ulikhet» section does the same). Computed while the workers draw
-    # (a third of a second of pandas that used to wait for the charts, then hold them up).
-    gaps = area_views(store, code, {i.id for i in chosen} if chosen is not None else None)
-    gap_figures = figures.inequality_figures(store, gaps)
     shown = [store.indicators[r.indicator_id] for r in result.rows]
-    drawn = drawing.result()
+    drawn, gap_figures = drawing.result()
     if set(drawn) != {i.id for i in shown}:  # not expected; the cached ones are not redrawn
         drawn = figures.figures(store, result.region, shown)
     if package is not None:
