@@ -160,23 +160,91 @@ def test_a_name_with_quotes_and_backslashes_is_filled_in_as_json() -> None:
     assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(spec)
 
 
+def test_a_name_in_a_custom_sort_order_is_filled_in_as_a_string_literal() -> None:
+    # A sort by a list compiles into an expression that names each area in a string literal.
+    def sorted_bars(names: list[str]) -> dict[str, Any]:
+        return {
+            "data": {"values": [{"omrade": n, "verdi": 3.0 + i} for i, n in enumerate(names)]},
+            "mark": "bar",
+            "encoding": {
+                "y": {"field": "omrade", "type": "nominal", "sort": names},
+                "x": {"field": "verdi", "type": "quantitative"},
+            },
+        }
+
+    first = ["Arendal", "Agder", "Norge"]
+    second = ['Våler "Østfold" \\ 1', "Østfold", "Norge"]
+    a, b = templates.shape(sorted_bars(first), first), templates.shape(sorted_bars(second), second)
+    assert a is not None and b is not None and a.key == b.key
+    template = templates.prepare(vlc.vegalite_to_vega(json.loads(a.key)))
+    assert "===" in (template.text or "")  # the names do stand in an expression
+    filled = templates.fill(template, b)
+    assert filled is not None
+    assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(sorted_bars(second))
+
+
 def test_a_name_compiled_into_an_expression_is_not_filled_in() -> None:
     found = templates.shape(line_spec(["Arendal", "Norge"]), ["Arendal", "Norge"])
     assert found is not None
     assert templates.shape({"data": {"url": "x.csv"}}, []) is None
     # A placeholder inside a longer string cannot be swapped back safely: compiled on its own.
     expression = f"datum.omrade === '{templates._placeholder(0)}'"
+    source = [{templates.SOURCE: 0}]
     template = templates.prepare(
         {
-            "data": [{"name": "source_0", "values": []}],
+            "data": [{"name": "source_0", "values": source}],
             "marks": [{"encode": {"update": {"opacity": {"signal": expression}}}}],
         }
     )
+    assert template.text is not None
     assert templates.fill(template, found) is None
-    # Nor can a template without exactly one inline data source to put the rows in.
-    two = {"data": [{"name": "a", "values": []}, {"name": "b", "values": []}]}
-    assert templates.prepare(two).text is None
-    assert templates.fill(templates.prepare(two), found) is None
+    # Nor can a template whose data sets are not the shape's sources, one to one.
+    for data in (
+        [{"name": "a", "values": source}, {"name": "b", "values": source}],
+        [{"name": "a", "values": source}, {"name": "b", "values": [{"x": 1}]}],
+        [{"name": "a", "values": [{templates.SOURCE: 1}]}],
+    ):
+        assert templates.prepare({"data": data}).text is None
+
+
+def test_a_chart_with_a_second_data_source_and_the_area_in_its_titles_shares_its_shape() -> None:
+    # The «Ulikhet» chart: the total as a line from a layer of its own, the area named in the
+    # title and subtitle. Two areas share one compilation and each is its direct drawing.
+    def gap_spec(area: str, total: float, values: list[float]) -> dict[str, Any]:
+        return {
+            "description": f"Grupper i {area}",
+            "title": {"text": f"Andel etter kjønn, {area}", "subtitle": [f"Alle i {area}"]},
+            "width": 200,
+            "height": 80,
+            "data": {"values": [{"gruppe": g, "verdi": v} for g, v in zip("AB", values)]},
+            "layer": [
+                {
+                    "mark": "bar",
+                    "encoding": {
+                        "y": {"field": "gruppe", "type": "nominal", "sort": ["A", "B"]},
+                        "x": {"field": "verdi", "type": "quantitative"},
+                    },
+                },
+                {
+                    "data": {"values": [{"alle": total}]},
+                    "mark": {"type": "rule", "strokeDash": [4, 3]},
+                    "encoding": {"x": {"field": "alle", "type": "quantitative"}},
+                },
+            ],
+        }
+
+    def titles(spec: dict[str, Any]) -> list[str]:
+        return [spec["title"]["text"], *spec["title"]["subtitle"]]
+
+    first, second = gap_spec("Arendal", 50.0, [40.0, 60.0]), gap_spec("Moss", 30.0, [20.0, 45.0])
+    a, b = templates.shape(first, titles(first)), templates.shape(second, titles(second))
+    assert a is not None and b is not None
+    assert a.key == b.key and "Arendal" not in a.key and "50.0" not in a.key
+    template = templates.prepare(vlc.vegalite_to_vega(json.loads(a.key)))
+    assert template.sources == 2
+    filled = templates.fill(template, b)
+    assert filled is not None
+    assert vlc.vega_to_svg(json.loads(filled)) == vlc.vegalite_to_svg(second)
 
 
 def test_the_module_pool_uses_every_core_up_to_two() -> None:

@@ -40,7 +40,18 @@ SUBTITLE_FONT = 12
 GLYPH = 0.56
 FOOTER_GLYPH = 0.6  # addresses are dense: wrap them a little earlier
 LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeWidth")
-TOP_LEVEL = ("$schema", "description", "title", "config", "autosize", "usermeta", "padding")
+# "params": a chart's variables (the bar chart's highlighted names) are signals of the whole
+# figure; Vega-Lite allows them only at the top.
+TOP_LEVEL = (
+    "$schema",
+    "description",
+    "title",
+    "config",
+    "autosize",
+    "usermeta",
+    "padding",
+    "params",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,4 +152,5 @@ def figure(spec: Spec, footer: Footer, size: tuple[int, int]) -> Spec:
             "legend": {c: "independent" for c in LEGEND_CHANNELS},
         },
         "config": spec.get("config", {}),
+        **({"params": spec["params"]} if spec.get("params") else {}),
     }

@@ -68,6 +68,7 @@ def _rows(series: IndicatorSeries, options: ChartOptions) -> list[dict[str, Any]
     ]
 
 
+HIGHLIGHTED = "fremhevede_omrader"  # the bar chart's parameter: the highlighted areas' names
 # The least vertical distance between two end labels, in pixels (an 11 px font and some air).
 LABEL_GAP_PX = 14
 
@@ -294,7 +295,7 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
         "axis": {
             "labelFontWeight": {
                 "condition": {
-                    "test": f"indexof({highlight_names!r}, datum.value) >= 0",
+                    "test": f"indexof({HIGHLIGHTED}, datum.value) >= 0",
                     "value": "bold",
                 },
                 "value": "normal",
@@ -373,6 +374,10 @@ def bar_chart(series: IndicatorSeries, options: ChartOptions, period: str | None
         options,
         _("Stolpediagram: {title}.").format(title=title),
     )
+    # The highlighted names as a parameter, not written into the expression: a name stays a
+    # value of its own (no quote in it can break the expression), and the report's compiled
+    # chart shapes (``reports.templates``) are shared by every area instead of one per area.
+    spec["params"] = [*spec.get("params", []), {"name": HIGHLIGHTED, "value": highlight_names}]
     if options.size.value == "skjerm":
         spec["height"] = {"step": 26}
     return spec

@@ -198,15 +198,24 @@ def _gap_order(store: Store, views: Sequence[InequalityView]) -> _Order:
         for v in views
     }
     found = _kept(store, keys)
-    # Never through a compiled template: the group names stand in expressions and the chart has
-    # two data sources, so ``templates.fill`` refuses every one of them; compiling their shapes
-    # only cost a worker round per report and pushed the line charts' shapes out of the cache.
-    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = [
-        (v.indicator.id, keys[v.indicator.id], inequality_spec(v), None)
-        for v in views
-        if v.indicator.id not in found
-    ]
+    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = []
+    for view in views:
+        if view.indicator.id not in found:
+            spec = inequality_spec(view)
+            todo.append((view.indicator.id, keys[view.indicator.id], spec, _titles(spec)))
     return _Order(found, todo)
+
+
+def _titles(spec: Spec) -> tuple[str, ...]:
+    """A «Ulikhet» chart's title and subtitle lines: what names the area (its title, the total's
+    line, the gap in words), so the chart shares its compiled shape with the same indicator's
+    chart for every other area (the rows and the description are filled in anyway)."""
+    title = spec.get("title")
+    if not isinstance(title, dict):
+        return ()
+    subtitle = title.get("subtitle") or []
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return tuple(str(t) for t in [title.get("text", ""), *lines] if t)
 
 
 def _drawn(store: Store, orders: Sequence[_Order]) -> list[dict[str, Figure]]:
