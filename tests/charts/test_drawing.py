@@ -216,7 +216,9 @@ def test_a_chart_with_a_second_data_source_and_the_area_in_its_titles_shares_its
             "title": {"text": f"Andel etter kjønn, {area}", "subtitle": [f"Alle i {area}"]},
             "width": 200,
             "height": 80,
-            "data": {"values": [{"gruppe": g, "verdi": v} for g, v in zip("AB", values)]},
+            "data": {
+                "values": [{"gruppe": g, "verdi": v} for g, v in zip("AB", values, strict=True)]
+            },
             "layer": [
                 {
                     "mark": "bar",
