@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +54,23 @@ ZIP_PACKAGE = "tilstandsrapport-barnevern"  # 7 indicators: 7 figures, a 7-chart
 ZIP_SAMPLE = 5  # distinct kommuner, none of them in the PDF sample
 
 
-def _store() -> tuple[Store, Path | None]:
+@dataclass(frozen=True, slots=True)
+class BenchData:
+    store: Store
+    data_dir: Path  # what ``--data-dir`` names for the commands run on it
+    built: bool  # made for this run (removed after it)
+
+
+def _store() -> BenchData:
     configured = os.environ.get("OPPVEKST_BENCH_DATA_DIR")
     if configured:
-        return Store(DataDir(Path(configured)).current_path()), None
+        return BenchData(Store(DataDir(Path(configured)).current_path()), Path(configured), False)
     root = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     choice = choose_sources(MIRROR, record_into_mirror=False, probe=False)
     build.run_update(
         default_catalog(), load_regions(choice), choice.context, DataDir(root), fill_with_demo=True
     )
-    return Store(DataDir(root).current_path()), root
+    return BenchData(Store(DataDir(root).current_path()), root, True)
 
 
 def _kommuner(store: Store, count: int, skip: int = 0) -> list[str]:
@@ -78,17 +86,20 @@ def _pdf(store: Store, code: str) -> float:
     return time.perf_counter() - start
 
 
-def _report_all(store: Store) -> float:
-    """Seconds for ``oppvekst report --all`` on the store's snapshot, run as a new process."""
+def _report_all(data: BenchData) -> float:
+    """Seconds for ``oppvekst report --all`` on the data dir, run as a new process."""
     out = Path(tempfile.mkdtemp(prefix="bench-report-all-"))
     command = [sys.executable, "-m", "oppvekst", "report", "--all", "--out-dir", str(out)]
-    command += ["--data-dir", str(store.path.resolve().parent.parent)]
+    command += ["--data-dir", str(data.data_dir)]
     try:
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        done = subprocess.run(command, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
-        if len(list(out.glob("*.pdf"))) != len(store.regions):
-            raise RuntimeError(f"report --all made {len(list(out.glob('*.pdf')))} PDFs")
+        made = len(list(out.glob("*.pdf")))
+        if done.returncode != 0 or made != len(data.store.regions):
+            raise RuntimeError(
+                f"report --all: exit {done.returncode}, {made} PDFs\n{done.stdout[-3000:]}"
+            )
         return elapsed
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -146,7 +157,8 @@ def _download(store: Store) -> Download:
 
 
 def run() -> list[dict[str, Any]]:
-    store, root = _store()
+    data = _store()
+    store = data.store
     try:
         _pdf(store, "0301")  # fonts, template and the chart engine warm up once per process
         _pdf_without_charts(store, "0301")
@@ -167,7 +179,7 @@ def run() -> list[dict[str, Any]]:
         # process of its own (its chart workers start cold), on this snapshot with no part kept.
         areas = len(store.regions)
         figures.forget(store)
-        total = _report_all(store)
+        total = _report_all(data)
         views = [_profile_only(store, c) for c in store.regions]
         results.append(
             Result(
@@ -182,7 +194,7 @@ def run() -> list[dict[str, Any]]:
         )
         # The same command again on the same snapshot: every PDF read back from the parts
         # the first run kept on disk, as a second replica, a restart or the warmer's next pass.
-        again = _report_all(store)
+        again = _report_all(data)
         results.append(
             Result(
                 f"report: all {areas} areas again, parts kept on disk (a new process), total",
@@ -224,8 +236,8 @@ def run() -> list[dict[str, Any]]:
         return [r.row() for r in results]
     finally:
         store.close()
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
+        if data.built:
+            shutil.rmtree(data.data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

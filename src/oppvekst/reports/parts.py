@@ -28,6 +28,7 @@ from typing import Any
 
 from oppvekst.cache.kept import KeptAnswer, KeptAnswers, directory_name
 from oppvekst.language import current
+from oppvekst.reports.typesetter import chart_font
 from oppvekst.snapshot.store import Store
 
 DISK_BYTES = 1024 * 1024 * 1024  # per identity: every area's PDF and charts in three languages
@@ -40,7 +41,10 @@ _SOURCES = Path(__file__).resolve().parents[1]  # the oppvekst package
 def fingerprint() -> str:
     """What made the parts besides the data: the package's code, template, translations and the
     renderers' versions (read once per process; a few hundred small files)."""
-    digest = hashlib.sha256(f"{version('vl-convert-python')}/{version('typst')}".encode())
+    # The charts' font too: a replica without Liberation Sans sets them in DejaVu Sans, and its
+    # PDFs must not be served by the replicas that have it (they share the parts' disk).
+    renderers = f"{version('vl-convert-python')}/{version('typst')}/{chart_font()}"
+    digest = hashlib.sha256(renderers.encode())
     for path in sorted(_SOURCES.rglob("*")):
         if path.suffix in (".py", ".typ", ".mo", ".po", ".json", ".conf") and path.is_file():
             digest.update(path.relative_to(_SOURCES).as_posix().encode())

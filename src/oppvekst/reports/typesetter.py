@@ -53,11 +53,12 @@ def font_dir() -> Path:
 
 @functools.cache
 def chart_font_dir() -> Path | None:
-    """Where Liberation Sans is: ``OPPVEKST_FONT_DIR`` when set (beside DejaVu Sans), else
-    Debian's. None without it: the charts are then set in DejaVu Sans, a little wider than they
-    were measured (said once in the log), rather than no report at all."""
+    """Where Liberation Sans is: ``OPPVEKST_FONT_DIR`` when it holds it, else Debian's. None
+    without it: the charts are then set in DejaVu Sans, a little wider than they were measured
+    (said once in the log), rather than no report at all."""
     configured = get_settings().font_dir
-    for path in (configured,) if configured else CHART_FONT_DIRS:
+    candidates: list[Path] = [*([configured] if configured else []), *CHART_FONT_DIRS]
+    for path in candidates:
         if (path / "LiberationSans-Regular.ttf").is_file():
             return path
     log.warning(
