@@ -33,6 +33,7 @@ import orjson
 
 from oppvekst.charts import drawing_worker
 from oppvekst.errors import ChartCrashed, ChartError
+from oppvekst.settings import child_environment
 
 WORKER_SCRIPT = Path(drawing_worker.__file__)
 # Measured: vl-convert is several times slower measuring text in a system font than in its built-in
@@ -57,7 +58,7 @@ class Worker:
     def __init__(self) -> None:
         self._process = subprocess.Popen(
             [sys.executable, str(WORKER_SCRIPT)],
-            env={**os.environ, "FONTCONFIG_FILE": str(WORKER_FONTS)},
+            env=child_environment({"FONTCONFIG_FILE": str(WORKER_FONTS)}),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -105,7 +105,7 @@ def _quoted(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Template:
+class CompiledShape:
     """A compiled shape as JSON text (ASCII), each data source's rows standing as its quoted
     ``_rows(i)``; ``text`` is None when the compiled Vega's data sets do not match the shape's
     sources one to one (then each chart is compiled on its own)."""
@@ -123,7 +123,7 @@ def _source(data: dict[str, Any]) -> int | None:
     return None
 
 
-def prepare(vega: Spec) -> Template:
+def prepare(vega: Spec) -> CompiledShape:
     """The compiled Vega of a shape, ready to be filled in chart after chart."""
     data: list[Any] = []
     seen: list[int] = []
@@ -133,14 +133,14 @@ def prepare(vega: Spec) -> Template:
             seen.append(index)
             each = {**each, "values": _rows(index)}
         elif isinstance(each, dict) and "values" in each:
-            return Template(None)  # inline rows that are not a source of the shape
+            return CompiledShape(None)  # inline rows that are not a source of the shape
         data.append(each)
     if sorted(seen) != list(range(len(seen))) or not seen:
-        return Template(None)
-    return Template(json.dumps({**vega, "data": data}, ensure_ascii=True), len(seen))
+        return CompiledShape(None)
+    return CompiledShape(json.dumps({**vega, "data": data}, ensure_ascii=True), len(seen))
 
 
-def fill(template: Template, found: Shape) -> str | None:
+def fill(template: CompiledShape, found: Shape) -> str | None:
     """The chart's Vega as JSON text: the template with the chart's names, description and rows;
     None if it cannot be filled safely (then the chart is compiled on its own)."""
     if template.text is None or template.sources != len(found.values):
@@ -168,17 +168,17 @@ class TemplateCache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
-        self._items: OrderedDict[str, Template] = OrderedDict()
+        self._items: OrderedDict[str, CompiledShape] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Template | None:
+    def get(self, key: str) -> CompiledShape | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, template: Template) -> None:
+    def put(self, key: str, template: CompiledShape) -> None:
         with self._lock:
             self._items[key] = template
             self._items.move_to_end(key)
