@@ -27,22 +27,24 @@ def _folder(tmp_path: Path, *names: str) -> Path:
     return tmp_path
 
 
-def test_a_configured_folder_without_liberation_still_finds_debians(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("files", "charts_from_configured"),
+    [
+        (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), False),  # without Liberation: Debian's
+        (("DejaVuSans.ttf", "LiberationSans-Regular.ttf"), True),  # with it: used first
+    ],
+)
+def test_liberation_is_looked_for_in_the_configured_folder_and_then_in_debians(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: tuple[str, ...],
+    charts_from_configured: bool,
 ) -> None:
-    folder = _folder(tmp_path, "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+    folder = _folder(tmp_path, *files)
     monkeypatch.setenv("OPPVEKST_FONT_DIR", str(folder))
     assert typesetter.font_dir() == folder
-    assert typesetter.chart_font_dir() == DEBIAN
+    assert typesetter.chart_font_dir() == (folder if charts_from_configured else DEBIAN)
     assert typesetter.chart_font() == "Liberation Sans"
-
-
-def test_a_configured_folder_with_liberation_is_used_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _folder(tmp_path, "DejaVuSans.ttf", "LiberationSans-Regular.ttf")
-    monkeypatch.setenv("OPPVEKST_FONT_DIR", str(folder))
-    assert typesetter.chart_font_dir() == folder
 
 
 def test_without_liberation_the_charts_are_set_in_dejavu_and_the_log_says_so(

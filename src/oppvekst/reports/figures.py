@@ -168,12 +168,22 @@ def _keep(store: Store, key: FigureKey, figure: Figure) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class _Chart:
+    """A chart still to be drawn: its key, its spec and the strings that differ between areas
+    (``templates.shape``)."""
+
+    ident: str
+    key: FigureKey
+    spec: Spec
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Order:
-    """The charts one caller asks for: those already kept, and those still to be drawn, each
-    with its key, its spec and its areas' names (None: drawn from its Vega-Lite directly)."""
+    """The charts one caller asks for: those already kept, and those still to be drawn."""
 
     found: dict[str, Figure]
-    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]]
+    todo: list[_Chart]
 
 
 def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
@@ -184,8 +194,13 @@ def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]
     }
     found = _kept(store, keys)
     data = all_series(store, region, [i for i in wanted if i.id not in found])
-    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = [
-        (i.id, keys[i.id], chart_spec(data[i.id], region), tuple(a.name for a in data[i.id].areas))
+    todo = [
+        _Chart(
+            i.id,
+            keys[i.id],
+            chart_spec(data[i.id], region),
+            tuple(a.name for a in data[i.id].areas),
+        )
         for i in wanted
         if i.id in data
     ]
@@ -198,11 +213,11 @@ def _gap_order(store: Store, views: Sequence[InequalityView]) -> _Order:
         for v in views
     }
     found = _kept(store, keys)
-    todo: list[tuple[str, FigureKey, Spec, tuple[str, ...] | None]] = []
+    todo = []
     for view in views:
         if view.indicator.id not in found:
             spec = inequality_spec(view)
-            todo.append((view.indicator.id, keys[view.indicator.id], spec, _titles(spec)))
+            todo.append(_Chart(view.indicator.id, keys[view.indicator.id], spec, _titles(spec)))
     return _Order(found, todo)
 
 
@@ -221,16 +236,15 @@ def _titles(spec: Spec) -> tuple[str, ...]:
 def _drawn(store: Store, orders: Sequence[_Order]) -> list[dict[str, Figure]]:
     """Each order's figures, the missing ones of all orders drawn in one batch (the workers
     share one batch out evenly; two batches each left a worker idle at its end)."""
-    todo = [item for order in orders for item in order.todo]
-    svgs = draw([(spec, names) for _, _, spec, names in todo])
-    made = iter(zip(todo, svgs, strict=True))
+    svgs = iter(draw([(c.spec, c.names) for order in orders for c in order.todo]))
     out = []
     for order in orders:
         found = dict(order.found)
-        for (ident, key, spec, _names), svg in (next(made) for _ in order.todo):
-            figure = Figure(ident, svg, str(spec.get("description", "")))
-            _keep(store, key, figure)
-            found[ident] = figure
+        # zip asks order.todo first: it ends this order without taking the next order's SVG.
+        for chart, svg in zip(order.todo, svgs, strict=False):
+            figure = Figure(chart.ident, svg, str(chart.spec.get("description", "")))
+            _keep(store, chart.key, figure)
+            found[chart.ident] = figure
         out.append(found)
     return out
 
@@ -270,14 +284,13 @@ def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[st
     return _drawn(store, [_gap_order(store, views)])[0]
 
 
-def draw(specs: Sequence[tuple[Spec, tuple[str, ...] | None]]) -> list[str]:
+def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:
     """Each Vega-Lite spec (with its areas' names) as SVG, drawn by the chart workers.
 
     Shapes not seen before are compiled first (in parallel too); every chart is then drawn from
-    its filled-in Vega. A spec whose shape cannot be shared (or that has no names: ``None``) is
-    drawn from Vega-Lite directly.
+    its filled-in Vega. A spec whose shape cannot be shared is drawn from Vega-Lite directly.
     """
-    shapes = [templates.shape(spec, names) if names is not None else None for spec, names in specs]
+    shapes = [templates.shape(spec, names) for spec, names in specs]
     new = list(
         dict.fromkeys(s.key for s in shapes if s is not None and templates.CACHE.get(s.key) is None)
     )

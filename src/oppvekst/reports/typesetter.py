@@ -16,6 +16,7 @@ import functools
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,15 @@ CHART_FONT_FAMILY = "Liberation Sans"
 log = logging.getLogger(__name__)
 
 
+def _holding(file: str, folders: Sequence[Path]) -> Path | None:
+    return next((path for path in folders if (path / file).is_file()), None)
+
+
 def font_dir() -> Path:
     configured = get_settings().font_dir
-    candidates = (configured,) if configured else FONT_DIRS
-    for path in candidates:
-        if (path / "DejaVuSans.ttf").is_file():
-            return path
+    found = _holding("DejaVuSans.ttf", (configured,) if configured else FONT_DIRS)
+    if found is not None:
+        return found
     raise ReportError(
         "Fant ikke skrifttypen DejaVu Sans, som PDF-rapportene settes med.",
         hint="Installer fonts-dejavu-core (scripts/system-deps.sh) eller sett OPPVEKST_FONT_DIR.",
@@ -57,10 +61,11 @@ def chart_font_dir() -> Path | None:
     without it: the charts are then set in DejaVu Sans, a little wider than they were measured
     (said once in the log), rather than no report at all."""
     configured = get_settings().font_dir
-    candidates: list[Path] = [*([configured] if configured else []), *CHART_FONT_DIRS]
-    for path in candidates:
-        if (path / "LiberationSans-Regular.ttf").is_file():
-            return path
+    found = _holding(
+        "LiberationSans-Regular.ttf", [*([configured] if configured else []), *CHART_FONT_DIRS]
+    )
+    if found is not None:
+        return found
     log.warning(
         "Liberation Sans not found (fonts-liberation2): the reports' charts are set in DejaVu "
         "Sans, which is wider than the font they were measured with"
