@@ -40,3 +40,18 @@ def font_names(pdf: bytes, tmp: Path) -> set[str]:
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     rows = out.splitlines()[2:]  # a header and a rule
     return {row.split()[0].split("+")[-1] for row in rows if row.strip()}
+
+
+def alt_texts(pdf: bytes) -> list[str]:
+    """The alternative texts of the tagged PDF's figures (``/Alt``), in document order.
+
+    Typst writes the structure tree uncompressed: a literal string for ASCII, UTF-16 in hex
+    otherwise."""
+    found = re.findall(rb"/Alt\s*(\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]*>)", pdf)
+    out = []
+    for raw in found:
+        if raw.startswith(b"<"):
+            out.append(bytes.fromhex(raw[1:-1].decode()).decode("utf-16").lstrip("\ufeff"))
+        else:
+            out.append(raw[1:-1].decode("latin-1"))
+    return out

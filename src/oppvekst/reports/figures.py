@@ -1,13 +1,15 @@
 """The report's charts: the portal's own line chart over time (a bar chart for an indicator with
-one period), rendered to SVG for the PDF.
+one period), for the PDF.
 
 Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
 options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
-screen. The specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few
-vl-convert worker processes in parallel (``charts.drawing``); finished SVGs are kept per
-snapshot, in memory and on disk beside it (``reports.parts``): a second report for the same area,
-a package's report after the area's own, or the same chart after a restart, does not render again.
+screen. A line chart is laid out from that spec by ``reports.plot`` and drawn by Typst (no
+drawing here, nothing to keep). A bar chart, and the «Ulikhet» chart, is rendered to SVG: the
+specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few vl-convert
+worker processes in parallel (``charts.drawing``); finished SVGs are kept per snapshot, in memory
+and on disk beside it (``reports.parts``): a second report for the same area, a package's report
+after the area's own, or the same chart after a restart, does not render again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from oppvekst.charts.options import FONT, Spec
 from oppvekst.language import current
 from oppvekst.reports import templates
 from oppvekst.reports.parts import parts_for
+from oppvekst.reports.plot import Plot, line_plot
 from oppvekst.reports.typesetter import chart_font
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
@@ -40,8 +43,9 @@ CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
 @dataclass(frozen=True, slots=True)
 class Figure:
     indicator_id: str
-    svg: str
+    svg: str  # drawn by vl-convert; empty for a line chart the report draws itself (``plot``)
     description: str  # the chart's text alternative (the spec's description)
+    plot: Plot | None = None
 
 
 def chart_areas(store: Store, region: RegionRef, indicator: Indicator) -> tuple[str, ...]:
@@ -187,13 +191,23 @@ class _Order:
 
 
 def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
+    """The line charts are laid out here (``reports.plot``: no drawing, nothing to keep); only an
+    indicator with a single period, whose chart is the page's bar chart, is drawn by the workers."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
+    data = all_series(store, region, wanted)
+    plots = {
+        ident: Figure(ident, "", str(spec.get("description", "")), line_plot(spec, each))
+        for ident, each in data.items()
+        if len(each.periods) > 1
+        for spec in [chart_spec(each, region)]
+    }
     edition = _edition(store)
     keys: dict[str, FigureKey] = {
-        i.id: (edition, i.id, chart_areas(store, region, i)) for i in wanted
+        i.id: (edition, i.id, chart_areas(store, region, i))
+        for i in wanted
+        if i.id in data and i.id not in plots
     }
-    found = _kept(store, keys)
-    data = all_series(store, region, [i for i in wanted if i.id not in found])
+    found = {**plots, **_kept(store, keys)}
     todo = [
         _Chart(
             i.id,
@@ -202,7 +216,7 @@ def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]
             tuple(a.name for a in data[i.id].areas),
         )
         for i in wanted
-        if i.id in data
+        if i.id in keys and i.id not in found
     ]
     return _Order(found, todo)
 
