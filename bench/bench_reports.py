@@ -8,11 +8,10 @@ vector charts), all reports against the profile view alone, the package ZIP (REA
 a 2× PNG figure per indicator) against that package's PDF alone, Excel against plain CSV.
 
 "Cold" means no chart is cached: the SVG cache and the kept parts (``reports.parts``) are emptied
-before every report, so all of its charts are drawn. What a running process keeps is kept, as in
-the portal: Typst's compiler, the chart worker processes (started by the warm-up report) and the
-Vega compiled per chart shape (``reports.templates``: data-free, one per indicator and area
-pattern). The warm-up area, Oslo, has a shape of its own (kommune and county share the name), so
-the first ordinary kommune after it compiles its shapes: that report shows in the p99.
+before every report, so all of its charts are made: the indicators' charts laid out for Typst
+(``reports.lines``, ``reports.bars``), the «Ulikhet» charts drawn by vl-convert. What a running
+process keeps is kept, as in the portal: Typst's compiler, the chart worker processes (started by
+the warm-up report) and the Vega compiled per «Ulikhet» chart shape (``reports.templates``).
 
 All reports are measured as what they are: ``oppvekst report --all`` run as a new process on the
 snapshot, every area's PDF, nothing kept; then once more, reading back what the first run kept.

@@ -123,7 +123,7 @@ def test_a_bydel_report_compares_with_oslo_and_leaves_bydel_less_indicators_blan
     # Every indicator with data has a chart, drawn for the levels the indicator exists for.
     assert set(made.figures) == {r.indicator_id for r in made.profile.rows}
     drawn = made.figures["barn-0-17"]
-    assert "Gamle Oslo" in (drawn.svg or str(drawn.plot))
+    assert "Gamle Oslo" in (drawn.svg or str(drawn.scene))
     assert "Gamle Oslo" in text
 
 

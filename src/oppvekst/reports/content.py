@@ -158,8 +158,7 @@ def _row(row: BarometerRow, indicator: Indicator, figure: Figure | None) -> Docu
         "source_url": source.url,
         "attribution": indicator.attribution,
         "licence": indicator.licence,
-        "chart": for_typst(figure.svg) if figure and figure.svg else None,
-        "plot": figure.plot.document() if figure and figure.plot else None,
+        "chart": figure.scene.document() if figure and figure.scene else None,
         "chart_alt": figure.description if figure else "",
     }
 

@@ -1,15 +1,16 @@
 """The report's charts: the portal's own line chart over time (a bar chart for an indicator with
-one period), for the PDF.
+one period), and the «Ulikhet» chart of a gap between groups.
 
 Each indicator is drawn for the area, the level above it (county; Oslo for a bydel) and the
 country — the areas the indicator exists for — with the area highlighted, by the same builder and
-options as the indicator page (``charts.line_chart``), so a figure in the report is the figure on
-screen. A line chart is laid out from that spec by ``reports.plot`` and drawn by Typst (no
-drawing here, nothing to keep). A bar chart, and the «Ulikhet» chart, is rendered to SVG: the
-specs are compiled to Vega once per shape (``reports.templates``) and drawn by a few vl-convert
-worker processes in parallel (``charts.drawing``); finished SVGs are kept per snapshot, in memory
-and on disk beside it (``reports.parts``): a second report for the same area, a package's report
-after the area's own, or the same chart after a restart, does not render again.
+options as the indicator page (``charts.line_chart`` / ``charts.bar_chart``), so a figure in the
+report is the figure on screen. Those charts are laid out from the page's spec by
+``reports.lines`` and ``reports.bars`` and painted by Typst: nothing is drawn here, nothing kept.
+The «Ulikhet» chart is rendered to SVG: its spec is compiled to Vega once per shape
+(``reports.templates``) and drawn by a few vl-convert worker processes in parallel
+(``charts.drawing``); finished SVGs are kept per snapshot, in memory and on disk beside it
+(``reports.parts``): a second report for the same area, or the same chart after a restart, does
+not render again.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from oppvekst.charts.inequality import inequality_chart
 from oppvekst.charts.options import FONT, Spec
 from oppvekst.language import current
 from oppvekst.reports import templates
+from oppvekst.reports.bars import bar_scene
+from oppvekst.reports.lines import line_scene
 from oppvekst.reports.parts import parts_for
-from oppvekst.reports.plot import Plot, line_plot
+from oppvekst.reports.scene import Scene
 from oppvekst.reports.typesetter import chart_font
 from oppvekst.snapshot.store import Store
 from oppvekst.views.indicator import IndicatorSeries, point_from_record, summarised_series
@@ -43,9 +46,9 @@ CACHE_SIZE = 256  # ~20 kB per SVG: a few MB at most
 @dataclass(frozen=True, slots=True)
 class Figure:
     indicator_id: str
-    svg: str  # drawn by vl-convert; empty for a line chart the report draws itself (``plot``)
+    svg: str  # drawn by vl-convert (a «Ulikhet» chart); empty where the report lays it out
     description: str  # the chart's text alternative (the spec's description)
-    plot: Plot | None = None
+    scene: Scene | None = None  # a chart the report lays out and Typst paints
 
 
 def chart_areas(store: Store, region: RegionRef, indicator: Indicator) -> tuple[str, ...]:
@@ -100,14 +103,7 @@ def chart_spec(series: IndicatorSeries, region: RegionRef) -> Spec:
     point per area is an almost empty frame). Either is the indicator page's own chart for these
     areas (``figur=linje`` or ``figur=stolper``)."""
     options = charts.ChartOptions(highlight=(region.code,), size=charts.SizePreset.SMALL)
-    spec = page_chart(series, options)
-    # With a label limit vl-convert measures every axis and legend label twice, once more to see
-    # whether it must be cut (a third of the drawing time). Periods, numbers and area names are
-    # far shorter than the limits, so no limit draws the same SVG (tests compare them).
-    config = spec["config"]
-    config["axis"] = {**config.get("axis", {}), "labelLimit": 0}
-    config["legend"] = {**config.get("legend", {}), "labelLimit": 0}
-    return spec
+    return page_chart(series, options)
 
 
 class ReportFigureCache:
@@ -190,35 +186,16 @@ class _Order:
     todo: list[_Chart]
 
 
-def _line_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
-    """The line charts are laid out here (``reports.plot``: no drawing, nothing to keep); only an
-    indicator with a single period, whose chart is the page's bar chart, is drawn by the workers."""
+def _indicator_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
+    """Each indicator's chart, laid out here from the page's spec (``reports.lines``, or
+    ``reports.bars`` for a single period) and painted by Typst: nothing to draw or keep."""
     wanted = [i for i in indicators if i.id in store.indicators_with_data]
-    data = all_series(store, region, wanted)
-    plots = {
-        ident: Figure(ident, "", str(spec.get("description", "")), line_plot(spec, each))
-        for ident, each in data.items()
-        if len(each.periods) > 1
-        for spec in [chart_spec(each, region)]
-    }
-    edition = _edition(store)
-    keys: dict[str, FigureKey] = {
-        i.id: (edition, i.id, chart_areas(store, region, i))
-        for i in wanted
-        if i.id in data and i.id not in plots
-    }
-    found = {**plots, **_kept(store, keys)}
-    todo = [
-        _Chart(
-            i.id,
-            keys[i.id],
-            chart_spec(data[i.id], region),
-            tuple(a.name for a in data[i.id].areas),
-        )
-        for i in wanted
-        if i.id in keys and i.id not in found
-    ]
-    return _Order(found, todo)
+    found = {}
+    for ident, each in all_series(store, region, wanted).items():
+        spec = chart_spec(each, region)
+        scene = line_scene(spec, each) if len(each.periods) > 1 else bar_scene(spec, each)
+        found[ident] = Figure(ident, "", str(spec.get("description", "")), scene)
+    return _Order(found, [])
 
 
 def _gap_order(store: Store, views: Sequence[InequalityView]) -> _Order:
@@ -264,8 +241,8 @@ def _drawn(store: Store, orders: Sequence[_Order]) -> list[dict[str, Figure]]:
 
 
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
-    """indicator id → its chart as SVG, for every indicator with data."""
-    return _drawn(store, [_line_order(store, region, indicators)])[0]
+    """indicator id → its chart laid out for the report, for every indicator with data."""
+    return _drawn(store, [_indicator_order(store, region, indicators)])[0]
 
 
 def report_figures(
@@ -276,7 +253,9 @@ def report_figures(
 ) -> tuple[dict[str, Figure], dict[str, Figure]]:
     """A report's charts in one batch: ``figures`` for the indicators and
     ``inequality_figures`` for the gaps between groups."""
-    lines, gaps = _drawn(store, [_line_order(store, region, indicators), _gap_order(store, views)])
+    lines, gaps = _drawn(
+        store, [_indicator_order(store, region, indicators), _gap_order(store, views)]
+    )
     return lines, gaps
 
 
