@@ -4,7 +4,7 @@ Excel file.
 Runs on a snapshot in ``$OPPVEKST_BENCH_DATA_DIR`` when set, else builds one from the offline
 mirror with the demo fill (about 30 s, not timed). Each case has a baseline from the same run:
 the PDF against the same Typst document without charts (so the ratio is the price of the
-vector charts), all reports against the profile view alone, the package ZIP (README, Excel, PDF,
+charts), all reports against the profile view alone, the package ZIP (README, Excel, PDF,
 a 2× PNG figure per indicator) against that package's PDF alone, Excel against plain CSV.
 
 "Cold" means no chart is cached: the SVG cache and the kept parts (``reports.parts``) are emptied
@@ -166,7 +166,7 @@ def run() -> list[dict[str, Any]]:
         plain = [_pdf_without_charts(store, c) for c in sample]
         results = [
             Result(
-                "report: Oppvekstprofil PDF, one kommune (16 vector charts, none cached)",
+                "report: Oppvekstprofil PDF, one kommune (its charts laid out, «Ulikhet» charts drawn; none cached)",
                 median(with_charts),
                 p99(with_charts),
                 "the same Typst document without charts",
