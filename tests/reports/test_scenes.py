@@ -209,7 +209,12 @@ def test_the_bar_chart_is_the_pages_bar_chart(store: Store, code: str) -> None:
             else rows[a.code]["visning"]
             for a in order
         ]
+        whiskered = any(layer["mark"]["type"] == "rule" for layer in spec["layer"])
+        assert whiskered == any(r["nedre"] is not None for r in valued)
         assert len(scene.polylines) == sum(r["nedre"] is not None for r in valued)
+        # Without intervals (``intervaller=skjul`` on the page) there are no whiskers.
+        plain = {**spec, "layer": [ly for ly in spec["layer"] if ly["mark"]["type"] != "rule"]}
+        assert bar_scene(plain, each).polylines == ()
         # The value axis is Vega's: every tick has its grid line; the labels shown are every
         # k-th of Vega's.
         names = {a.name for a in each.areas}

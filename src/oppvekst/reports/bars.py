@@ -13,7 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from oppvekst.charts.options import SIZES, SizePreset, Spec
-from oppvekst.reports.lines import AXIS, GRID, INK, TICK_GAP, WIDTH, axis_title, caption, layers
+from oppvekst.reports.lines import (
+    AXIS,
+    GRID,
+    INK,
+    TICK_GAP,
+    WIDTH,
+    axis_title,
+    caption,
+    layers,
+    mark_type,
+)
 from oppvekst.reports.scale import FONT_SIZE, PX, text_width, tick_count, ticks, zero_based
 from oppvekst.reports.scene import Polyline, Rect, Rule, Scene, Text
 from oppvekst.views.indicator import IndicatorSeries
@@ -57,6 +67,7 @@ def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
         return left + plot_width * (value - low) / span
 
     highlighted, other = _colours(spec)
+    whiskered = any(mark_type(layer) == "rule" for layer in layers(spec))  # the reader's choice
     rects: list[Rect] = []
     texts: list[Text] = []
     whiskers: list[Polyline] = []
@@ -75,7 +86,7 @@ def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
             Rect(start, middle - height / 2, end - start, height, highlighted if bold else other)
         )
         texts.append(Text(end + 4 * PX, middle, number(r["verdi"], decimals), "value"))
-        if r.get("nedre") is not None and r.get("ovre") is not None:
+        if whiskered and r.get("nedre") is not None and r.get("ovre") is not None:
             ends = ((x(r["nedre"]), middle), (x(r["ovre"]), middle))
             whiskers.append(Polyline(INK, WHISKER_PX * PX, ends))  # over the bar
     # Vega hides every other label while neighbours overlap (``labelOverlap: parity``).
