@@ -33,6 +33,9 @@ def test_chart_areas_follow_the_level_and_the_indicator(store: Store) -> None:
     assert figures.chart_areas(store, region_ref(store, "4203"), barn) == ("4203", "42", "0")
     assert figures.chart_areas(store, region_ref(store, "46"), barn) == ("46", "0")
     assert figures.chart_areas(store, region_ref(store, "0"), barn) == ("0",)
+    # Oslo the kommune and Oslo the county: one line, not two of the same name.
+    assert figures.chart_areas(store, region_ref(store, "0301"), barn) == ("0301", "0")
+    assert figures.chart_areas(store, region_ref(store, "03"), barn) == ("03", "0")
     levels = {lv.value for lv in barn.levels}
     bydel = figures.chart_areas(store, region_ref(store, "030101"), barn)
     assert bydel == (("030101",) if "bydel" in levels else ()) + ("0301", "0")

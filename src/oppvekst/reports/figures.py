@@ -52,13 +52,19 @@ class Figure:
 
 
 def chart_areas(store: Store, region: RegionRef, indicator: Indicator) -> tuple[str, ...]:
-    """The area, the level above it and the country, kept to the levels the indicator exists for."""
+    """The area, the level above it and the country, kept to the levels the indicator exists for.
+
+    An area of the same name as one before it is left out: Oslo is a kommune (0301) and a county
+    (03) with the same figures, and two lines of one name cannot be told apart (on the page the
+    colour scale, keyed by name, even gives the country the county's colour)."""
     above = region.parent if region.level == "bydel" else region.county
     levels = {level.value for level in indicator.levels}
     codes = [region.code, *([above] if above else []), "0"]
-    return tuple(
-        dict.fromkeys(c for c in codes if c in store.regions and store.regions[c].level in levels)
-    )
+    by_name: dict[str, str] = {}
+    for code in codes:
+        if code in store.regions and store.regions[code].level in levels:
+            by_name.setdefault(store.regions[code].name, code)
+    return tuple(by_name.values())
 
 
 def all_series(
