@@ -293,6 +293,12 @@ def frame(spec: Spec, options: ChartOptions, description: str, marks: Sequence[s
     }
 
 
+def subtitle_lines(spec: Spec) -> list[str]:
+    """The subtitle lines ``frame`` gave a chart (its unit, marks and note), as written."""
+    title = spec.get("title")
+    return [str(line) for line in _lines(title.get("subtitle"))] if isinstance(title, dict) else []
+
+
 def _lines(text: Any) -> list[str]:
     if not text:
         return []

@@ -13,18 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from oppvekst.charts.options import SIZES, SizePreset, Spec
-from oppvekst.reports.lines import (
+from oppvekst.reports.page_spec import axis_title, caption, encoding_of, grid, ink, mark_of
+from oppvekst.reports.scale import (
     AXIS,
-    GRID,
-    INK,
+    FONT_SIZE,
+    PX,
     TICK_GAP,
     WIDTH,
-    axis_title,
-    caption,
-    layers,
-    mark_type,
+    text_width,
+    tick_count,
+    ticks,
+    zero_based,
 )
-from oppvekst.reports.scale import FONT_SIZE, PX, text_width, tick_count, ticks, zero_based
 from oppvekst.reports.scene import Polyline, Rect, Rule, Scene, Text
 from oppvekst.views.indicator import IndicatorSeries
 from oppvekst.views.numbers import number
@@ -32,17 +32,15 @@ from oppvekst.views.numbers import number
 BAND = 22.0  # points per area: the page's small chart gives each of 3 areas 87 px, too much
 BAR = 0.7  # of the band, as the page's ``height: {band: 0.7}``
 BOLD = 1.08  # a bold label is about this much wider
-WHISKER_PX = 1.5
 OTHER = "#7FA7CF"  # the page's colour of an area not highlighted
 
 
 def _colours(spec: Spec) -> tuple[str, str]:
     """The page's colour of the highlighted bars and of the others."""
-    for layer in layers(spec):
-        colour = layer.get("encoding", {}).get("color")
-        if isinstance(colour, dict) and "condition" in colour:
-            return str(colour["condition"]["value"]), str(colour.get("value", OTHER))
-    return INK, OTHER
+    colour = encoding_of(spec, "color", "condition")
+    if not colour:
+        return ink(spec), OTHER
+    return str(colour["condition"]["value"]), str(colour.get("value", OTHER))
 
 
 def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
@@ -67,7 +65,7 @@ def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
         return left + plot_width * (value - low) / span
 
     highlighted, other = _colours(spec)
-    whiskered = any(mark_type(layer) == "rule" for layer in layers(spec))  # the reader's choice
+    whisker = mark_of(spec, "rule")  # the page's interval layer: the reader may hide it
     rects: list[Rect] = []
     texts: list[Text] = []
     whiskers: list[Polyline] = []
@@ -86,9 +84,11 @@ def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
             Rect(start, middle - height / 2, end - start, height, highlighted if bold else other)
         )
         texts.append(Text(end + 4 * PX, middle, number(r["verdi"], decimals), "value"))
-        if whiskered and r.get("nedre") is not None and r.get("ovre") is not None:
+        if whisker and r.get("nedre") is not None and r.get("ovre") is not None:
             ends = ((x(r["nedre"]), middle), (x(r["ovre"]), middle))
-            whiskers.append(Polyline(INK, WHISKER_PX * PX, ends))  # over the bar
+            width = float(whisker.get("strokeWidth", 1.0)) * PX
+            # A polyline, painted after the bars: the whisker lies over its bar, as on the page.
+            whiskers.append(Polyline(str(whisker.get("color", ink(spec))), width, ends))
     # Vega hides every other label while neighbours overlap (``labelOverlap: parity``).
     every = 1
     step = plot_width / max(1, len(x_values) - 1)
@@ -108,11 +108,11 @@ def bar_scene(spec: Spec, series: IndicatorSeries) -> Scene:
         "middle",
         muted=True,
     )
-    grid = [Rule(x(v), top, x(v), base, GRID, 0.5) for v in x_values]
+    lines = [Rule(x(v), top, x(v), base, grid(spec), 0.5) for v in x_values]
     return Scene(
         width=WIDTH,
         height=base + FONT_SIZE * 4,
-        rules=(*grid, Rule(x(0), top, x(0), base, AXIS, 0.6)),
+        rules=(*lines, Rule(x(0), top, x(0), base, AXIS, 0.6)),
         rects=tuple(rects),
         polylines=tuple(whiskers),
         texts=(*texts, *ticks_shown, title),

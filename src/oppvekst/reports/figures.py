@@ -27,7 +27,7 @@ from oppvekst.catalog.schema import Indicator
 from oppvekst.charts.drawing import POOL, Job
 from oppvekst.charts.drawing_worker import VEGA_TO_SVG, VEGALITE_TO_SVG, VEGALITE_TO_VEGA
 from oppvekst.charts.inequality import inequality_chart
-from oppvekst.charts.options import FONT, Spec
+from oppvekst.charts.options import FONT, Spec, subtitle_lines
 from oppvekst.language import current
 from oppvekst.reports import templates
 from oppvekst.reports.bars import bar_scene
@@ -192,18 +192,6 @@ class _Order:
     todo: list[_Chart]
 
 
-def _indicator_order(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> _Order:
-    """Each indicator's chart, laid out here from the page's spec (``reports.lines``, or
-    ``reports.bars`` for a single period) and painted by Typst: nothing to draw or keep."""
-    wanted = [i for i in indicators if i.id in store.indicators_with_data]
-    found = {}
-    for ident, each in all_series(store, region, wanted).items():
-        spec = chart_spec(each, region)
-        scene = line_scene(spec, each) if len(each.periods) > 1 else bar_scene(spec, each)
-        found[ident] = Figure(ident, "", str(spec.get("description", "")), scene)
-    return _Order(found, [])
-
-
 def _gap_order(store: Store, views: Sequence[InequalityView]) -> _Order:
     keys: dict[str, FigureKey] = {
         v.indicator.id: (_edition(store), f"ulikhet:{v.indicator.id}", (v.area.code, v.period))
@@ -225,30 +213,31 @@ def _titles(spec: Spec) -> tuple[str, ...]:
     title = spec.get("title")
     if not isinstance(title, dict):
         return ()
-    subtitle = title.get("subtitle") or []
-    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    return tuple(str(t) for t in [title.get("text", ""), *lines] if t)
+    return tuple(str(t) for t in [title.get("text", ""), *subtitle_lines(spec)] if t)
 
 
-def _drawn(store: Store, orders: Sequence[_Order]) -> list[dict[str, Figure]]:
-    """Each order's figures, the missing ones of all orders drawn in one batch (the workers
-    share one batch out evenly; two batches each left a worker idle at its end)."""
-    svgs = iter(draw([(c.spec, c.names) for order in orders for c in order.todo]))
-    out = []
-    for order in orders:
-        found = dict(order.found)
-        # zip asks order.todo first: it ends this order without taking the next order's SVG.
-        for chart, svg in zip(order.todo, svgs, strict=False):
-            figure = Figure(chart.ident, svg, str(chart.spec.get("description", "")))
-            _keep(store, chart.key, figure)
-            found[chart.ident] = figure
-        out.append(found)
-    return out
+def _drawn(store: Store, order: _Order) -> dict[str, Figure]:
+    """The order's figures, the missing ones drawn in one batch shared out over the workers."""
+    found = dict(order.found)
+    svgs = draw([(c.spec, c.names) for c in order.todo])
+    for chart, svg in zip(order.todo, svgs, strict=True):
+        figure = Figure(chart.ident, svg, str(chart.spec.get("description", "")))
+        _keep(store, chart.key, figure)
+        found[chart.ident] = figure
+    return found
 
 
 def figures(store: Store, region: RegionRef, indicators: Sequence[Indicator]) -> dict[str, Figure]:
-    """indicator id → its chart laid out for the report, for every indicator with data."""
-    return _drawn(store, [_indicator_order(store, region, indicators)])[0]
+    """indicator id → its chart laid out for the report, for every indicator with data: the
+    page's spec laid out by ``reports.lines`` (``reports.bars`` for a single period) and painted
+    by Typst, so nothing is drawn or kept here."""
+    wanted = [i for i in indicators if i.id in store.indicators_with_data]
+    found = {}
+    for ident, each in all_series(store, region, wanted).items():
+        spec = chart_spec(each, region)
+        scene = line_scene(spec, each) if len(each.periods) > 1 else bar_scene(spec, each)
+        found[ident] = Figure(ident, "", str(spec.get("description", "")), scene)
+    return found
 
 
 def report_figures(
@@ -257,12 +246,9 @@ def report_figures(
     indicators: Sequence[Indicator],
     views: Sequence[InequalityView],
 ) -> tuple[dict[str, Figure], dict[str, Figure]]:
-    """A report's charts in one batch: ``figures`` for the indicators and
-    ``inequality_figures`` for the gaps between groups."""
-    lines, gaps = _drawn(
-        store, [_indicator_order(store, region, indicators), _gap_order(store, views)]
-    )
-    return lines, gaps
+    """A report's charts: ``figures`` for the indicators and ``inequality_figures`` for the
+    gaps between groups."""
+    return figures(store, region, indicators), inequality_figures(store, views)
 
 
 def inequality_spec(view: InequalityView) -> Spec:
@@ -280,7 +266,7 @@ def _edition(store: Store) -> str:
 
 def inequality_figures(store: Store, views: Sequence[InequalityView]) -> dict[str, Figure]:
     """indicator id → the «Ulikhet» chart of its view as SVG, for the report's gaps page."""
-    return _drawn(store, [_gap_order(store, views)])[0]
+    return _drawn(store, _gap_order(store, views))
 
 
 def draw(specs: Sequence[tuple[Spec, tuple[str, ...]]]) -> list[str]:

@@ -23,75 +23,56 @@ from dataclasses import dataclass
 from typing import Any
 
 from oppvekst.charts.options import SIZES, SizePreset, Spec
-from oppvekst.reports.scale import FONT_SIZE, PX, text_width, tick_count, ticks, zero_based
+from oppvekst.reports.page_spec import (
+    axis_title,
+    caption,
+    encoding_of,
+    grid,
+    ink,
+    mark_of,
+)
+from oppvekst.reports.scale import (
+    AXIS,
+    FONT_SIZE,
+    PX,
+    TICK_GAP,
+    WIDTH,
+    text_width,
+    tick_count,
+    ticks,
+    zero_based,
+)
 from oppvekst.reports.scene import Anchor, Key, Mark, Polygon, Polyline, Rule, Scene, Text
 from oppvekst.views.indicator import IndicatorSeries
 from oppvekst.views.numbers import number
 
-# The chart column of ``oppvekstprofil.typ`` (A4, 18 mm margins, a 58 mm fact column and a
-# 6 mm gutter leave 110 mm = 311.8 pt) and the height of the plotting area, in points.
-WIDTH = 310.0
-PLOT_HEIGHT = 150.0
-TICK_GAP = 3.0
-GRID = "#E3E6EA"
-AXIS = "#8A939E"
-INK = "#1E2B3C"
+PLOT_HEIGHT = 150.0  # points
+VEGA_POINT_SIZE = 30.0  # Vega-Lite's default symbol area, in square pixels
 POINT_OPACITY = 0.7  # Vega-Lite's default for a filled point mark
 Row = dict[str, Any]
 
 
-def layers(spec: Spec) -> list[Spec]:
-    return [layer for layer in spec.get("layer", []) if isinstance(layer, dict)]
-
-
-def mark_type(layer: Spec) -> str:
-    mark = layer.get("mark")
-    return str(mark.get("type") if isinstance(mark, dict) else mark)
-
-
 def _scale(spec: Spec, channel: str) -> list[str]:
     """The range of the colour or shape scale the page's layers share."""
-    for layer in layers(spec):
-        found = layer.get("encoding", {}).get(channel)
-        if isinstance(found, dict) and "scale" in found:
-            return list(found["scale"]["range"])
-    return []
-
-
-def caption(spec: Spec, series: IndicatorSeries) -> tuple[str, ...]:
-    """The page's subtitle lines but the source (printed under the chart in the report)."""
-    title = spec.get("title")
-    subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
-    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    attribution = series.indicator.attribution
-    return tuple(str(line) for line in lines if line and str(line) != attribution)
-
-
-def axis_title(spec: Spec, channel: str) -> str:
-    """The page's title of the quantitative axis (the indicator's unit)."""
-    for layer in layers(spec):
-        found = layer.get("encoding", {}).get(channel)
-        if isinstance(found, dict) and found.get("title"):
-            return str(found["title"])
-    return ""
+    return list(encoding_of(spec, channel, "scale").get("scale", {}).get("range", []))
 
 
 def line_scene(spec: Spec, series: IndicatorSeries) -> Scene:
     """The page's line chart (``charts.line_chart`` for these areas) laid out for the report."""
     rows: list[Row] = list(spec["data"]["values"])
-    banded = any(mark_type(layer) == "area" for layer in layers(spec))
+    band = mark_of(spec, "area")  # the page's interval bands, where the reader wants them
     codes = [a.code for a in series.areas]
     colours, shapes = _scale(spec, "color"), _scale(spec, "shape")
     # By the area's place among the chart's areas: two areas of one name (Oslo the kommune and
     # Oslo the county) keep their own colour and shape.
-    colour = {c: colours[i % len(colours)] if colours else INK for i, c in enumerate(codes)}
+    colour = {c: colours[i % len(colours)] if colours else ink(spec) for i, c in enumerate(codes)}
     shape = {c: shapes[i % len(shapes)] if shapes else "circle" for i, c in enumerate(codes)}
     present = {r["periode"] for r in rows}
     periods = tuple(p for p in series.periods if p in present)
 
     values = [r["verdi"] for r in rows if r["verdi"] is not None]
     values += [r["etikett"] for r in rows if r.get("siste") and r.get("etikett") is not None]
-    if banded:
+    if band:
         values += [r[k] for r in rows for k in ("nedre", "ovre") if r.get(k) is not None]
     low, high = zero_based(values)
     y_values = ticks(low, high, tick_count(SIZES[SizePreset.SMALL][1]))
@@ -138,12 +119,15 @@ def line_scene(spec: Spec, series: IndicatorSeries) -> Scene:
         Text(at.x(r["periode"]) + 7 * PX, at.y(r["etikett"]), str(r["omrade"]), "name")
         for r in ends
     ]
-    grid = [Rule(left, at.y(v), left + plot_width, at.y(v), GRID, 0.5) for v in y_values]
+    lines = [Rule(left, at.y(v), left + plot_width, at.y(v), grid(spec), 0.5) for v in y_values]
+    size = math.sqrt(float(mark_of(spec, "point").get("size", VEGA_POINT_SIZE))) * PX
     return Scene(
         width=WIDTH,
         height=base + bottom,
-        rules=(*grid, Rule(left, base, left + plot_width, base, AXIS, 0.6)),
-        polygons=tuple(_bands(rows, codes, colour, at, _band_opacity(spec))) if banded else (),
+        rules=(*lines, Rule(left, base, left + plot_width, base, AXIS, 0.6)),
+        polygons=tuple(_bands(rows, codes, colour, at, float(band.get("opacity", 0.7))))
+        if band
+        else (),
         polylines=tuple(_lines(rows, codes, colour, at, _line_widths(spec))),
         marks=tuple(
             Mark(
@@ -151,7 +135,7 @@ def line_scene(spec: Spec, series: IndicatorSeries) -> Scene:
                 at.y(r["verdi"]),
                 shape[r["kode"]],
                 colour[r["kode"]],
-                math.sqrt(_point_size(spec)) * PX,
+                size,
                 bool(r.get("merknad")),
                 POINT_OPACITY,
             )
@@ -209,22 +193,12 @@ def _runs(
     return runs
 
 
-def _point_size(spec: Spec) -> float:
-    """The page's point size (Vega's symbol area, in square pixels)."""
-    for layer in layers(spec):
-        mark = layer.get("mark")
-        if isinstance(mark, dict) and mark.get("type") == "point" and "size" in mark:
-            return float(mark["size"])
-    return 30.0  # Vega-Lite's default
-
-
 def _line_widths(spec: Spec) -> tuple[float, float]:
     """The page's plain and highlighted line widths, in pixels."""
-    for layer in layers(spec):
-        width = layer.get("encoding", {}).get("strokeWidth")
-        if mark_type(layer) == "line" and isinstance(width, dict):
-            return float(width["value"]), float(width["condition"]["value"])
-    return 2.0, 2.0
+    width = encoding_of(spec, "strokeWidth", "condition")
+    if not width:
+        return 2.0, 2.0
+    return float(width["value"]), float(width["condition"]["value"])
 
 
 def _lines(
@@ -242,14 +216,6 @@ def _lines(
         points = tuple((at.x(r["periode"]), at.y(r["verdi"])) for r in run)
         out.append(Polyline(colour[code], widths[highlighted] * PX, points))
     return out
-
-
-def _band_opacity(spec: Spec) -> float:
-    for layer in layers(spec):
-        mark = layer.get("mark")
-        if isinstance(mark, dict) and mark.get("type") == "area":
-            return float(mark.get("opacity", 0.7))
-    return 0.7
 
 
 def _bands(

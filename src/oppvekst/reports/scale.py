@@ -21,6 +21,12 @@ PX = 0.6
 # ceil(extent / 40) ticks along each axis.
 TICK_SPACING_PX = 40
 
+# The chart column of ``oppvekstprofil.typ`` (A4, 18 mm margins, a 58 mm fact column and a
+# 6 mm gutter leave 110 mm = 311.8 pt), in points.
+WIDTH = 310.0
+TICK_GAP = 3.0  # between an axis and its labels
+AXIS = "#8A939E"  # the axis line: the template's rule colour
+
 _E10, _E5, _E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 
 

@@ -104,10 +104,10 @@ class Scene:
         Shallow, field by field: ``dataclasses.asdict`` deep-copies every point (13 ms a
         report, as much as the rest of the document)."""
         out: dict[str, Any] = {}
-        for name in _names(Scene):
+        for name in _FIELDS[Scene]:
             value = getattr(self, name)
             if isinstance(value, tuple) and value and not isinstance(value[0], str):
-                keys = _names(type(value[0]))
+                keys = _FIELDS[type(value[0])]
                 value = [{k: getattr(item, k) for k in keys} for item in value]
             out[name] = value
         return out
@@ -120,7 +120,3 @@ _FIELDS: dict[type, tuple[str, ...]] = {
     kind: tuple(f.name for f in dataclasses.fields(kind))
     for kind in (Rule, Rect, Polygon, Polyline, Mark, Text, Key, Scene)
 }
-
-
-def _names(kind: type) -> tuple[str, ...]:
-    return _FIELDS[kind]
